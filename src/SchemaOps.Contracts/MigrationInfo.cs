@@ -1,0 +1,22 @@
+namespace SchemaOps;
+
+/// <summary>One migration as `info` sees it: local file, history row, or both.</summary>
+public sealed class MigrationInfo
+{
+    public string? Version { get; init; }
+    public string Description { get; init; } = "";
+    public MigrationKind Kind { get; init; }
+    /// <summary>The history table's type column (SQL, BASELINE, SCHEMA, ...).</summary>
+    public string Type { get; init; } = "SQL";
+    public string Script { get; init; } = "";
+    public int? Checksum { get; init; }
+    public MigrationState State { get; init; }
+    public int? InstalledRank { get; init; }
+    public DateTime? InstalledOn { get; init; }
+    public string? InstalledBy { get; init; }
+    public int? ExecutionTime { get; init; }
+    /// <summary>Full path of the local script, when there is one.</summary>
+    public string? LocalPath { get; init; }
+
+    public override string ToString() => $"{Version ?? "R"} {Description} [{State}]";
+}

@@ -1,0 +1,40 @@
+namespace SchemaOps;
+
+/// <summary>What kind of failure an error is; front ends map it (PowerShell ErrorCategory, CLI exit code).</summary>
+public enum SchemaOpsErrorCategory
+{
+    InvalidArgument,
+    InvalidData,
+    ObjectNotFound,
+    ConnectionError,
+    AuthenticationError,
+    PermissionDenied,
+    ResourceBusy,
+    OperationTimeout,
+    OperationStopped,
+    InvalidOperation,
+}
+
+/// <summary>
+/// Every error the engine raises on purpose. <see cref="ErrorId"/> is stable (no variable text) so scripts
+/// can catch by id; the message names the file, line, version or table involved and never holds a secret.
+/// </summary>
+public class SchemaOpsException : Exception
+{
+    public SchemaOpsException(string errorId, SchemaOpsErrorCategory category, string message,
+        string? file = null, int? line = null, string? version = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Category = category;
+        File = file;
+        Line = line;
+        Version = version;
+    }
+
+    public string ErrorId { get; }
+    public SchemaOpsErrorCategory Category { get; }
+    public string? File { get; }
+    public int? Line { get; }
+    public string? Version { get; }
+}

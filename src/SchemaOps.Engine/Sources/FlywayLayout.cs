@@ -1,0 +1,109 @@
+namespace SchemaOps.Engine.Sources;
+
+/// <summary>
+/// Finds Flyway-style migrations (V/U/R prefixes, '__' separator, .sql suffix) in one or more locations,
+/// recursively, and reads them. Anything that looks like a migration but does not parse is an error unless
+/// <see cref="ScanOptions.LenientNaming"/> asks for Flyway's habit of skipping it.
+/// </summary>
+public static class FlywayLayout
+{
+    private const string Separator = "__";
+    private const string Suffix = ".sql";
+
+    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
+    {
+        if (locations.Count == 0) throw Errors.InvalidArgument("NoLocation", "no migration location given: pass -Path / --path");
+        var found = new List<MigrationScript>();
+        foreach (var location in locations)
+        {
+            var root = StripFilesystemPrefix(location);
+            if (!Directory.Exists(root))
+                throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+                    $"migration location '{location}' does not exist or is not a folder", file: location);
+            var fullRoot = Path.GetFullPath(root);
+            foreach (var fullPath in Directory.EnumerateFiles(fullRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var script = Path.GetRelativePath(fullRoot, fullPath).Replace('\\', '/');
+                var display = Path.Combine(root, script);
+                var parsed = ParseName(Path.GetFileName(fullPath), display, options, verbose, warning);
+                if (parsed is null) continue;
+                var confPath = fullPath + ".conf";
+                var config = File.Exists(confPath) ? ScriptConfig.Load(confPath, display + ".conf") : ScriptConfig.Default;
+                var text = ScriptReader.Read(fullPath, display, config.Encoding);
+                var migration = new MigrationScript(parsed.Value.Kind, parsed.Value.Version, parsed.Value.Description,
+                    script, fullPath, text, FlywayChecksum.Compute(text), config) { DisplayPath = display };
+                if (migration.IsEmpty) warning?.Invoke($"{display} is empty: it will be recorded but runs nothing");
+                found.Add(migration);
+            }
+        }
+        RejectDuplicates(found);
+        return found;
+    }
+
+    /// <summary>Parses a file name; null means "not a migration" (skipped). Throws for a name that looks like one but is malformed.</summary>
+    public static (MigrationKind Kind, MigrationVersion? Version, string Description)? ParseName(
+        string fileName, string display, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
+    {
+        if (!fileName.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!fileName.EndsWith(Suffix + ".conf", StringComparison.OrdinalIgnoreCase))
+                verbose?.Invoke($"skipping {display}: not a .sql file");
+            return null;
+        }
+        var stem = fileName[..^Suffix.Length];
+        var kind = stem.Length < 2 ? (MigrationKind?)null : stem[0] switch
+        {
+            'V' when char.IsAsciiDigit(stem[1]) || stem[1] == '_' => MigrationKind.Versioned,
+            'U' when char.IsAsciiDigit(stem[1]) || stem[1] == '_' => MigrationKind.Undo,
+            'R' when stem[1] == '_' => MigrationKind.Repeatable,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            verbose?.Invoke($"skipping {display}: the name does not start with V<version>, U<version> or R__");
+            return null;
+        }
+        var rest = stem[1..];
+        string? error;
+        if (kind == MigrationKind.Repeatable)
+        {
+            if (rest.StartsWith(Separator, StringComparison.Ordinal))
+                return (kind.Value, null, Describe(rest[Separator.Length..]));
+            error = $"a repeatable migration is named R{Separator}<description>{Suffix}";
+        }
+        else
+        {
+            var sep = rest.IndexOf(Separator, StringComparison.Ordinal);
+            var versionText = sep < 0 ? rest : rest[..sep];
+            var description = sep < 0 ? "" : Describe(rest[(sep + Separator.Length)..]);
+            if (MigrationVersion.TryParse(versionText, out var version, out error))
+                return (kind.Value, version, description);
+        }
+        var message = $"{display}: the file name looks like a migration but does not parse: {error}";
+        if (!options.LenientNaming)
+            throw Errors.InvalidData("InvalidMigrationName", message + " (rename it, or pass -LenientNaming / --lenient-naming to skip such files as Flyway does)", display);
+        warning?.Invoke(message + "; skipped");
+        return null;
+    }
+
+    private static string Describe(string raw) => raw.Replace('_', ' ');
+
+    private static string StripFilesystemPrefix(string location) =>
+        location.StartsWith("filesystem:", StringComparison.OrdinalIgnoreCase) ? location["filesystem:".Length..] : location;
+
+    private static void RejectDuplicates(List<MigrationScript> found)
+    {
+        foreach (var group in found.Where(m => m.Version is not null).GroupBy(m => (m.Kind, m.Version!)))
+            if (group.Count() > 1)
+                throw Errors.InvalidData("DuplicateMigrationVersion",
+                    $"found more than one {group.Key.Kind.ToString().ToLowerInvariant()} migration with version {group.Key.Item2}: " +
+                    string.Join(", ", group.Select(m => m.DisplayPath)), group.First().DisplayPath, version: group.Key.Item2.Text);
+        foreach (var group in found.Where(m => m.Kind == MigrationKind.Repeatable).GroupBy(m => m.Description, StringComparer.Ordinal))
+            if (group.Count() > 1)
+                throw Errors.InvalidData("DuplicateRepeatableMigration",
+                    $"found more than one repeatable migration with description '{group.Key}': " +
+                    string.Join(", ", group.Select(m => m.DisplayPath)), group.First().DisplayPath);
+    }
+}
+
+public sealed record ScanOptions(bool LenientNaming = false);

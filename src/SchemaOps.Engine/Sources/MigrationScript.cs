@@ -1,0 +1,21 @@
+namespace SchemaOps.Engine.Sources;
+
+/// <summary>One migration file found in a location, read and checksummed.</summary>
+public sealed record MigrationScript(
+    MigrationKind Kind,
+    MigrationVersion? Version,
+    string Description,
+    /// <summary>Path relative to its location with '/' separators: what the history table's script column holds.</summary>
+    string Script,
+    string FullPath,
+    string Text,
+    int Checksum,
+    ScriptConfig Config)
+{
+    /// <summary>How errors and messages name the file: the location as the user gave it plus the script path.</summary>
+    public string DisplayPath { get; init; } = Script;
+
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Text);
+
+    public override string ToString() => DisplayPath;
+}

@@ -1,0 +1,83 @@
+using System.Numerics;
+
+namespace SchemaOps.Engine.Sources;
+
+/// <summary>
+/// A Flyway version: dot-separated unbounded integers compared part by part, missing and trailing parts
+/// being zero, so 1 == 1.0 == 01 and 1.9 &lt; 1.10. <see cref="Text"/> keeps the file's spelling
+/// (underscores turned into dots, leading zeros kept) because that is what the history table stores.
+/// </summary>
+public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
+{
+    private readonly BigInteger[] _parts; // trailing zeros trimmed, so equal versions have equal parts
+
+    private MigrationVersion(string text, BigInteger[] parts)
+    {
+        Text = text;
+        _parts = parts;
+    }
+
+    public string Text { get; }
+
+    public static MigrationVersion Parse(string raw) =>
+        TryParse(raw, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidVersion", error!);
+
+    public static bool TryParse(string raw, out MigrationVersion? version, out string? error)
+    {
+        version = null;
+        error = null;
+        var text = raw.Replace('_', '.');
+        if (text.Length == 0)
+        {
+            error = "a version cannot be empty";
+            return false;
+        }
+        var pieces = text.Split('.');
+        var parts = new BigInteger[pieces.Length];
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            var piece = pieces[i];
+            if (piece.Length == 0 || !piece.All(char.IsAsciiDigit))
+            {
+                error = $"'{raw}' is not a version: use digits separated by '.' or '_' (like 1, 1.2 or 2024_01_15)";
+                return false;
+            }
+            parts[i] = BigInteger.Parse(piece);
+        }
+        var length = parts.Length;
+        while (length > 1 && parts[length - 1].IsZero) length--;
+        version = new MigrationVersion(text, parts[..length]);
+        return true;
+    }
+
+    public int CompareTo(MigrationVersion? other)
+    {
+        if (other is null) return 1;
+        var n = Math.Max(_parts.Length, other._parts.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var a = i < _parts.Length ? _parts[i] : BigInteger.Zero;
+            var b = i < other._parts.Length ? other._parts[i] : BigInteger.Zero;
+            var c = a.CompareTo(b);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    public bool Equals(MigrationVersion? other) => other is not null && CompareTo(other) == 0;
+    public override bool Equals(object? obj) => obj is MigrationVersion v && Equals(v);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var p in _parts) hash.Add(p);
+        return hash.ToHashCode();
+    }
+
+    public static bool operator <(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) < 0;
+    public static bool operator >(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) > 0;
+    public static bool operator <=(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) >= 0;
+
+    public override string ToString() => Text;
+}

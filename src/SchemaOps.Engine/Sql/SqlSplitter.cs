@@ -1,0 +1,68 @@
+namespace SchemaOps.Engine.Sql;
+
+/// <summary>
+/// Splits a script into statements at top-level semicolons. Like psql, a semicolon inside parentheses or
+/// inside a `CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END` body does not end a statement.
+/// </summary>
+public static class SqlSplitter
+{
+    public static IReadOnlyList<SqlStatement> Split(string text, string file)
+    {
+        var tokens = SqlLexer.Tokenize(text, file);
+        var statements = new List<SqlStatement>();
+        var current = new List<SqlToken>();
+        var words = new List<string>();
+        var parenDepth = 0;
+        var beginDepth = 0;
+
+        void Flush(int endOffset)
+        {
+            var firstSignificant = current.FindIndex(t => !t.IsComment);
+            if (firstSignificant >= 0)
+            {
+                var start = current[firstSignificant].Offset;
+                var statementTokens = current.GetRange(firstSignificant, current.Count - firstSignificant);
+                statements.Add(new SqlStatement(text[start..endOffset].TrimEnd(), current[firstSignificant].Line, start, statementTokens, words.ToArray()));
+            }
+            current.Clear();
+            words.Clear();
+            parenDepth = 0;
+            beginDepth = 0;
+        }
+
+        foreach (var token in tokens)
+        {
+            if (token.Kind == SqlTokenKind.Punctuation)
+            {
+                var c = text[token.Offset];
+                if (c == ';' && parenDepth == 0 && beginDepth == 0)
+                {
+                    Flush(token.Offset);
+                    continue;
+                }
+                if (c == '(') parenDepth++;
+                else if (c == ')' && parenDepth > 0) parenDepth--;
+            }
+            else if (token.Kind == SqlTokenKind.Word && !char.IsAsciiDigit(text[token.Offset]) && text[token.Offset] != '$')
+            {
+                var word = text.Substring(token.Offset, token.Length).ToUpperInvariant();
+                words.Add(word);
+                if (parenDepth == 0 && IsRoutineDefinition(words))
+                {
+                    if (word == "BEGIN") beginDepth++;
+                    else if (word == "CASE" && beginDepth >= 1) beginDepth++; // CASE ... END inside the body
+                    else if (word == "END" && beginDepth > 0) beginDepth--;
+                }
+            }
+            current.Add(token);
+        }
+        Flush(text.Length);
+        return statements;
+    }
+
+    // psql's heuristic: the statement begins CREATE [OR REPLACE] FUNCTION|PROCEDURE.
+    private static bool IsRoutineDefinition(List<string> w) =>
+        w.Count >= 2 && w[0] == "CREATE" &&
+        (w[1] is "FUNCTION" or "PROCEDURE" ||
+         w.Count >= 4 && w[1] == "OR" && w[2] == "REPLACE" && w[3] is "FUNCTION" or "PROCEDURE");
+}

@@ -1,0 +1,35 @@
+namespace SchemaOps.Engine.Sql;
+
+/// <summary>
+/// One statement of a script: its text (from its first token to the token before ';'), where it starts,
+/// and its tokens. <see cref="Words"/> are the upper-cased unquoted words outside strings and comments,
+/// the only place keywords are looked for.
+/// </summary>
+public sealed class SqlStatement
+{
+    public SqlStatement(string text, int line, int offset, IReadOnlyList<SqlToken> tokens, IReadOnlyList<string> words)
+    {
+        Text = text;
+        Line = line;
+        Offset = offset;
+        Tokens = tokens;
+        Words = words;
+    }
+
+    public string Text { get; }
+    public int Line { get; }
+    public int Offset { get; }
+    public IReadOnlyList<SqlToken> Tokens { get; }
+    public IReadOnlyList<string> Words { get; }
+
+    /// <summary>True when the words start with the given sequence.</summary>
+    public bool StartsWith(params string[] words)
+    {
+        if (Words.Count < words.Length) return false;
+        for (var i = 0; i < words.Length; i++)
+            if (Words[i] != words[i]) return false;
+        return true;
+    }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,35 @@
+namespace SchemaOps.Engine.Sql;
+
+/// <summary>Which statements PostgreSQL refuses to run inside a transaction block.</summary>
+public static class TransactionRules
+{
+    /// <summary>Why the statement cannot run in a transaction, or null when it can.</summary>
+    public static string? NonTransactionalReason(SqlStatement s, int serverVersionNum = 150000)
+    {
+        var w = s.Words;
+        if (w.Count == 0) return null;
+        bool Has(string word) => w.Contains(word);
+        string? reason = w[0] switch
+        {
+            "CREATE" or "DROP" when w.Count > 1 && w[1] is "DATABASE" or "TABLESPACE" or "SUBSCRIPTION" => $"{w[0]} {w[1]}",
+            "CREATE" when s.StartsWith("CREATE", "INDEX", "CONCURRENTLY") || s.StartsWith("CREATE", "UNIQUE", "INDEX", "CONCURRENTLY") => "CREATE INDEX CONCURRENTLY",
+            "DROP" when s.StartsWith("DROP", "INDEX", "CONCURRENTLY") => "DROP INDEX CONCURRENTLY",
+            "REINDEX" when Has("CONCURRENTLY") => "REINDEX CONCURRENTLY",
+            "REINDEX" when Has("SCHEMA") || Has("DATABASE") || Has("SYSTEM") => "REINDEX SCHEMA/DATABASE/SYSTEM",
+            "VACUUM" => "VACUUM",
+            "ALTER" when s.StartsWith("ALTER", "SYSTEM") => "ALTER SYSTEM",
+            "DISCARD" when s.StartsWith("DISCARD", "ALL") => "DISCARD ALL",
+            "ALTER" when s.StartsWith("ALTER", "TYPE") && IsSequence(w, "ADD", "VALUE") && serverVersionNum < 120000 => "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)",
+            "ALTER" when s.StartsWith("ALTER", "TABLE") && IsSequence(w, "DETACH", "PARTITION") && Has("CONCURRENTLY") => "DETACH PARTITION ... CONCURRENTLY",
+            _ => null,
+        };
+        return reason;
+    }
+
+    private static bool IsSequence(IReadOnlyList<string> words, string a, string b)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+            if (words[i] == a && words[i + 1] == b) return true;
+        return false;
+    }
+}
