@@ -1,0 +1,193 @@
+using System.Net;
+using Npgsql;
+
+namespace SchemaOps.Engine.Connections;
+
+/// <summary>
+/// Where to connect, built from whatever the user had: an Npgsql connection string, a postgres:// URL
+/// (dbmate, libpq), a jdbc:postgresql:// URL (Flyway), or DATABASE_URL. <see cref="Display"/> is the only
+/// form that ever reaches output: it never holds the password.
+/// </summary>
+public sealed class ConnectionTarget
+{
+    private readonly string _connectionString;
+
+    private ConnectionTarget(NpgsqlConnectionStringBuilder builder)
+    {
+        builder.ApplicationName ??= "schemaops";
+        _connectionString = builder.ConnectionString;
+        Database = builder.Database ?? builder.Username ?? "";
+        Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";
+    }
+
+    public string Database { get; }
+
+    /// <summary>user@host:port/database, never the password.</summary>
+    public string Display { get; }
+
+    public override string ToString() => Display;
+
+    public NpgsqlConnection CreateConnection() => new(_connectionString);
+
+    /// <summary>
+    /// Parses the input. <paramref name="credential"/> (a PSCredential in the cmdlets) overrides user and
+    /// password. With no input, DATABASE_URL from <paramref name="environment"/> is used.
+    /// </summary>
+    public static ConnectionTarget Parse(string? input, NetworkCredential? credential = null, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (string.IsNullOrWhiteSpace(input)) input = environment("DATABASE_URL");
+        if (string.IsNullOrWhiteSpace(input))
+            throw Errors.InvalidArgument("NoConnection",
+                "no database given: pass -ConnectionString / --url (a connection string or a postgres:// URL) or set DATABASE_URL");
+
+        var builder = input.StartsWith("jdbc:", StringComparison.OrdinalIgnoreCase) ? ParseJdbc(input)
+            : input.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || input.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? ParseUrl(input)
+            : ParseConnectionString(input);
+
+        if (credential is not null)
+        {
+            if (!string.IsNullOrEmpty(credential.UserName)) builder.Username = credential.UserName;
+            builder.Password = credential.Password;
+        }
+        return new ConnectionTarget(builder);
+    }
+
+    private static NpgsqlConnectionStringBuilder ParseConnectionString(string input)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(input);
+        }
+        catch (ArgumentException)
+        {
+            // The message of the underlying exception may quote the input, password included: don't pass it on.
+            throw Errors.InvalidArgument("InvalidConnectionString",
+                "the connection string could not be parsed: use key=value pairs (Host=...;Database=...;Username=...) or a postgres:// URL");
+        }
+    }
+
+    private static NpgsqlConnectionStringBuilder ParseJdbc(string input)
+    {
+        // jdbc:postgresql://host:port/db?user=...&currentSchema=...  or  jdbc:postgresql:db
+        var rest = input["jdbc:".Length..];
+        if (!rest.StartsWith("postgresql:", StringComparison.OrdinalIgnoreCase))
+            throw Errors.InvalidArgument("InvalidConnectionUrl", "only jdbc:postgresql: URLs are supported");
+        var body = rest["postgresql:".Length..];
+        return body.StartsWith("//") ? ParseUrl("postgresql:" + body) : ParseUrl("postgresql:///" + body);
+    }
+
+    private static NpgsqlConnectionStringBuilder ParseUrl(string input)
+    {
+        var builder = new NpgsqlConnectionStringBuilder();
+        var afterScheme = input[(input.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var queryStart = afterScheme.IndexOf('?');
+        var query = queryStart >= 0 ? afterScheme[(queryStart + 1)..] : "";
+        var main = queryStart >= 0 ? afterScheme[..queryStart] : afterScheme;
+
+        var slash = main.IndexOf('/');
+        var authority = slash >= 0 ? main[..slash] : main;
+        var database = slash >= 0 ? main[(slash + 1)..] : "";
+
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = authority[..at];
+            authority = authority[(at + 1)..];
+            var colon = userInfo.IndexOf(':');
+            builder.Username = Decode(colon >= 0 ? userInfo[..colon] : userInfo);
+            if (colon >= 0) builder.Password = Decode(userInfo[(colon + 1)..]);
+        }
+        if (authority.Length > 0) SetHosts(builder, authority);
+        if (database.Length > 0) builder.Database = Decode(database);
+
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = Decode(eq >= 0 ? pair[..eq] : pair);
+            var value = eq >= 0 ? Decode(pair[(eq + 1)..]) : "";
+            ApplyUrlParameter(builder, key, value);
+        }
+        return builder;
+    }
+
+    private static void SetHosts(NpgsqlConnectionStringBuilder builder, string authority)
+    {
+        // host[:port][,host[:port]...]; [ipv6]:port
+        var hosts = new List<string>();
+        foreach (var part in authority.Split(','))
+        {
+            var host = part;
+            var portSep = part.StartsWith('[') ? part.IndexOf("]:", StringComparison.Ordinal) + 1 : part.LastIndexOf(':');
+            if (portSep > 0)
+            {
+                host = part[..portSep];
+                if (!int.TryParse(part[(portSep + 1)..], out var port) || port is <= 0 or > 65535)
+                    throw Errors.InvalidArgument("InvalidConnectionUrl", $"the URL's port '{part[(portSep + 1)..]}' is not a port number");
+                builder.Port = port;
+            }
+            hosts.Add(Decode(host.Trim('[', ']')));
+        }
+        builder.Host = string.Join(',', hosts);
+    }
+
+    private static void ApplyUrlParameter(NpgsqlConnectionStringBuilder builder, string key, string value)
+    {
+        switch (key.ToLowerInvariant())
+        {
+            case "sslmode":
+                builder.SslMode = value.ToLowerInvariant() switch
+                {
+                    "disable" => SslMode.Disable,
+                    "allow" => SslMode.Allow,
+                    "prefer" => SslMode.Prefer,
+                    "require" => SslMode.Require,
+                    "verify-ca" => SslMode.VerifyCA,
+                    "verify-full" => SslMode.VerifyFull,
+                    _ => throw Errors.InvalidArgument("InvalidConnectionUrl", $"sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+                };
+                break;
+            case "search_path":
+            case "currentschema":
+                builder.SearchPath = value;
+                break;
+            case "user":
+                builder.Username = value;
+                break;
+            case "password":
+                builder.Password = value;
+                break;
+            case "host":
+                builder.Host = value;
+                break;
+            case "port":
+                builder.Port = int.TryParse(value, out var port) ? port : throw Errors.InvalidArgument("InvalidConnectionUrl", $"port '{value}' is not a number");
+                break;
+            case "application_name":
+            case "applicationname":
+                builder.ApplicationName = value;
+                break;
+            case "connect_timeout":
+            case "connecttimeout":
+                builder.Timeout = int.TryParse(value, out var seconds) ? seconds : throw Errors.InvalidArgument("InvalidConnectionUrl", $"connect_timeout '{value}' is not a number");
+                break;
+            case "sslrootcert":
+                builder.RootCertificate = value;
+                break;
+            case "sslcert":
+                builder.SslCertificate = value;
+                break;
+            case "sslkey":
+                builder.SslKey = value;
+                break;
+            case "options":
+                builder.Options = value;
+                break;
+            default:
+                throw Errors.InvalidArgument("InvalidConnectionUrl",
+                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options)");
+        }
+    }
+
+    private static string Decode(string s) => Uri.UnescapeDataString(s);
+}

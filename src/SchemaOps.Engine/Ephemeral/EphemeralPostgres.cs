@@ -1,0 +1,340 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace SchemaOps.Engine.Ephemeral;
+
+public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseDirectory = null);
+
+/// <summary>
+/// A throwaway PostgreSQL server: a copy of a cached initdb template, a free port on 127.0.0.1, no unix
+/// socket, fsync off. When run as root the server runs as the `postgres` OS user (PostgreSQL refuses root).
+/// Disposing stops it and deletes its folder; process exit does the same; clusters left by a killed
+/// process are removed the next time any cluster starts.
+/// </summary>
+public sealed class EphemeralPostgres : IAsyncDisposable
+{
+    private const string SuperUser = "postgres";
+    private static readonly ConcurrentDictionary<EphemeralPostgres, byte> Live = new();
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+
+    private readonly Process _server;
+    private readonly string _password;
+    private readonly BoundedLog _log;
+    private int _disposed;
+
+    static EphemeralPostgres()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var cluster in Live.Keys) cluster.StopAndDelete();
+        };
+    }
+
+    private EphemeralPostgres(PostgresInstallation installation, string directory, int port, string password, Process server, BoundedLog log)
+    {
+        Installation = installation;
+        Directory = directory;
+        Port = port;
+        _password = password;
+        _server = server;
+        _log = log;
+    }
+
+    public PostgresInstallation Installation { get; }
+    public string Directory { get; }
+    public int Port { get; }
+
+    /// <summary>An Npgsql connection string for a database of this cluster (holds the generated password: test and tool use only).</summary>
+    public string ConnectionString(string database = "postgres") =>
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = SuperUser, Password = _password, Database = database, ApplicationName = "schemaops" }.ConnectionString;
+
+    /// <summary>The same as a postgres:// URL (the dbmate / libpq form).</summary>
+    public string Url(string database = "postgres") => $"postgres://{SuperUser}:{Uri.EscapeDataString(_password)}@127.0.0.1:{Port}/{database}?sslmode=disable";
+
+    public string Password => _password;
+
+    /// <summary>Creates an empty database and returns its name.</summary>
+    public async Task<string> CreateDatabaseAsync(string? name = null, CancellationToken ct = default)
+    {
+        name ??= "db_" + Guid.NewGuid().ToString("N")[..16];
+        await using var conn = new NpgsqlConnection(ConnectionString());
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return name;
+    }
+
+    public static async Task<EphemeralPostgres> StartAsync(EphemeralOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new EphemeralOptions();
+        var installation = PostgresInstallation.Find(options.BinDirectory);
+        var runAs = ServerUser();
+        var baseDir = options.BaseDirectory ?? Path.Combine(Path.GetTempPath(), "schemaops-ephemeral");
+        System.IO.Directory.CreateDirectory(baseDir);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(baseDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                          UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        RemoveStaleClusters(baseDir);
+
+        var (templateData, password) = await EnsureTemplateAsync(installation, baseDir, runAs, ct);
+        var directory = Path.Combine(baseDir, $"cluster-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        var data = Path.Combine(directory, "data");
+        CopyTree(templateData, data);
+        if (runAs is { } owner) Unix.ChownTree(directory, owner);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeLoopbackPort();
+            var log = new BoundedLog();
+            var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString()], directory, runAs is not null, log);
+            var cluster = new EphemeralPostgres(installation, directory, port, password, server, log);
+            Live.TryAdd(cluster, 0);
+            try
+            {
+                await cluster.WaitUntilReadyAsync(ct);
+                return cluster;
+            }
+            catch (SchemaOpsException) when (attempt < 3 && log.Text.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            {
+                await cluster.DisposeAsync(); // another process took the port between our probe and the bind: try another
+                CopyTree(templateData, data);
+                if (runAs is { } again) Unix.ChownTree(directory, again);
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        StopAndDelete();
+        return ValueTask.CompletedTask;
+    }
+
+    private void StopAndDelete()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        Live.TryRemove(this, out _);
+        try
+        {
+            if (!_server.HasExited)
+            {
+                // SIGQUIT is PostgreSQL's immediate shutdown: the cluster is thrown away, nothing to flush.
+                if (OperatingSystem.IsWindows() || !Unix.Signal(_server.Id, Unix.SIGQUIT)) _server.Kill(entireProcessTree: true);
+                if (!_server.WaitForExit(10_000)) _server.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException) { /* already gone */ }
+        _server.Dispose();
+        DeleteQuietly(Directory);
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_server.HasExited)
+                throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.InvalidOperation,
+                    $"the throwaway PostgreSQL server ({Installation.BinDirectory}) exited with code {_server.ExitCode} while starting:\n{_log.Text}");
+            try
+            {
+                await using var conn = new NpgsqlConnection(ConnectionString() + ";Timeout=2;Pooling=false");
+                await conn.OpenAsync(ct);
+                return;
+            }
+            catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50, ct);
+            }
+            catch (NpgsqlException e)
+            {
+                throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.OperationTimeout,
+                    $"the throwaway PostgreSQL server did not accept connections within 60 s ({e.Message}):\n{_log.Text}");
+            }
+        }
+    }
+
+    private static async Task<(string Data, string Password)> EnsureTemplateAsync(PostgresInstallation installation, string baseDir, (int, int)? runAs, CancellationToken ct)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(installation.BinDirectory)))[..10].ToLowerInvariant();
+        var template = Path.Combine(baseDir, $"template-pg{installation.MajorVersion}-{key}");
+        var passwordFile = Path.Combine(template, "password");
+        await TemplateGate.WaitAsync(ct);
+        try
+        {
+            if (!File.Exists(Path.Combine(template, "ready")))
+            {
+                // Build in a private folder and rename into place, so concurrent processes never see half a template.
+                var staging = Path.Combine(baseDir, $"staging-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+                System.IO.Directory.CreateDirectory(staging);
+                try
+                {
+                    var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(18)).ToLowerInvariant();
+                    var pwfile = Path.Combine(staging, "pwfile");
+                    WritePrivate(pwfile, password);
+                    if (runAs is { } owner) Unix.ChownTree(staging, owner);
+                    var data = Path.Combine(staging, "data");
+                    await RunToolAsync(installation.Tool("initdb"),
+                        ["-D", data, "-U", SuperUser, "--pwfile", pwfile, "--auth", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
+                        staging, runAs is not null, ct);
+                    File.Delete(pwfile);
+                    File.AppendAllText(Path.Combine(data, "postgresql.conf"), """
+
+                        # schemaops ephemeral cluster: loopback only, no socket, speed over durability (it is thrown away)
+                        listen_addresses = '127.0.0.1'
+                        unix_socket_directories = ''
+                        fsync = off
+                        synchronous_commit = off
+                        full_page_writes = off
+                        max_connections = 100
+                        log_min_messages = warning
+
+                        """);
+                    WritePrivate(Path.Combine(staging, "password"), password);
+                    File.WriteAllText(Path.Combine(staging, "ready"), "");
+                    try
+                    {
+                        System.IO.Directory.Move(staging, template);
+                    }
+                    catch (IOException) when (File.Exists(Path.Combine(template, "ready")))
+                    {
+                        // another process finished first: use its template
+                    }
+                }
+                finally
+                {
+                    DeleteQuietly(staging);
+                }
+            }
+            return (Path.Combine(template, "data"), File.ReadAllText(passwordFile).Trim());
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
+
+    private static void RemoveStaleClusters(string baseDir)
+    {
+        foreach (var dir in System.IO.Directory.GetDirectories(baseDir))
+        {
+            var name = Path.GetFileName(dir);
+            if (!(name.StartsWith("cluster-") || name.StartsWith("staging-"))) continue;
+            var parts = name.Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[1], out var ownerPid) || Unix.IsAlive(ownerPid)) continue;
+            var pidFile = Path.Combine(dir, "data", "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) && Unix.IsAlive(postmaster))
+            {
+                Unix.Signal(postmaster, Unix.SIGQUIT);
+                for (var i = 0; i < 100 && Unix.IsAlive(postmaster); i++) Thread.Sleep(50);
+            }
+            DeleteQuietly(dir);
+        }
+    }
+
+    /// <summary>The OS user the server must run as: `postgres` when we are root, else ourselves (null).</summary>
+    private static (int Uid, int Gid)? ServerUser()
+    {
+        if (!Unix.IsRoot) return null;
+        return Unix.LookupUser(SuperUser) ?? throw new SchemaOpsException("NoPostgresOsUser", SchemaOpsErrorCategory.PermissionDenied,
+            "running as root, but PostgreSQL refuses to run as root and there is no 'postgres' OS user to run it as: create one (useradd --system postgres) or run as a normal user");
+    }
+
+    private static Process StartProcess(string file, IEnumerable<string> args, string workingDirectory, bool asPostgres, BoundedLog log)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (asPostgres) psi.UserName = SuperUser;
+        psi.Environment["LC_MESSAGES"] = "C";
+        var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => log.Add(e.Data);
+        p.ErrorDataReceived += (_, e) => log.Add(e.Data);
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static async Task RunToolAsync(string file, IEnumerable<string> args, string workingDirectory, bool asPostgres, CancellationToken ct)
+    {
+        var log = new BoundedLog();
+        using var p = StartProcess(file, args, workingDirectory, asPostgres, log);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0)
+            throw new SchemaOpsException("EphemeralInitFailed", SchemaOpsErrorCategory.InvalidOperation,
+                $"{Path.GetFileName(file)} failed with exit code {p.ExitCode}:\n{log.Text}");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        DeleteQuietly(to);
+        System.IO.Directory.CreateDirectory(to);
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+
+    private static void WritePrivate(string path, string content)
+    {
+        using var stream = OperatingSystem.IsWindows()
+            ? new FileStream(path, FileMode.CreateNew)
+            : new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        using var writer = new StreamWriter(stream);
+        writer.Write(content);
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(path)) System.IO.Directory.Delete(path, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The last lines the server printed, for error messages.</summary>
+    private sealed class BoundedLog
+    {
+        private readonly Queue<string> _lines = new();
+
+        public void Add(string? line)
+        {
+            if (line is null) return;
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > 40) _lines.Dequeue();
+            }
+        }
+
+        public string Text
+        {
+            get { lock (_lines) return string.Join('\n', _lines); }
+        }
+    }
+}

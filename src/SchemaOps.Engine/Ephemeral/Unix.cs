@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace SchemaOps.Engine.Ephemeral;
+
+/// <summary>The few POSIX calls .NET lacks: ownership, signals, effective uid. Linux/macOS only.</summary>
+internal static partial class Unix
+{
+    public const int SIGQUIT = 3;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lchown(string path, int owner, int group);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc")]
+    private static partial int geteuid();
+
+    public static bool IsRoot => !OperatingSystem.IsWindows() && geteuid() == 0;
+
+    public static void Chown(string path, (int Uid, int Gid) owner)
+    {
+        if (lchown(path, owner.Uid, owner.Gid) != 0)
+            throw new IOException($"cannot change the owner of {path} (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    public static void ChownTree(string root, (int Uid, int Gid) owner)
+    {
+        Chown(root, owner);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)) Chown(entry, owner);
+    }
+
+    public static bool Signal(int pid, int signal) => kill(pid, signal) == 0;
+
+    /// <summary>Whether a process with this id exists (signal 0 probes without sending anything).</summary>
+    public static bool IsAlive(int pid) => pid > 0 && (kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */);
+
+    /// <summary>uid and gid of an OS user, read from /etc/passwd; null when there is no such user.</summary>
+    public static (int Uid, int Gid)? LookupUser(string name)
+    {
+        if (!File.Exists("/etc/passwd")) return null;
+        foreach (var line in File.ReadLines("/etc/passwd"))
+        {
+            var f = line.Split(':');
+            if (f.Length > 3 && f[0] == name && int.TryParse(f[2], out var uid) && int.TryParse(f[3], out var gid)) return (uid, gid);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Npgsql;
+using SchemaOps.Engine.Connections;
+
+namespace SchemaOps.Engine.Tests.Connections;
+
+public class ConnectionTargetTests
+{
+    private static NpgsqlConnectionStringBuilder Built(ConnectionTarget t) => new(t.CreateConnection().ConnectionString);
+
+    [Fact]
+    public void Parses_a_dbmate_style_url_with_sslmode_and_search_path()
+    {
+        var t = ConnectionTarget.Parse("postgres://app:s%40cret@db.example:6543/orders?sslmode=disable&search_path=app");
+        var b = Built(t);
+        Assert.Equal("db.example", b.Host);
+        Assert.Equal(6543, b.Port);
+        Assert.Equal("orders", b.Database);
+        Assert.Equal("app", b.Username);
+        Assert.Equal("s@cret", b.Password);
+        Assert.Equal(SslMode.Disable, b.SslMode);
+        Assert.Equal("app", b.SearchPath);
+        Assert.Equal("app@db.example:6543/orders", t.Display);
+    }
+
+    [Fact]
+    public void Parses_a_flyway_jdbc_url()
+    {
+        var b = Built(ConnectionTarget.Parse("jdbc:postgresql://localhost:5433/shop?user=flyway&password=pw&currentSchema=sales"));
+        Assert.Equal(("localhost", 5433, "shop", "flyway", "pw", "sales"), (b.Host, b.Port, b.Database, b.Username, b.Password, b.SearchPath));
+        Assert.Equal("shop", Built(ConnectionTarget.Parse("jdbc:postgresql:shop")).Database);
+    }
+
+    [Fact]
+    public void Parses_an_npgsql_connection_string_and_a_credential_overrides_user_and_password()
+    {
+        var t = ConnectionTarget.Parse("Host=h;Database=d;Username=u;Password=p", new NetworkCredential("admin", "secret2"));
+        var b = Built(t);
+        Assert.Equal(("admin", "secret2"), (b.Username, b.Password));
+    }
+
+    [Fact]
+    public void Falls_back_to_DATABASE_URL()
+    {
+        var t = ConnectionTarget.Parse(null, environment: name => name == "DATABASE_URL" ? "postgresql://u@h/envdb" : null);
+        Assert.Equal("envdb", t.Database);
+        var e = Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse(null, environment: _ => null));
+        Assert.Equal("NoConnection", e.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("postgres://u:topsecret@h:99999/d")]
+    [InlineData("postgres://u:topsecret@h/d?bogus=1")]
+    [InlineData("postgres://u:topsecret@h/d?sslmode=maybe")]
+    [InlineData("Host=h;Password=topsecret;Bogus Key=1")]
+    public void Bad_input_is_a_clear_error_that_never_shows_the_password(string input)
+    {
+        var e = Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse(input));
+        Assert.Equal(SchemaOpsErrorCategory.InvalidArgument, e.Category);
+        Assert.DoesNotContain("topsecret", e.Message);
+    }
+
+    [Fact]
+    public void Display_never_holds_the_password()
+    {
+        var t = ConnectionTarget.Parse("postgres://u:topsecret@h/d");
+        Assert.DoesNotContain("topsecret", t.Display);
+        Assert.DoesNotContain("topsecret", t.ToString());
+    }
+}

@@ -1,0 +1,56 @@
+using Npgsql;
+using SchemaOps.Engine.Ephemeral;
+
+namespace SchemaOps.Engine.Tests.Ephemeral;
+
+public class EphemeralPostgresTests
+{
+    [Fact]
+    public async Task Starts_a_loopback_server_with_a_password_and_removes_everything_on_dispose()
+    {
+        string directory;
+        await using (var pg = await EphemeralPostgres.StartAsync())
+        {
+            directory = pg.Directory;
+            await using var conn = new NpgsqlConnection(pg.ConnectionString());
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT current_setting('listen_addresses') || ' ' || current_setting('fsync')", conn);
+            Assert.Equal("127.0.0.1 off", await cmd.ExecuteScalarAsync());
+
+            var wrong = new NpgsqlConnectionStringBuilder(pg.ConnectionString()) { Password = "wrong", Pooling = false };
+            await using var bad = new NpgsqlConnection(wrong.ConnectionString);
+            var e = await Assert.ThrowsAsync<PostgresException>(() => bad.OpenAsync());
+            Assert.Equal("28P01", e.SqlState);
+        }
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public async Task Two_clusters_run_side_by_side_on_different_ports()
+    {
+        await using var a = await EphemeralPostgres.StartAsync();
+        await using var b = await EphemeralPostgres.StartAsync();
+        Assert.NotEqual(a.Port, b.Port);
+        Assert.NotEqual(a.Directory, b.Directory);
+    }
+
+    [Fact]
+    public void Missing_binaries_give_a_clear_error_with_how_to_install()
+    {
+        var e = Assert.Throws<SchemaOpsException>(() => PostgresInstallation.Find("/nonexistent/pg/bin"));
+        Assert.Equal("PostgresBinariesNotFound", e.ErrorId);
+        Assert.Contains("apt-get install postgresql", e.Message);
+    }
+
+    [Fact]
+    public async Task A_cluster_left_by_a_dead_process_is_removed_on_next_start()
+    {
+        var baseDir = Path.Combine(Path.GetTempPath(), "schemaops-ephemeral");
+        Directory.CreateDirectory(baseDir);
+        // pid 2^22+1 is above Linux's default pid_max, so no live process owns it.
+        var stale = Path.Combine(baseDir, "cluster-4194305-deadbeef");
+        Directory.CreateDirectory(Path.Combine(stale, "data"));
+        await using (await EphemeralPostgres.StartAsync()) { }
+        Assert.False(Directory.Exists(stale));
+    }
+}
