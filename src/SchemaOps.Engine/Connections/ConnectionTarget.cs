@@ -108,6 +108,7 @@ public sealed class ConnectionTarget
             var value = eq >= 0 ? Decode(pair[(eq + 1)..]) : "";
             ApplyUrlParameter(builder, key, value);
         }
+        builder.Host ??= "localhost"; // libpq's default; Npgsql insists on a host
         return builder;
     }
 
