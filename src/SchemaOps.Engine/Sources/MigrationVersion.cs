@@ -74,6 +74,8 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable
         return hash.ToHashCode();
     }
 
+    public static bool operator ==(MigrationVersion? a, MigrationVersion? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(MigrationVersion? a, MigrationVersion? b) => !(a == b);
     public static bool operator <(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) < 0;
     public static bool operator >(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) > 0;
     public static bool operator <=(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) <= 0;

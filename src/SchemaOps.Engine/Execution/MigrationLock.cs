@@ -1,0 +1,88 @@
+using Npgsql;
+using SchemaOps.Engine.History;
+
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// One runner at a time: a session-level advisory lock with Flyway's key, so SchemaOps and Flyway exclude
+/// each other too. It is taken outside any transaction, so it never holds back CREATE INDEX CONCURRENTLY
+/// (which waits for every open transaction: Flyway's #3497). Released on dispose, or by PostgreSQL when the
+/// connection dies.
+/// </summary>
+public sealed class MigrationLock : IAsyncDisposable
+{
+    private const long FlywayLockBase = 77431708279161; // ASCII "Flyway"
+    private readonly NpgsqlConnection _connection;
+    private readonly long _key;
+
+    private MigrationLock(NpgsqlConnection connection, long key)
+    {
+        _connection = connection;
+        _key = key;
+    }
+
+    /// <summary>Flyway's key: the base plus Java's String.hashCode of the quoted table name.</summary>
+    public static long KeyFor(HistoryTableName table) => FlywayLockBase + JavaHashCode(table.Quoted);
+
+    public static async Task<MigrationLock> AcquireAsync(NpgsqlConnection connection, HistoryTableName table, TimeSpan wait,
+        IOperationSink sink, CancellationToken ct)
+    {
+        var key = KeyFor(table);
+        if (await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({key})", ct)) return new MigrationLock(connection, key);
+
+        sink.WriteWarning($"another migration runner holds the lock on {table} ({await DescribeHolderAsync(connection, key, ct)}); waiting up to {wait.TotalSeconds:0} s");
+        // Poll rather than block in pg_advisory_lock: a blocked call holds a snapshot, and CREATE INDEX
+        // CONCURRENTLY in the runner that owns the lock waits for every older snapshot: a deadlock.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (!await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({key})", ct))
+        {
+            if (waited.Elapsed >= wait)
+                throw new SchemaOpsException("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy,
+                    $"gave up after {wait.TotalSeconds:0} s waiting for the migration lock on {table}, held by {await DescribeHolderAsync(connection, key, ct)}. " +
+                    "Another runner (SchemaOps or Flyway) is migrating this database; wait for it or raise -LockWaitTimeout / --lock-wait.", file: table.ToString());
+            await Task.Delay(pause, ct);
+            pause = TimeSpan.FromMilliseconds(Math.Min(500, pause.TotalMilliseconds * 1.5));
+        }
+        sink.WriteVerbose($"acquired the migration lock on {table}");
+        return new MigrationLock(connection, key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.State == System.Data.ConnectionState.Open)
+            await ExecuteAsync(_connection, $"SELECT pg_advisory_unlock({_key})", CancellationToken.None);
+    }
+
+    private static async Task<string> DescribeHolderAsync(NpgsqlConnection connection, long key, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT a.pid, a.usename, a.application_name, a.client_addr::text, a.backend_start FROM pg_locks l " +
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted " +
+            "AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1 LIMIT 1", connection)
+        { Parameters = { new() { Value = (long)(uint)(key >> 32) }, new() { Value = (long)(uint)key } } };
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return "a session that has just released it";
+        return $"pid {r.GetInt32(0)}, user {(r.IsDBNull(1) ? "?" : r.GetString(1))}, application '{(r.IsDBNull(2) ? "" : r.GetString(2))}'" +
+               $"{(r.IsDBNull(3) ? "" : " from " + r.GetString(3))}, connected since {r.GetDateTime(4):u}";
+    }
+
+    internal static int JavaHashCode(string s)
+    {
+        var h = 0;
+        foreach (var c in s) h = unchecked(31 * h + c);
+        return h;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return (T)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

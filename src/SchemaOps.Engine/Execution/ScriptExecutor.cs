@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Npgsql;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sql;
+
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// Runs one migration and records it. Transactional scripts send all their statements in one batch and
+/// insert the history row in the same transaction: both commit or neither does, whatever happens to the
+/// process or the connection. Scripts that cannot run in a transaction run statement by statement; if one
+/// fails, a success=false row records it (Flyway's behaviour), since part of it may have been applied.
+/// </summary>
+public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTable history, string? installedBy)
+{
+    public async Task<(int Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
+    {
+        return p.InTransaction ? await ApplyInTransactionAsync(p, ct) : await ApplyStatementByStatementAsync(p, ct);
+    }
+
+    private async Task<(int, int)> ApplyInTransactionAsync(PreparedScript p, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            if (p.Statements.Count > 0)
+            {
+                await using var batch = new NpgsqlBatch(connection, tx);
+                foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(ct); // one round trip for the whole script
+                }
+                catch (PostgresException e)
+                {
+                    // Every statement that completed has its StatementType set from the server's reply; the first one still Unknown failed.
+                    var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
+                    throw Failure(p, p.Statements[Math.Max(0, failed)], e);
+                }
+            }
+            var elapsed = (int)watch.ElapsedMilliseconds;
+            var rank = await history.InsertAsync(Row(p, elapsed, success: true), ct);
+            // Past this point the migration is done: the commit must not be abandoned half-way by a cancel.
+            await tx.CommitAsync(CancellationToken.None);
+            return (rank, elapsed);
+        }
+        catch
+        {
+            await RollbackQuietlyAsync(tx);
+            throw;
+        }
+    }
+
+    private async Task<(int, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        foreach (var s in p.Statements)
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand(s.Text, connection);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            catch (Exception e) when (e is PostgresException or OperationCanceledException or NpgsqlException)
+            {
+                var failure = e is PostgresException pg ? Failure(p, s, pg) : e;
+                try
+                {
+                    await history.InsertAsync(Row(p, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
+                }
+                catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
+                {
+                    // The connection is gone: nothing more can be recorded. The next run sees no row for this
+                    // version and the objects it may have created; the error says so.
+                    throw new SchemaOpsException("MigrationFailedUnrecorded", SchemaOpsErrorCategory.ConnectionError,
+                        $"{p.Script.DisplayPath}:{s.Line}: the connection was lost while running this non-transactional migration; " +
+                        "statements before this line may have been applied and no history row could be written. Inspect the database before re-running.",
+                        p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
+                }
+                throw failure;
+            }
+        }
+        var elapsed = (int)watch.ElapsedMilliseconds;
+        return (await history.InsertAsync(Row(p, elapsed, success: true), CancellationToken.None), elapsed);
+    }
+
+    private HistoryRow Row(PreparedScript p, int elapsedMs, bool success) =>
+        new(p.Script.Version?.Text, p.Script.Description, HistoryTypes.Sql, p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
+
+    /// <summary>The server's error, placed at the file and line of the statement (and the position in it) that failed.</summary>
+    private static SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e)
+    {
+        var line = e.Position > 0 ? SqlLexer.LineAt(statement.Text, e.Position - 1, statement.Line) : statement.Line;
+        var (id, category) = e.SqlState switch
+        {
+            "55P03" => ("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy),
+            "57014" => ("MigrationCanceled", SchemaOpsErrorCategory.OperationStopped),
+            "42501" => ("MigrationPermissionDenied", SchemaOpsErrorCategory.PermissionDenied),
+            _ => ("MigrationFailed", SchemaOpsErrorCategory.InvalidOperation),
+        };
+        var detail = (e.Detail is { Length: > 0 } d ? $" DETAIL: {d}" : "") + (e.Hint is { Length: > 0 } h ? $" HINT: {h}" : "");
+        var undone = p.InTransaction ? "rolled back, nothing recorded" : "recorded as failed (not in a transaction: earlier statements stay applied)";
+        return new SchemaOpsException(id, category,
+            $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
+    }
+
+    private static async Task RollbackQuietlyAsync(NpgsqlTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection rolls back on the server by itself.
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.History;
+
+/// <summary>One row of the history table, as stored.</summary>
+public sealed record AppliedMigration(
+    int InstalledRank,
+    string? VersionText,
+    string Description,
+    string Type,
+    string Script,
+    int? Checksum,
+    string InstalledBy,
+    DateTime InstalledOn,
+    int ExecutionTime,
+    bool Success)
+{
+    public MigrationVersion? Version { get; } = VersionText is null ? null : MigrationVersion.TryParse(VersionText, out var v, out _) ? v : null;
+
+    public MigrationKind Kind => Type switch
+    {
+        HistoryTypes.Schema => MigrationKind.SchemaCreation,
+        HistoryTypes.Baseline => MigrationKind.Baseline,
+        HistoryTypes.Delete => MigrationKind.Delete,
+        _ when Type.StartsWith("UNDO_", StringComparison.Ordinal) => MigrationKind.Undo,
+        _ => VersionText is null ? MigrationKind.Repeatable : MigrationKind.Versioned,
+    };
+}
+
+/// <summary>The type column's values that SchemaOps writes (Flyway's names).</summary>
+public static class HistoryTypes
+{
+    public const string Sql = "SQL";
+    public const string Baseline = "BASELINE";
+    public const string Schema = "SCHEMA";
+    public const string Delete = "DELETE";
+    public const string UndoSql = "UNDO_SQL";
+}

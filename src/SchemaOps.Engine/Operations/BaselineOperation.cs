@@ -1,0 +1,52 @@
+using SchemaOps.Engine.Execution;
+using SchemaOps.Engine.History;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>Baseline: marks an existing database as being at a version, with Flyway's row and refusal rules.</summary>
+public static class BaselineOperation
+{
+    public static async Task<BaselineResult> BaselineAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var settings = request.Settings;
+        var version = request.BaselineVersion;
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        return await request.GuardAsync("baselining", async () =>
+        {
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+            var rows = await session.ReadHistoryAsync(ct);
+            var existing = rows.LastOrDefault(r => r.Type == HistoryTypes.Baseline);
+            if (existing is not null)
+            {
+                if (Equals(existing.Version, version) && existing.Description == settings.BaselineDescription)
+                {
+                    sink.WriteVerbose($"{session.History.Name} already has this baseline (rank {existing.InstalledRank}); nothing to do");
+                    return Emit(sink, new BaselineResult { Version = version.Text, Description = existing.Description, InstalledRank = existing.InstalledRank, Created = false, Database = request.Target.Database });
+                }
+                throw Errors.InvalidOperation("BaselineConflict",
+                    $"{session.History.Name} already has a baseline at version {existing.VersionText} ('{existing.Description}'); it cannot be baselined again at {version}", existing.VersionText);
+            }
+            var applied = rows.FirstOrDefault(r => r.Kind is MigrationKind.Versioned or MigrationKind.Repeatable);
+            if (applied is not null)
+                throw Errors.InvalidOperation("BaselineNotEmpty",
+                    $"{session.History.Name} already holds migrations (first: rank {applied.InstalledRank}, {applied.Script}): a baseline only starts an empty history", applied.VersionText);
+
+            var tableTarget = $"{session.History.Name} in {request.Target.Display}";
+            if (!sink.ShouldProcess(tableTarget, $"Baseline at version {version}"))
+                return new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, Created = false, Database = request.Target.Database };
+
+            await using var tx = await session.Connection.BeginTransactionAsync(ct);
+            await HistorySetup.CreateMissingAsync(session, settings, ct);
+            var rank = await session.History.InsertAsync(new HistoryRow(version.Text, settings.BaselineDescription, HistoryTypes.Baseline,
+                settings.BaselineDescription, null, settings.InstalledBy, 0, true), ct);
+            await tx.CommitAsync(CancellationToken.None);
+            return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
+        });
+    }
+
+    private static BaselineResult Emit(IOperationSink sink, BaselineResult result)
+    {
+        sink.WriteObject(result);
+        return result;
+    }
+}

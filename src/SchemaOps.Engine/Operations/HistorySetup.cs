@@ -1,0 +1,29 @@
+using SchemaOps.Engine.History;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>Creates what the history needs and does not exist yet: managed schemas (recorded by a SCHEMA row) and the table.</summary>
+internal static class HistorySetup
+{
+    /// <summary>What would be created: the missing schemas, and whether the table is missing. Reads only.</summary>
+    public static async Task<(List<string> MissingSchemas, bool TableMissing)> InspectAsync(MigrationSession session, MigrationSettings settings, CancellationToken ct)
+    {
+        var missing = await session.MissingSchemasAsync(ct);
+        if (missing.Count > 0 && !settings.CreateSchemas)
+            throw new SchemaOpsException("SchemaNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+                $"schema(s) {string.Join(", ", missing)} do not exist in {session.Target.Display} and creating schemas is turned off");
+        return (missing, missing.Contains(session.History.Name.Schema) || !await session.History.ExistsAsync(ct));
+    }
+
+    /// <summary>Creates them inside the caller's transaction, so the table never exists without its SCHEMA row.</summary>
+    public static async Task CreateMissingAsync(MigrationSession session, MigrationSettings settings, CancellationToken ct)
+    {
+        var (missing, tableMissing) = await InspectAsync(session, settings, ct);
+        foreach (var schema in missing) await MigrationSession.ExecuteAsync(session.Connection, $"CREATE SCHEMA {HistoryTableName.Quote(schema)}", ct);
+        if (!tableMissing) return;
+        await session.History.CreateAsync(ct);
+        if (missing.Count > 0)
+            await session.History.InsertAsync(new HistoryRow(null, "<< Flyway Schema Creation >>", HistoryTypes.Schema,
+                string.Join(",", missing.Select(HistoryTableName.Quote)), null, settings.InstalledBy, 0, true), ct, schemaRow: true);
+    }
+}

@@ -1,0 +1,36 @@
+using SchemaOps.Engine.Planning;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>`info` and `validate`: read-only, no lock taken.</summary>
+public static class InfoOperation
+{
+    /// <summary>Every migration with its Flyway state, emitted to the sink and returned.</summary>
+    public static async Task<IReadOnlyList<MigrationInfo>> InfoAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var entries = await ResolveAsync(request, sink, ct);
+        var infos = entries.Select(e => e.ToInfo()).ToList();
+        foreach (var info in infos) sink.WriteObject(info);
+        return infos;
+    }
+
+    /// <summary>One result per migration checked, or one per problem; all problems, not just the first.</summary>
+    public static async Task<IReadOnlyList<ValidationResult>> ValidateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var ignore = request.IgnorePatterns;
+        var entries = await ResolveAsync(request, sink, ct);
+        var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
+        var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline);
+        foreach (var r in results) sink.WriteObject(r);
+        return results;
+    }
+
+    private static async Task<List<MigrationEntry>> ResolveAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var scripts = request.Scan(sink);
+        var target = request.TargetVersion;
+        await using var session = await MigrationSession.OpenAsync(request.Target, request.Settings, ct);
+        var rows = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct));
+        return StateResolver.Resolve(scripts, rows, target, request.Settings.OutOfOrder);
+    }
+}

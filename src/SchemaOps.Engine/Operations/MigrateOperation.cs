@@ -1,0 +1,135 @@
+using SchemaOps.Engine.Execution;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Planning;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>
+/// migrate: under the migration lock, read the history, validate, plan, ask (ShouldProcess) about every
+/// change up front, then apply the accepted changes in order, each migration atomically with its row.
+/// Nothing is changed before every pending script has been read and split, so bad input changes nothing.
+/// </summary>
+public static class MigrateOperation
+{
+    private const int ProgressId = 1;
+
+    public static async Task<IReadOnlyList<MigrationResult>> MigrateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var settings = request.Settings;
+        var scripts = request.Scan(sink);
+        var target = request.TargetVersion;
+        var ignore = request.IgnorePatterns;
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        return await request.GuardAsync("migrating", async () =>
+        {
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+
+            var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
+            var rows = tableMissing ? [] : await session.ReadHistoryAsync(ct);
+            var baselineFirst = tableMissing && !missingSchemas.Contains(session.Schemas[0]) && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
+            if (baselineFirst && !settings.BaselineOnMigrate)
+                throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
+                    $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +
+                    "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
+            if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
+
+            var entries = StateResolver.Resolve(scripts, rows, target, settings.OutOfOrder);
+            CheckBeforeMigrate(entries, settings, ignore, request);
+            var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
+                .Concat(entries.Where(e => e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
+                               .OrderBy(e => e.Description, StringComparer.Ordinal))
+                .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
+                .ToList();
+
+            // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
+            var where = request.Target.Display;
+            var setupNeeded = tableMissing || baselineFirst;
+            var setupAccepted = !setupNeeded || sink.ShouldProcess($"{session.History.Name} in {where}",
+                (tableMissing ? "Create schema history table" + (missingSchemas.Count > 0 ? $" and schema(s) {string.Join(", ", missingSchemas)}" : "") : "") +
+                (baselineFirst ? $"{(tableMissing ? "; " : "")}Baseline at version {request.BaselineVersion}" : ""));
+            var accepted = 0;
+            var stillAccepting = setupAccepted;
+            foreach (var p in plan)
+            {
+                var yes = sink.ShouldProcess($"{Label(p)} in {where}", p.InTransaction ? "Apply migration" : $"Apply migration without a transaction ({p.NoTransactionReason})");
+                if (stillAccepting && yes) accepted++;
+                else stillAccepting = false;
+            }
+            if (accepted < plan.Count && (setupAccepted && accepted > 0))
+                sink.WriteWarning($"only the first {accepted} of {plan.Count} migrations will run: the rest come after one that was declined");
+            if (plan.Count == 0) sink.WriteVerbose($"{where} is up to date: no migration to apply");
+            if (!setupAccepted || accepted == 0 && !setupNeeded) return [];
+
+            if (setupNeeded)
+            {
+                await using var tx = await session.Connection.BeginTransactionAsync(ct);
+                await HistorySetup.CreateMissingAsync(session, settings, ct);
+                if (baselineFirst)
+                    await session.History.InsertAsync(new HistoryRow(request.BaselineVersion.Text, settings.BaselineDescription, HistoryTypes.Baseline,
+                        settings.BaselineDescription, null, settings.InstalledBy, 0, true), ct);
+                await tx.CommitAsync(CancellationToken.None);
+            }
+
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy);
+            var results = new List<MigrationResult>();
+            for (var i = 0; i < accepted; i++)
+            {
+                var p = plan[i];
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{Label(p)} ({i + 1}/{accepted})", 100 * i / accepted));
+                sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
+                try
+                {
+                    var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                    var result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
+                    results.Add(result);
+                    sink.WriteObject(result);
+                }
+                catch (Exception e)
+                {
+                    var error = e as SchemaOpsException ?? Connections.DatabaseErrors.Translate(e, request.Target, $"applying {p.Script.DisplayPath}");
+                    sink.WriteObject(Result(p, MigrationOutcome.Failed, 0, null, request.Target.Database, error.Message));
+                    sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "failed", 100, Completed: true));
+                    throw error;
+                }
+            }
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "done", 100, Completed: true));
+            return results;
+        });
+    }
+
+    private static void CheckBeforeMigrate(List<MigrationEntry> entries, MigrationSettings settings, IReadOnlyList<IgnorePattern> ignore, MigrationRequest request)
+    {
+        if (settings.ValidateOnMigrate)
+        {
+            var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
+            var problems = Validator.Validate(entries, ignore, pendingAllowed: true, baseline).Where(r => !r.Passed).ToList();
+            if (problems.Count > 0)
+                throw new SchemaOpsException("ValidationFailed", SchemaOpsErrorCategory.InvalidData,
+                    $"validation failed for {request.Target.Display}, nothing was applied ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):\n  " +
+                    string.Join("\n  ", problems.Select(p => p.Detail)), file: problems[0].Script, version: problems[0].Version);
+        }
+        else if (entries.FirstOrDefault(e => e.State is MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture) is { } failed)
+        {
+            throw Errors.InvalidOperation("FailedMigrationPresent",
+                $"{failed.Label} failed earlier (history row {failed.Applied!.InstalledRank}): fix the database, then run repair before migrating again", failed.VersionText);
+        }
+    }
+
+    private static string Label(PreparedScript p) =>
+        (p.Script.Version is null ? "R" : "V" + p.Script.Version.Text) + (p.Script.Description.Length > 0 ? " " + p.Script.Description : "");
+
+    private static MigrationResult Result(PreparedScript p, MigrationOutcome outcome, int elapsed, int? rank, string database, string? error) => new()
+    {
+        Version = p.Script.Version?.Text,
+        Description = p.Script.Description,
+        Kind = p.Script.Kind,
+        Script = p.Script.Script,
+        Checksum = p.Script.Checksum,
+        Outcome = outcome,
+        ExecutionTime = elapsed,
+        InTransaction = p.InTransaction,
+        InstalledRank = rank,
+        Database = database,
+        Error = error,
+    };
+}

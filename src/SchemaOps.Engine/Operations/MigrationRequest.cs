@@ -1,0 +1,39 @@
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>Where to migrate and how: what every migration operation takes.</summary>
+public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings Settings)
+{
+    internal IReadOnlyList<MigrationScript> Scan(IOperationSink sink) =>
+        FlywayLayout.Scan(Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
+
+    internal MigrationVersion? TargetVersion =>
+        Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null
+        : MigrationVersion.TryParse(Settings.Target, out var v, out var error) ? v
+        : throw Errors.InvalidArgument("InvalidTarget", $"target: {error} (or 'latest')");
+
+    internal IReadOnlyList<IgnorePattern> IgnorePatterns => Settings.IgnoreMigrationPatterns.Select(IgnorePattern.Parse).ToList();
+
+    internal MigrationVersion BaselineVersion =>
+        MigrationVersion.TryParse(Settings.BaselineVersion, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidBaselineVersion", $"baseline version: {error}");
+
+    /// <summary>Runs a database operation, turning driver errors into SchemaOps errors that name the target and hold no secret.</summary>
+    internal async Task<T> GuardAsync<T>(string doing, Func<Task<T>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception e) when (e is not SchemaOpsException)
+        {
+            throw DatabaseErrors.Translate(e, Target, doing);
+        }
+    }
+
+    internal static AppliedMigration SyntheticBaseline(MigrationVersion version, string description) =>
+        new(1, version.Text, description, HistoryTypes.Baseline, description, null, "", DateTime.Now, 0, true);
+}

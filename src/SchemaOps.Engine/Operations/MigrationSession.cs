@@ -1,0 +1,104 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.History;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>An open connection to the target, with the managed schemas and the history table resolved.</summary>
+internal sealed class MigrationSession : IAsyncDisposable
+{
+    private MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, FlywayHistoryTable history, int serverVersionNum)
+    {
+        Connection = connection;
+        Target = target;
+        Schemas = schemas;
+        History = history;
+        ServerVersionNum = serverVersionNum;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public ConnectionTarget Target { get; }
+    public IReadOnlyList<string> Schemas { get; }
+    public FlywayHistoryTable History { get; }
+    public int ServerVersionNum { get; }
+
+    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, CancellationToken ct)
+    {
+        var connection = target.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            var versionNum = int.Parse((string)(await ScalarAsync(connection, "SHOW server_version_num", ct))!);
+            if (versionNum >= 140000)
+                // Lets the server notice a dead client during a long statement, so a killed runner's
+                // transaction rolls back and its lock frees promptly.
+                await ExecuteAsync(connection, "SET client_connection_check_interval = 2000", ct);
+
+            IReadOnlyList<string> schemas = settings.Schemas;
+            if (schemas.Count > 0)
+            {
+                // Flyway puts the default schema first on the search path for the migrations it runs.
+                var currentPath = (string)(await ScalarAsync(connection, "SHOW search_path", ct))!;
+                await ExecuteAsync(connection, $"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {currentPath}", ct);
+            }
+            else
+            {
+                var current = await ScalarAsync(connection, "SELECT current_schema()", ct) as string
+                    ?? throw Errors.InvalidArgument("NoCurrentSchema",
+                        $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema");
+                schemas = [current];
+            }
+            var history = new FlywayHistoryTable(connection, new HistoryTableName(schemas[0], settings.Table));
+            return new MigrationSession(connection, target, schemas, history, versionNum);
+        }
+        catch (Exception e)
+        {
+            await connection.DisposeAsync();
+            throw DatabaseErrors.Translate(e, target, "connecting");
+        }
+    }
+
+    public async Task<List<string>> MissingSchemasAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT s FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = s)", Connection)
+        { Parameters = { new() { Value = Schemas.ToArray() } } };
+        var missing = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) missing.Add(r.GetString(0));
+        return missing;
+    }
+
+    /// <summary>Whether the schema holds any relation, routine or type (as Flyway judges "non-empty").</summary>
+    public async Task<bool> SchemaHasObjectsAsync(string schema, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1)
+                OR EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1)
+                OR EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                           WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'm') )
+            """, Connection) { Parameters = { new() { Value = schema } } };
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The history rows, or none when the table does not exist yet; a table that is not Flyway's shape is refused.</summary>
+    public async Task<List<AppliedMigration>> ReadHistoryAsync(CancellationToken ct)
+    {
+        if (!await History.ExistsAsync(ct)) return [];
+        await History.CheckShapeAsync(ct);
+        return await History.ReadAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+
+    internal static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,28 @@
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>
+/// Everything a migration operation needs to know besides where the database is. Defaults are Flyway's
+/// safe ones (validate on migrate, no baseline on migrate, no out-of-order, future migrations tolerated).
+/// </summary>
+public sealed record MigrationSettings
+{
+    public IReadOnlyList<string> Locations { get; init; } = [];
+    public string Table { get; init; } = "flyway_schema_history";
+    /// <summary>Managed schemas; the first holds the history table. Empty: the connection's current schema.</summary>
+    public IReadOnlyList<string> Schemas { get; init; } = [];
+    /// <summary>Highest version to migrate to; null or "latest" for all.</summary>
+    public string? Target { get; init; }
+    public bool OutOfOrder { get; init; }
+    public bool BaselineOnMigrate { get; init; }
+    public string BaselineVersion { get; init; } = "1";
+    public string BaselineDescription { get; init; } = "<< Flyway Baseline >>";
+    public bool ValidateOnMigrate { get; init; } = true;
+    public IReadOnlyList<string> IgnoreMigrationPatterns { get; init; } = ["*:future"];
+    /// <summary>Written to installed_by; null means the database's current_user.</summary>
+    public string? InstalledBy { get; init; }
+    /// <summary>Skip malformed migration-like file names with a warning instead of failing (Flyway's habit).</summary>
+    public bool LenientNaming { get; init; }
+    public bool CreateSchemas { get; init; } = true;
+    /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
+    public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}

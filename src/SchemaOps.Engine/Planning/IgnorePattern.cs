@@ -1,0 +1,21 @@
+namespace SchemaOps.Engine.Planning;
+
+/// <summary>A Flyway ignoreMigrationPatterns entry: `type:state`, type * | versioned | repeatable, state * | missing | pending | ignored | future.</summary>
+public sealed record IgnorePattern(string Type, string State)
+{
+    private static readonly string[] Types = ["*", "versioned", "repeatable"];
+    private static readonly string[] States = ["*", "missing", "pending", "ignored", "future"];
+
+    public static IgnorePattern Parse(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        if (parts.Length != 2 || !Types.Contains(parts[0]) || !States.Contains(parts[1]))
+            throw Errors.InvalidArgument("InvalidIgnorePattern",
+                $"ignore pattern '{text}' is not type:state (type: *, versioned, repeatable; state: *, missing, pending, ignored, future)");
+        return new IgnorePattern(parts[0], parts[1]);
+    }
+
+    public bool Matches(MigrationKind kind, string state) =>
+        (Type == "*" || Type == "versioned" && kind == MigrationKind.Versioned || Type == "repeatable" && kind == MigrationKind.Repeatable)
+        && (State == "*" || State == state);
+}

@@ -1,0 +1,33 @@
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Planning;
+
+/// <summary>A migration as the planner sees it: the local script, the history row, or both, and its state.</summary>
+public sealed record MigrationEntry(MigrationScript? Local, AppliedMigration? Applied, MigrationState State)
+{
+    public MigrationKind Kind => Applied?.Kind ?? Local!.Kind;
+    public string? VersionText => Applied?.VersionText ?? Local?.Version?.Text;
+    public MigrationVersion? Version => Local?.Version ?? Applied?.Version;
+    public string Description => Applied?.Description ?? Local!.Description;
+    public string Script => Applied?.Script ?? Local!.Script;
+
+    /// <summary>"V2 add users" / "R user view": how messages name it.</summary>
+    public string Label => (Kind == MigrationKind.Repeatable ? "R" : "V" + VersionText) + (Description.Length > 0 ? " " + Description : "");
+
+    public MigrationInfo ToInfo() => new()
+    {
+        Version = VersionText,
+        Description = Description,
+        Kind = Kind,
+        Type = Applied?.Type ?? HistoryTypes.Sql,
+        Script = Script,
+        Checksum = Applied is null ? Local!.Checksum : Applied.Checksum,
+        State = State,
+        InstalledRank = Applied?.InstalledRank,
+        InstalledOn = Applied?.InstalledOn,
+        InstalledBy = Applied?.InstalledBy,
+        ExecutionTime = Applied?.ExecutionTime,
+        LocalPath = Local?.FullPath,
+    };
+}

@@ -1,0 +1,100 @@
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Planning;
+
+/// <summary>
+/// Flyway's state model: joins local scripts with history rows and gives every migration its state.
+/// Order: history rows by rank, then unapplied versioned migrations by version, then unapplied repeatables.
+/// </summary>
+public static class StateResolver
+{
+    public static List<MigrationEntry> Resolve(IReadOnlyList<MigrationScript> scripts, IReadOnlyList<AppliedMigration> rows,
+        MigrationVersion? target, bool outOfOrder)
+    {
+        var versioned = scripts.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
+        var repeatables = scripts.Where(s => s.Kind == MigrationKind.Repeatable).ToDictionary(s => s.Description, StringComparer.Ordinal);
+        var highestLocal = versioned.Keys.DefaultIfEmpty().Max();
+        var baseline = rows.LastOrDefault(r => r.Type == HistoryTypes.Baseline)?.Version;
+
+        // The row that follows a versioned row for the same version decides its fate: UNDO_SQL undoes it, DELETE deletes it.
+        var next = new Dictionary<int, AppliedMigration>();
+        var previousOfVersion = new Dictionary<MigrationVersion, AppliedMigration>();
+        foreach (var row in rows.Where(r => r.Version is not null && r.Kind != MigrationKind.Baseline))
+        {
+            if (previousOfVersion.TryGetValue(row.Version!, out var previous)) next[previous.InstalledRank] = row;
+            previousOfVersion[row.Version!] = row;
+        }
+        var lastRunOfRepeatable = rows.Where(r => r.Kind == MigrationKind.Repeatable).GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Last());
+
+        var entries = new List<MigrationEntry>();
+        var effective = new HashSet<MigrationVersion>();
+        MigrationVersion? highestApplied = null;
+        foreach (var row in rows)
+        {
+            if (row.Kind == MigrationKind.Delete) continue; // shown through the row it deletes
+            var state = row.Kind switch
+            {
+                MigrationKind.SchemaCreation => MigrationState.Success,
+                MigrationKind.Baseline => MigrationState.Baseline,
+                MigrationKind.Undo => MigrationState.Success,
+                MigrationKind.Repeatable => RepeatableState(row, lastRunOfRepeatable, repeatables),
+                _ => VersionedState(row, next.GetValueOrDefault(row.InstalledRank), versioned, highestLocal, highestApplied),
+            };
+            if (row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder)
+                effective.Add(row.Version!);
+            if (row.Kind is MigrationKind.Versioned or MigrationKind.Baseline && row.Success && row.Version is not null && (highestApplied is null || row.Version > highestApplied))
+                highestApplied = row.Version;
+            MigrationScript? local = row.Kind switch
+            {
+                MigrationKind.Versioned => versioned.GetValueOrDefault(row.Version!),
+                MigrationKind.Repeatable => repeatables.GetValueOrDefault(row.Description),
+                _ => null,
+            };
+            entries.Add(new MigrationEntry(local, row, state));
+        }
+
+        foreach (var script in versioned.Values.OrderBy(s => s.Version))
+        {
+            if (effective.Contains(script.Version!)) continue;
+            var v = script.Version!;
+            var state =
+                baseline is not null && v < baseline ? MigrationState.BelowBaseline
+                : baseline is not null && v == baseline ? MigrationState.IgnoredBaseline
+                : target is not null && v > target ? MigrationState.AboveTarget
+                : highestApplied is not null && v < highestApplied && !outOfOrder ? MigrationState.Ignored
+                : MigrationState.Pending;
+            entries.Add(new MigrationEntry(script, null, state));
+        }
+        foreach (var script in repeatables.Values.OrderBy(s => s.Description, StringComparer.Ordinal))
+            if (!lastRunOfRepeatable.ContainsKey(script.Description))
+                entries.Add(new MigrationEntry(script, null, MigrationState.Pending));
+        return entries;
+    }
+
+    private static MigrationState VersionedState(AppliedMigration row, AppliedMigration? next, Dictionary<MigrationVersion, MigrationScript> local,
+        MigrationVersion? highestLocal, MigrationVersion? highestAppliedBefore)
+    {
+        if (next is not null)
+            return next.Kind switch
+            {
+                MigrationKind.Delete => MigrationState.Deleted,
+                MigrationKind.Undo => MigrationState.Undone,
+                _ => MigrationState.Superseded, // ran again later (e.g. after a repair)
+            };
+        var hasLocal = local.ContainsKey(row.Version!);
+        var isFuture = highestLocal is null || row.Version! > highestLocal;
+        if (!row.Success) return hasLocal ? MigrationState.Failed : isFuture ? MigrationState.FailedFuture : MigrationState.FailedMissing;
+        if (!hasLocal) return isFuture ? MigrationState.Future : MigrationState.Missing;
+        if (highestAppliedBefore is not null && row.Version! < highestAppliedBefore) return MigrationState.OutOfOrder;
+        return MigrationState.Success;
+    }
+
+    private static MigrationState RepeatableState(AppliedMigration row, Dictionary<string, AppliedMigration> lastRun, Dictionary<string, MigrationScript> local)
+    {
+        if (lastRun[row.Description].InstalledRank != row.InstalledRank) return MigrationState.Superseded;
+        if (!local.TryGetValue(row.Description, out var script)) return row.Success ? MigrationState.Missing : MigrationState.FailedMissing;
+        if (!row.Success) return MigrationState.Failed;
+        return script.Checksum == row.Checksum ? MigrationState.Success : MigrationState.Outdated;
+    }
+}

@@ -1,0 +1,64 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Tests.Operations;
+
+/// <summary>Each test gets a fresh database on the shared throwaway server and a folder of migrations.</summary>
+[Collection(PostgresCollection.Name)]
+public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDisposable
+{
+    protected readonly TempDir Dir = new();
+    protected string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync() => ConnectionString = await pg.NewDatabaseAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+    public void Dispose() => Dir.Dispose();
+
+    protected MigrationRequest Request(Func<MigrationSettings, MigrationSettings>? tweak = null)
+    {
+        var settings = new MigrationSettings { Locations = [Dir.Path] };
+        return new MigrationRequest(ConnectionTarget.Parse(ConnectionString), tweak is null ? settings : tweak(settings));
+    }
+
+    protected Task<IReadOnlyList<MigrationResult>> MigrateAsync(Func<MigrationSettings, MigrationSettings>? tweak = null, RecordingSink? sink = null) =>
+        MigrateOperation.MigrateAsync(Request(tweak), sink ?? new RecordingSink(), CancellationToken.None);
+
+    protected Task<IReadOnlyList<MigrationInfo>> InfoAsync(Func<MigrationSettings, MigrationSettings>? tweak = null) =>
+        InfoOperation.InfoAsync(Request(tweak), new RecordingSink(), CancellationToken.None);
+
+    protected Task<IReadOnlyList<ValidationResult>> ValidateAsync(Func<MigrationSettings, MigrationSettings>? tweak = null) =>
+        InfoOperation.ValidateAsync(Request(tweak), new RecordingSink(), CancellationToken.None);
+
+    protected async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        var value = await cmd.ExecuteScalarAsync();
+        return value is DBNull or null ? default : (T)value;
+    }
+
+    protected async Task ExecAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The history rows as "rank|version|description|type|script|checksum|success".</summary>
+    protected async Task<List<string>> HistoryAsync(string table = "public.flyway_schema_history")
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT concat_ws('|', installed_rank, coalesce(version, '-'), description, type, script, coalesce(checksum::text, '-'), success::text) FROM {table} ORDER BY installed_rank", conn);
+        var rows = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) rows.Add(r.GetString(0));
+        return rows;
+    }
+
+    protected Task<bool> TableExistsAsync(string name) => ScalarAsync<bool>($"SELECT to_regclass('{name}') IS NOT NULL")!;
+}
