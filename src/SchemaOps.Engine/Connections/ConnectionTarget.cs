@@ -15,6 +15,9 @@ public sealed class ConnectionTarget
     private ConnectionTarget(NpgsqlConnectionStringBuilder builder)
     {
         builder.ApplicationName ??= "schemaops";
+        // The server's DETAIL (which key is duplicated, which row fails a check) is what an operator needs to
+        // fix a failed migration. It describes data, never credentials.
+        builder.IncludeErrorDetail = true;
         _connectionString = builder.ConnectionString;
         Database = builder.Database ?? builder.Username ?? "";
         Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";

@@ -1,0 +1,116 @@
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Tests.Operations;
+
+public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private Task<BaselineResult> BaselineAsync(Func<MigrationSettings, MigrationSettings>? tweak = null, RecordingSink? sink = null) =>
+        BaselineOperation.BaselineAsync(Request(tweak), sink ?? new RecordingSink(), CancellationToken.None);
+
+    [Fact]
+    public async Task Validate_reports_every_problem_with_kind_version_expected_and_actual()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V2__b.sql", "SELECT 2;");
+        Dir.Write("V3__c.sql", "SELECT 3;");
+        await MigrateAsync();
+        Dir.Write("V1__a.sql", "SELECT 10;");         // drifted
+        File.Delete(Path.Combine(Dir.Path, "V2__b.sql")); // missing locally
+        File.Move(Path.Combine(Dir.Path, "V3__c.sql"), Path.Combine(Dir.Path, "V3__renamed.sql"));
+        Dir.Write("V4__d.sql", "SELECT 4;");          // pending
+
+        var results = await ValidateAsync();
+
+        var failed = results.Where(r => !r.Passed).ToList();
+        Assert.Equal([ValidationKind.ChecksumMismatch, ValidationKind.MissingLocally, ValidationKind.DescriptionMismatch, ValidationKind.NotApplied],
+            failed.Select(r => r.Kind));
+        var checksum = failed[0];
+        Assert.Equal("1", checksum.Version);
+        Assert.Equal(Engine.Sources.FlywayChecksum.Compute("SELECT 1;").ToString(), checksum.Expected);
+        Assert.Equal(Engine.Sources.FlywayChecksum.Compute("SELECT 10;").ToString(), checksum.Actual);
+        Assert.Equal(("c", "renamed"), (failed[2].Expected, failed[2].Actual));
+    }
+
+    [Fact]
+    public async Task A_clean_database_validates_with_one_passing_result_per_migration()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("R__r.sql", "SELECT 1;");
+        await MigrateAsync();
+        var results = await ValidateAsync();
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.True(r.Passed));
+    }
+
+    [Fact]
+    public async Task Future_migrations_are_tolerated_by_default_and_reported_when_not_ignored()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V2__b.sql", "SELECT 2;");
+        await MigrateAsync();
+        File.Delete(Path.Combine(Dir.Path, "V2__b.sql"));
+
+        Assert.Equal(MigrationState.Future, (await InfoAsync()).Single(i => i.Version == "2").State);
+        Assert.All(await ValidateAsync(), r => Assert.True(r.Passed));
+        var strict = await ValidateAsync(s => s with { IgnoreMigrationPatterns = [] });
+        Assert.Equal(ValidationKind.FutureMigration, Assert.Single(strict, r => !r.Passed).Kind);
+        Assert.Empty(await MigrateAsync()); // a newer deployment's migration does not block an older one
+    }
+
+    [Fact]
+    public async Task Missing_can_be_ignored_by_pattern_and_bad_patterns_are_errors()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V2__b.sql", "SELECT 2;");
+        await MigrateAsync();
+        File.Delete(Path.Combine(Dir.Path, "V1__a.sql"));
+        Assert.Contains(await ValidateAsync(), r => r.Kind == ValidationKind.MissingLocally);
+        Assert.All(await ValidateAsync(s => s with { IgnoreMigrationPatterns = ["versioned:missing"] }), r => Assert.True(r.Passed));
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => ValidateAsync(s => s with { IgnoreMigrationPatterns = ["versioned:gone"] }));
+        Assert.Equal("InvalidIgnorePattern", e.ErrorId);
+    }
+
+    [Fact]
+    public async Task Baseline_writes_flyways_row_then_migrate_applies_only_newer_versions()
+    {
+        await ExecAsync("CREATE TABLE legacy (id int)");
+        Dir.Write("V1__legacy.sql", "CREATE TABLE legacy (id int);");
+        Dir.Write("V2__next.sql", "CREATE TABLE next (id int);");
+
+        var result = await BaselineAsync();
+
+        Assert.True(result.Created);
+        Assert.Equal(1, result.InstalledRank);
+        Assert.Equal(["1|1|<< Flyway Baseline >>|BASELINE|<< Flyway Baseline >>|-|true"], await HistoryAsync());
+        Assert.Equal(0, await ScalarAsync<int>("SELECT execution_time FROM flyway_schema_history"));
+        Assert.Equal("2", Assert.Single(await MigrateAsync()).Version);
+
+        var again = await BaselineAsync(s => s with { BaselineVersion = "1" });
+        Assert.False(again.Created);
+    }
+
+    [Fact]
+    public async Task Baseline_is_refused_over_applied_migrations_or_another_baseline()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        await BaselineAsync(s => s with { BaselineVersion = "5" });
+        var conflict = await Assert.ThrowsAsync<SchemaOpsException>(() => BaselineAsync(s => s with { BaselineVersion = "6" }));
+        Assert.Equal("BaselineConflict", conflict.ErrorId);
+        Assert.Equal(MigrationState.BelowBaseline, (await InfoAsync()).Single(i => i.Version == "1" && i.Kind == MigrationKind.Versioned).State);
+
+        await ExecAsync("DROP TABLE flyway_schema_history");
+        await MigrateAsync();
+        var notEmpty = await Assert.ThrowsAsync<SchemaOpsException>(() => BaselineAsync());
+        Assert.Equal("BaselineNotEmpty", notEmpty.ErrorId);
+    }
+
+    [Fact]
+    public async Task Baseline_under_whatif_changes_nothing()
+    {
+        var sink = new RecordingSink(whatIf: true);
+        var result = await BaselineAsync(sink: sink);
+        Assert.False(result.Created);
+        Assert.Single(sink.Questions);
+        Assert.False(await TableExistsAsync("flyway_schema_history"));
+    }
+}
