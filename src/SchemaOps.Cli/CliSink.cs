@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SchemaOps.Cli;
+
+/// <summary>
+/// The CLI's sink. Human mode prints each object as it arrives (stdout) and notes on stderr; JSON mode
+/// collects the objects and prints them as one JSON array, the same properties the cmdlets emit.
+/// ShouldProcess answers no under --what-if and prints what would be done.
+/// </summary>
+public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, bool verbose, bool whatIf) : IOperationSink
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly List<object> _objects = [];
+    private readonly object _gate = new();
+
+    public IReadOnlyList<object> Objects => _objects;
+
+    public void WriteObject(object item)
+    {
+        lock (_gate)
+        {
+            _objects.Add(item);
+            if (!json) stdout.WriteLine(HumanFormat.Line(item));
+        }
+    }
+
+    public void WriteProgress(ProgressRecordInfo progress)
+    {
+        if (verbose && !progress.Completed) lock (_gate) stderr.WriteLine($"... {progress.Status}");
+    }
+
+    public void WriteVerbose(string message)
+    {
+        if (verbose) lock (_gate) stderr.WriteLine($"VERBOSE: {message}");
+    }
+
+    public void WriteWarning(string message)
+    {
+        lock (_gate) stderr.WriteLine($"WARNING: {message}");
+    }
+
+    public bool ShouldProcess(string target, string action)
+    {
+        if (whatIf) lock (_gate) (json ? stderr : stdout).WriteLine($"What if: {action} on {target}");
+        return !whatIf;
+    }
+
+    /// <summary>In JSON mode, the collected objects as one array (printed even when the command failed part-way).</summary>
+    public void Finish()
+    {
+        if (json) stdout.WriteLine(JsonSerializer.Serialize(_objects.Cast<object>().ToArray(), JsonOptions));
+    }
+}

@@ -1,0 +1,31 @@
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Cli.Commands;
+
+public sealed class BaselineCommand : ICommand
+{
+    public string Name => "baseline";
+    public string Summary => "mark an existing database as being at a version";
+    public string Usage => "schemaops baseline --url URL [--baseline-version VERSION] [--json]";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        .. MigrationOptions.Common, MigrationOptions.LockWait, MigrationOptions.InstalledBy,
+        new("--baseline-version", "version to baseline at (default 1)", ValueName: "VERSION"),
+        new("--baseline-description", "description of the baseline row (default << Flyway Baseline >>)", ValueName: "TEXT"),
+        new("--what-if", "say what would be done and change nothing", TakesValue: false),
+    ];
+
+    public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
+    {
+        var request = MigrationOptions.Build(args, context, s => s with
+        {
+            BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
+            BaselineDescription = args.Value("--baseline-description") ?? s.BaselineDescription,
+        });
+        var sink = context.Sink(args, whatIf: args.Has("--what-if"));
+        await BaselineOperation.BaselineAsync(request, sink, ct);
+        sink.Finish();
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,18 @@
+namespace SchemaOps.Cli.Commands;
+
+/// <summary>One `schemaops &lt;name&gt;` command: its options and what it runs.</summary>
+public interface ICommand
+{
+    string Name { get; }
+    string Summary { get; }
+    string Usage { get; }
+    IReadOnlyList<OptionSpec> Options { get; }
+    Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct);
+}
+
+/// <summary>What a command may touch: its streams and environment (tests pass their own).</summary>
+public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment)
+{
+    public CliSink Sink(ParsedArguments args, bool whatIf = false) =>
+        new(Stdout, Stderr, json: args.Has("--json"), verbose: args.Has("--verbose"), whatIf);
+}

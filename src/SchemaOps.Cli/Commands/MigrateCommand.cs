@@ -1,0 +1,45 @@
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Cli.Commands;
+
+public sealed class MigrateCommand : ICommand
+{
+    public string Name => "migrate";
+    public string Summary => "apply pending migrations";
+    public string Usage => "schemaops migrate --url URL --path DIR [--target VERSION] [--what-if] [--json]";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        .. MigrationOptions.Common, MigrationOptions.Target, MigrationOptions.OutOfOrder, MigrationOptions.Ignore,
+        MigrationOptions.LockWait, MigrationOptions.InstalledBy,
+        new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
+        new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
+        new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
+        new("--what-if", "list what would be done and change nothing", TakesValue: false),
+    ];
+
+    public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
+    {
+        var request = MigrationOptions.Build(args, context, s => s with
+        {
+            BaselineOnMigrate = args.Has("--baseline-on-migrate"),
+            BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
+            ValidateOnMigrate = !args.Has("--no-validate"),
+        });
+        var sink = context.Sink(args, whatIf: args.Has("--what-if"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var results = await MigrateOperation.MigrateAsync(request, sink, ct);
+            if (!args.Has("--json") && !args.Has("--what-if"))
+                context.Stdout.WriteLine(results.Count == 0
+                    ? $"{request.Target.Display} is up to date"
+                    : $"{results.Count} migration{(results.Count == 1 ? "" : "s")} applied to {request.Target.Display} in {started.Elapsed.TotalSeconds:0.0} s");
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            sink.Finish();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Cli.Commands;
+
+/// <summary>The options every database command shares, and how they become a MigrationRequest.</summary>
+public static class MigrationOptions
+{
+    public static readonly OptionSpec[] Common =
+    [
+        new("--url", "database: postgres://user@host:port/db?sslmode=..., a jdbc:postgresql:// URL or an Npgsql connection string (default: $DATABASE_URL). Give the password through PGPASSWORD or DATABASE_URL, not here", ValueName: "URL"),
+        new("--path", "migration folder, searched recursively (repeatable; default: ./db/migration)", Repeatable: true, ValueName: "DIR"),
+        new("--table", "history table (default: flyway_schema_history)", ValueName: "NAME"),
+        new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
+        new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
+        new("--json", "print the result objects as a JSON array", TakesValue: false),
+        new("--verbose", "say what is being done, on stderr", TakesValue: false),
+    ];
+
+    public static readonly OptionSpec Target = new("--target", "highest version to consider (default: latest)", ValueName: "VERSION");
+    public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one", TakesValue: false);
+    public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default *:future)", Repeatable: true, ValueName: "PATTERN");
+    public static readonly OptionSpec LockWait = new("--lock-wait", "how long to wait for another runner's lock (default 5m)", ValueName: "DURATION");
+    public static readonly OptionSpec InstalledBy = new("--installed-by", "name recorded in installed_by (default: the database user)", ValueName: "NAME");
+
+    public static MigrationRequest Build(ParsedArguments a, CliContext context, Func<MigrationSettings, MigrationSettings>? more = null)
+    {
+        var paths = a.Values("--path");
+        var settings = new MigrationSettings
+        {
+            Locations = paths.Count > 0 ? paths : ["db/migration"],
+            Table = a.Value("--table") ?? "flyway_schema_history",
+            Schemas = a.Values("--schema"),
+            LenientNaming = a.Has("--lenient-naming"),
+            Target = a.Value("--target"),
+            OutOfOrder = a.Has("--out-of-order"),
+            InstalledBy = a.Value("--installed-by"),
+            LockWaitTimeout = a.Duration("--lock-wait") ?? TimeSpan.FromMinutes(5),
+        };
+        if (a.Has("--ignore")) settings = settings with { IgnoreMigrationPatterns = a.Values("--ignore") };
+        if (more is not null) settings = more(settings);
+
+        // The connection last: argument mistakes are reported before any connection problem.
+        var url = a.Value("--url");
+        var target = ConnectionTarget.Parse(url, environment: context.Environment);
+        if (url is not null && HasInlinePassword(url))
+            context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
+                                     "use DATABASE_URL or PGPASSWORD instead");
+        return new MigrationRequest(target, settings);
+    }
+
+    private static bool HasInlinePassword(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0) return url.Contains("password=", StringComparison.OrdinalIgnoreCase);
+        var at = url.IndexOf('@', scheme);
+        var userInfo = at > 0 ? url[(scheme + 3)..at] : "";
+        return userInfo.Contains(':') || url.Contains("password=", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,23 @@
+namespace SchemaOps.Cli;
+
+/// <summary>One readable line per output object, columns aligned like the module's table views.</summary>
+public static class HumanFormat
+{
+    public static string Line(object item) => item switch
+    {
+        MigrationInfo i => $"{i.Version ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
+        MigrationResult r => r.Outcome == MigrationOutcome.Applied
+            ? $"applied  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}"
+            : $"FAILED   {Label(r.Version, r.Description),-50}",
+        ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Name}: {v.Detail}",
+        BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
+        ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
+        _ => item.ToString() ?? "",
+    };
+
+    public static string InfoHeader => $"{"Version",-10} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
+
+    private static string Label(string? version, string description) => (version is null ? "R" : "V" + version) + " " + description;
+
+    private static string Trim(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

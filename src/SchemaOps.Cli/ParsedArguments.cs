@@ -1,0 +1,65 @@
+namespace SchemaOps.Cli;
+
+/// <summary>A command's options as declared: name, whether it takes a value, whether it may repeat, and its help line.</summary>
+public sealed record OptionSpec(string Name, string Help, bool TakesValue = true, bool Repeatable = false, string? ValueName = null);
+
+/// <summary>
+/// `--name value`, `--name=value` and `--flag` options plus positional arguments, checked against the
+/// command's declared options. Anything unknown or malformed is a usage error (exit code 2).
+/// </summary>
+public sealed class ParsedArguments
+{
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+
+    public List<string> Positionals { get; } = [];
+
+    public static ParsedArguments Parse(IEnumerable<string> args, IReadOnlyList<OptionSpec> specs)
+    {
+        var parsed = new ParsedArguments();
+        using var e = args.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var arg = e.Current;
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--")
+            {
+                parsed.Positionals.Add(arg);
+                continue;
+            }
+            var eq = arg.IndexOf('=');
+            var name = eq > 0 ? arg[..eq] : arg;
+            var spec = specs.FirstOrDefault(s => s.Name == name)
+                ?? throw new UsageException($"unknown option {name} (see --help)");
+            string value;
+            if (!spec.TakesValue)
+            {
+                if (eq > 0) throw new UsageException($"{name} takes no value");
+                value = "true";
+            }
+            else if (eq > 0) value = arg[(eq + 1)..];
+            else if (e.MoveNext()) value = e.Current;
+            else throw new UsageException($"{name} needs a value");
+            var list = parsed._values.TryGetValue(name, out var l) ? l : parsed._values[name] = [];
+            if (list.Count > 0 && !spec.Repeatable) throw new UsageException($"{name} was given more than once");
+            list.Add(value);
+        }
+        return parsed;
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+    public string? Value(string name) => _values.TryGetValue(name, out var l) ? l[0] : null;
+    public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out var l) ? l : [];
+
+    /// <summary>A duration: plain seconds (30) or with a unit (500ms, 30s, 5m).</summary>
+    public TimeSpan? Duration(string name)
+    {
+        var text = Value(name);
+        if (text is null) return null;
+        var (number, unit) = text.EndsWith("ms") ? (text[..^2], 0.001) : text.EndsWith('s') ? (text[..^1], 1.0) : text.EndsWith('m') ? (text[..^1], 60.0) : (text, 1.0);
+        return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? TimeSpan.FromSeconds(n * unit)
+            : throw new UsageException($"{name} '{text}' is not a duration (like 500ms, 30s or 5m)");
+    }
+}
+
+/// <summary>Bad command-line input: exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

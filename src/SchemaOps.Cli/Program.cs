@@ -1,0 +1,79 @@
+using System.Text.Json;
+using SchemaOps.Cli.Commands;
+
+namespace SchemaOps.Cli;
+
+public static class Program
+{
+    private static readonly ICommand[] Commands = [new MigrateCommand(), new InfoCommand(), new ValidateCommand(), new BaselineCommand(), new ChecksumCommand()];
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C: cancel cleanly (the running migration rolls back). A second one ends the process.
+            if (cts.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("canceling: the migration in progress is being rolled back (Ctrl+C again to quit at once)");
+            cts.Cancel();
+        };
+        return await RunAsync(args, new CliContext(Console.Out, Console.Error, Environment.GetEnvironmentVariable), cts.Token);
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            context.Stdout.WriteLine(GeneralHelp());
+            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Success;
+        }
+        if (args[0] is "--version" or "version")
+        {
+            context.Stdout.WriteLine(typeof(Program).Assembly.GetName().Version?.ToString(3));
+            return ExitCodes.Success;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        var json = args.Contains("--json");
+        try
+        {
+            if (command is null) throw new UsageException($"unknown command '{args[0]}'");
+            if (args.Skip(1).Any(a => a is "--help" or "-h"))
+            {
+                context.Stdout.WriteLine(CommandHelp(command));
+                return ExitCodes.Success;
+            }
+            var parsed = ParsedArguments.Parse(args.Skip(1), command.Options);
+            return await command.RunAsync(parsed, context, ct);
+        }
+        catch (UsageException e)
+        {
+            return Fail(context, json, ExitCodes.Usage, "Usage", "InvalidArgument", $"{e.Message}\n\n{(command is null ? GeneralHelp() : "usage: " + command.Usage)}");
+        }
+        catch (SchemaOpsException e)
+        {
+            return Fail(context, json, ExitCodes.For(e), e.ErrorId, e.Category.ToString(), e.Message, e.File, e.Line, e.Version);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(context, json, ExitCodes.Canceled, "OperationCanceled", "OperationStopped", "canceled; nothing was left half-applied");
+        }
+    }
+
+    private static int Fail(CliContext context, bool json, int code, string id, string category, string message, string? file = null, int? line = null, string? version = null)
+    {
+        context.Stderr.WriteLine(json
+            ? JsonSerializer.Serialize(new { error = new { id, category, message, file, line, version, exitCode = code } }, CliSink.JsonOptions)
+            : $"error [{id}]: {message}");
+        return code;
+    }
+
+    private static string GeneralHelp() =>
+        "schemaops: PostgreSQL schema migrations, Flyway-compatible\n\nusage: schemaops <command> [options]   (schemaops <command> --help for its options)\n\ncommands:\n" +
+        string.Join("\n", Commands.Select(c => $"  {c.Name,-10} {c.Summary}")) +
+        "\n\nexit codes: 0 success, 1 problems found, 2 usage or bad input, 3 failed, 4 cannot connect, 5 busy (lock), 130 canceled";
+
+    private static string CommandHelp(ICommand c) =>
+        $"{c.Summary}\n\nusage: {c.Usage}\n\noptions:\n" +
+        string.Join("\n", c.Options.Select(o => $"  {(o.TakesValue ? $"{o.Name} {o.ValueName ?? "VALUE"}" : o.Name),-28} {o.Help}"));
+}

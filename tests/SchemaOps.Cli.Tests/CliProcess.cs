@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace SchemaOps.Cli.Tests;
+
+/// <summary>Runs the built `schemaops` CLI as a real process.</summary>
+public static class CliProcess
+{
+    private static readonly string Dll = FindCli();
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+    }
+
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("DATABASE_URL");
+        psi.Environment.Remove("PGPASSWORD");
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
+    }
+
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? env = null)
+    {
+        using var p = Start(args, env);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await p.WaitForExitAsync(timeout.Token);
+        return new Result(p.ExitCode, await stdout, await stderr);
+    }
+
+    private static string FindCli()
+    {
+        // tests/SchemaOps.Cli.Tests/bin/<Configuration>/net10.0 → src/SchemaOps.Cli/bin/<Configuration>/net8.0/schemaops.dll
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SchemaOps.sln"))) root = root.Parent;
+        var dll = Path.Combine(root!.FullName, "src", "SchemaOps.Cli", "bin", configuration, "net8.0", "schemaops.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the CLI first", dll);
+    }
+}

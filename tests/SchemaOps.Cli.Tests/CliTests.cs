@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SchemaOps.Cli.Tests;
+
+[Collection(PostgresCollection.Name)]
+public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+    private string _db = "";
+
+    public async Task InitializeAsync() => _db = await pg.Server.CreateDatabaseAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Runs a command against this test's database; the URL travels in DATABASE_URL, as it should.</summary>
+    private Task<CliProcess.Result> Run(params string[] args) =>
+        CliProcess.RunAsync(args, new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+
+    [Fact]
+    public async Task Migrate_info_validate_round_trip_with_json_and_exit_codes()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        _dir.Write("V2__orders.sql", "CREATE TABLE orders (id int);");
+
+        var migrate = await Run("migrate", "--path", _dir.Path, "--json");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        var applied = JsonDocument.Parse(migrate.Stdout).RootElement;
+        Assert.Equal(2, applied.GetArrayLength());
+        Assert.Equal("Applied", applied[0].GetProperty("outcome").GetString());
+        Assert.Equal("1", applied[0].GetProperty("version").GetString());
+
+        var info = await Run("info", "--path", _dir.Path, "--json");
+        var states = JsonDocument.Parse(info.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("state").GetString());
+        Assert.Equal(["Success", "Success"], states);
+
+        Assert.Equal(0, (await Run("validate", "--path", _dir.Path)).ExitCode);
+
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id bigint);");
+        var validate = await Run("validate", "--path", _dir.Path, "--json");
+        Assert.Equal(1, validate.ExitCode);
+        var problem = JsonDocument.Parse(validate.Stdout).RootElement.EnumerateArray().Single(e => !e.GetProperty("passed").GetBoolean());
+        Assert.Equal("ChecksumMismatch", problem.GetProperty("kind").GetString());
+
+        var refused = await Run("migrate", "--path", _dir.Path, "--json");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("ValidationFailed", JsonDocument.Parse(refused.Stderr).RootElement.GetProperty("error").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_migration_exits_3_naming_file_and_line()
+    {
+        _dir.Write("V1__bad.sql", "CREATE TABLE t (id int);\nSELECT nope FROM t;\n");
+        var r = await Run("migrate", "--path", _dir.Path);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("V1__bad.sql:2:", r.Stderr);
+        Assert.Contains("[MigrationFailed]", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "migrate", "--bogus" }, "unknown option --bogus")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "migrate", "--path" }, "--path needs a value")]
+    [InlineData(new[] { "migrate", "--lock-wait", "soon" }, "is not a duration")]
+    [InlineData(new[] { "checksum" }, "at least one FILE")]
+    public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
+    {
+        var r = await CliProcess.RunAsync(args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
+    }
+
+    [Fact]
+    public async Task No_database_given_is_a_usage_error()
+    {
+        var r = await CliProcess.RunAsync(["info", "--path", _dir.Path]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("DATABASE_URL", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Bad_file_names_exit_2_and_touch_nothing()
+    {
+        _dir.Write("V1__ok.sql", "CREATE TABLE ok (id int);");
+        _dir.Write("V1.x__broken.sql", "SELECT 1;");
+        var r = await Run("migrate", "--path", _dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("V1.x__broken.sql", r.Stderr);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
+    }
+
+    [Fact]
+    public async Task Checksum_prints_flyways_value()
+    {
+        var file = _dir.Write("V1__x.sql", "SELECT 1;\r\n");
+        var r = await CliProcess.RunAsync(["checksum", file, "--json"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(78787420, JsonDocument.Parse(r.Stdout).RootElement[0].GetProperty("checksum").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_password_never_appears_in_output_even_on_failure()
+    {
+        _dir.Write("V1__bad.sql", "SELECT nope;");
+        var password = pg.Server.Password;
+        var failing = await Run("migrate", "--path", _dir.Path, "--verbose");
+        Assert.Equal(3, failing.ExitCode);
+        Assert.DoesNotContain(password, failing.Stdout + failing.Stderr);
+
+        var wrong = await CliProcess.RunAsync(["info", "--path", _dir.Path, "--url", $"postgres://postgres:wrong-{password}@127.0.0.1:{pg.Server.Port}/{_db}"]);
+        Assert.Equal(4, wrong.ExitCode);
+        Assert.Contains("WARNING: the password in --url", wrong.Stderr);
+        Assert.DoesNotContain(password, wrong.Stdout + wrong.Stderr);
+    }
+
+    [Fact]
+    public async Task PGPASSWORD_keeps_the_password_off_the_command_line()
+    {
+        _dir.Write("V1__a.sql", "SELECT 1;");
+        var r = await CliProcess.RunAsync(["migrate", "--path", _dir.Path, "--url", $"postgres://postgres@127.0.0.1:{pg.Server.Port}/{_db}"],
+            new Dictionary<string, string?> { ["PGPASSWORD"] = pg.Server.Password });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.DoesNotContain("WARNING", r.Stderr);
+    }
+
+    [Fact]
+    public async Task What_if_lists_the_plan_and_changes_nothing()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        var r = await Run("migrate", "--path", _dir.Path, "--what-if");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("What if: Apply migration on V1 a", r.Stdout);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
+    }
+
+    [Fact]
+    public async Task Eight_processes_at_once_apply_each_migration_exactly_once()
+    {
+        for (var i = 1; i <= 10; i++) _dir.Write($"V{i}__t{i}.sql", $"CREATE TABLE t{i} (id int); SELECT pg_sleep(0.05);");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Run("migrate", "--path", _dir.Path, "--json")));
+
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.Equal(10, runs.Sum(r => JsonDocument.Parse(r.Stdout).RootElement.GetArrayLength()));
+        Assert.Equal(10L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+        Assert.Equal(10L, await pg.ScalarAsync(_db, "SELECT count(DISTINCT version) FROM flyway_schema_history"));
+    }
+
+    [Fact]
+    public async Task Killing_the_runner_mid_migration_leaves_the_database_as_before_and_the_next_run_completes()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__slow.sql", "CREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1);\nSELECT pg_sleep(3);\nCREATE TABLE b (id int);\n");
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        var deadline = Stopwatch.StartNew();
+        while (!Equals(await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"), 1L))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the slow migration never started");
+            await Task.Delay(20);
+        }
+
+        runner.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('half_done')::text"));
+        var next = await Run("migrate", "--path", _dir.Path, "--json");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Equal("2", JsonDocument.Parse(next.Stdout).RootElement[0].GetProperty("version").GetString());
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM half_done"));
+    }
+}
