@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Every migration with its Flyway state (flyway info).</summary>
+[Cmdlet(VerbsCommon.Get, "MigrationStatus")]
+[OutputType(typeof(MigrationInfo))]
+public sealed class GetMigrationStatusCommand : MigrationCmdlet
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Target { get; set; }
+
+    [Parameter]
+    public SwitchParameter OutOfOrder { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var request = BuildRequest(s => s with { Target = Target, OutOfOrder = OutOfOrder.IsPresent });
+        Run((sink, ct) => InfoOperation.InfoAsync(request, sink, ct));
+    }
+}

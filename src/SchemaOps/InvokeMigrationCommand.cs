@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Applies pending migrations, each atomically with its history row. -WhatIf lists exactly what would run.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MigrationResult))]
+public sealed class InvokeMigrationCommand : MigrationCmdlet
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Target { get; set; }
+
+    [Parameter]
+    public SwitchParameter OutOfOrder { get; set; }
+
+    [Parameter]
+    public SwitchParameter BaselineOnMigrate { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string BaselineVersion { get; set; } = "1";
+
+    [Parameter]
+    public SwitchParameter SkipValidation { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? IgnoreMigrationPattern { get; set; }
+
+    [Parameter]
+    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? InstalledBy { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var request = BuildRequest(s => s with
+        {
+            Target = Target,
+            OutOfOrder = OutOfOrder.IsPresent,
+            BaselineOnMigrate = BaselineOnMigrate.IsPresent,
+            BaselineVersion = BaselineVersion,
+            ValidateOnMigrate = !SkipValidation.IsPresent,
+            IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
+            LockWaitTimeout = LockWaitTimeout,
+            InstalledBy = InstalledBy,
+        });
+        Run((sink, ct) => MigrateOperation.MigrateAsync(request, sink, ct));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Management.Automation;
+
+namespace SchemaOps.Commands;
+
+/// <summary>
+/// What every SchemaOps cmdlet shares: running an engine operation off the pipeline thread with
+/// Ctrl+C wired to cancellation, and turning engine errors into ErrorRecords with stable ids.
+/// </summary>
+public abstract class SchemaOpsCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Runs the operation; its output, progress and questions reach the pipeline as they happen.</summary>
+    protected void Run(Func<IOperationSink, CancellationToken, Task> operation)
+    {
+        using var sink = new PipelineSink(this);
+        try
+        {
+            sink.Pump(Task.Run(() => operation(sink, _stop.Token)));
+        }
+        catch (SchemaOpsException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped by Ctrl+C: the engine rolled back whatever was in progress.
+        }
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>A path as the user meant it: relative to PowerShell's current location, not the process's.</summary>
+    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+    private static ErrorCategory Map(SchemaOpsErrorCategory category) => category switch
+    {
+        SchemaOpsErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+        SchemaOpsErrorCategory.InvalidData => ErrorCategory.InvalidData,
+        SchemaOpsErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        SchemaOpsErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
+        SchemaOpsErrorCategory.AuthenticationError => ErrorCategory.AuthenticationError,
+        SchemaOpsErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+        SchemaOpsErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
+        SchemaOpsErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+        SchemaOpsErrorCategory.OperationStopped => ErrorCategory.OperationStopped,
+        _ => ErrorCategory.InvalidOperation,
+    };
+}

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Marks an existing database as being at a version (flyway baseline).</summary>
+[Cmdlet(VerbsCommon.Set, "MigrationBaseline", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BaselineResult))]
+public sealed class SetMigrationBaselineCommand : MigrationCmdlet
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Version { get; set; } = "1";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Description { get; set; } = "<< Flyway Baseline >>";
+
+    [Parameter]
+    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    protected override void ProcessRecord()
+    {
+        var request = BuildRequest(s => s with { BaselineVersion = Version, BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
+        Run((sink, ct) => BaselineOperation.BaselineAsync(request, sink, ct));
+    }
+}
