@@ -44,7 +44,14 @@ public static class Program
                 return ExitCodes.Success;
             }
             var parsed = ParsedArguments.Parse(args.Skip(1), command.Options);
-            return await command.RunAsync(parsed, context, ct);
+            try
+            {
+                return await command.RunAsync(parsed, context, ct);
+            }
+            finally
+            {
+                foreach (var d in context.Cleanup) await d.DisposeAsync();
+            }
         }
         catch (UsageException e)
         {

@@ -18,7 +18,7 @@ public sealed class BaselineCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = MigrationOptions.Build(args, context, s => s with
+        var request = await MigrationOptions.BuildAsync(args, context, ct, s => s with
         {
             BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
             BaselineDescription = args.Value("--baseline-description") ?? s.BaselineDescription,

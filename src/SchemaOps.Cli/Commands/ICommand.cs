@@ -13,6 +13,9 @@ public interface ICommand
 /// <summary>What a command may touch: its streams and environment (tests pass their own).</summary>
 public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment)
 {
+    /// <summary>Things to dispose when the command ends (a throwaway server, for one).</summary>
+    public List<IAsyncDisposable> Cleanup { get; } = [];
+
     public CliSink Sink(ParsedArguments args, bool whatIf = false) =>
         new(Stdout, Stderr, json: args.Has("--json"), verbose: args.Has("--verbose"), whatIf);
 }

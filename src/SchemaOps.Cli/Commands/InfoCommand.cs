@@ -11,7 +11,7 @@ public sealed class InfoCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = MigrationOptions.Build(args, context);
+        var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args);
         if (!args.Has("--json")) context.Stdout.WriteLine(HumanFormat.InfoHeader);
         await InfoOperation.InfoAsync(request, sink, ct);

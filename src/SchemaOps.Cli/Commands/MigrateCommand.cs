@@ -20,7 +20,7 @@ public sealed class MigrateCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = MigrationOptions.Build(args, context, s => s with
+        var request = await MigrationOptions.BuildAsync(args, context, ct, s => s with
         {
             BaselineOnMigrate = args.Has("--baseline-on-migrate"),
             BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,

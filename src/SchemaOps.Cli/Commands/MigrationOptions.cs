@@ -1,4 +1,5 @@
 using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Ephemeral;
 using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Cli.Commands;
@@ -13,6 +14,7 @@ public static class MigrationOptions
         new("--table", "history table (default: flyway_schema_history)", ValueName: "NAME"),
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
         new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
+        new("--ephemeral", "run against a throwaway PostgreSQL started for this command (needs the server binaries; removed afterwards)", TakesValue: false),
         new("--json", "print the result objects as a JSON array", TakesValue: false),
         new("--verbose", "say what is being done, on stderr", TakesValue: false),
     ];
@@ -23,7 +25,7 @@ public static class MigrationOptions
     public static readonly OptionSpec LockWait = new("--lock-wait", "how long to wait for another runner's lock (default 5m)", ValueName: "DURATION");
     public static readonly OptionSpec InstalledBy = new("--installed-by", "name recorded in installed_by (default: the database user)", ValueName: "NAME");
 
-    public static MigrationRequest Build(ParsedArguments a, CliContext context, Func<MigrationSettings, MigrationSettings>? more = null)
+    public static async Task<MigrationRequest> BuildAsync(ParsedArguments a, CliContext context, CancellationToken ct, Func<MigrationSettings, MigrationSettings>? more = null)
     {
         var paths = a.Values("--path");
         var settings = new MigrationSettings
@@ -42,6 +44,15 @@ public static class MigrationOptions
 
         // The connection last: argument mistakes are reported before any connection problem.
         var url = a.Value("--url");
+        if (a.Has("--ephemeral"))
+        {
+            if (url is not null) throw new UsageException("--ephemeral and --url exclude each other");
+            var server = await EphemeralPostgres.StartAsync(ct: ct);
+            context.Cleanup.Add(server);
+            var database = await server.CreateDatabaseAsync(ct: ct);
+            context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
+            return new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)), settings);
+        }
         var target = ConnectionTarget.Parse(url, environment: context.Environment);
         if (url is not null && HasInlinePassword(url))
             context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +

@@ -11,7 +11,7 @@ public sealed class ValidateCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = MigrationOptions.Build(args, context);
+        var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args);
         var results = await InfoOperation.ValidateAsync(request, sink, ct);
         sink.Finish();
