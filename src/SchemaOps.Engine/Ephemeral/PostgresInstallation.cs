@@ -34,8 +34,12 @@ public sealed class PostgresInstallation
         foreach (var dir in candidates)
         {
             var install = new PostgresInstallation(dir, 0);
-            if (File.Exists(install.Tool("initdb")) && File.Exists(install.Tool("postgres")))
-                return new PostgresInstallation(dir, ReadMajorVersion(install.Tool("postgres")));
+            if (!File.Exists(install.Tool("initdb")) || !File.Exists(install.Tool("postgres"))) continue;
+            // A PATH folder may hold links to the real bin folder: use the real one, so the tools beside
+            // (psql, pg_dump, pg_restore) are found too.
+            var real = new FileInfo(install.Tool("postgres")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? install.Tool("postgres");
+            var realDirectory = Path.GetDirectoryName(real)!;
+            return new PostgresInstallation(realDirectory, ReadMajorVersion(Path.Combine(realDirectory, Path.GetFileName(real))));
         }
         throw new SchemaOpsException("PostgresBinariesNotFound", SchemaOpsErrorCategory.ObjectNotFound,
             (binDirectory is null ? "no PostgreSQL server binaries (initdb, postgres) were found on PATH, via pg_config, or in the usual locations. "

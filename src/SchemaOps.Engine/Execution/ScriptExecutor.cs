@@ -18,36 +18,45 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
         return p.InTransaction ? await ApplyInTransactionAsync(p, ct) : await ApplyStatementByStatementAsync(p, ct);
     }
 
+    /// <summary>
+    /// BEGIN, the statements, the history INSERT and COMMIT go in one batch: one round trip per migration.
+    /// If any statement fails the server skips the rest, COMMIT included, and we roll back.
+    /// </summary>
     private async Task<(int, int)> ApplyInTransactionAsync(PreparedScript p, CancellationToken ct)
     {
-        var watch = Stopwatch.StartNew();
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
+        batch.BatchCommands.Add(history.InsertCommand(Row(p, elapsedMs: null, success: true)));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         try
         {
-            if (p.Statements.Count > 0)
+            (int Rank, int Elapsed) recorded = default;
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
-                await using var batch = new NpgsqlBatch(connection, tx);
-                foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
-                try
+                // Statements may return rows too; the history INSERT's RETURNING is the last result set with rows.
+                do
                 {
-                    await batch.ExecuteNonQueryAsync(ct); // one round trip for the whole script
-                }
-                catch (PostgresException e)
-                {
-                    // Every statement that completed has its StatementType set from the server's reply; the first one still Unknown failed.
-                    var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
-                    throw Failure(p, p.Statements[Math.Max(0, failed)], e);
-                }
+                    while (await reader.ReadAsync(ct))
+                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank") recorded = (reader.GetInt32(0), reader.GetInt32(1));
+                } while (await reader.NextResultAsync(ct));
             }
-            var elapsed = (int)watch.ElapsedMilliseconds;
-            var rank = await history.InsertAsync(Row(p, elapsed, success: true), ct);
-            // Past this point the migration is done: the commit must not be abandoned half-way by a cancel.
-            await tx.CommitAsync(CancellationToken.None);
-            return (rank, elapsed);
+            return recorded;
+        }
+        catch (PostgresException e)
+        {
+            await RollbackQuietlyAsync();
+            // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
+            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1;
+            if (failed < 0 || failed >= p.Statements.Count)
+                throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
+                    $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back: {e.SqlState}: {e.MessageText}",
+                    p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
+            throw Failure(p, p.Statements[failed], e);
         }
         catch
         {
-            await RollbackQuietlyAsync(tx);
+            await RollbackQuietlyAsync();
             throw;
         }
     }
@@ -85,7 +94,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
         return (await history.InsertAsync(Row(p, elapsed, success: true), CancellationToken.None), elapsed);
     }
 
-    private HistoryRow Row(PreparedScript p, int elapsedMs, bool success) =>
+    private HistoryRow Row(PreparedScript p, int? elapsedMs, bool success) =>
         new(p.Script.Version?.Text, p.Script.Description, HistoryTypes.Sql, p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
 
     /// <summary>The server's error, placed at the file and line of the statement (and the position in it) that failed.</summary>
@@ -105,15 +114,17 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
             $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }
 
-    private static async Task RollbackQuietlyAsync(NpgsqlTransaction tx)
+    private async Task RollbackQuietlyAsync()
     {
+        if (connection.State != System.Data.ConnectionState.Open) return; // a broken connection rolls back on the server by itself
         try
         {
-            await tx.RollbackAsync(CancellationToken.None);
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (NpgsqlException)
         {
-            // A broken connection rolls back on the server by itself.
+            // Same: the server discards the transaction when the connection goes.
         }
     }
 }

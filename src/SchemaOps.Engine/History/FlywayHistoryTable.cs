@@ -92,13 +92,18 @@ public sealed class FlywayHistoryTable
         return rows;
     }
 
-    /// <summary>An INSERT of one row as a batch command, so it can share a round trip (and a transaction) with a migration.</summary>
+    /// <summary>
+    /// An INSERT of one row as a batch command, so it can share a round trip (and a transaction) with a
+    /// migration. It returns (installed_rank, execution_time). A null ExecutionTime is measured by the
+    /// server: from the transaction's start (now()) to this INSERT (clock_timestamp()), i.e. the migration.
+    /// </summary>
     public NpgsqlBatchCommand InsertCommand(HistoryRow row, bool schemaRow = false)
     {
         var rank = schemaRow ? "0" : $"(SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {Name.Quoted})";
         return new NpgsqlBatchCommand(
             $"INSERT INTO {Name.Quoted} (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) " +
-            $"VALUES ({rank}, $1, $2, $3, $4, $5, COALESCE($6, current_user), $7, $8) RETURNING installed_rank")
+            $"VALUES ({rank}, $1, $2, $3, $4, $5, COALESCE($6, current_user), COALESCE($7, (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int), $8) " +
+            "RETURNING installed_rank, execution_time")
         {
             Parameters =
             {
@@ -108,7 +113,7 @@ public sealed class FlywayHistoryTable
                 new() { Value = row.Script, NpgsqlDbType = NpgsqlDbType.Varchar },
                 new() { Value = (object?)row.Checksum ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
                 new() { Value = (object?)row.InstalledBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar },
-                new() { Value = row.ExecutionTime, NpgsqlDbType = NpgsqlDbType.Integer },
+                new() { Value = (object?)row.ExecutionTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
                 new() { Value = row.Success, NpgsqlDbType = NpgsqlDbType.Boolean },
             },
         };
@@ -125,4 +130,4 @@ public sealed class FlywayHistoryTable
 }
 
 /// <summary>What a new history row says; rank and installed_on are filled in by the database.</summary>
-public sealed record HistoryRow(string? Version, string Description, string Type, string Script, int? Checksum, string? InstalledBy, int ExecutionTime, bool Success);
+public sealed record HistoryRow(string? Version, string Description, string Type, string Script, int? Checksum, string? InstalledBy, int? ExecutionTime, bool Success);

@@ -13,7 +13,8 @@ public static class FlywayLayout
     public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
     {
         if (locations.Count == 0) throw Errors.InvalidArgument("NoLocation", "no migration location given: pass -Path / --path");
-        var found = new List<MigrationScript>();
+        // Names are parsed in order (cheap); reading and checksumming, the costly part, runs in parallel.
+        var candidates = new List<(string FullPath, string Script, string Display, (MigrationKind Kind, MigrationVersion? Version, string Description) Name, bool HasConfig)>();
         foreach (var location in locations)
         {
             var root = StripFilesystemPrefix(location);
@@ -21,20 +22,39 @@ public static class FlywayLayout
                 throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound,
                     $"migration location '{location}' does not exist or is not a folder", file: location);
             var fullRoot = Path.GetFullPath(root);
-            foreach (var fullPath in Directory.EnumerateFiles(fullRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            var files = Directory.EnumerateFiles(fullRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            var existing = files.ToHashSet(StringComparer.Ordinal); // config lookups without a stat per script
+            foreach (var fullPath in files)
             {
                 var script = Path.GetRelativePath(fullRoot, fullPath).Replace('\\', '/');
                 var display = Path.Combine(root, script);
                 var parsed = ParseName(Path.GetFileName(fullPath), display, options, verbose, warning);
-                if (parsed is null) continue;
-                var confPath = fullPath + ".conf";
-                var config = File.Exists(confPath) ? ScriptConfig.Load(confPath, display + ".conf") : ScriptConfig.Default;
-                var text = ScriptReader.Read(fullPath, display, config.Encoding);
-                var migration = new MigrationScript(parsed.Value.Kind, parsed.Value.Version, parsed.Value.Description,
-                    script, fullPath, text, FlywayChecksum.Compute(text), config) { DisplayPath = display };
-                if (migration.IsEmpty) warning?.Invoke($"{display} is empty: it will be recorded but runs nothing");
-                found.Add(migration);
+                if (parsed is not null) candidates.Add((fullPath, script, display, parsed.Value, existing.Contains(fullPath + ".conf")));
             }
+        }
+
+        var read = new (MigrationScript? Script, Exception? Error)[candidates.Count];
+        Parallel.For(0, candidates.Count, i =>
+        {
+            var c = candidates[i];
+            try
+            {
+                var config = c.HasConfig ? ScriptConfig.Load(c.FullPath + ".conf", c.Display + ".conf") : ScriptConfig.Default;
+                var text = ScriptReader.Read(c.FullPath, c.Display, config.Encoding);
+                read[i] = (new MigrationScript(c.Name.Kind, c.Name.Version, c.Name.Description, c.Script, c.FullPath, text, FlywayChecksum.Compute(text), config)
+                    { DisplayPath = c.Display }, null);
+            }
+            catch (Exception e)
+            {
+                read[i] = (null, e);
+            }
+        });
+        var found = new List<MigrationScript>(read.Length);
+        foreach (var (script, error) in read)
+        {
+            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error); // the first failing file, in order
+            if (script!.IsEmpty) warning?.Invoke($"{script.DisplayPath} is empty: it will be recorded but runs nothing");
+            found.Add(script);
         }
         RejectDuplicates(found);
         return found;

@@ -228,6 +228,17 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Execution_time_covers_the_whole_migration()
+    {
+        Dir.Write("V1__slow.sql", "CREATE TABLE t (id int);\nSELECT pg_sleep(0.2);\nINSERT INTO t VALUES (1);\n");
+        var result = Assert.Single(await MigrateAsync());
+        var recorded = await ScalarAsync<int>("SELECT execution_time FROM flyway_schema_history");
+        Assert.InRange(recorded, 200, 10_000);
+        Assert.Equal(recorded, result.ExecutionTime);
+        Assert.Equal(1, result.InstalledRank);
+    }
+
+    [Fact]
     public async Task An_empty_script_is_recorded_with_checksum_zero()
     {
         Dir.Write("V1__nothing.sql", "");
