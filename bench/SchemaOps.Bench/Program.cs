@@ -16,53 +16,68 @@ var psql = pg.Installation.Tool("psql");
 var env = new Dictionary<string, string> { ["PGPASSWORD"] = pg.Password };
 Console.WriteLine($"PostgreSQL {pg.Installation.MajorVersion} on 127.0.0.1:{pg.Port} (throwaway cluster: fsync=off, synchronous_commit=off), {Environment.ProcessorCount} cores");
 
-// 1,000 small realistic migrations: a table, an index, a few rows.
+// Two sets of 1,000 migrations, each in Flyway and dbmate layouts and as plain files for psql:
+// "ddl-heavy": a table with a primary key, an index and rows (the server creates ~5 files each: server-bound);
+// "light": ALTER TABLE ADD COLUMN + COMMENT on one table (catalog updates only: the tools' own costs show).
 const int Count = 1000;
-var flyway = Directory.CreateDirectory(Path.Combine(work, "flyway")).FullName;
-var dbmateDir = Directory.CreateDirectory(Path.Combine(work, "dbmate")).FullName;
-var plain = Directory.CreateDirectory(Path.Combine(work, "plain")).FullName;
-for (var i = 1; i <= Count; i++)
-{
-    var sql = $"CREATE TABLE t{i:D4} (id bigint PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n" +
-              $"CREATE INDEX t{i:D4}_name_idx ON t{i:D4} (name);\n" +
-              $"INSERT INTO t{i:D4} (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');\n";
-    File.WriteAllText(Path.Combine(flyway, $"V{i}__create_t{i:D4}.sql"), sql);
-    File.WriteAllText(Path.Combine(plain, $"{i:D4}.sql"), sql);
-    File.WriteAllText(Path.Combine(dbmateDir, $"{20240101000000L + i}_create_t{i:D4}.sql"), $"-- migrate:up\n{sql}\n-- migrate:down\nDROP TABLE t{i:D4};\n");
-}
-// psql: one process for the whole set, each file in its own transaction (the fastest way by hand).
-File.WriteAllText(Path.Combine(work, "all.psql"), string.Concat(Enumerable.Range(1, Count).Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.sql\nCOMMIT;\n")));
+string Heavy(int i) => $"CREATE TABLE t{i:D4} (id bigint PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n" +
+                       $"CREATE INDEX t{i:D4}_name_idx ON t{i:D4} (name);\n" +
+                       $"INSERT INTO t{i:D4} (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');\n";
+string Light(int i) => i == 0 ? "CREATE TABLE items (id bigint PRIMARY KEY);\n" : $"ALTER TABLE items ADD COLUMN c{i} integer;\nCOMMENT ON COLUMN items.c{i} IS 'step {i}';\n";
+string HeavyDown(int i) => $"DROP TABLE t{i:D4};";
+string LightDown(int i) => i == 0 ? "DROP TABLE items;" : $"ALTER TABLE items DROP COLUMN c{i};";
 
-var tools = new (string Name, Func<string, (string File, string[] Args)> Command)[]
-{
-    ("schemaops", db => ("dotnet", [schemaops, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
-    ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
-    ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(work, "all.psql")])),
-};
-
-var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
-for (var round = 0; round <= rounds; round++) // round 0 warms up the server and the file cache and is not counted
-    foreach (var (name, command) in round % 2 == 0 ? tools.Reverse() : tools) // alternate the order between rounds
-    {
-        var db = await pg.CreateDatabaseAsync();
-        // Every run starts from a quiet disk: no dirty buffers in PostgreSQL, none in the kernel. (Dropping
-        // databases between runs is worse: unlinking thousands of files spills into the next run.)
-        await Sql("postgres", "CHECKPOINT");
-        Run("sync", [], env);
-        var (file, arguments) = command(db);
-        var seconds = Run(file, arguments, env);
-        if (await TableCount(db) != Count) throw new Exception($"{name} did not create {Count} tables");
-        if (round == 0) continue;
-        times[name].Add(seconds);
-        Console.WriteLine($"  round {round}: {name,-10} {seconds,7:0.000} s");
-    }
-
-double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 var report = new StringBuilder();
-report.AppendLine($"| apply {Count} migrations | median wall time (s) of {rounds} | ratio schemaops / tool |");
-report.AppendLine("|---|---|---|");
-foreach (var (name, _) in tools)
-    report.AppendLine($"| {name} | {Median(times[name]):0.000} | {Median(times["schemaops"]) / Median(times[name]):0.00} |");
+foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Func<int, string>, int, string)[]
+{
+    ("ddl-heavy", Heavy, HeavyDown, 1, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$'"),
+    ("light", Light, LightDown, 0, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name ~ '^c[0-9]+$'"),
+})
+{
+    var root = Path.Combine(work, set);
+    var flyway = Directory.CreateDirectory(Path.Combine(root, "flyway")).FullName;
+    var dbmateDir = Directory.CreateDirectory(Path.Combine(root, "dbmate")).FullName;
+    var plain = Directory.CreateDirectory(Path.Combine(root, "plain")).FullName;
+    for (var i = first; i <= Count; i++)
+    {
+        File.WriteAllText(Path.Combine(flyway, $"V{i}__step_{i:D4}.sql"), up(i));
+        File.WriteAllText(Path.Combine(plain, $"{i:D4}.sql"), up(i));
+        File.WriteAllText(Path.Combine(dbmateDir, $"{20240101000000L + i}_step_{i:D4}.sql"), $"-- migrate:up\n{up(i)}\n-- migrate:down\n{down(i)}\n");
+    }
+    // psql: one process for the whole set, each file in its own transaction (the fastest way by hand).
+    File.WriteAllText(Path.Combine(root, "all.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.sql\nCOMMIT;\n")));
+
+    var tools = new (string Name, Func<string, (string File, string[] Args)> Command)[]
+    {
+        ("schemaops", db => ("dotnet", [schemaops, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
+        ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
+        ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
+    };
+
+    var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
+    for (var round = 0; round <= rounds; round++) // round 0 warms up the server and the file cache and is not counted
+        foreach (var (name, command) in round % 2 == 0 ? tools.Reverse() : tools) // alternate the order between rounds
+        {
+            var db = await pg.CreateDatabaseAsync();
+            // Every run starts from a quiet disk: no dirty buffers in PostgreSQL, none in the kernel. (Dropping
+            // databases between runs is worse: unlinking thousands of files spills into the next run.)
+            await Sql("postgres", "CHECKPOINT");
+            Run("sync", [], env);
+            var (file, arguments) = command(db);
+            var seconds = Run(file, arguments, env);
+            if (await CountRows(db, check) != Count) throw new Exception($"{name} did not apply all {Count} migrations of {set}");
+            if (round == 0) continue;
+            times[name].Add(seconds);
+            Console.WriteLine($"  {set} round {round}: {name,-10} {seconds,7:0.000} s");
+        }
+
+    report.AppendLine($"| {set}: apply {Count} migrations | median wall time (s), {rounds} runs | min | max | schemaops / tool |");
+    report.AppendLine("|---|---|---|---|---|");
+    foreach (var (name, _) in tools)
+        report.AppendLine($"| {name} | {Median(times[name]):0.000} | {times[name].Min():0.000} | {times[name].Max():0.000} | {Median(times["schemaops"]) / Median(times[name]):0.00} |");
+    report.AppendLine();
+}
+
 
 // info over 10,000 files against a database where all of them are applied.
 const int Many = 10_000;
@@ -76,7 +91,6 @@ var applyMany = Run("dotnet", [schemaops, "migrate", "--path", big, "--url", big
 var infoTimes = Enumerable.Range(0, rounds).Select(_ => Run("dotnet", [schemaops, "info", "--path", big, "--url", bigUrl], env)).ToList();
 var pendingDb = await pg.CreateDatabaseAsync();
 var infoPending = Run("dotnet", [schemaops, "info", "--path", big, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{pendingDb}"], env);
-report.AppendLine();
 report.AppendLine($"| info over {Many} files | wall time (s) |");
 report.AppendLine("|---|---|");
 report.AppendLine($"| all {Many} applied (median of {rounds}) | {Median(infoTimes):0.000} |");
@@ -85,6 +99,8 @@ report.AppendLine($"| (migrate of those {Many}, for scale) | {applyMany:0.000} |
 Console.WriteLine();
 Console.WriteLine(report);
 Directory.Delete(work, true);
+
+static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 
 static double Run(string file, string[] args, Dictionary<string, string> env)
 {
@@ -109,10 +125,10 @@ async Task Sql(string db, string sql)
     await cmd.ExecuteNonQueryAsync();
 }
 
-async Task<long> TableCount(string db)
+async Task<long> CountRows(string db, string query)
 {
     await using var conn = new NpgsqlConnection(pg.ConnectionString(db) + ";Pooling=false");
     await conn.OpenAsync();
-    await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$'", conn);
+    await using var cmd = new NpgsqlCommand(query, conn);
     return (long)(await cmd.ExecuteScalarAsync())!;
 }

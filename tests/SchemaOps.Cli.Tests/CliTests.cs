@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SchemaOps.Cli.Tests;
@@ -146,18 +147,45 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(10L, await pg.ScalarAsync(_db, "SELECT count(DISTINCT version) FROM flyway_schema_history"));
     }
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [Fact]
+    public async Task Ctrl_C_mid_migration_rolls_back_and_exits_130()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n");
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        var stderr = runner.StandardError.ReadToEndAsync();
+        await WaitForActiveQueryAsync("pg_sleep(30)");
+
+        Assert.Equal(0, kill(runner.Id, 2)); // SIGINT, as Ctrl+C sends
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await runner.WaitForExitAsync(timeout.Token); // well before the 30 s sleep would end
+
+        Assert.Equal(130, runner.ExitCode);
+        Assert.Contains("rolled back", await stderr);
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
+    }
+
+    private async Task WaitForActiveQueryAsync(string fragment)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Equals(await pg.ScalarAsync(_db, $"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%{fragment}%' AND state = 'active' AND pid <> pg_backend_pid()"), 1L))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"{fragment} never started");
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task Killing_the_runner_mid_migration_leaves_the_database_as_before_and_the_next_run_completes()
     {
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
         _dir.Write("V2__slow.sql", "CREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1);\nSELECT pg_sleep(3);\nCREATE TABLE b (id int);\n");
         using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
-        var deadline = Stopwatch.StartNew();
-        while (!Equals(await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"), 1L))
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the slow migration never started");
-            await Task.Delay(20);
-        }
+        await WaitForActiveQueryAsync("pg_sleep(3)");
 
         runner.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
         await runner.WaitForExitAsync();

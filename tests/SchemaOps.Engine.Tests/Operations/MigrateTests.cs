@@ -228,6 +228,26 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Cancelling_mid_migration_rolls_it_back_and_releases_the_lock()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        Dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n");
+        using var cts = new CancellationTokenSource();
+        var run = Engine.Operations.MigrateOperation.MigrateAsync(Request(), new RecordingSink(), cts.Token);
+        while (!await ScalarAsync<bool>("SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()"))
+            await Task.Delay(20);
+
+        cts.Cancel();
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => run);
+        Assert.Equal(SchemaOpsErrorCategory.OperationStopped, e.Category);
+        Assert.Single(await HistoryAsync());
+        Assert.False(await TableExistsAsync("b"));
+        Dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\n");
+        Assert.Equal("2", Assert.Single(await MigrateAsync(s => s with { LockWaitTimeout = TimeSpan.FromSeconds(5) })).Version);
+    }
+
+    [Fact]
     public async Task Execution_time_covers_the_whole_migration()
     {
         Dir.Write("V1__slow.sql", "CREATE TABLE t (id int);\nSELECT pg_sleep(0.2);\nINSERT INTO t VALUES (1);\n");
