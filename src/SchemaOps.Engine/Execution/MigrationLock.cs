@@ -1,4 +1,5 @@
 using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
 
 namespace SchemaOps.Engine.Execution;
@@ -28,14 +29,15 @@ public sealed class MigrationLock : IAsyncDisposable
         IOperationSink sink, CancellationToken ct)
     {
         var key = KeyFor(table);
-        if (await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({key})", ct)) return new MigrationLock(connection, key);
+        async Task<bool> TryLockAsync() => (bool)(await connection.ScalarAsync($"SELECT pg_try_advisory_lock({key})", ct))!;
+        if (await TryLockAsync()) return new MigrationLock(connection, key);
 
         sink.WriteWarning($"another migration runner holds the lock on {table} ({await DescribeHolderAsync(connection, key, ct)}); waiting up to {wait.TotalSeconds:0} s");
         // Poll rather than block in pg_advisory_lock: a blocked call holds a snapshot, and CREATE INDEX
         // CONCURRENTLY in the runner that owns the lock waits for every older snapshot: a deadlock.
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(50);
-        while (!await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({key})", ct))
+        while (!await TryLockAsync())
         {
             if (waited.Elapsed >= wait)
                 throw new SchemaOpsException("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy,
@@ -51,7 +53,7 @@ public sealed class MigrationLock : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_connection.State == System.Data.ConnectionState.Open)
-            await ExecuteAsync(_connection, $"SELECT pg_advisory_unlock({_key})", CancellationToken.None);
+            await _connection.ExecuteAsync($"SELECT pg_advisory_unlock({_key})", CancellationToken.None);
     }
 
     private static async Task<string> DescribeHolderAsync(NpgsqlConnection connection, long key, CancellationToken ct)
@@ -72,17 +74,5 @@ public sealed class MigrationLock : IAsyncDisposable
         var h = 0;
         foreach (var c in s) h = unchecked(31 * h + c);
         return h;
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        return (T)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

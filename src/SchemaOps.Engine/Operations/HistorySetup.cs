@@ -1,3 +1,4 @@
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
 
 namespace SchemaOps.Engine.Operations;
@@ -19,7 +20,7 @@ internal static class HistorySetup
     public static async Task CreateMissingAsync(MigrationSession session, MigrationSettings settings, CancellationToken ct)
     {
         var (missing, tableMissing) = await InspectAsync(session, settings, ct);
-        foreach (var schema in missing) await MigrationSession.ExecuteAsync(session.Connection, $"CREATE SCHEMA {HistoryTableName.Quote(schema)}", ct);
+        foreach (var schema in missing) await session.Connection.ExecuteAsync($"CREATE SCHEMA {HistoryTableName.Quote(schema)}", ct);
         if (!tableMissing) return;
         await session.History.CreateAsync(ct);
         if (missing.Count > 0)

@@ -28,22 +28,22 @@ internal sealed class MigrationSession : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            var versionNum = int.Parse((string)(await ScalarAsync(connection, "SHOW server_version_num", ct))!);
+            var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct))!);
             if (versionNum >= 140000)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.
-                await ExecuteAsync(connection, "SET client_connection_check_interval = 2000", ct);
+                await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct);
 
             IReadOnlyList<string> schemas = settings.Schemas;
             if (schemas.Count > 0)
             {
                 // Flyway puts the default schema first on the search path for the migrations it runs.
-                var currentPath = (string)(await ScalarAsync(connection, "SHOW search_path", ct))!;
-                await ExecuteAsync(connection, $"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {currentPath}", ct);
+                var currentPath = (string)(await connection.ScalarAsync("SHOW search_path", ct))!;
+                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {currentPath}", ct);
             }
             else
             {
-                var current = await ScalarAsync(connection, "SELECT current_schema()", ct) as string
+                var current = await connection.ScalarAsync("SELECT current_schema()", ct) as string
                     ?? throw Errors.InvalidArgument("NoCurrentSchema",
                         $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema");
                 schemas = [current];
@@ -89,16 +89,4 @@ internal sealed class MigrationSession : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        return await cmd.ExecuteScalarAsync(ct);
-    }
-
-    internal static async Task ExecuteAsync(NpgsqlConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 }
