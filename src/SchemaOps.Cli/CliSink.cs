@@ -19,6 +19,7 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
 
     private readonly List<object> _objects = [];
     private readonly object _gate = new();
+    private readonly System.Diagnostics.Stopwatch _sinceFlush = System.Diagnostics.Stopwatch.StartNew();
 
     public IReadOnlyList<object> Objects => _objects;
 
@@ -27,7 +28,14 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
         lock (_gate)
         {
             _objects.Add(item);
-            if (!json) stdout.WriteLine(HumanFormat.Line(item));
+            if (json) return;
+            stdout.WriteLine(HumanFormat.Line(item));
+            // Stdout is buffered: a long listing costs one write per buffer, yet results still appear promptly.
+            if (_sinceFlush.ElapsedMilliseconds >= 100)
+            {
+                stdout.Flush();
+                _sinceFlush.Restart();
+            }
         }
     }
 
@@ -56,5 +64,6 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
     public void Finish()
     {
         if (json) stdout.WriteLine(JsonSerializer.Serialize(_objects.Cast<object>().ToArray(), JsonOptions));
+        stdout.Flush();
     }
 }

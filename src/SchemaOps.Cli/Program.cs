@@ -18,7 +18,9 @@ public static class Program
             Console.Error.WriteLine("canceling: the migration in progress is being rolled back (Ctrl+C again to quit at once)");
             cts.Cancel();
         };
-        return await RunAsync(args, new CliContext(Console.Out, Console.Error, Environment.GetEnvironmentVariable), cts.Token);
+        // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.
+        await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
+        return await RunAsync(args, new CliContext(stdout, Console.Error, Environment.GetEnvironmentVariable), cts.Token);
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct)
@@ -69,6 +71,7 @@ public static class Program
 
     private static int Fail(CliContext context, bool json, int code, string id, string category, string message, string? file = null, int? line = null, string? version = null)
     {
+        context.Stdout.Flush(); // what was printed before the error comes before it
         context.Stderr.WriteLine(json
             ? JsonSerializer.Serialize(new { error = new { id, category, message, file, line, version, exitCode = code } }, CliSink.JsonOptions)
             : $"error [{id}]: {message}");
