@@ -96,6 +96,19 @@ public class ModuleContractTests
         Assert.False(File.Exists(Path.Combine(Root, "out", "build", "System.Management.Automation.dll")));
     }
 
+    [Fact]
+    public void The_build_folder_needs_nothing_newer_than_pwsh_7_4_ships()
+    {
+        // pwsh 7.4 runs on .NET 8: a System.* or Microsoft.Extensions.* assembly of a later version beside the
+        // module would collide with the one pwsh has already loaded.
+        var tooNew = Directory.GetFiles(Path.Combine(Root, "out", "build"), "*.dll")
+            .Where(f => Path.GetFileName(f).StartsWith("System.") || Path.GetFileName(f).StartsWith("Microsoft.Extensions."))
+            .Select(AssemblyName.GetAssemblyName)
+            .Where(a => a.Version!.Major > 8)
+            .Select(a => a.FullName);
+        Assert.Empty(tooNew);
+    }
+
     /// <summary>Verb, noun and ShouldProcess support from raw attribute data (the stub's attribute properties read back empty).</summary>
     private static (string Verb, string Noun, bool SupportsShouldProcess)? CmdletData(Type t)
     {
