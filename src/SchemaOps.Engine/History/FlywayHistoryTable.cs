@@ -130,4 +130,9 @@ public sealed class FlywayHistoryTable
 }
 
 /// <summary>What a new history row says; rank and installed_on are filled in by the database.</summary>
-public sealed record HistoryRow(string? Version, string Description, string Type, string Script, int? Checksum, string? InstalledBy, int? ExecutionTime, bool Success);
+public sealed record HistoryRow(string? Version, string Description, string Type, string Script, int? Checksum, string? InstalledBy, int? ExecutionTime, bool Success)
+{
+    /// <summary>Flyway's baseline row: description and script both the baseline description, no checksum, 0 ms.</summary>
+    public static HistoryRow Baseline(string version, string description, string? installedBy) =>
+        new(version, description, HistoryTypes.Baseline, description, null, installedBy, 0, true);
+}

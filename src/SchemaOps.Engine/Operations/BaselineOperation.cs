@@ -37,8 +37,7 @@ public static class BaselineOperation
 
             await using var tx = await session.Connection.BeginTransactionAsync(ct);
             await HistorySetup.CreateMissingAsync(session, settings, ct);
-            var rank = await session.History.InsertAsync(new HistoryRow(version.Text, settings.BaselineDescription, HistoryTypes.Baseline,
-                settings.BaselineDescription, null, settings.InstalledBy, 0, true), ct);
+            var rank = await session.History.InsertAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
             await tx.CommitAsync(CancellationToken.None);
             return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
         });

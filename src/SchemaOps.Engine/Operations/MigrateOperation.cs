@@ -51,11 +51,11 @@ public static class MigrateOperation
             var stillAccepting = setupAccepted;
             foreach (var p in plan)
             {
-                var yes = sink.ShouldProcess($"{Label(p)} in {where}", p.InTransaction ? "Apply migration" : $"Apply migration without a transaction ({p.NoTransactionReason})");
+                var yes = sink.ShouldProcess($"{p.Script.Label} in {where}", p.InTransaction ? "Apply migration" : $"Apply migration without a transaction ({p.NoTransactionReason})");
                 if (stillAccepting && yes) accepted++;
                 else stillAccepting = false;
             }
-            if (accepted < plan.Count && (setupAccepted && accepted > 0))
+            if (accepted > 0 && accepted < plan.Count)
                 sink.WriteWarning($"only the first {accepted} of {plan.Count} migrations will run: the rest come after one that was declined");
             if (plan.Count == 0) sink.WriteVerbose($"{where} is up to date: no migration to apply");
             if (!setupAccepted || accepted == 0 && !setupNeeded) return [];
@@ -65,8 +65,7 @@ public static class MigrateOperation
                 await using var tx = await session.Connection.BeginTransactionAsync(ct);
                 await HistorySetup.CreateMissingAsync(session, settings, ct);
                 if (baselineFirst)
-                    await session.History.InsertAsync(new HistoryRow(request.BaselineVersion.Text, settings.BaselineDescription, HistoryTypes.Baseline,
-                        settings.BaselineDescription, null, settings.InstalledBy, 0, true), ct);
+                    await session.History.InsertAsync(HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy), ct);
                 await tx.CommitAsync(CancellationToken.None);
             }
 
@@ -75,7 +74,7 @@ public static class MigrateOperation
             for (var i = 0; i < accepted; i++)
             {
                 var p = plan[i];
-                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{Label(p)} ({i + 1}/{accepted})", 100 * i / accepted));
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({i + 1}/{accepted})", 100 * i / accepted));
                 sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
                 try
                 {
@@ -114,9 +113,6 @@ public static class MigrateOperation
                 $"{failed.Label} failed earlier (history row {failed.Applied!.InstalledRank}): fix the database, then run repair before migrating again", failed.VersionText);
         }
     }
-
-    private static string Label(PreparedScript p) =>
-        (p.Script.Version is null ? "R" : "V" + p.Script.Version.Text) + (p.Script.Description.Length > 0 ? " " + p.Script.Description : "");
 
     private static MigrationResult Result(PreparedScript p, MigrationOutcome outcome, int elapsed, int? rank, string database, string? error) => new()
     {

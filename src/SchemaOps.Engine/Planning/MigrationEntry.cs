@@ -13,7 +13,7 @@ public sealed record MigrationEntry(MigrationScript? Local, AppliedMigration? Ap
     public string Script => Applied?.Script ?? Local!.Script;
 
     /// <summary>"V2 add users" / "R user view": how messages name it.</summary>
-    public string Label => (Kind == MigrationKind.Repeatable ? "R" : "V" + VersionText) + (Description.Length > 0 ? " " + Description : "");
+    public string Label => Labels.Of(Kind, VersionText, Description);
 
     public MigrationInfo ToInfo() => new()
     {

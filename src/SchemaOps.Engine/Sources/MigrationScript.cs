@@ -17,5 +17,15 @@ public sealed record MigrationScript(
 
     public bool IsEmpty => string.IsNullOrWhiteSpace(Text);
 
+    /// <summary>"V2 add users" / "R user view": how messages name a migration.</summary>
+    public string Label => Labels.Of(Kind, Version?.Text, Description);
+
     public override string ToString() => DisplayPath;
+}
+
+/// <summary>One spelling of a migration's name in messages, for scripts and history rows alike.</summary>
+public static class Labels
+{
+    public static string Of(MigrationKind kind, string? version, string description) =>
+        (kind == MigrationKind.Repeatable ? "R" : "V" + version) + (description.Length > 0 ? " " + description : "");
 }
