@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SchemaOps.Cli;
 
 /// <summary>
@@ -10,13 +7,6 @@ namespace SchemaOps.Cli;
 /// </summary>
 public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, bool verbose, bool whatIf) : IOperationSink
 {
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     private readonly List<object> _objects = [];
     private readonly object _gate = new();
     private readonly System.Diagnostics.Stopwatch _sinceFlush = System.Diagnostics.Stopwatch.StartNew();
@@ -63,7 +53,7 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
     /// <summary>In JSON mode, the collected objects as one array (printed even when the command failed part-way).</summary>
     public void Finish()
     {
-        if (json) stdout.WriteLine(JsonSerializer.Serialize(_objects.Cast<object>().ToArray(), JsonOptions));
+        if (json) stdout.WriteLine(CliJson.Array(_objects));
         stdout.Flush();
     }
 }

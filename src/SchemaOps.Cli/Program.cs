@@ -73,7 +73,7 @@ public static class Program
     {
         context.Stdout.Flush(); // what was printed before the error comes before it
         context.Stderr.WriteLine(json
-            ? JsonSerializer.Serialize(new { error = new { id, category, message, file, line, version, exitCode = code } }, CliSink.JsonOptions)
+            ? JsonSerializer.Serialize(new ErrorEnvelope(new CliError(id, category, message, file, line, version, code)), CliJson.Default.ErrorEnvelope)
             : $"error [{id}]: {message}");
         return code;
     }

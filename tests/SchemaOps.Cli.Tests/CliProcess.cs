@@ -2,10 +2,15 @@ using System.Diagnostics;
 
 namespace SchemaOps.Cli.Tests;
 
-/// <summary>Runs the built `schemaops` CLI as a real process.</summary>
+/// <summary>
+/// Runs the built `schemaops` CLI as a real process: the JIT build by default, or the executable that
+/// SCHEMAOPS_CLI names (e.g. the native binary from `dotnet publish -r linux-x64`), so the shipped artifact
+/// passes the same suite.
+/// </summary>
 public static class CliProcess
 {
-    private static readonly string Dll = FindCli();
+    private static readonly string? Native = Environment.GetEnvironmentVariable("SCHEMAOPS_CLI") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+    private static readonly string Dll = Native ?? FindCli();
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -14,8 +19,8 @@ public static class CliProcess
 
     public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(Native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Native is null) psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("DATABASE_URL");
         psi.Environment.Remove("PGPASSWORD");
