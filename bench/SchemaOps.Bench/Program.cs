@@ -4,10 +4,11 @@ using Npgsql;
 using SchemaOps.Engine.Ephemeral;
 
 // Runs SchemaOps, dbmate and psql side by side on one throwaway PostgreSQL and prints wall times and ratios.
-// usage: SchemaOps.Bench <schemaops.dll> <dbmate binary> [rounds]
-var schemaops = args[0];
-var dbmate = args[1];
-var rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+// usage: SchemaOps.Bench <native schemaops> <schemaops.dll> <dbmate binary> [rounds]
+var native = args[0];
+var schemaopsDll = args[1];
+var dbmate = args[2];
+var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -49,7 +50,8 @@ foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Fu
 
     var tools = new (string Name, Func<string, (string File, string[] Args)> Command)[]
     {
-        ("schemaops", db => ("dotnet", [schemaops, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
+        ("schemaops", db => (native, ["migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
+        ("schemaops (dotnet)", db => ("dotnet", [schemaopsDll, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
         ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
         ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
     };
@@ -68,7 +70,7 @@ foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Fu
             if (await CountRows(db, check) != Count) throw new Exception($"{name} did not apply all {Count} migrations of {set}");
             if (round == 0) continue;
             times[name].Add(seconds);
-            Console.WriteLine($"  {set} round {round}: {name,-10} {seconds,7:0.000} s");
+            Console.WriteLine($"  {set} round {round}: {name,-18} {seconds,7:0.000} s");
         }
 
     report.AppendLine($"| {set}: apply {Count} migrations | median wall time (s), {rounds} runs | min | max | schemaops / tool |");
@@ -87,15 +89,15 @@ var bigDb = await pg.CreateDatabaseAsync();
 await Sql("postgres", "CHECKPOINT");
 Run("sync", [], env);
 var bigUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{bigDb}";
-var applyMany = Run("dotnet", [schemaops, "migrate", "--path", big, "--url", bigUrl], env);
-var infoTimes = Enumerable.Range(0, rounds).Select(_ => Run("dotnet", [schemaops, "info", "--path", big, "--url", bigUrl], env)).ToList();
-var pendingDb = await pg.CreateDatabaseAsync();
-var infoPending = Run("dotnet", [schemaops, "info", "--path", big, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{pendingDb}"], env);
-report.AppendLine($"| info over {Many} files | wall time (s) |");
-report.AppendLine("|---|---|");
-report.AppendLine($"| all {Many} applied (median of {rounds}) | {Median(infoTimes):0.000} |");
-report.AppendLine($"| none applied | {infoPending:0.000} |");
-report.AppendLine($"| (migrate of those {Many}, for scale) | {applyMany:0.000} |");
+var applyMany = Run(native, ["migrate", "--path", big, "--url", bigUrl], env);
+var pendingUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{await pg.CreateDatabaseAsync()}";
+List<double> Info(string url, bool jit) => Enumerable.Range(0, rounds)
+    .Select(_ => jit ? Run("dotnet", [schemaopsDll, "info", "--path", big, "--url", url], env) : Run(native, ["info", "--path", big, "--url", url], env)).ToList();
+report.AppendLine($"| info over {Many} files, median of {rounds} (s) | schemaops | schemaops (dotnet) |");
+report.AppendLine("|---|---|---|");
+report.AppendLine($"| all {Many} applied | {Median(Info(bigUrl, false)):0.000} | {Median(Info(bigUrl, true)):0.000} |");
+report.AppendLine($"| none applied | {Median(Info(pendingUrl, false)):0.000} | {Median(Info(pendingUrl, true)):0.000} |");
+report.AppendLine($"| (migrate of those {Many} by schemaops, for scale) | {applyMany:0.000} | |");
 Console.WriteLine();
 Console.WriteLine(report);
 Directory.Delete(work, true);
