@@ -5,22 +5,14 @@ using SchemaOps.Engine.History;
 namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas and the history table resolved.</summary>
-internal sealed class MigrationSession : IAsyncDisposable
+internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, FlywayHistoryTable history, int serverVersionNum)
+    : IAsyncDisposable
 {
-    private MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, FlywayHistoryTable history, int serverVersionNum)
-    {
-        Connection = connection;
-        Target = target;
-        Schemas = schemas;
-        History = history;
-        ServerVersionNum = serverVersionNum;
-    }
-
-    public NpgsqlConnection Connection { get; }
-    public ConnectionTarget Target { get; }
-    public IReadOnlyList<string> Schemas { get; }
-    public FlywayHistoryTable History { get; }
-    public int ServerVersionNum { get; }
+    public NpgsqlConnection Connection { get; } = connection;
+    public ConnectionTarget Target { get; } = target;
+    public IReadOnlyList<string> Schemas { get; } = schemas;
+    public FlywayHistoryTable History { get; } = history;
+    public int ServerVersionNum { get; } = serverVersionNum;
 
     public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, CancellationToken ct)
     {

@@ -5,22 +5,13 @@ namespace SchemaOps.Engine.Sql;
 /// and its tokens. <see cref="Words"/> are the upper-cased unquoted words outside strings and comments,
 /// the only place keywords are looked for.
 /// </summary>
-public sealed class SqlStatement
+public sealed class SqlStatement(string text, int line, int offset, IReadOnlyList<SqlToken> tokens, IReadOnlyList<string> words)
 {
-    public SqlStatement(string text, int line, int offset, IReadOnlyList<SqlToken> tokens, IReadOnlyList<string> words)
-    {
-        Text = text;
-        Line = line;
-        Offset = offset;
-        Tokens = tokens;
-        Words = words;
-    }
-
-    public string Text { get; }
-    public int Line { get; }
-    public int Offset { get; }
-    public IReadOnlyList<SqlToken> Tokens { get; }
-    public IReadOnlyList<string> Words { get; }
+    public string Text { get; } = text;
+    public int Line { get; } = line;
+    public int Offset { get; } = offset;
+    public IReadOnlyList<SqlToken> Tokens { get; } = tokens;
+    public IReadOnlyList<string> Words { get; } = words;
 
     /// <summary>True when the words start with the given sequence.</summary>
     public bool StartsWith(params string[] words)
