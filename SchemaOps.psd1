@@ -1,5 +1,6 @@
 @{
-    # After `dotnet build`, `Import-Module ./SchemaOps.psd1` loads the cmdlets from the build folder.
+    # The repo-root copy loads the build folder (out/build) after `dotnet build`; `dotnet publish src/SchemaOps`
+    # writes out/SchemaOps/<version>/ with a copy whose paths are relative to that folder.
     RootModule           = 'out/build/SchemaOps.dll'
     # Keep equal to <Version> in Directory.Build.props (a test checks it).
     ModuleVersion        = '0.1.0'
