@@ -4,7 +4,7 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>The Flyway checksum of script files; no database needed.</summary>
-[Cmdlet(VerbsCommon.Get, "MigrationChecksum")]
+[Cmdlet(VerbsCommon.Get, "MigrationChecksum", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(ScriptChecksum))]
 public sealed class GetMigrationChecksumCommand : SchemaOpsCmdlet
 {

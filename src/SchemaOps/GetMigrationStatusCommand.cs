@@ -4,7 +4,7 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>Every migration with its Flyway state (flyway info).</summary>
-[Cmdlet(VerbsCommon.Get, "MigrationStatus")]
+[Cmdlet(VerbsCommon.Get, "MigrationStatus", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationInfo))]
 public sealed class GetMigrationStatusCommand : MigrationCmdlet
 {

@@ -4,7 +4,7 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>Applies pending migrations, each atomically with its history row. -WhatIf lists exactly what would run.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationResult))]
 public sealed class InvokeMigrationCommand : MigrationCmdlet
 {

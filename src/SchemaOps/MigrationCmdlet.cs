@@ -5,7 +5,7 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>The parameters every database cmdlet shares, one spelling everywhere, and the request they build.</summary>
-public abstract class MigrationCmdlet : SchemaOpsCmdlet
+public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 {
     /// <summary>An Npgsql connection string, a postgres:// URL or a jdbc:postgresql:// URL. Default: $env:DATABASE_URL.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -16,11 +16,6 @@ public abstract class MigrationCmdlet : SchemaOpsCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>Migration folders, searched recursively.</summary>
-    [Parameter(Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = ["db/migration"];
-
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Schema { get; set; }
@@ -29,19 +24,28 @@ public abstract class MigrationCmdlet : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string Table { get; set; } = "flyway_schema_history";
 
-    [Parameter]
-    public SwitchParameter LenientNaming { get; set; }
-
     protected MigrationRequest BuildRequest(Func<MigrationSettings, MigrationSettings>? more = null)
     {
-        var settings = new MigrationSettings
-        {
-            Locations = Path.Select(ResolvePath).ToList(),
-            Schemas = Schema ?? [],
-            Table = Table,
-            LenientNaming = LenientNaming.IsPresent,
-        };
+        var settings = Settings(new MigrationSettings { Schemas = Schema ?? [], Table = Table });
         var target = ConnectionTarget.Parse(ConnectionString, Credential?.GetNetworkCredential());
         return new MigrationRequest(target, more is null ? settings : more(settings));
     }
+
+    /// <summary>Adds what a derived class's own shared parameters say.</summary>
+    private protected virtual MigrationSettings Settings(MigrationSettings settings) => settings;
+}
+
+/// <summary>Database cmdlets that also read migration folders.</summary>
+public abstract class MigrationCmdlet : DatabaseCmdlet
+{
+    /// <summary>Migration folders, searched recursively.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = ["db/migration"];
+
+    [Parameter]
+    public SwitchParameter LenientNaming { get; set; }
+
+    private protected override MigrationSettings Settings(MigrationSettings settings) =>
+        settings with { Locations = Path.Select(ResolvePath).ToList(), LenientNaming = LenientNaming.IsPresent };
 }

@@ -4,9 +4,9 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>Marks an existing database as being at a version (flyway baseline).</summary>
-[Cmdlet(VerbsCommon.Set, "MigrationBaseline", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "MigrationBaseline", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Module)]
 [OutputType(typeof(BaselineResult))]
-public sealed class SetMigrationBaselineCommand : MigrationCmdlet
+public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -4,7 +4,7 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>Validates applied migrations against the files: one result per migration, Passed or the problem found.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "MigrationChecksum")]
+[Cmdlet(VerbsDiagnostic.Test, "MigrationChecksum", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(ValidationResult))]
 public sealed class TestMigrationChecksumCommand : MigrationCmdlet
 {

@@ -27,6 +27,9 @@ public class PublishTests
             Assert.All(named, file => Assert.True(File.Exists(Path.Combine(folder, file)), $"the manifest names {file}, which is not in the folder"));
             Assert.True(File.Exists(Path.Combine(folder, "Dependencies", "SchemaOps.Engine.dll")));
             Assert.True(File.Exists(Path.Combine(folder, "Dependencies", "Npgsql.dll")));
+            Assert.True(File.Exists(Path.Combine(folder, "en-US", "SchemaOps.dll-Help.xml")));
+            Assert.True(File.Exists(Path.Combine(folder, "en-US", "about_SchemaOps.help.txt")));
+            Assert.False(Directory.Exists(Path.Combine(folder, "help")), "the help source is not shipped");
             Assert.Equal(["SchemaOps.Contracts.dll", "SchemaOps.dll"], Directory.GetFiles(folder, "*.dll").Select(Path.GetFileName).Order());
         }
         finally
