@@ -12,28 +12,11 @@ namespace SchemaOps.Module.Tests;
 public class ModuleContractTests
 {
     internal static readonly string Root = FindRoot();
-    private static readonly Assembly Cmdlets = typeof(Commands.InvokeMigrationCommand).Assembly;
 
-    // PowerShell's approved verbs (Get-Verb) that SchemaOps may use.
-    private static readonly HashSet<string> ApprovedVerbs =
-    [
-        "Add", "Clear", "Close", "Copy", "Enter", "Exit", "Find", "Format", "Get", "Hide", "Join", "Lock", "Move", "New", "Open", "Optimize",
-        "Pop", "Push", "Redo", "Remove", "Rename", "Reset", "Resize", "Search", "Select", "Set", "Show", "Skip", "Split", "Step", "Switch",
-        "Undo", "Unlock", "Watch", "Backup", "Checkpoint", "Compare", "Compress", "Convert", "ConvertFrom", "ConvertTo", "Dismount", "Edit",
-        "Expand", "Export", "Group", "Import", "Initialize", "Limit", "Merge", "Mount", "Out", "Publish", "Restore", "Save", "Sync",
-        "Unpublish", "Update", "Debug", "Measure", "Repair", "Resolve", "Test", "Trace", "Approve", "Assert", "Build", "Complete", "Confirm",
-        "Deny", "Deploy", "Disable", "Enable", "Install", "Invoke", "Register", "Request", "Restart", "Resume", "Start", "Stop", "Submit",
-        "Suspend", "Uninstall", "Unregister", "Wait", "Block", "Grant", "Protect", "Revoke", "Unblock", "Unprotect", "Use", "Connect",
-        "Disconnect", "Read", "Receive", "Send", "Write",
-    ];
-
-    // Verbs whose cmdlets only read: everything else changes something and must support ShouldProcess.
-    private static readonly HashSet<string> ReadOnlyVerbs = ["Get", "Test", "Find", "Search", "Compare", "Measure", "Watch", "Resolve", "Show", "Read"];
-
-    public static TheoryData<Type> CmdletTypes()
+    public static TheoryData<string> CmdletNames()
     {
-        var data = new TheoryData<Type>();
-        foreach (var t in Cmdlets.GetTypes().Where(t => CmdletData(t) is not null)) data.Add(t);
+        var data = new TheoryData<string>();
+        foreach (var c in CmdletMetadata.All()) data.Add(c.Name);
         return data;
     }
 
@@ -43,7 +26,7 @@ public class ModuleContractTests
         var manifest = File.ReadAllText(Path.Combine(Root, "SchemaOps.psd1"));
         var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
         var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).Order();
-        var found = Cmdlets.GetTypes().Select(CmdletData).Where(c => c is not null).Select(c => $"{c!.Value.Verb}-{c.Value.Noun}").Order();
+        var found = CmdletMetadata.All().Select(c => c.Name).Order();
         Assert.Equal(found, exported);
         Assert.DoesNotContain("*", manifest[manifest.IndexOf("CmdletsToExport", StringComparison.Ordinal)..].Split('\n')[0]);
     }
@@ -57,36 +40,26 @@ public class ModuleContractTests
     }
 
     [Theory]
-    [MemberData(nameof(CmdletTypes))]
-    public void Every_cmdlet_uses_an_approved_verb(Type cmdlet) => Assert.Contains(CmdletData(cmdlet)!.Value.Verb, ApprovedVerbs);
-
-    [Theory]
-    [MemberData(nameof(CmdletTypes))]
-    public void Every_cmdlet_that_changes_state_supports_ShouldProcess(Type cmdlet)
+    [MemberData(nameof(CmdletNames))]
+    public void Every_cmdlet_keeps_the_contract_rules(string name)
     {
-        var c = CmdletData(cmdlet)!.Value;
-        if (!ReadOnlyVerbs.Contains(c.Verb)) Assert.True(c.SupportsShouldProcess, $"{c.Verb}-{c.Noun} changes state but has no SupportsShouldProcess");
+        var cmdlet = CmdletMetadata.All().Single(c => c.Name == name);
+        Assert.Empty(ContractRules.Violations(cmdlet, ContractRules.TableViews()));
     }
 
-    [Theory]
-    [MemberData(nameof(CmdletTypes))]
-    public void Every_cmdlet_declares_an_output_type_with_a_table_view(Type cmdlet)
+    [Fact]
+    public void The_rules_catch_a_deliberately_broken_cmdlet()
     {
-        var outputTypes = cmdlet.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
-            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(a => (Type)a.Value!).ToList();
-        Assert.NotEmpty(outputTypes);
-        var views = XDocument.Load(Path.Combine(Root, "module", "SchemaOps.Format.ps1xml")).Descendants("View")
-            .Where(v => v.Element("TableControl") is not null).Select(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value).ToHashSet();
-        Assert.All(outputTypes, t => Assert.Contains(t.FullName!, views));
-    }
-
-    [Theory]
-    [MemberData(nameof(CmdletTypes))]
-    public void No_cmdlet_takes_a_password_as_a_string(Type cmdlet)
-    {
-        var offenders = cmdlet.GetProperties().Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType == typeof(ParameterAttribute)))
-            .Where(p => p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase) && p.PropertyType == typeof(string));
-        Assert.Empty(offenders);
+        var broken = CmdletMetadata.Read(typeof(BrokenCmdlet))!;
+        var violations = ContractRules.Violations(broken, ContractRules.TableViews()).ToList();
+        Assert.Contains(violations, v => v.Contains("not an approved verb"));
+        Assert.Contains(violations, v => v.Contains("does not support ShouldProcess"));
+        Assert.Contains(violations, v => v.Contains("ConfirmImpact High on a verb that is not destructive"));
+        Assert.Contains(violations, v => v.Contains("no [OutputType]"));
+        Assert.Contains(violations, v => v.Contains("takes a secret as a string"));
+        Assert.Contains(violations, v => v.Contains("a bool parameter"));
+        Assert.Contains(violations, v => v.Contains("more than one ValueFromPipeline"));
+        Assert.Contains(violations, v => v.Contains("share position 0"));
     }
 
     [Fact]
@@ -107,15 +80,6 @@ public class ModuleContractTests
             .Where(a => a.Version!.Major > 8)
             .Select(a => a.FullName);
         Assert.Empty(tooNew);
-    }
-
-    /// <summary>Verb, noun and ShouldProcess support from raw attribute data (the stub's attribute properties read back empty).</summary>
-    private static (string Verb, string Noun, bool SupportsShouldProcess)? CmdletData(Type t)
-    {
-        var a = t.GetCustomAttributesData().FirstOrDefault(x => x.AttributeType == typeof(CmdletAttribute));
-        if (a is null) return null;
-        var shouldProcess = a.NamedArguments.Any(n => n.MemberName == nameof(CmdletAttribute.SupportsShouldProcess) && (bool)n.TypedValue.Value!);
-        return ((string)a.ConstructorArguments[0].Value!, (string)a.ConstructorArguments[1].Value!, shouldProcess);
     }
 
     private static string FindRoot()
