@@ -12,15 +12,15 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [Alias("Url")]
     public string? ConnectionString { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Schema { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Table { get; set; } = "flyway_schema_history";
 
@@ -39,7 +39,7 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 public abstract class MigrationCmdlet : DatabaseCmdlet
 {
     /// <summary>Migration folders, searched recursively.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = ["db/migration"];
 

@@ -33,6 +33,18 @@ public sealed class ConnectionTarget
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
     /// <summary>
+    /// The connection as an Npgsql connection string without its password, plus the user and password, so a
+    /// caller can keep the secret in a credential object and show the rest.
+    /// </summary>
+    public (string ConnectionString, string? UserName, string? Password) SplitSecret()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString);
+        var password = builder.Password;
+        builder.Password = null;
+        return (builder.ConnectionString, builder.Username, password);
+    }
+
+    /// <summary>
     /// Parses the input. <paramref name="credential"/> (a PSCredential in the cmdlets) overrides user and
     /// password. With no input, DATABASE_URL from <paramref name="environment"/> is used.
     /// </summary>

@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace SchemaOps;
+
+/// <summary>
+/// A database and its migrations, built once (New-MigrationTarget) and piped into any SchemaOps cmdlet: each
+/// property binds by name to the parameter of the same name. The password is kept only in Credential.
+/// </summary>
+public sealed class MigrationTarget
+{
+    /// <summary>An Npgsql connection string without the password.</summary>
+    public string ConnectionString { get; init; } = "";
+    public PSCredential? Credential { get; init; }
+    public string[] Path { get; init; } = [];
+    public string[]? Schema { get; init; }
+    public string Table { get; init; } = "flyway_schema_history";
+    /// <summary>user@host:port/database.</summary>
+    public string Database { get; init; } = "";
+
+    public override string ToString() => Database;
+}

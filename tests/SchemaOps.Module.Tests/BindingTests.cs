@@ -1,0 +1,36 @@
+namespace SchemaOps.Module.Tests;
+
+/// <summary>Objects that runbooks pipe from one cmdlet into another bind by property name, with types that fit.</summary>
+public class BindingTests
+{
+    // Output type → the properties meant to bind, and the cmdlets meant to receive them.
+    public static TheoryData<string> DatabaseCmdlets()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in CmdletMetadata.All().Where(c => typeof(Commands.DatabaseCmdlet).IsAssignableFrom(c.Type))) data.Add(c.Name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseCmdlets))]
+    public void A_migration_target_binds_by_name_into_every_database_cmdlet(string name)
+    {
+        var cmdlet = CmdletMetadata.All().Single(c => c.Name == name);
+        var takesPath = typeof(Commands.MigrationCmdlet).IsAssignableFrom(cmdlet.Type);
+        foreach (var property in typeof(MigrationTarget).GetProperties().Where(p => p.Name != nameof(MigrationTarget.Database)))
+        {
+            if (property.Name == nameof(MigrationTarget.Path) && !takesPath) continue;
+            var parameter = cmdlet.Parameters.SingleOrDefault(p => p.Name == property.Name || p.Aliases.Contains(property.Name));
+            Assert.True(parameter is not null, $"{name} has no -{property.Name} for MigrationTarget.{property.Name}");
+            Assert.True(parameter!.FromPipelineByName, $"{name} -{property.Name} does not take ValueFromPipelineByPropertyName");
+            Assert.True(parameter.Type == property.PropertyType,
+                $"{name} -{property.Name} is {parameter.Type.Name}, MigrationTarget.{property.Name} is {property.PropertyType.Name}");
+        }
+    }
+
+    [Fact]
+    public void A_migration_target_keeps_no_secret_outside_its_credential()
+    {
+        Assert.DoesNotContain(typeof(MigrationTarget).GetProperties(), p => p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase));
+    }
+}
