@@ -61,6 +61,16 @@ public class ConnectionTargetTests
     }
 
     [Fact]
+    public void SplitSecret_takes_the_password_out_of_the_connection_string()
+    {
+        var (connectionString, user, password) = ConnectionTarget.Parse("postgres://app:topsecret@h:5433/d?search_path=x").SplitSecret();
+        Assert.DoesNotContain("topsecret", connectionString);
+        Assert.Equal(("app", "topsecret"), (user, password));
+        var back = new NpgsqlConnectionStringBuilder(connectionString);
+        Assert.Equal(("h", 5433, "d", "x"), (back.Host, back.Port, back.Database, back.SearchPath));
+    }
+
+    [Fact]
     public void Display_never_holds_the_password()
     {
         var t = ConnectionTarget.Parse("postgres://u:topsecret@h/d");

@@ -1,0 +1,77 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# The module as a user meets it: import, discover, help, -WhatIf, pipelines against a real PostgreSQL.
+# Needs `dotnet build SchemaOps.sln` first and PostgreSQL's server binaries (the suite starts its own
+# throwaway server through the schemaops CLI's engine). .ci/run runs it when pwsh and Pester exist.
+
+BeforeAll {
+    $root = Resolve-Path "$PSScriptRoot/../.."
+    Import-Module "$root/SchemaOps.psd1" -Force
+
+    # A throwaway PostgreSQL, started through the engine's own capability (loaded from the module's Dependencies).
+    $engine = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | Where-Object { $_.GetName().Name -eq 'SchemaOps.Engine' }
+    if (-not $engine) {
+        # Importing binds the engine lazily: touching a cmdlet once loads it.
+        Get-MigrationChecksum -Path "$root/examples/parking/db/migration/V1__create_clients.sql" | Out-Null
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SchemaOps.Engine' }
+    }
+    $script:server = $engine.GetType('SchemaOps.Engine.Ephemeral.EphemeralPostgres')::StartAsync($null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    function New-TestDatabase {
+        $name = $script:server.CreateDatabaseAsync($null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        $script:server.ConnectionString($name)
+    }
+    $script:migrations = "$root/examples/parking/db/migration"
+}
+
+AfterAll {
+    if ($script:server) { $script:server.DisposeAsync().AsTask().GetAwaiter().GetResult() }
+    Remove-Module SchemaOps -ErrorAction SilentlyContinue
+}
+
+Describe 'SchemaOps module' {
+    It 'exports exactly its cmdlets' {
+        (Get-Command -Module SchemaOps).Name | Sort-Object |
+            Should -Be @('Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-MigrationTarget', 'Set-MigrationBaseline', 'Test-MigrationChecksum')
+    }
+
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+    }
+
+    It 'loads Npgsql from its Dependencies folder' {
+        $npgsql = [System.Runtime.Loader.AssemblyLoadContext]::All |
+            Where-Object Name -eq 'SchemaOps.Engine' | ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'Npgsql' }
+        $npgsql.Location | Should -BeLike '*Dependencies*Npgsql.dll'
+    }
+}
+
+Describe 'Invoke-Migration' {
+    BeforeEach { $script:db = New-TestDatabase }
+
+    It '-WhatIf changes nothing, not even the history table' {
+        Invoke-Migration -Path $migrations -ConnectionString $db -WhatIf
+        Get-MigrationStatus -Path $migrations -ConnectionString $db | Where-Object State -ne 'Pending' | Should -BeNullOrEmpty
+    }
+
+    It 'applies the example set and validates clean' {
+        $results = Invoke-Migration -Path $migrations -ConnectionString $db -Confirm:$false
+        $results | Should -HaveCount 9
+        $results.Outcome | Sort-Object -Unique | Should -Be 'Applied'
+        Test-MigrationChecksum -Path $migrations -ConnectionString $db | Where-Object { -not $_.Passed } | Should -BeNullOrEmpty
+    }
+
+    It 'takes a target object from the pipeline' {
+        $target = New-MigrationTarget -ConnectionString $db -Path $migrations
+        $target | Invoke-Migration -Confirm:$false | Should -HaveCount 9
+        $target | Get-MigrationStatus | Where-Object State -eq 'Pending' | Should -BeNullOrEmpty
+    }
+
+    It 'fails with a stable error id on bad input' {
+        $bad = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'bad')
+        Set-Content -Path (Join-Path $bad 'V1.x__broken.sql') -Value 'SELECT 1;'
+        { Invoke-Migration -Path $bad -ConnectionString $db -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidMigrationName,SchemaOps.Commands.InvokeMigrationCommand'
+    }
+}
