@@ -2,20 +2,19 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # The module as a user meets it: import, discover, help, -WhatIf, pipelines against a real PostgreSQL.
 # Needs `dotnet build SchemaOps.sln` first and PostgreSQL's server binaries (the suite starts its own
-# throwaway server through the schemaops CLI's engine). .ci/run runs it when pwsh and Pester exist.
+# throwaway server through the module's engine). .ci/run runs it when pwsh and Pester 5 exist.
 
 BeforeAll {
     $root = Resolve-Path "$PSScriptRoot/../.."
     Import-Module "$root/SchemaOps.psd1" -Force
 
-    # A throwaway PostgreSQL, started through the engine's own capability (loaded from the module's Dependencies).
-    $engine = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | Where-Object { $_.GetName().Name -eq 'SchemaOps.Engine' }
-    if (-not $engine) {
-        # Importing binds the engine lazily: touching a cmdlet once loads it.
-        Get-MigrationChecksum -Path "$root/examples/parking/db/migration/V1__create_clients.sql" | Out-Null
-        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SchemaOps.Engine' }
-    }
-    $script:server = $engine.GetType('SchemaOps.Engine.Ephemeral.EphemeralPostgres')::StartAsync($null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    # A throwaway PostgreSQL, started through the engine's own capability. The engine loads into its own
+    # load context the first time a cmdlet needs it; one offline call makes sure it has.
+    Get-MigrationChecksum -Path "$root/examples/parking/db/migration/V1__create_clients.sql" | Out-Null
+    $engine = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'SchemaOps.Engine' |
+        ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'SchemaOps.Engine' }
+    $ephemeral = $engine.GetType('SchemaOps.Engine.Ephemeral.EphemeralPostgres')
+    $script:server = $ephemeral::StartAsync($null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
     function New-TestDatabase {
         $name = $script:server.CreateDatabaseAsync($null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
         $script:server.ConnectionString($name)
