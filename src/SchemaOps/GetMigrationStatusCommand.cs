@@ -10,6 +10,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     public string? Target { get; set; }
 
     [Parameter]

@@ -10,6 +10,7 @@ public sealed class InvokeMigrationCommand : MigrationCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     public string? Target { get; set; }
 
     [Parameter]
@@ -27,6 +28,7 @@ public sealed class InvokeMigrationCommand : MigrationCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IgnorePatternCompleter))]
     public string[]? IgnoreMigrationPattern { get; set; }
 
     [Parameter]

@@ -18,6 +18,7 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -10,6 +10,7 @@ public sealed class TestMigrationChecksumCommand : MigrationCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(IgnorePatternCompleter))]
     public string[]? IgnoreMigrationPattern { get; set; }
 
     protected override void ProcessRecord()

@@ -6,6 +6,9 @@ public sealed record IgnorePattern(string Type, string State)
     private static readonly string[] Types = ["*", "versioned", "repeatable"];
     private static readonly string[] States = ["*", "missing", "pending", "ignored", "future"];
 
+    /// <summary>Every valid pattern, for tab completion.</summary>
+    public static IEnumerable<string> All => Types.SelectMany(t => States.Select(s => $"{t}:{s}"));
+
     public static IgnorePattern Parse(string text)
     {
         var parts = text.Trim().ToLowerInvariant().Split(':');

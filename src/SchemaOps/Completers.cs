@@ -1,0 +1,69 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Shared plumbing of the completers: prefix matching and reading the other parameters typed so far.</summary>
+internal static class Completion
+{
+    public static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string word) =>
+        values.Where(v => v.StartsWith(word.Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
+              .Select(v => new CompletionResult(v.Contains(' ') ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, v));
+
+    public static IEnumerable<string> Strings(IDictionary bound, string name) => bound[name] switch
+    {
+        string s => [s],
+        IEnumerable e => e.Cast<object>().Select(o => o.ToString()!),
+        _ => [],
+    };
+
+    /// <summary>A path as typed, resolved against PowerShell's current location (not the process's).</summary>
+    public static string Resolve(string path)
+    {
+        var location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath;
+        return location is null ? Path.GetFullPath(path) : Path.GetFullPath(path, location);
+    }
+}
+
+/// <summary>-Target: the versions found in -Path (file names only, offline).</summary>
+public sealed class MigrationVersionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var paths = Completion.Strings(fakeBoundParameters, "Path").DefaultIfEmpty("db/migration").Select(Completion.Resolve);
+        return Completion.Matching(FlywayLayout.Versions(paths).Reverse(), wordToComplete); // newest first
+    }
+}
+
+/// <summary>-Schema: the database's schemas, when -ConnectionString or DATABASE_URL says where it is.</summary>
+public sealed class SchemaNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var connection = Completion.Strings(fakeBoundParameters, "ConnectionString").FirstOrDefault();
+        ConnectionTarget target;
+        try
+        {
+            target = ConnectionTarget.Parse(connection);
+        }
+        catch (SchemaOpsException)
+        {
+            return [];
+        }
+        var schemas = SchemaListing.ListAsync(target, TimeSpan.FromSeconds(2), CancellationToken.None).GetAwaiter().GetResult();
+        return Completion.Matching(schemas, wordToComplete);
+    }
+}
+
+/// <summary>-IgnoreMigrationPattern: every type:state pattern.</summary>
+public sealed class IgnorePatternCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Matching(IgnorePattern.All, wordToComplete);
+}
