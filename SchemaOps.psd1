@@ -23,6 +23,7 @@
     AliasesToExport      = @()
     VariablesToExport    = @()
     FormatsToProcess     = @('module/SchemaOps.Format.ps1xml')
+    TypesToProcess       = @('module/SchemaOps.Types.ps1xml')
     PrivateData          = @{
         PSData = @{
             Tags         = @('PostgreSQL', 'Migration', 'Flyway', 'Database', 'Schema', 'DevOps', 'Linux', 'Windows')
