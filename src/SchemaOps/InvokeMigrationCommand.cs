@@ -40,7 +40,7 @@ public sealed class InvokeMigrationCommand : MigrationCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = BuildRequest(s => s with
+        var request = RequestBuilder.Build(this, s => s with
         {
             Target = Target,
             OutOfOrder = OutOfOrder.IsPresent,

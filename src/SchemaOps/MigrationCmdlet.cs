@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using SchemaOps.Engine.Connections;
-using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Commands;
 
@@ -25,15 +23,13 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string Table { get; set; } = "flyway_schema_history";
 
-    protected MigrationRequest BuildRequest(Func<MigrationSettings, MigrationSettings>? more = null)
-    {
-        var settings = Settings(new MigrationSettings { Schemas = Schema ?? [], Table = Table });
-        var target = ConnectionTarget.Parse(ConnectionString, Credential?.GetNetworkCredential());
-        return new MigrationRequest(target, more is null ? settings : more(settings));
-    }
+    /// <summary>Migration folders, resolved; none for cmdlets that read no files.</summary>
+    internal virtual IReadOnlyList<string> Locations => [];
 
-    /// <summary>Adds what a derived class's own shared parameters say.</summary>
-    private protected virtual MigrationSettings Settings(MigrationSettings settings) => settings;
+    internal virtual bool Lenient => false;
+
+    // No engine type appears in this class's fields or signatures (RequestBuilder builds the requests), so
+    // PowerShell can load the cmdlets before the engine's load context is hooked up.
 }
 
 /// <summary>Database cmdlets that also read migration folders.</summary>
@@ -47,6 +43,7 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
     [Parameter]
     public SwitchParameter LenientNaming { get; set; }
 
-    private protected override MigrationSettings Settings(MigrationSettings settings) =>
-        settings with { Locations = Path.Select(ResolvePath).ToList(), LenientNaming = LenientNaming.IsPresent };
+    internal override IReadOnlyList<string> Locations => Path.Select(ResolvePath).ToList();
+
+    internal override bool Lenient => LenientNaming.IsPresent;
 }

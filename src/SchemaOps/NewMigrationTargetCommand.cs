@@ -11,7 +11,7 @@ public sealed class NewMigrationTargetCommand : MigrationCmdlet
 {
     protected override void ProcessRecord()
     {
-        var request = BuildRequest();
+        var request = RequestBuilder.Build(this);
         var (connectionString, user, password) = request.Target.SplitSecret();
         var credential = password is null ? Credential : new PSCredential(user ?? "", new NetworkCredential("", password).SecurePassword);
         WriteObject(new MigrationTarget

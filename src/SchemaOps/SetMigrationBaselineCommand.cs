@@ -21,7 +21,7 @@ public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = BuildRequest(s => s with { BaselineVersion = Version, BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
+        var request = RequestBuilder.Build(this, s => s with { BaselineVersion = Version, BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
         Run((sink, ct) => BaselineOperation.BaselineAsync(request, sink, ct));
     }
 }

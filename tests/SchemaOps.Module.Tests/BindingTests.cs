@@ -29,6 +29,19 @@ public class BindingTests
     }
 
     [Fact]
+    public void A_status_object_binds_its_version_into_Test_MigrationChecksum()
+    {
+        var test = CmdletMetadata.All().Single(c => c.Name == "Test-MigrationChecksum");
+        var version = Assert.Single(test.Parameters, p => p.Name == nameof(MigrationInfo.Version));
+        Assert.True(version.FromPipelineByName);
+        Assert.Equal(typeof(string[]), version.Type); // a string Version binds into it
+        Assert.Equal(typeof(string), typeof(MigrationInfo).GetProperty(nameof(MigrationInfo.Version))!.PropertyType);
+        // No other MigrationInfo property may bind by accident.
+        var byName = test.Parameters.Where(p => p.FromPipelineByName).SelectMany(p => p.Aliases.Append(p.Name)).ToHashSet();
+        Assert.Equal([nameof(MigrationInfo.Version)], typeof(MigrationInfo).GetProperties().Select(p => p.Name).Where(byName.Contains));
+    }
+
+    [Fact]
     public void A_migration_target_keeps_no_secret_outside_its_credential()
     {
         Assert.DoesNotContain(typeof(MigrationTarget).GetProperties(), p => p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase));

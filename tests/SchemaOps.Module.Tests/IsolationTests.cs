@@ -61,6 +61,28 @@ public class IsolationTests
         Assert.True(File.Exists(Path.Combine(Dependencies, "Npgsql.dll")));
     }
 
+    [Fact]
+    public void No_cmdlet_class_names_an_engine_type_outside_method_bodies()
+    {
+        // PowerShell loads the cmdlet classes before the engine's load context is hooked up; a field, property
+        // or signature of an engine (or Npgsql) type would make that load fail. Method bodies are fine: they
+        // are compiled when first run, after import.
+        static bool Foreign(Type t) => t.Assembly.GetName().Name is "SchemaOps.Engine" or "Npgsql"
+            || t.IsGenericType && t.GetGenericArguments().Any(Foreign) || t.HasElementType && Foreign(t.GetElementType()!);
+        const System.Reflection.BindingFlags All = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic |
+            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+        var cmdletClasses = CmdletMetadata.Assembly.GetTypes().Where(t => typeof(System.Management.Automation.Cmdlet).IsAssignableFrom(t));
+        var offenders = new List<string>();
+        foreach (var type in cmdletClasses)
+        {
+            offenders.AddRange(type.GetFields(All).Where(f => Foreign(f.FieldType)).Select(f => $"{type.Name}.{f.Name} (field)"));
+            offenders.AddRange(type.GetProperties(All).Where(p => Foreign(p.PropertyType)).Select(p => $"{type.Name}.{p.Name} (property)"));
+            offenders.AddRange(type.GetMethods(All).Where(m => Foreign(m.ReturnType) || m.GetParameters().Any(p => Foreign(p.ParameterType)))
+                .Select(m => $"{type.Name}.{m.Name} (signature)"));
+        }
+        Assert.Empty(offenders);
+    }
+
     private sealed class ListSink : IOperationSink
     {
         public List<object> Objects { get; } = [];

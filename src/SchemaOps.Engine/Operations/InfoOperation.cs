@@ -1,4 +1,5 @@
 using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Operations;
 
@@ -14,13 +15,21 @@ public static class InfoOperation
         return infos;
     }
 
-    /// <summary>One result per migration checked, or one per problem; all problems, not just the first.</summary>
-    public static async Task<IReadOnlyList<ValidationResult>> ValidateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    /// <summary>
+    /// One result per migration checked, or one per problem; all problems, not just the first. With
+    /// <paramref name="onlyVersions"/>, only those versions' results (compared as versions: 1.0 is 1).
+    /// </summary>
+    public static async Task<IReadOnlyList<ValidationResult>> ValidateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct,
+        IReadOnlyCollection<string>? onlyVersions = null)
     {
         var ignore = request.IgnorePatterns;
+        var wanted = onlyVersions?.Select(v => MigrationVersion.TryParse(v, out var parsed, out var error) ? parsed!
+            : throw Errors.InvalidArgument("InvalidVersion", $"version: {error}")).ToHashSet();
         var entries = await ResolveAsync(request, sink, ct);
         var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
-        var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline);
+        var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline)
+            .Where(r => wanted is null || r.Version is not null && wanted.Contains(MigrationVersion.Parse(r.Version)))
+            .ToList();
         foreach (var r in results) sink.WriteObject(r);
         return results;
     }

@@ -43,6 +43,20 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Validate_can_be_limited_to_given_versions_compared_as_versions()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V2__b.sql", "SELECT 2;");
+        await MigrateAsync();
+        Dir.Write("V2__b.sql", "SELECT 20;");
+        var only1 = await InfoOperation.ValidateAsync(Request(), new RecordingSink(), default, ["1.0"]);
+        Assert.Equal("1", Assert.Single(only1).Version);
+        Assert.True(only1[0].Passed);
+        var only2 = await InfoOperation.ValidateAsync(Request(), new RecordingSink(), default, ["2"]);
+        Assert.Equal(ValidationKind.ChecksumMismatch, Assert.Single(only2).Kind);
+    }
+
+    [Fact]
     public async Task Future_migrations_are_tolerated_by_default_and_reported_when_not_ignored()
     {
         Dir.Write("V1__a.sql", "SELECT 1;");

@@ -1,0 +1,21 @@
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Turns a cmdlet's shared parameters into an engine request. Called from method bodies only.</summary>
+internal static class RequestBuilder
+{
+    public static MigrationRequest Build(DatabaseCmdlet cmdlet, Func<MigrationSettings, MigrationSettings>? more = null)
+    {
+        var settings = new MigrationSettings
+        {
+            Locations = cmdlet.Locations,
+            LenientNaming = cmdlet.Lenient,
+            Schemas = cmdlet.Schema ?? [],
+            Table = cmdlet.Table,
+        };
+        var target = ConnectionTarget.Parse(cmdlet.ConnectionString, cmdlet.Credential?.GetNetworkCredential());
+        return new MigrationRequest(target, more is null ? settings : more(settings));
+    }
+}
