@@ -26,6 +26,9 @@ public static class StateResolver
             previousOfVersion[row.Version!] = row;
         }
         var lastRunOfRepeatable = rows.Where(r => r.Kind == MigrationKind.Repeatable).GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Last());
+        // A repeatable's DELETE row (from repair) carries no version: it deletes the runs of that description before it.
+        var repeatableDeletedAt = rows.Where(r => r.Kind == MigrationKind.Delete && r.VersionText is null)
+            .GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Max(r => r.InstalledRank));
 
         var entries = new List<MigrationEntry>();
         var effective = new HashSet<MigrationVersion>();
@@ -38,6 +41,7 @@ public static class StateResolver
                 MigrationKind.SchemaCreation => MigrationState.Success,
                 MigrationKind.Baseline => MigrationState.Baseline,
                 MigrationKind.Undo => MigrationState.Success,
+                MigrationKind.Repeatable when repeatableDeletedAt.GetValueOrDefault(row.Description) > row.InstalledRank => MigrationState.Deleted,
                 MigrationKind.Repeatable => RepeatableState(row, lastRunOfRepeatable, repeatables),
                 _ => VersionedState(row, next.GetValueOrDefault(row.InstalledRank), versioned, highestLocal, highestApplied),
             };
