@@ -18,6 +18,7 @@
         'Set-MigrationBaseline'
         'Get-MigrationChecksum'
         'New-MigrationTarget'
+        'Repair-MigrationHistory'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -13,6 +13,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(ValidationResult))]
 [JsonSerializable(typeof(BaselineResult))]
 [JsonSerializable(typeof(ScriptChecksum))]
+[JsonSerializable(typeof(RepairChange))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -12,6 +12,7 @@ public static class HumanFormat
         ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Name}: {v.Detail}",
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
+        RepairChange r => $"repaired {r}",
         _ => item.ToString() ?? "",
     };
 

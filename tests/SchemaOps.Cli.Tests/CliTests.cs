@@ -58,6 +58,22 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Contains("[MigrationFailed]", r.Stderr);
     }
 
+    [Fact]
+    public async Task Repair_removes_the_failed_row_and_reports_it_as_json()
+    {
+        _dir.Write("V1__t.sql", "CREATE TABLE t (a int);");
+        _dir.Write("V2__idx.sql", "CREATE INDEX CONCURRENTLY t_x ON t (nope);");
+        Assert.Equal(3, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        Assert.Equal(1, (await Run("migrate", "--path", _dir.Path)).ExitCode); // the failed row blocks
+
+        var repair = await Run("repair", "--path", _dir.Path, "--json");
+
+        Assert.True(repair.ExitCode == 0, repair.ToString());
+        var change = JsonDocument.Parse(repair.Stdout).RootElement[0];
+        Assert.Equal(("RemovedFailedRow", "2"), (change.GetProperty("action").GetString(), change.GetProperty("version").GetString()));
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+    }
+
     [Theory]
     [InlineData(new[] { "migrate", "--bogus" }, "unknown option --bogus")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
