@@ -95,7 +95,8 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
     }
 
     private HistoryRow Row(PreparedScript p, int? elapsedMs, bool success) =>
-        new(p.Script.Version?.Text, p.Script.Description, HistoryTypes.Sql, p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
+        new(p.Script.Version?.Text, p.Script.Description, p.Script.Kind == MigrationKind.Undo ? HistoryTypes.UndoSql : HistoryTypes.Sql,
+            p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
 
     /// <summary>The server's error, placed at the file and line of the statement (and the position in it) that failed.</summary>
     private static SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e)

@@ -47,7 +47,9 @@ public static class StateResolver
             };
             if (row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder)
                 effective.Add(row.Version!);
-            if (row.Kind is MigrationKind.Versioned or MigrationKind.Baseline && row.Success && row.Version is not null && (highestApplied is null || row.Version > highestApplied))
+            // Only what is in effect counts: an undone or deleted version does not make older pending ones Ignored.
+            var inEffect = row.Kind == MigrationKind.Baseline || row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder;
+            if (inEffect && row.Version is not null && (highestApplied is null || row.Version > highestApplied))
                 highestApplied = row.Version;
             MigrationScript? local = row.Kind switch
             {

@@ -1,0 +1,98 @@
+using SchemaOps.Engine.Execution;
+using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>Which applied migrations to undo: the last N, everything above a version, or all.</summary>
+public sealed record UndoScope(int? Count = null, string? Target = null, bool All = false)
+{
+    public static UndoScope Last(int count) => new(Count: count);
+}
+
+/// <summary>
+/// Undo with U scripts (Flyway layout): the chosen applied migrations in reverse applied order, each in a
+/// transaction with its UNDO_SQL history row (what Flyway Teams writes; Flyway Community cannot read such
+/// rows). Refused before anything changes if any migration in the range has no undo script or its script
+/// changed since it was applied.
+/// </summary>
+public static class UndoOperation
+{
+    private const int ProgressId = 2;
+
+    public static async Task<IReadOnlyList<MigrationResult>> UndoAsync(MigrationRequest request, UndoScope scope, IOperationSink sink, CancellationToken ct)
+    {
+        if (new[] { scope.Count is not null, scope.Target is not null, scope.All }.Count(x => x) != 1)
+            throw Errors.InvalidArgument("InvalidUndoScope", "say what to undo with exactly one of -Count / --count, -Target / --target or -All / --all");
+        if (scope.Count is < 1) throw Errors.InvalidArgument("InvalidUndoScope", $"count must be at least 1 (was {scope.Count})");
+        var target = scope.Target is null ? null
+            : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}");
+
+        var settings = request.Settings;
+        var scripts = request.Scan(sink);
+        var undoScripts = scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        return await request.GuardAsync("undoing", async () =>
+        {
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+            var entries = StateResolver.Resolve(scripts, await session.ReadHistoryAsync(ct), null, settings.OutOfOrder);
+            var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
+                .OrderByDescending(e => e.Applied!.InstalledRank).ToList();
+            var range = scope.All ? applied
+                : target is not null ? applied.Where(e => e.Version! > target).ToList()
+                : applied.Take(scope.Count!.Value).ToList();
+            if (scope.Count > applied.Count)
+                throw Errors.InvalidOperation("UndoRangeTooLarge", $"{request.Target.Display} has {applied.Count} applied migration(s); cannot undo {scope.Count}");
+            if (range.Count == 0)
+            {
+                sink.WriteVerbose($"nothing to undo in {request.Target.Display}");
+                return [];
+            }
+
+            var problems = range.SelectMany(e => Problems(e, undoScripts)).ToList();
+            if (problems.Count > 0)
+                throw new SchemaOpsException("UndoRefused", SchemaOpsErrorCategory.InvalidOperation,
+                    $"nothing was undone in {request.Target.Display}:\n  " + string.Join("\n  ", problems), version: range[0].VersionText);
+            var plan = range.Select(e => PreparedScript.Prepare(undoScripts[e.Version!], session.ServerVersionNum)).ToList();
+
+            var where = request.Target.Display;
+            var accepted = 0;
+            var stillAccepting = true;
+            foreach (var p in plan)
+            {
+                var yes = sink.ShouldProcess($"V{p.Script.Version} in {where}", $"Undo with {p.Script.DisplayPath}" + (p.InTransaction ? "" : $" without a transaction ({p.NoTransactionReason})"));
+                if (stillAccepting && yes) accepted++;
+                else stillAccepting = false;
+            }
+            if (accepted > 0 && accepted < plan.Count)
+                sink.WriteWarning($"only the first {accepted} of {plan.Count} undos will run: the rest come after one that was declined");
+
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy);
+            var results = new List<MigrationResult>();
+            for (var i = 0; i < accepted; i++)
+            {
+                var p = plan[i];
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({i + 1}/{accepted})", 100 * i / accepted));
+                var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                var result = new MigrationResult
+                {
+                    Version = p.Script.Version!.Text, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
+                    Checksum = p.Script.Checksum, Outcome = MigrationOutcome.Applied, ExecutionTime = elapsed, InTransaction = p.InTransaction,
+                    InstalledRank = rank, Database = request.Target.Database,
+                };
+                results.Add(result);
+                sink.WriteObject(result);
+            }
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", "done", 100, Completed: true));
+            return results;
+        });
+    }
+
+    private static IEnumerable<string> Problems(MigrationEntry e, Dictionary<MigrationVersion, MigrationScript> undoScripts)
+    {
+        if (!undoScripts.ContainsKey(e.Version!)) yield return $"{e.Label} has no undo script (U{e.VersionText}__<description>.sql)";
+        if (e.Local is null) yield return $"{e.Label}: its script is not in the migration locations, so what it did cannot be checked";
+        else if (e.Local.Checksum != e.Applied!.Checksum)
+            yield return $"{e.Label}: {e.Local.DisplayPath} changed since it was applied (checksum {e.Applied.Checksum} applied, {e.Local.Checksum} now): its undo may not match";
+    }
+}

@@ -1,0 +1,93 @@
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Tests.Operations;
+
+public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private Task<IReadOnlyList<MigrationResult>> UndoAsync(UndoScope scope, RecordingSink? sink = null) =>
+        UndoOperation.UndoAsync(Request(), scope, sink ?? new RecordingSink(), CancellationToken.None);
+
+    private void WriteSet()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        Dir.Write("V2__b.sql", "CREATE TABLE b (id int);");
+        Dir.Write("U2__b.sql", "DROP TABLE b;");
+        Dir.Write("V3__c.sql", "CREATE TABLE c (id int);");
+        Dir.Write("U3__c.sql", "DROP TABLE c;");
+    }
+
+    [Fact]
+    public async Task Undoes_the_last_n_in_reverse_applied_order_with_UNDO_SQL_rows()
+    {
+        WriteSet();
+        await MigrateAsync();
+
+        var undone = await UndoAsync(UndoScope.Last(2));
+
+        Assert.Equal(["3", "2"], undone.Select(r => r.Version));
+        Assert.All(undone, r => Assert.Equal(MigrationKind.Undo, r.Kind));
+        var history = await HistoryAsync();
+        Assert.Equal($"4|3|c|UNDO_SQL|U3__c.sql|{FlywayChecksum.Compute("DROP TABLE c;")}|true", history[3]);
+        Assert.Equal($"5|2|b|UNDO_SQL|U2__b.sql|{FlywayChecksum.Compute("DROP TABLE b;")}|true", history[4]);
+        Assert.False(await TableExistsAsync("b"));
+        Assert.True(await TableExistsAsync("a"));
+        var states = (await InfoAsync()).Where(i => i.Kind == MigrationKind.Versioned).Select(i => (i.Version, i.State)).ToList();
+        Assert.Contains(("2", MigrationState.Undone), states);
+        Assert.Contains(("2", MigrationState.Pending), states); // the file is pending again, not Ignored
+
+        Assert.Equal(["2", "3"], (await MigrateAsync()).Select(r => r.Version)); // and re-applies
+        Assert.All(await ValidateAsync(), r => Assert.True(r.Passed));
+    }
+
+    [Fact]
+    public async Task Undoes_down_to_a_target_or_everything()
+    {
+        WriteSet();
+        await MigrateAsync();
+        Assert.Equal(["3", "2"], (await UndoAsync(new UndoScope(Target: "1"))).Select(r => r.Version));
+        Assert.Equal(["1"], (await UndoAsync(new UndoScope(All: true))).Select(r => r.Version));
+        Assert.False(await TableExistsAsync("a"));
+    }
+
+    [Fact]
+    public async Task Refuses_before_touching_anything_when_an_undo_script_is_missing_or_a_script_changed()
+    {
+        WriteSet();
+        await MigrateAsync();
+        File.Delete(Path.Combine(Dir.Path, "U2__b.sql"));
+        Dir.Write("V3__c.sql", "CREATE TABLE c (id bigint);");
+        var before = await HistoryAsync();
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(UndoScope.Last(2)));
+
+        Assert.Equal("UndoRefused", e.ErrorId);
+        Assert.Contains("V3 c: V3__c.sql changed since it was applied", e.Message.Replace(Dir.Path + "/", ""));
+        Assert.Contains("V2 b has no undo script", e.Message);
+        Assert.Equal(before, await HistoryAsync());
+        Assert.True(await TableExistsAsync("c"));
+    }
+
+    [Fact]
+    public async Task WhatIf_lists_the_exact_undo_plan_and_changes_nothing()
+    {
+        WriteSet();
+        await MigrateAsync();
+        var sink = new RecordingSink(whatIf: true);
+        Assert.Empty(await UndoAsync(new UndoScope(All: true), sink));
+        Assert.Equal(["V3", "V2", "V1"], sink.Questions.Select(q => q.Target.Split(' ')[0]));
+        Assert.Contains("U3__c.sql", sink.Questions.First().Action);
+        Assert.Equal(3, (await HistoryAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData(1, "1", false)]
+    [InlineData(0, null, false)]
+    public async Task The_scope_must_say_exactly_one_thing(int? count, string? target, bool all)
+    {
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(new UndoScope(count, target, all)));
+        Assert.Equal("InvalidUndoScope", e.ErrorId);
+    }
+}
