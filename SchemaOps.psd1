@@ -19,6 +19,7 @@
         'Get-MigrationChecksum'
         'New-MigrationTarget'
         'Repair-MigrationHistory'
+        'Undo-Migration'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

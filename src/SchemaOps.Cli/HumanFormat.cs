@@ -7,7 +7,7 @@ public static class HumanFormat
     {
         MigrationInfo i => $"{i.Version ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
         MigrationResult r => r.Outcome == MigrationOutcome.Applied
-            ? $"applied  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}"
+            ? $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}"
             : $"FAILED   {Label(r.Version, r.Description),-50}",
         ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Name}: {v.Detail}",
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",

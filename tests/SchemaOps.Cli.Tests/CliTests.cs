@@ -59,6 +59,24 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Undo_runs_the_U_scripts_and_refuses_a_conflicting_scope()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("U1__a.sql", "DROP TABLE a;");
+        _dir.Write("V2__b.sql", "CREATE TABLE b (id int);");
+        _dir.Write("U2__b.sql", "DROP TABLE b;");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+
+        Assert.Equal(2, (await Run("undo", "--path", _dir.Path, "--count", "1", "--all")).ExitCode);
+        var undo = await Run("undo", "--path", _dir.Path, "--all", "--json");
+
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Equal(["2", "1"], JsonDocument.Parse(undo.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("version").GetString()));
+        Assert.Equal(2L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history WHERE type = 'UNDO_SQL'"));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('a')::text"));
+    }
+
+    [Fact]
     public async Task Repair_removes_the_failed_row_and_reports_it_as_json()
     {
         _dir.Write("V1__t.sql", "CREATE TABLE t (a int);");

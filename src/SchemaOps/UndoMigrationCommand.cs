@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Commands;
+
+/// <summary>Undoes applied migrations with their U scripts, newest first. Destructive: ConfirmImpact High.</summary>
+[Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = CountSet, HelpUri = HelpLinks.Module)]
+[OutputType(typeof(MigrationResult))]
+public sealed class UndoMigrationCommand : MigrationCmdlet
+{
+    private const string CountSet = "Count";
+    private const string TargetSet = "Target";
+    private const string AllSet = "All";
+
+    /// <summary>How many of the most recently applied migrations to undo.</summary>
+    [Parameter(ParameterSetName = CountSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Undo every applied migration above this version.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TargetSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
+    public string? Target { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    protected override void ProcessRecord()
+    {
+        var request = RequestBuilder.Build(this, s => s with { LockWaitTimeout = LockWaitTimeout });
+        var scope = ParameterSetName switch
+        {
+            TargetSet => new UndoScope(Target: Target),
+            AllSet => new UndoScope(All: true),
+            _ => UndoScope.Last(Count),
+        };
+        Run((sink, ct) => UndoOperation.UndoAsync(request, scope, sink, ct));
+    }
+}
