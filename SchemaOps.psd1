@@ -17,6 +17,7 @@
         'Test-MigrationChecksum'
         'Set-MigrationBaseline'
         'Get-MigrationChecksum'
+        'New-Migration'
         'New-MigrationTarget'
         'Repair-MigrationHistory'
         'Undo-Migration'

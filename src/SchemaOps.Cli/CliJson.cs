@@ -14,6 +14,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(BaselineResult))]
 [JsonSerializable(typeof(ScriptChecksum))]
 [JsonSerializable(typeof(RepairChange))]
+[JsonSerializable(typeof(MigrationFile))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

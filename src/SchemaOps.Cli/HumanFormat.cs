@@ -13,6 +13,7 @@ public static class HumanFormat
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
         RepairChange r => $"repaired {r}",
+        MigrationFile f => $"created  {f.Path}",
         _ => item.ToString() ?? "",
     };
 

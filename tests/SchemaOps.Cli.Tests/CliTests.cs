@@ -125,6 +125,20 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task New_creates_the_next_files_and_never_overwrites()
+    {
+        _dir.Write("V3__c.sql", "SELECT 1;");
+        var created = await CliProcess.RunAsync(["new", "add", "users", "--path", _dir.Path, "--json"]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Equal(["V4__add_users.sql", "U4__add_users.sql"],
+            JsonDocument.Parse(created.Stdout).RootElement.EnumerateArray().Select(e => Path.GetFileName(e.GetProperty("path").GetString())));
+        File.Delete(Path.Combine(_dir.Path, "V4__add_users.sql"));
+        var again = await CliProcess.RunAsync(["new", "add users", "--path", _dir.Path]);
+        Assert.Equal(3, again.ExitCode);
+        Assert.Contains("U4__add_users.sql already exists", again.Stderr);
+    }
+
+    [Fact]
     public async Task Checksum_prints_flyways_value()
     {
         var file = _dir.Write("V1__x.sql", "SELECT 1;\r\n");
