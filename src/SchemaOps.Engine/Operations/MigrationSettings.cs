@@ -23,6 +23,10 @@ public sealed record MigrationSettings
     /// <summary>Skip malformed migration-like file names with a warning instead of failing (Flyway's habit).</summary>
     public bool LenientNaming { get; init; }
     public bool CreateSchemas { get; init; } = true;
+    /// <summary>Clean drops everything: refused unless this is set (parameter, or SCHEMAOPS_CLEAN_ENABLED=true).</summary>
+    public bool CleanEnabled { get; init; }
+    /// <summary>The environment this database belongs to (SCHEMAOPS_ENVIRONMENT); "production" refuses clean.</summary>
+    public string? Environment { get; init; }
     /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
