@@ -12,6 +12,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     CmdletsToExport      = @(
+        'Clear-Database'
         'Invoke-Migration'
         'Get-MigrationStatus'
         'Test-MigrationChecksum'

@@ -15,6 +15,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(ScriptChecksum))]
 [JsonSerializable(typeof(RepairChange))]
 [JsonSerializable(typeof(MigrationFile))]
+[JsonSerializable(typeof(CleanedSchema))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

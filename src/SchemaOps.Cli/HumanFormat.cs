@@ -14,6 +14,7 @@ public static class HumanFormat
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
         RepairChange r => $"repaired {r}",
         MigrationFile f => $"created  {f.Path}",
+        CleanedSchema c => $"cleaned  {c}",
         _ => item.ToString() ?? "",
     };
 

@@ -139,6 +139,26 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Clean_is_refused_unless_allowed_and_in_production()
+    {
+        _dir.Write("V1__t.sql", "CREATE TABLE t (id int);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+
+        var refused = await Run("clean");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("[CleanDisabled]", refused.Stderr);
+        var production = await CliProcess.RunAsync(["clean", "--allow-clean"],
+            new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db), ["SCHEMAOPS_ENVIRONMENT"] = "production" });
+        Assert.Contains("[CleanRefusedInProduction]", production.Stderr);
+        Assert.Equal("t", await pg.ScalarAsync(_db, "SELECT to_regclass('t')::text"));
+
+        var cleaned = await Run("clean", "--allow-clean", "--json");
+        Assert.True(cleaned.ExitCode == 0, cleaned.ToString());
+        Assert.Equal("public", JsonDocument.Parse(cleaned.Stdout).RootElement[0].GetProperty("schema").GetString());
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('t')::text"));
+    }
+
+    [Fact]
     public async Task Checksum_prints_flyways_value()
     {
         var file = _dir.Write("V1__x.sql", "SELECT 1;\r\n");

@@ -30,10 +30,10 @@ AfterAll {
 Describe 'SchemaOps module' {
     It 'exports exactly its cmdlets' {
         (Get-Command -Module SchemaOps).Name | Sort-Object |
-            Should -Be @('Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
+            Should -Be @('Clear-Database', 'Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2

@@ -29,4 +29,14 @@ public sealed record MigrationSettings
     public string? Environment { get; init; }
     /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Fills what the environment may say and the caller did not: SCHEMAOPS_CLEAN_ENABLED=true and
+    /// SCHEMAOPS_ENVIRONMENT. The one place either front end reads them.
+    /// </summary>
+    public MigrationSettings WithEnvironmentDefaults(Func<string, string?> environment) => this with
+    {
+        CleanEnabled = CleanEnabled || string.Equals(environment("SCHEMAOPS_CLEAN_ENABLED"), "true", StringComparison.OrdinalIgnoreCase),
+        Environment = Environment ?? environment("SCHEMAOPS_ENVIRONMENT"),
+    };
 }
