@@ -13,7 +13,7 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     /// </summary>
     public static PreparedScript Prepare(MigrationScript script, int serverVersionNum)
     {
-        var statements = SqlSplitter.Split(script.Text, script.DisplayPath);
+        var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
         var offending = statements.Select(s => (Statement: s, Reason: TransactionRules.NonTransactionalReason(s, serverVersionNum)))
                                   .FirstOrDefault(x => x.Reason is not null);
         if (script.Config.ExecuteInTransaction == true && offending.Reason is not null)

@@ -123,7 +123,7 @@ public static class FlywayLayout
     private static string StripFilesystemPrefix(string location) =>
         location.StartsWith("filesystem:", StringComparison.OrdinalIgnoreCase) ? location["filesystem:".Length..] : location;
 
-    private static void RejectDuplicates(List<MigrationScript> found)
+    internal static void RejectDuplicates(List<MigrationScript> found)
     {
         foreach (var group in found.Where(m => m.Version is not null).GroupBy(m => (m.Kind, m.Version!)))
             if (group.Count() > 1)

@@ -15,6 +15,9 @@ public sealed record MigrationScript(
     /// <summary>How errors and messages name the file: the location as the user gave it plus the script path.</summary>
     public string DisplayPath { get; init; } = Script;
 
+    /// <summary>The file line <see cref="Text"/> starts on: 1 for a whole file, later for a section (dbmate's up/down).</summary>
+    public int FirstLine { get; init; } = 1;
+
     public bool IsEmpty => string.IsNullOrWhiteSpace(Text);
 
     /// <summary>"V2 add users" / "R user view": how messages name a migration.</summary>

@@ -7,11 +7,12 @@ namespace SchemaOps.Engine.Sql;
 /// </summary>
 public static class SqlLexer
 {
-    public static List<SqlToken> Tokenize(string text, string file)
+    /// <param name="firstLine">The file line the text starts on (a section of a larger file starts later).</param>
+    public static List<SqlToken> Tokenize(string text, string file, int firstLine = 1)
     {
         var tokens = new List<SqlToken>(text.Length / 4);
         var i = 0;
-        var line = 1;
+        var line = firstLine;
         var lineStart = 0;
 
         while (i < text.Length)

@@ -6,9 +6,9 @@ namespace SchemaOps.Engine.Sql;
 /// </summary>
 public static class SqlSplitter
 {
-    public static IReadOnlyList<SqlStatement> Split(string text, string file)
+    public static IReadOnlyList<SqlStatement> Split(string text, string file, int firstLine = 1)
     {
-        var tokens = SqlLexer.Tokenize(text, file);
+        var tokens = SqlLexer.Tokenize(text, file, firstLine);
         var statements = new List<SqlStatement>();
         var current = new List<SqlToken>();
         var words = new List<string>();
