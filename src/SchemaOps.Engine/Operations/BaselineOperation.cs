@@ -36,7 +36,7 @@ public static class BaselineOperation
                 return new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, Created = false, Database = request.Target.Database };
 
             await using var tx = await session.Connection.BeginTransactionAsync(ct);
-            await HistorySetup.CreateMissingAsync(session, settings, ct);
+            await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
             var rank = await session.History.InsertAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
             await tx.CommitAsync(CancellationToken.None);
             return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });

@@ -16,10 +16,13 @@ internal static class HistorySetup
         return (missing, missing.Contains(session.History.Name.Schema) || !await session.History.ExistsAsync(ct));
     }
 
-    /// <summary>Creates them inside the caller's transaction, so the table never exists without its SCHEMA row.</summary>
-    public static async Task CreateMissingAsync(MigrationSession session, MigrationSettings settings, CancellationToken ct)
+    /// <summary>
+    /// Creates what <see cref="InspectAsync"/> found missing, inside the caller's transaction, so the table
+    /// never exists without its SCHEMA row.
+    /// </summary>
+    public static async Task CreateMissingAsync(MigrationSession session, MigrationSettings settings, (List<string> MissingSchemas, bool TableMissing) inspected, CancellationToken ct)
     {
-        var (missing, tableMissing) = await InspectAsync(session, settings, ct);
+        var (missing, tableMissing) = inspected;
         foreach (var schema in missing) await session.Connection.ExecuteAsync($"CREATE SCHEMA {HistoryTableName.Quote(schema)}", ct);
         if (!tableMissing) return;
         await session.History.CreateAsync(ct);

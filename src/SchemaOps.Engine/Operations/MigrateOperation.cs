@@ -63,7 +63,7 @@ public static class MigrateOperation
             if (setupNeeded)
             {
                 await using var tx = await session.Connection.BeginTransactionAsync(ct);
-                await HistorySetup.CreateMissingAsync(session, settings, ct);
+                await HistorySetup.CreateMissingAsync(session, settings, (missingSchemas, tableMissing), ct);
                 if (baselineFirst)
                     await session.History.InsertAsync(HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy), ct);
                 await tx.CommitAsync(CancellationToken.None);

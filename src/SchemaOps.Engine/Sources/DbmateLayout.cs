@@ -20,24 +20,8 @@ public static partial class DbmateLayout
     public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null)
     {
         var found = new List<MigrationScript>();
-        foreach (var location in locations)
-        {
-            if (!Directory.Exists(location))
-                throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"migration location '{location}' does not exist or is not a folder", file: location);
-            foreach (var path in Directory.EnumerateFiles(location, "*", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
-            {
-                var name = Path.GetFileName(path);
-                var match = FileName().Match(name);
-                if (!match.Success)
-                {
-                    verbose?.Invoke($"skipping {path}: not <version>_<description>.sql");
-                    continue;
-                }
-                var version = MigrationVersion.Parse(match.Groups[1].Value);
-                var description = match.Groups[2].Value.Replace('_', ' ');
-                found.AddRange(Read(path, name, version, description));
-            }
-        }
+        foreach (var (path, match) in MigrationFolder.Matching(locations, FileName(), "<version>_<description>.sql", verbose))
+            found.AddRange(Read(path, Path.GetFileName(path), MigrationVersion.Parse(match.Groups[1].Value), match.Groups[2].Value.Replace('_', ' ')));
         FlywayLayout.RejectDuplicates(found);
         return found;
     }

@@ -18,11 +18,8 @@ public static class FlywayLayout
         foreach (var location in locations)
         {
             var root = StripFilesystemPrefix(location);
-            if (!Directory.Exists(root))
-                throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound,
-                    $"migration location '{location}' does not exist or is not a folder", file: location);
             var fullRoot = Path.GetFullPath(root);
-            var files = Directory.EnumerateFiles(fullRoot, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            var files = MigrationFolder.Files(fullRoot, SearchOption.AllDirectories).ToList();
             var existing = files.ToHashSet(StringComparer.Ordinal); // config lookups without a stat per script
             foreach (var fullPath in files)
             {

@@ -15,24 +15,12 @@ public static partial class GolangMigrateLayout
     public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null)
     {
         var found = new List<MigrationScript>();
-        foreach (var location in locations)
+        foreach (var (path, match) in MigrationFolder.Matching(locations, FileName(), "<version>_<title>.up.sql or .down.sql", verbose))
         {
-            if (!Directory.Exists(location))
-                throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"migration location '{location}' does not exist or is not a folder", file: location);
-            foreach (var path in Directory.EnumerateFiles(location, "*", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
-            {
-                var name = Path.GetFileName(path);
-                var match = FileName().Match(name);
-                if (!match.Success)
-                {
-                    verbose?.Invoke($"skipping {path}: not <version>_<title>.up.sql or .down.sql");
-                    continue;
-                }
-                var kind = match.Groups[3].Value.Equals("up", StringComparison.OrdinalIgnoreCase) ? MigrationKind.Versioned : MigrationKind.Undo;
-                var text = ScriptReader.Read(path, path);
-                found.Add(new MigrationScript(kind, MigrationVersion.Parse(match.Groups[1].Value), match.Groups[2].Value.Replace('_', ' '),
-                    name, Path.GetFullPath(path), text, FlywayChecksum.Compute(text), ScriptConfig.Default) { DisplayPath = path });
-            }
+            var kind = match.Groups[3].Value.Equals("up", StringComparison.OrdinalIgnoreCase) ? MigrationKind.Versioned : MigrationKind.Undo;
+            var text = ScriptReader.Read(path, path);
+            found.Add(new MigrationScript(kind, MigrationVersion.Parse(match.Groups[1].Value), match.Groups[2].Value.Replace('_', ' '),
+                Path.GetFileName(path), Path.GetFullPath(path), text, FlywayChecksum.Compute(text), ScriptConfig.Default) { DisplayPath = path });
         }
         FlywayLayout.RejectDuplicates(found);
         var ups = found.Where(s => s.Kind == MigrationKind.Versioned).Select(s => s.Version!).ToHashSet();
