@@ -54,3 +54,16 @@ public enum ValidationKind
     ChecksumMismatch,
     DescriptionMismatch,
 }
+
+/// <summary>How a migration folder is laid out, and so which history table goes with it.</summary>
+public enum MigrationLayout
+{
+    /// <summary>Detect from the folder's file names, or from the database's history table when the folder has none.</summary>
+    Auto,
+    /// <summary>V/U/R files; Flyway's flyway_schema_history table.</summary>
+    Flyway,
+    /// <summary>One file per version with -- migrate:up / -- migrate:down sections; dbmate's schema_migrations(version).</summary>
+    Dbmate,
+    /// <summary>N_title.up.sql / N_title.down.sql pairs; golang-migrate's single-row schema_migrations(version, dirty).</summary>
+    GolangMigrate,
+}

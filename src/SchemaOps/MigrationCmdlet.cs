@@ -19,9 +19,13 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
+    /// <summary>The history table; null: the layout's default.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string Table { get; set; } = "flyway_schema_history";
+    public string? Table { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public MigrationLayout Layout { get; set; } = MigrationLayout.Auto;
 
     /// <summary>Migration folders, resolved; none for cmdlets that read no files.</summary>
     internal virtual IReadOnlyList<string> Locations => [];

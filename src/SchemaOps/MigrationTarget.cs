@@ -13,7 +13,9 @@ public sealed class MigrationTarget
     public PSCredential? Credential { get; init; }
     public string[] Path { get; init; } = [];
     public string[]? Schema { get; init; }
-    public string Table { get; init; } = "flyway_schema_history";
+    /// <summary>The history table; null: the layout's default.</summary>
+    public string? Table { get; init; }
+    public MigrationLayout Layout { get; init; }
     /// <summary>user@host:port/database.</summary>
     public string Database { get; init; } = "";
 

@@ -3,7 +3,7 @@ using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Creates the next versioned migration file and its undo companion; never overwrites.</summary>
+/// <summary>Creates the next migration file and its undo companion in the folder's layout; never overwrites.</summary>
 [Cmdlet(VerbsCommon.New, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationFile))]
 public sealed class NewMigrationCommand : SchemaOpsCmdlet
@@ -20,12 +20,16 @@ public sealed class NewMigrationCommand : SchemaOpsCmdlet
     [Parameter]
     public SwitchParameter NoUndo { get; set; }
 
+    /// <summary>The folder's layout; Auto: from its files (Flyway when it has none).</summary>
+    [Parameter]
+    public MigrationLayout Layout { get; set; } = MigrationLayout.Auto;
+
     protected override void ProcessRecord()
     {
         var location = ResolvePath(Path);
         Run((sink, _) =>
         {
-            NewMigrationOperation.Create(location, Description, withUndo: !NoUndo.IsPresent, sink);
+            NewMigrationOperation.Create(location, Description, withUndo: !NoUndo.IsPresent, sink, Layout);
             return Task.CompletedTask;
         });
     }

@@ -4,7 +4,7 @@ using SchemaOps.Engine.Connections;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Builds a reusable target (database, credential, folders, schema, table) to pipe into the other cmdlets.</summary>
+/// <summary>Builds a reusable target (database, credential, folders, schema, table, layout) to pipe into the other cmdlets.</summary>
 [Cmdlet(VerbsCommon.New, "MigrationTarget", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationTarget))]
 public sealed class NewMigrationTargetCommand : MigrationCmdlet
@@ -21,6 +21,7 @@ public sealed class NewMigrationTargetCommand : MigrationCmdlet
             Path = request.Settings.Locations.ToArray(),
             Schema = Schema,
             Table = Table,
+            Layout = Layout,
             Database = request.Target.Display,
         });
     }

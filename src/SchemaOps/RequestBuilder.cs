@@ -14,6 +14,7 @@ internal static class RequestBuilder
             LenientNaming = cmdlet.Lenient,
             Schemas = cmdlet.Schema ?? [],
             Table = cmdlet.Table,
+            Layout = cmdlet.Layout,
         };
         var target = ConnectionTarget.Parse(cmdlet.ConnectionString, cmdlet.Credential?.GetNetworkCredential());
         return new MigrationRequest(target, more is null ? settings : more(settings));

@@ -1,17 +1,22 @@
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Ephemeral;
 using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Cli.Commands;
 
 /// <summary>The options every database command shares, and how they become a MigrationRequest.</summary>
 public static class MigrationOptions
 {
+    // Declared before Common, which refers to it (static fields initialize in order).
+    public static readonly OptionSpec Layout = new("--layout", "migration layout: flyway, dbmate or golang-migrate (default: auto, from the file names or the database's history table)", ValueName: "LAYOUT");
+
     public static readonly OptionSpec[] Common =
     [
         new("--url", "database: postgres://user@host:port/db?sslmode=..., a jdbc:postgresql:// URL or an Npgsql connection string (default: $DATABASE_URL). Give the password through PGPASSWORD or DATABASE_URL, not here", ValueName: "URL"),
         new("--path", "migration folder, searched recursively (repeatable; default: ./db/migration)", Repeatable: true, ValueName: "DIR"),
-        new("--table", "history table (default: flyway_schema_history)", ValueName: "NAME"),
+        new("--table", "history table (default: flyway_schema_history; schema_migrations for dbmate and golang-migrate)", ValueName: "NAME"),
+        Layout,
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
         new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
         new("--ephemeral", "run against a throwaway PostgreSQL started for this command (needs the server binaries; removed afterwards)", TakesValue: false),
@@ -31,7 +36,8 @@ public static class MigrationOptions
         var settings = new MigrationSettings
         {
             Locations = paths.Count > 0 ? paths : ["db/migration"],
-            Table = a.Value("--table") ?? "flyway_schema_history",
+            Table = a.Value("--table"),
+            Layout = a.Value("--layout") is { } layout ? MigrationLayouts.ParseCliName(layout) : MigrationLayout.Auto,
             Schemas = a.Values("--schema"),
             LenientNaming = a.Has("--lenient-naming"),
             Target = a.Value("--target"),

@@ -9,11 +9,13 @@ namespace SchemaOps.Engine.Execution;
 /// Runs one migration and records it. Transactional scripts send all their statements in one batch and
 /// insert the history row in the same transaction: both commit or neither does, whatever happens to the
 /// process or the connection. Scripts that cannot run in a transaction run statement by statement; if one
-/// fails, a success=false row records it (Flyway's behaviour), since part of it may have been applied.
+/// fails, the history records it where its layout can (Flyway: a success=false row; golang-migrate: dirty),
+/// since part of it may have been applied.
 /// </summary>
-public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTable history, string? installedBy)
+public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore history, string? installedBy)
 {
-    public async Task<(int Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
+    /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
+    public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
     {
         return p.InTransaction ? await ApplyInTransactionAsync(p, ct) : await ApplyStatementByStatementAsync(p, ct);
     }
@@ -22,23 +24,24 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
     /// BEGIN, the statements, the history INSERT and COMMIT go in one batch: one round trip per migration.
     /// If any statement fails the server skips the rest, COMMIT included, and we roll back.
     /// </summary>
-    private async Task<(int, int)> ApplyInTransactionAsync(PreparedScript p, CancellationToken ct)
+    private async Task<(int?, int)> ApplyInTransactionAsync(PreparedScript p, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
-        batch.BatchCommands.Add(history.InsertCommand(Row(p, elapsedMs: null, success: true)));
+        foreach (var c in history.RecordCommands(Row(p, elapsedMs: null, success: true))) batch.BatchCommands.Add(c);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         try
         {
-            (int Rank, int Elapsed) recorded = default;
+            (int? Rank, int Elapsed) recorded = default;
             await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
-                // Statements may return rows too; the history INSERT's RETURNING is the last result set with rows.
+                // Statements may return rows too; the history record's (installed_rank, execution_time) is the last result set with rows.
                 do
                 {
                     while (await reader.ReadAsync(ct))
-                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank") recorded = (reader.GetInt32(0), reader.GetInt32(1));
+                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank")
+                            recorded = (reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1));
                 } while (await reader.NextResultAsync(ct));
             }
             return recorded;
@@ -61,8 +64,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
         }
     }
 
-    private async Task<(int, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
+    private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
+        await history.MarkRunningAsync(Row(p, 0, success: false), ct);
         var watch = Stopwatch.StartNew();
         foreach (var s in p.Statements)
         {
@@ -76,7 +80,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
                 var failure = e is PostgresException pg ? Failure(p, s, pg) : e;
                 try
                 {
-                    await history.InsertAsync(Row(p, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
+                    await history.RecordAsync(Row(p, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
                 }
                 catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
                 {
@@ -84,14 +88,14 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
                     // version and the objects it may have created; the error says so.
                     throw new SchemaOpsException("MigrationFailedUnrecorded", SchemaOpsErrorCategory.ConnectionError,
                         $"{p.Script.DisplayPath}:{s.Line}: the connection was lost while running this non-transactional migration; " +
-                        "statements before this line may have been applied and no history row could be written. Inspect the database before re-running.",
+                        "statements before this line may have been applied and the failure could not be recorded. Inspect the database before re-running.",
                         p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
                 }
                 throw failure;
             }
         }
         var elapsed = (int)watch.ElapsedMilliseconds;
-        return (await history.InsertAsync(Row(p, elapsed, success: true), CancellationToken.None), elapsed);
+        return (await history.RecordAsync(Row(p, elapsed, success: true), CancellationToken.None), elapsed);
     }
 
     private HistoryRow Row(PreparedScript p, int? elapsedMs, bool success) =>
@@ -99,7 +103,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
             p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
 
     /// <summary>The server's error, placed at the file and line of the statement (and the position in it) that failed.</summary>
-    private static SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e)
+    private SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e)
     {
         var line = e.Position > 0 ? SqlLexer.LineAt(statement.Text, e.Position - 1, statement.Line) : statement.Line;
         var (id, category) = e.SqlState switch
@@ -110,7 +114,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, FlywayHistoryTab
             _ => ("MigrationFailed", SchemaOpsErrorCategory.InvalidOperation),
         };
         var detail = (e.Detail is { Length: > 0 } d ? $" DETAIL: {d}" : "") + (e.Hint is { Length: > 0 } h ? $" HINT: {h}" : "");
-        var undone = p.InTransaction ? "rolled back, nothing recorded" : "recorded as failed (not in a transaction: earlier statements stay applied)";
+        var undone = p.InTransaction ? "rolled back, nothing recorded"
+            : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
+            : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
         return new SchemaOpsException(id, category,
             $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }

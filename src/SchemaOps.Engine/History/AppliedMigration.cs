@@ -2,7 +2,11 @@ using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.History;
 
-/// <summary>One row of the history table, as stored.</summary>
+/// <summary>
+/// One applied migration as the history says it. Flyway's table stores all of it; dbmate's and
+/// golang-migrate's store versions only, so their stores fill in what the local script says and leave
+/// the rest unknown (null, or <see cref="ChecksumKnown"/> false).
+/// </summary>
 public sealed record AppliedMigration(
     int InstalledRank,
     string? VersionText,
@@ -11,10 +15,13 @@ public sealed record AppliedMigration(
     string Script,
     int? Checksum,
     string InstalledBy,
-    DateTime InstalledOn,
-    int ExecutionTime,
+    DateTime? InstalledOn,
+    int? ExecutionTime,
     bool Success)
 {
+    /// <summary>False when the history keeps no checksum (dbmate, golang-migrate): checksum checks are skipped.</summary>
+    public bool ChecksumKnown { get; init; } = true;
+
     public MigrationVersion? Version { get; } = VersionText is null ? null : MigrationVersion.TryParse(VersionText, out var v, out _) ? v : null;
 
     public MigrationKind Kind => Type switch

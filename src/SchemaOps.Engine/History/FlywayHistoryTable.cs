@@ -7,55 +7,19 @@ namespace SchemaOps.Engine.History;
 /// Flyway's schema history table on PostgreSQL: the same DDL, the same rows. Ranks are computed in the
 /// INSERT itself (MAX + 1 inside the caller's transaction, under the migration lock).
 /// </summary>
-public sealed class FlywayHistoryTable
+public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTableName name) : HistoryStore(connection, name)
 {
-    private static readonly (string Name, string Type)[] ExpectedColumns =
-    [
-        ("installed_rank", "int4"), ("version", "varchar"), ("description", "varchar"), ("type", "varchar"),
-        ("script", "varchar"), ("checksum", "int4"), ("installed_by", "varchar"), ("installed_on", "timestamp"),
-        ("execution_time", "int4"), ("success", "bool"),
-    ];
+    public override MigrationLayout Layout => MigrationLayout.Flyway;
+    public override bool RecordsFailures => true;
 
-    private readonly NpgsqlConnection _connection;
+    internal static List<string> ShapeProblems(Dictionary<string, string> columns) => Differences(columns,
+        ("installed_rank", ["int4"]), ("version", ["varchar"]), ("description", ["varchar"]), ("type", ["varchar"]),
+        ("script", ["varchar"]), ("checksum", ["int4"]), ("installed_by", ["varchar"]), ("installed_on", ["timestamp"]),
+        ("execution_time", ["int4"]), ("success", ["bool"]));
 
-    public FlywayHistoryTable(NpgsqlConnection connection, HistoryTableName name)
-    {
-        _connection = connection;
-        Name = name;
-    }
+    protected override List<string> ShapeProblemsOf(Dictionary<string, string> columns) => ShapeProblems(columns);
 
-    public HistoryTableName Name { get; }
-
-    public async Task<bool> ExistsAsync(CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))",
-            _connection) { Parameters = { new() { Value = Name.Schema }, new() { Value = Name.Table } } };
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>Refuses a table of that name that is not shaped like Flyway's, naming each difference.</summary>
-    public async Task CheckShapeAsync(CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
-            "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", _connection)
-        { Parameters = { new() { Value = Name.Quoted } } };
-        var actual = new Dictionary<string, string>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) actual[reader.GetString(0)] = reader.GetString(1);
-
-        var problems = ExpectedColumns
-            .Where(c => !actual.TryGetValue(c.Name, out var type) || type != c.Type)
-            .Select(c => actual.TryGetValue(c.Name, out var type) ? $"column {c.Name} is {type}, expected {c.Type}" : $"column {c.Name} is missing")
-            .ToList();
-        if (problems.Count > 0)
-            throw new SchemaOpsException("HistoryTableShape", SchemaOpsErrorCategory.InvalidData,
-                $"table {Name} exists but is not a Flyway schema history table ({string.Join("; ", problems)}). " +
-                "Point -Table / --table at the right table, or rename this one.", file: Name.ToString());
-    }
-
-    public async Task CreateAsync(CancellationToken ct)
+    public override async Task CreateAsync(CancellationToken ct)
     {
         // Flyway's createTable.sql for PostgreSQL, names and all.
         var t = Name.Quoted;
@@ -75,15 +39,15 @@ public sealed class FlywayHistoryTable
             ALTER TABLE {t} ADD CONSTRAINT {HistoryTableName.Quote(Name.Table + "_pk")} PRIMARY KEY ("installed_rank");
             CREATE INDEX {HistoryTableName.Quote(Name.Table + "_s_idx")} ON {t} ("success");
             """;
-        await using var cmd = new NpgsqlCommand(sql, _connection);
+        await using var cmd = new NpgsqlCommand(sql, Connection);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
+    public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success " +
-            $"FROM {Name.Quoted} ORDER BY installed_rank", _connection);
+            $"FROM {Name.Quoted} ORDER BY installed_rank", Connection);
         var rows = new List<AppliedMigration>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -92,17 +56,15 @@ public sealed class FlywayHistoryTable
         return rows;
     }
 
-    /// <summary>
-    /// An INSERT of one row as a batch command, so it can share a round trip (and a transaction) with a
-    /// migration. It returns (installed_rank, execution_time). A null ExecutionTime is measured by the
-    /// server: from the transaction's start (now()) to this INSERT (clock_timestamp()), i.e. the migration.
-    /// </summary>
-    public NpgsqlBatchCommand InsertCommand(HistoryRow row, bool schemaRow = false)
+    public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row) => [InsertCommand(row)];
+
+    /// <summary>One history row; rank 0 for the SCHEMA row (Flyway's), else MAX + 1 (under the migration lock).</summary>
+    private NpgsqlBatchCommand InsertCommand(HistoryRow row, bool schemaRow = false)
     {
         var rank = schemaRow ? "0" : $"(SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {Name.Quoted})";
         return new NpgsqlBatchCommand(
             $"INSERT INTO {Name.Quoted} (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) " +
-            $"VALUES ({rank}, $1, $2, $3, $4, $5, COALESCE($6, current_user), COALESCE($7, (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int), $8) " +
+            $"VALUES ({rank}, $1, $2, $3, $4, $5, COALESCE($6, current_user), COALESCE($7, {ElapsedSql}), $8) " +
             "RETURNING installed_rank, execution_time")
         {
             Parameters =
@@ -119,10 +81,42 @@ public sealed class FlywayHistoryTable
         };
     }
 
-    public async Task<int> InsertAsync(HistoryRow row, CancellationToken ct, bool schemaRow = false)
+    public override async Task RecordCreatedSchemasAsync(IReadOnlyList<string> schemas, string? installedBy, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(_connection) { BatchCommands = { InsertCommand(row, schemaRow) } };
-        return (int)(await batch.ExecuteScalarAsync(ct))!;
+        await using var batch = new NpgsqlBatch(Connection) { BatchCommands = { InsertCommand(new HistoryRow(null, "<< Flyway Schema Creation >>", HistoryTypes.Schema,
+            string.Join(",", schemas.Select(HistoryTableName.Quote)), null, installedBy, 0, true), schemaRow: true) } };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
+    {
+        var rank = new NpgsqlParameter { Value = change.InstalledRank };
+        switch (change.Action)
+        {
+            case RepairAction.RemovedFailedRow:
+                await ExecuteAsync($"DELETE FROM {Name.Quoted} WHERE installed_rank = $1", ct, rank);
+                break;
+            case RepairAction.MarkedDeleted:
+                var row = rows.Single(r => r.InstalledRank == change.InstalledRank);
+                await RecordAsync(new HistoryRow(row.VersionText, row.Description, HistoryTypes.Delete, row.Script, row.Checksum, installedBy, 0, row.Success), ct);
+                break;
+            case RepairAction.AlignedChecksum:
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET checksum = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = int.Parse(change.After!) });
+                break;
+            case RepairAction.AlignedDescription:
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET description = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
+                break;
+            case RepairAction.AlignedType:
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET type = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
+                break;
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = new NpgsqlCommand(sql, Connection);
+        cmd.Parameters.AddRange(parameters);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     // Flyway: descriptions over 200 characters keep the first 197 and end with "...".

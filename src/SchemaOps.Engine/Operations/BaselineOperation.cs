@@ -1,5 +1,6 @@
 using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Operations;
 
@@ -10,9 +11,14 @@ public static class BaselineOperation
     {
         var settings = request.Settings;
         var version = request.BaselineVersion;
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, request.NoScripts, ct);
         return await request.GuardAsync("baselining", async () =>
         {
+            // golang-migrate's single row makes a baseline its `force <version>`; dbmate lists versions and has no such row.
+            if (session.Layout == MigrationLayout.Dbmate)
+                throw Errors.InvalidOperation("BaselineNotSupported",
+                    $"dbmate's history table {session.History.Name} has no baseline: it lists each applied version. " +
+                    "To take over an existing database, insert the versions already in effect into it, then migrate.");
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
             var rows = await session.ReadHistoryAsync(ct);
             var existing = rows.LastOrDefault(r => r.Type == HistoryTypes.Baseline);
@@ -37,7 +43,7 @@ public static class BaselineOperation
 
             await using var tx = await session.Connection.BeginTransactionAsync(ct);
             await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
-            var rank = await session.History.InsertAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
+            var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
             await tx.CommitAsync(CancellationToken.None);
             return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
         });

@@ -26,8 +26,6 @@ internal static class HistorySetup
         foreach (var schema in missing) await session.Connection.ExecuteAsync($"CREATE SCHEMA {HistoryTableName.Quote(schema)}", ct);
         if (!tableMissing) return;
         await session.History.CreateAsync(ct);
-        if (missing.Count > 0)
-            await session.History.InsertAsync(new HistoryRow(null, "<< Flyway Schema Creation >>", HistoryTypes.Schema,
-                string.Join(",", missing.Select(HistoryTableName.Quote)), null, settings.InstalledBy, 0, true), ct, schemaRow: true);
+        if (missing.Count > 0) await session.History.RecordCreatedSchemasAsync(missing, settings.InstalledBy, ct);
     }
 }

@@ -16,17 +16,21 @@ public static class MigrateOperation
     public static async Task<IReadOnlyList<MigrationResult>> MigrateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var settings = request.Settings;
-        var scripts = request.Scan(sink);
+        var scanned = request.Scan(sink);
+        var scripts = scanned.Scripts;
         var target = request.TargetVersion;
         var ignore = request.IgnorePatterns;
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("migrating", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
             var rows = tableMissing ? [] : await session.ReadHistoryAsync(ct);
-            var baselineFirst = tableMissing && !missingSchemas.Contains(session.Schemas[0]) && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
+            // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
+            // have no baseline and simply start applying, so their layouts keep their behaviour.
+            var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
+                && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
             if (baselineFirst && !settings.BaselineOnMigrate)
                 throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
                     $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +
@@ -65,7 +69,7 @@ public static class MigrateOperation
                 await using var tx = await session.Connection.BeginTransactionAsync(ct);
                 await HistorySetup.CreateMissingAsync(session, settings, (missingSchemas, tableMissing), ct);
                 if (baselineFirst)
-                    await session.History.InsertAsync(HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy), ct);
+                    await session.History.RecordAsync(HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy), ct);
                 await tx.CommitAsync(CancellationToken.None);
             }
 

@@ -8,8 +8,11 @@ namespace SchemaOps.Engine.Operations;
 /// <summary>Where to migrate and how: what every migration operation takes.</summary>
 public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings Settings)
 {
-    internal IReadOnlyList<MigrationScript> Scan(IOperationSink sink) =>
-        FlywayLayout.Scan(Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
+    internal ScannedMigrations Scan(IOperationSink sink) =>
+        MigrationLayouts.Scan(Settings.Layout, Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
+
+    /// <summary>For operations that read no folder: the layout is the one asked for, or the database's.</summary>
+    internal ScannedMigrations NoScripts => new(Settings.Layout, []);
 
     internal MigrationVersion? TargetVersion =>
         Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null

@@ -1,20 +1,26 @@
 using Npgsql;
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Operations;
 
-/// <summary>An open connection to the target, with the managed schemas and the history table resolved.</summary>
-internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, FlywayHistoryTable history, int serverVersionNum)
+/// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
+internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum)
     : IAsyncDisposable
 {
     public NpgsqlConnection Connection { get; } = connection;
     public ConnectionTarget Target { get; } = target;
     public IReadOnlyList<string> Schemas { get; } = schemas;
-    public FlywayHistoryTable History { get; } = history;
+    public HistoryStore History { get; } = history;
+    public MigrationLayout Layout => History.Layout;
     public int ServerVersionNum { get; } = serverVersionNum;
 
-    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, CancellationToken ct)
+    /// <summary>
+    /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
+    /// the local scripts (none for operations that read no folder) and the layout they were read in.
+    /// </summary>
+    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, CancellationToken ct)
     {
         var connection = target.CreateConnection();
         try
@@ -26,21 +32,15 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 // transaction rolls back and its lock frees promptly.
                 await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct);
 
+            var searchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct))!;
             IReadOnlyList<string> schemas = settings.Schemas;
             if (schemas.Count > 0)
-            {
                 // Flyway puts the default schema first on the search path for the migrations it runs.
-                var currentPath = (string)(await connection.ScalarAsync("SHOW search_path", ct))!;
-                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {currentPath}", ct);
-            }
+                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {searchPath}", ct);
             else
-            {
-                var current = await connection.ScalarAsync("SELECT current_schema()", ct) as string
-                    ?? throw Errors.InvalidArgument("NoCurrentSchema",
-                        $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema");
-                schemas = [current];
-            }
-            var history = new FlywayHistoryTable(connection, new HistoryTableName(schemas[0], settings.Table));
+                schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct) as string
+                    ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
+            var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
             return new MigrationSession(connection, target, schemas, history, versionNum);
         }
         catch (Exception e)
@@ -48,6 +48,17 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             await connection.DisposeAsync();
             throw DatabaseErrors.Translate(e, target, "connecting");
         }
+    }
+
+    /// <summary>
+    /// The first schema the search path names, whether or not it exists yet (dbmate and Flyway both create it):
+    /// null for the default "$user" entry, which falls back to the current schema.
+    /// </summary>
+    internal static string? FirstSchemaOf(string searchPath)
+    {
+        var first = searchPath.Split(',')[0].Trim();
+        if (first.Length == 0 || first == "\"$user\"") return null;
+        return first.Length > 1 && first[0] == '"' && first[^1] == '"' ? first[1..^1].Replace("\"\"", "\"") : first;
     }
 
     public async Task<List<string>> MissingSchemasAsync(CancellationToken ct)
@@ -72,7 +83,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>The history rows, or none when the table does not exist yet; a table that is not Flyway's shape is refused.</summary>
+    /// <summary>The history rows, or none when the table does not exist yet; a table not shaped like the layout's is refused.</summary>
     public async Task<List<AppliedMigration>> ReadHistoryAsync(CancellationToken ct)
     {
         if (!await History.ExistsAsync(ct)) return [];

@@ -7,7 +7,10 @@ namespace SchemaOps.Engine.Operations;
 public sealed record MigrationSettings
 {
     public IReadOnlyList<string> Locations { get; init; } = [];
-    public string Table { get; init; } = "flyway_schema_history";
+    /// <summary>The migration files' layout; Auto detects it from the file names (or the database's history table).</summary>
+    public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
+    /// <summary>The history table; null means the layout's default (flyway_schema_history, or schema_migrations for dbmate and golang-migrate).</summary>
+    public string? Table { get; init; }
     /// <summary>Managed schemas; the first holds the history table. Empty: the connection's current schema.</summary>
     public IReadOnlyList<string> Schemas { get; init; } = [];
     /// <summary>Highest version to migrate to; null or "latest" for all.</summary>

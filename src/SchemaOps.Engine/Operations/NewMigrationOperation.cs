@@ -4,15 +4,18 @@ using SchemaOps.Engine.Sources;
 namespace SchemaOps.Engine.Operations;
 
 /// <summary>
-/// Creates the next versioned migration (and its undo companion) in a Flyway-layout folder: the version
-/// after the highest existing one (its last part plus one, width kept: 1.9 -> 1.10, 007 -> 008), 1 in an
-/// empty folder. Never overwrites a file.
+/// Creates the next migration in the folder's layout. Flyway: the version after the highest existing one
+/// (its last part plus one, width kept: 1.9 -> 1.10, 007 -> 008; 1 in an empty folder) with a U companion.
+/// dbmate and golang-migrate: a UTC timestamp version (yyyyMMddHHmmss, as their `new`/`create` write; one
+/// more than the highest existing if the clock is not past it), with the down section or .down.sql file.
+/// Never overwrites a file.
 /// </summary>
 public static class NewMigrationOperation
 {
     private static readonly char[] Forbidden = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
-    public static IReadOnlyList<MigrationFile> Create(string location, string description, bool withUndo, IOperationSink sink)
+    public static IReadOnlyList<MigrationFile> Create(string location, string description, bool withUndo, IOperationSink sink,
+        MigrationLayout layout = MigrationLayout.Auto, DateTime? utcNow = null)
     {
         var words = description.Trim();
         if (words.Length == 0) throw Errors.InvalidArgument("InvalidDescription", "a migration needs a description (e.g. \"add users email\")");
@@ -20,13 +23,27 @@ public static class NewMigrationOperation
             throw Errors.InvalidArgument("InvalidDescription", $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)})");
         Directory.CreateDirectory(location);
 
-        var version = Next(FlywayLayout.Versions([location]).LastOrDefault());
+        if (layout == MigrationLayout.Auto) layout = MigrationLayouts.Detect([location]);
         var name = string.Join('_', words.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var files = new List<(MigrationKind Kind, string Path, string Text)>
+        var files = new List<(MigrationKind Kind, string Path, string Text)>();
+        string version;
+        switch (layout)
         {
-            (MigrationKind.Versioned, Path.Combine(location, $"V{version}__{name}.sql"), $"-- {words}\n"),
-        };
-        if (withUndo) files.Add((MigrationKind.Undo, Path.Combine(location, $"U{version}__{name}.sql"), $"-- Undoes V{version}: {words}\n"));
+            case MigrationLayout.Dbmate:
+                version = Timestamp(MigrationLayouts.Scan(layout, [location], new ScanOptions()).Scripts, utcNow);
+                files.Add((MigrationKind.Versioned, Path.Combine(location, $"{version}_{name}.sql"), $"-- migrate:up\n-- {words}\n\n-- migrate:down\n"));
+                break;
+            case MigrationLayout.GolangMigrate:
+                version = Timestamp(MigrationLayouts.Scan(layout, [location], new ScanOptions()).Scripts, utcNow);
+                files.Add((MigrationKind.Versioned, Path.Combine(location, $"{version}_{name}.up.sql"), $"-- {words}\n"));
+                if (withUndo) files.Add((MigrationKind.Undo, Path.Combine(location, $"{version}_{name}.down.sql"), $"-- Undoes {version}: {words}\n"));
+                break;
+            default:
+                version = Next(FlywayLayout.Versions([location]).LastOrDefault());
+                files.Add((MigrationKind.Versioned, Path.Combine(location, $"V{version}__{name}.sql"), $"-- {words}\n"));
+                if (withUndo) files.Add((MigrationKind.Undo, Path.Combine(location, $"U{version}__{name}.sql"), $"-- Undoes V{version}: {words}\n"));
+                break;
+        }
         if (files.FirstOrDefault(f => File.Exists(f.Path)) is { Path: { } existing })
             throw new SchemaOpsException("MigrationFileExists", SchemaOpsErrorCategory.InvalidOperation, $"{existing} already exists: nothing was created", existing, version: version);
 
@@ -41,6 +58,14 @@ public static class NewMigrationOperation
             sink.WriteObject(file);
         }
         return created;
+    }
+
+    /// <summary>The UTC time as yyyyMMddHHmmss, or one more than the highest existing version when the clock is not past it.</summary>
+    private static string Timestamp(IReadOnlyList<MigrationScript> existing, DateTime? utcNow)
+    {
+        var now = BigInteger.Parse((utcNow ?? DateTime.UtcNow).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        var highest = existing.Where(s => s.Version is not null).Select(s => BigInteger.Parse(s.Version!.Text)).DefaultIfEmpty(BigInteger.MinusOne).Max();
+        return BigInteger.Max(now, highest + 1).ToString();
     }
 
     /// <summary>The version after <paramref name="highest"/>: its last part plus one, keeping that part's width.</summary>

@@ -17,9 +17,10 @@ public static class RepairOperation
     public static async Task<IReadOnlyList<RepairChange>> RepairAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var settings = request.Settings;
-        var scripts = request.Scan(sink);
+        var scanned = request.Scan(sink);
+        var scripts = scanned.Scripts;
         var ignore = request.IgnorePatterns;
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("repairing", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
@@ -36,7 +37,7 @@ public static class RepairOperation
             if (accepted.Count == 0) return [];
 
             await using var tx = await session.Connection.BeginTransactionAsync(ct);
-            foreach (var change in accepted) await ApplyAsync(session, change, rows, settings.InstalledBy, ct);
+            foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct);
             await tx.CommitAsync(CancellationToken.None);
             foreach (var change in accepted) sink.WriteObject(change);
             return accepted;
@@ -62,7 +63,7 @@ public static class RepairOperation
             else if (e.State is MigrationState.Success or MigrationState.OutOfOrder && e.Kind == MigrationKind.Versioned && e.Local is { } local)
             {
                 var applied = e.Applied!;
-                if (applied.Checksum != local.Checksum) changes.Add(Change(e, RepairAction.AlignedChecksum, applied.Checksum?.ToString() ?? "null", local.Checksum.ToString()));
+                if (applied.ChecksumKnown && applied.Checksum != local.Checksum) changes.Add(Change(e, RepairAction.AlignedChecksum, applied.Checksum?.ToString() ?? "null", local.Checksum.ToString()));
                 if (applied.Description != local.Description) changes.Add(Change(e, RepairAction.AlignedDescription, applied.Description, local.Description));
                 if (applied.Type != HistoryTypes.Sql) changes.Add(Change(e, RepairAction.AlignedType, applied.Type, HistoryTypes.Sql));
             }
@@ -76,36 +77,4 @@ public static class RepairOperation
         RepairAction.MarkedDeleted => "Mark as deleted (its script is gone)",
         _ => $"Set {c.Action.ToString()["Aligned".Length..].ToLowerInvariant()} from {c.Before} to {c.After}",
     };
-
-    private static async Task ApplyAsync(MigrationSession session, RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
-    {
-        var table = session.History.Name.Quoted;
-        var rank = new NpgsqlParameter { Value = change.InstalledRank };
-        switch (change.Action)
-        {
-            case RepairAction.RemovedFailedRow:
-                await ExecuteAsync(session, $"DELETE FROM {table} WHERE installed_rank = $1", ct, rank);
-                break;
-            case RepairAction.MarkedDeleted:
-                var row = rows.Single(r => r.InstalledRank == change.InstalledRank);
-                await session.History.InsertAsync(new HistoryRow(row.VersionText, row.Description, HistoryTypes.Delete, row.Script, row.Checksum, installedBy, 0, row.Success), ct);
-                break;
-            case RepairAction.AlignedChecksum:
-                await ExecuteAsync(session, $"UPDATE {table} SET checksum = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = int.Parse(change.After!) });
-                break;
-            case RepairAction.AlignedDescription:
-                await ExecuteAsync(session, $"UPDATE {table} SET description = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
-                break;
-            case RepairAction.AlignedType:
-                await ExecuteAsync(session, $"UPDATE {table} SET type = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
-                break;
-        }
-    }
-
-    private static async Task ExecuteAsync(MigrationSession session, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
-    {
-        await using var cmd = new NpgsqlCommand(sql, session.Connection);
-        cmd.Parameters.AddRange(parameters);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -11,10 +11,11 @@ public sealed record UndoScope(int? Count = null, string? Target = null, bool Al
 }
 
 /// <summary>
-/// Undo with U scripts (Flyway layout): the chosen applied migrations in reverse applied order, each in a
-/// transaction with its UNDO_SQL history row (what Flyway Teams writes; Flyway Community cannot read such
-/// rows). Refused before anything changes if any migration in the range has no undo script or its script
-/// changed since it was applied.
+/// Undo with U scripts (Flyway), down sections (dbmate) or .down.sql files (golang-migrate): the chosen
+/// applied migrations in reverse applied order, each in a transaction with its history change (Flyway
+/// Teams' UNDO_SQL row, which Flyway Community cannot read; dbmate's row deleted; golang-migrate's version
+/// set back). Refused before anything changes if any migration in the range has no undo script, an empty
+/// one, or its script changed since it was applied (where the history keeps checksums).
 /// </summary>
 public static class UndoOperation
 {
@@ -29,9 +30,10 @@ public static class UndoOperation
             : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}");
 
         var settings = request.Settings;
-        var scripts = request.Scan(sink);
+        var scanned = request.Scan(sink);
+        var scripts = scanned.Scripts;
         var undoScripts = scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, ct);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("undoing", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
@@ -49,7 +51,7 @@ public static class UndoOperation
                 return [];
             }
 
-            var problems = range.SelectMany(e => Problems(e, undoScripts)).ToList();
+            var problems = range.SelectMany(e => Problems(e, undoScripts, session.Layout)).ToList();
             if (problems.Count > 0)
                 throw new SchemaOpsException("UndoRefused", SchemaOpsErrorCategory.InvalidOperation,
                     $"nothing was undone in {request.Target.Display}:\n  " + string.Join("\n  ", problems), version: range[0].VersionText);
@@ -88,11 +90,19 @@ public static class UndoOperation
         });
     }
 
-    private static IEnumerable<string> Problems(MigrationEntry e, Dictionary<MigrationVersion, MigrationScript> undoScripts)
+    private static IEnumerable<string> Problems(MigrationEntry e, Dictionary<MigrationVersion, MigrationScript> undoScripts, MigrationLayout layout)
     {
-        if (!undoScripts.ContainsKey(e.Version!)) yield return $"{e.Label} has no undo script (U{e.VersionText}__<description>.sql)";
+        if (!undoScripts.TryGetValue(e.Version!, out var undo))
+            yield return $"{e.Label} has no undo script ({layout switch
+            {
+                MigrationLayout.GolangMigrate => $"{e.VersionText}_<title>.down.sql",
+                _ => $"U{e.VersionText}__<description>.sql",
+            }})";
+        else if (undo.IsEmpty)
+            // An empty down would drop the version from the history and leave its changes in place.
+            yield return $"{e.Label}: its undo script {undo.DisplayPath} is empty, so undoing it would change nothing but the history";
         if (e.Local is null) yield return $"{e.Label}: its script is not in the migration locations, so what it did cannot be checked";
-        else if (e.Local.Checksum != e.Applied!.Checksum)
+        else if (e.Applied!.ChecksumKnown && e.Local.Checksum != e.Applied.Checksum)
             yield return $"{e.Label}: {e.Local.DisplayPath} changed since it was applied (checksum {e.Applied.Checksum} applied, {e.Local.Checksum} now): its undo may not match";
     }
 }

@@ -31,7 +31,7 @@ public static class StateResolver
             .GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Max(r => r.InstalledRank));
 
         var entries = new List<MigrationEntry>();
-        var effective = new HashSet<MigrationVersion>();
+        var shown = new HashSet<MigrationVersion>();
         MigrationVersion? highestApplied = null;
         foreach (var row in rows)
         {
@@ -45,8 +45,9 @@ public static class StateResolver
                 MigrationKind.Repeatable => RepeatableState(row, lastRunOfRepeatable, repeatables),
                 _ => VersionedState(row, next.GetValueOrDefault(row.InstalledRank), versioned, highestLocal, highestApplied),
             };
-            if (row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder)
-                effective.Add(row.Version!);
+            // A version in effect, or failed (its row stands for the file until repair), is not listed again as pending.
+            if (row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder or MigrationState.Failed)
+                shown.Add(row.Version!);
             // Only what is in effect counts: an undone or deleted version does not make older pending ones Ignored.
             var inEffect = row.Kind == MigrationKind.Baseline || row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder;
             if (inEffect && row.Version is not null && (highestApplied is null || row.Version > highestApplied))
@@ -62,7 +63,7 @@ public static class StateResolver
 
         foreach (var script in versioned.Values.OrderBy(s => s.Version))
         {
-            if (effective.Contains(script.Version!)) continue;
+            if (shown.Contains(script.Version!)) continue;
             var v = script.Version!;
             var state =
                 baseline is not null && v < baseline ? MigrationState.BelowBaseline

@@ -64,7 +64,7 @@ public static class Validator
         if (applied.Type != HistoryTypes.Sql)
             yield return Result(e, ValidationKind.TypeMismatch, applied.Type, HistoryTypes.Sql,
                 $"{e.Label}: type mismatch (applied to database: {applied.Type}, resolved locally: {HistoryTypes.Sql})");
-        if (applied.Checksum != local.Checksum)
+        if (applied.ChecksumKnown && applied.Checksum != local.Checksum)
             yield return Result(e, ValidationKind.ChecksumMismatch, applied.Checksum?.ToString() ?? "null", local.Checksum.ToString(),
                 $"{e.Label}: checksum mismatch (applied to database: {applied.Checksum?.ToString() ?? "null"}, resolved locally: {local.Checksum}); " +
                 $"{local.DisplayPath} was changed after it was applied: restore it, or run repair if the change is intended");

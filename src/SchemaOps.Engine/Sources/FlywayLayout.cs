@@ -12,12 +12,11 @@ public static class FlywayLayout
 
     public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
     {
-        if (locations.Count == 0) throw Errors.InvalidArgument("NoLocation", "no migration location given: pass -Path / --path");
         // Names are parsed in order (cheap); reading and checksumming, the costly part, runs in parallel.
         var candidates = new List<(string FullPath, string Script, string Display, (MigrationKind Kind, MigrationVersion? Version, string Description) Name, bool HasConfig)>();
         foreach (var location in locations)
         {
-            var root = StripFilesystemPrefix(location);
+            var root = MigrationFolder.StripFilesystemPrefix(location);
             var fullRoot = Path.GetFullPath(root);
             var files = MigrationFolder.Files(fullRoot, SearchOption.AllDirectories).ToList();
             var existing = files.ToHashSet(StringComparer.Ordinal); // config lookups without a stat per script
@@ -62,7 +61,7 @@ public static class FlywayLayout
     /// fast enough for tab completion. Missing folders and malformed names are passed over.
     /// </summary>
     public static IReadOnlyList<string> Versions(IEnumerable<string> locations) =>
-        locations.Select(StripFilesystemPrefix).Where(Directory.Exists)
+        locations.Select(MigrationFolder.StripFilesystemPrefix).Where(Directory.Exists)
             .SelectMany(l => Directory.EnumerateFiles(l, "V*", SearchOption.AllDirectories))
             .Select(f => ParseName(Path.GetFileName(f), f, new ScanOptions(LenientNaming: true)))
             .Where(n => n?.Kind == MigrationKind.Versioned)
@@ -116,9 +115,6 @@ public static class FlywayLayout
     }
 
     private static string Describe(string raw) => raw.Replace('_', ' ');
-
-    private static string StripFilesystemPrefix(string location) =>
-        location.StartsWith("filesystem:", StringComparison.OrdinalIgnoreCase) ? location["filesystem:".Length..] : location;
 
     internal static void RejectDuplicates(List<MigrationScript> found)
     {

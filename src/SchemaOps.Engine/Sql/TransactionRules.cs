@@ -26,6 +26,13 @@ public static class TransactionRules
         return reason;
     }
 
+    /// <summary>Whether the statement opens a transaction block (BEGIN, START TRANSACTION).</summary>
+    public static bool IsTransactionStart(SqlStatement s) => s.StartsWith("BEGIN") || s.StartsWith("START", "TRANSACTION");
+
+    /// <summary>Whether the statement ends a transaction block (COMMIT, END, ROLLBACK, ABORT; not ROLLBACK TO a savepoint).</summary>
+    public static bool IsTransactionEnd(SqlStatement s) =>
+        s.Words.Count > 0 && s.Words[0] is "COMMIT" or "END" or "ABORT" || s.StartsWith("ROLLBACK") && !s.Words.Contains("TO");
+
     private static bool IsSequence(IReadOnlyList<string> words, string a, string b)
     {
         for (var i = 0; i + 1 < words.Count; i++)

@@ -12,7 +12,15 @@ public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDi
     protected string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync() => ConnectionString = await pg.NewDatabaseAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>
+    /// Each test has its own database, so its pooled idle connections would never be reused: closing them
+    /// keeps the suite under the throwaway server's max_connections however many tests there are.
+    /// </summary>
+    public Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        return Task.CompletedTask;
+    }
     public void Dispose() => Dir.Dispose();
 
     protected MigrationRequest Request(Func<MigrationSettings, MigrationSettings>? tweak = null)

@@ -1,0 +1,74 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.History;
+
+/// <summary>
+/// golang-migrate's history: schema_migrations(version bigint, dirty boolean) holding one row, the current
+/// version. Every version up to it counts as applied. A migration that fails part-way leaves its version
+/// dirty, and nothing runs until that is resolved (golang-migrate's `force`; here, repair). Undo sets the
+/// version to the previous local migration's, or empties the table below the first, as golang-migrate does.
+/// </summary>
+public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, HistoryTableName name, IReadOnlyList<MigrationScript> scripts)
+    : HistoryStore(connection, name)
+{
+    public override MigrationLayout Layout => MigrationLayout.GolangMigrate;
+    public override bool RecordsFailures => true;
+
+    internal static List<string> ShapeProblems(Dictionary<string, string> columns) => Differences(columns, ("version", ["int8"]), ("dirty", ["bool"]));
+
+    protected override List<string> ShapeProblemsOf(Dictionary<string, string> columns) => ShapeProblems(columns);
+
+    // golang-migrate's own DDL for PostgreSQL.
+    public override Task CreateAsync(CancellationToken ct) =>
+        Connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Name.Quoted} (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)", ct);
+
+    public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT version, dirty FROM {Name.Quoted} LIMIT 1", Connection);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return [];
+        var current = MigrationVersion.Parse(r.GetInt64(0).ToString());
+        var dirty = r.GetBoolean(1);
+        var applied = scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! <= current).Select(s => s.Version!.Text).ToList();
+        if (!applied.Any(v => MigrationVersion.Parse(v) == current)) applied.Add(current.Text);
+        return RowsFromVersions(applied.Select(v => (v, !dirty || MigrationVersion.Parse(v) != current)), scripts);
+    }
+
+    public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row)
+    {
+        if (row.Type is not (HistoryTypes.Sql or HistoryTypes.UndoSql or HistoryTypes.Baseline))
+            throw new InvalidOperationException($"golang-migrate's table cannot hold a {row.Type} row");
+        // Applied (or a baseline, golang-migrate's `force`): the version, clean. Undone: the previous local
+        // version, clean (none below the first). Failed: the version, dirty.
+        var (version, dirty) = !row.Success ? (row.Version, true)
+            : row.Type == HistoryTypes.UndoSql ? (Previous(row.Version!), false)
+            : (row.Version, false);
+        yield return new NpgsqlBatchCommand($"DELETE FROM {Name.Quoted}");
+        yield return version is null
+            ? new NpgsqlBatchCommand(NoRankResult(row))
+            : new NpgsqlBatchCommand($"WITH changed AS (INSERT INTO {Name.Quoted} (version, dirty) VALUES ($1, $2)) {NoRankResult(row)}")
+                { Parameters = { new() { Value = ToBigint(version) }, new() { Value = dirty } } };
+    }
+
+    /// <summary>golang-migrate marks the version dirty before running it, so a crash midway is visible; so do we, outside a transaction.</summary>
+    public override async Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => await RecordAsync(row with { Success = false }, ct);
+
+    public override async Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
+    {
+        // A dirty version (failed) or a current version whose file is gone (missing): go back to the
+        // previous local version, clean; like `migrate force <previous>` after fixing the database by hand.
+        if (change.Action is not (RepairAction.RemovedFailedRow or RepairAction.MarkedDeleted)) return;
+        await RecordAsync(new HistoryRow(change.Version, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
+    }
+
+    private string? Previous(string version)
+    {
+        var v = MigrationVersion.Parse(version);
+        return scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! < v).Select(s => s.Version!).DefaultIfEmpty().Max()?.Text;
+    }
+
+    private long ToBigint(string version) => long.TryParse(version, out var n) && n >= 0 ? n
+        : throw Errors.InvalidData("InvalidGolangMigrateVersion", $"version {version} does not fit golang-migrate's bigint version column", Name.ToString(), version: version);
+}

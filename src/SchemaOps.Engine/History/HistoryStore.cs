@@ -1,0 +1,145 @@
+using Npgsql;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.History;
+
+/// <summary>
+/// A layout's history table: Flyway's rows, dbmate's versions or golang-migrate's single row. Operations
+/// read it as Flyway-style rows (the one state model) and write through it, so each tool keeps reading
+/// its own table after SchemaOps has worked on the database.
+/// </summary>
+public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName name)
+{
+    protected NpgsqlConnection Connection { get; } = connection;
+
+    public HistoryTableName Name { get; } = name;
+
+    public abstract MigrationLayout Layout { get; }
+
+    /// <summary>Whether a failure outside a transaction leaves a trace (Flyway: success=false row; golang-migrate: dirty).</summary>
+    public abstract bool RecordsFailures { get; }
+
+    /// <summary>The default table name of each layout.</summary>
+    public static string DefaultTable(MigrationLayout layout) => layout == MigrationLayout.Flyway || layout == MigrationLayout.Auto ? "flyway_schema_history" : "schema_migrations";
+
+    public static HistoryStore For(MigrationLayout layout, NpgsqlConnection connection, HistoryTableName name, IReadOnlyList<MigrationScript> scripts) => layout switch
+    {
+        MigrationLayout.Dbmate => new DbmateHistoryTable(connection, name, scripts),
+        MigrationLayout.GolangMigrate => new GolangMigrateHistoryTable(connection, name, scripts),
+        _ => new FlywayHistoryTable(connection, name),
+    };
+
+    public Task<bool> ExistsAsync(CancellationToken ct) => ExistsAsync(Connection, Name, ct);
+
+    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))",
+            connection) { Parameters = { new() { Value = name.Schema }, new() { Value = name.Table } } };
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Which layout's history table an existing table looks like, from its columns; Auto when none.</summary>
+    public static async Task<MigrationLayout> ShapeOfAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
+    {
+        var columns = await ColumnsAsync(connection, name, ct);
+        if (FlywayHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.Flyway;
+        if (GolangMigrateHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.GolangMigrate;
+        if (DbmateHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.Dbmate;
+        return MigrationLayout.Auto;
+    }
+
+    /// <summary>Refuses a table of this name that is not shaped like this layout's, naming each difference.</summary>
+    public async Task CheckShapeAsync(CancellationToken ct)
+    {
+        var problems = ShapeProblemsOf(await ColumnsAsync(Connection, Name, ct));
+        if (problems.Count == 0) return;
+        var other = await ShapeOfAsync(Connection, Name, ct);
+        var hint = other != MigrationLayout.Auto
+            ? $"It is {MigrationLayouts.Name(other)}'s history table: pass -Layout {other} / --layout {MigrationLayouts.CliName(other)} if the migrations are {MigrationLayouts.Name(other)}'s, or point -Table / --table elsewhere."
+            : "Point -Table / --table at the right table, or rename this one.";
+        throw new SchemaOpsException("HistoryTableShape", SchemaOpsErrorCategory.InvalidData,
+            $"table {Name} exists but is not a {MigrationLayouts.Name(Layout)} history table ({string.Join("; ", problems)}). {hint}", file: Name.ToString());
+    }
+
+    protected abstract List<string> ShapeProblemsOf(Dictionary<string, string> columns);
+
+    public abstract Task CreateAsync(CancellationToken ct);
+
+    /// <summary>The applied migrations, in applied order, as Flyway-style rows.</summary>
+    public abstract Task<List<AppliedMigration>> ReadAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The commands that record <paramref name="row"/> (an applied or undone migration), to share a batch and a
+    /// transaction with the migration. The last command returns one row (installed_rank, execution_time);
+    /// installed_rank is null where the table has no ranks. A null row.ExecutionTime is measured by the
+    /// server: from the transaction's start to this command.
+    /// </summary>
+    public abstract IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row);
+
+    /// <summary>Records <paramref name="row"/> on its own; returns the installed rank, if the table has ranks.</summary>
+    public async Task<int?> RecordAsync(HistoryRow row, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(Connection);
+        foreach (var c in RecordCommands(row)) batch.BatchCommands.Add(c);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        int? rank = null;
+        do
+        {
+            while (await reader.ReadAsync(ct)) rank = reader.IsDBNull(0) ? null : reader.GetInt32(0);
+        } while (await reader.NextResultAsync(ct));
+        return rank;
+    }
+
+    /// <summary>Called before a migration runs outside a transaction, so a crash midway leaves a trace where the layout has one.</summary>
+    public virtual Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Records that the managed schemas were created (Flyway's SCHEMA row; the other layouts keep no such record).</summary>
+    public virtual Task RecordCreatedSchemasAsync(IReadOnlyList<string> schemas, string? installedBy, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Applies one repair change (planned from the rows <see cref="ReadAsync"/> returned).</summary>
+    public abstract Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct);
+
+    /// <summary>The SELECT that ends a record command where the table has no rank: (NULL, the migration's time so far).</summary>
+    protected static string NoRankResult(HistoryRow row) =>
+        $"SELECT NULL::int AS installed_rank, {(row.ExecutionTime is { } ms ? ms.ToString() : ElapsedSql)} AS execution_time";
+
+    /// <summary>Milliseconds from the transaction's start (now()) to this statement (clock_timestamp()).</summary>
+    protected const string ElapsedSql = "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int";
+
+    /// <summary>
+    /// Flyway-style rows for a history that stores versions only: in version order (the order these tools
+    /// apply in), described by the local script where there is one, with no checksum, time or user.
+    /// </summary>
+    protected List<AppliedMigration> RowsFromVersions(IEnumerable<(string Text, bool Success)> applied, IReadOnlyList<MigrationScript> scripts)
+    {
+        var local = scripts.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
+        var parsed = applied.Select(a => (Version: MigrationVersion.TryParse(a.Text, out var v, out _) ? v
+                : throw Errors.InvalidData("InvalidHistoryVersion", $"{Name} holds the version '{a.Text}', which is not a number: fix or remove that row", Name.ToString(), version: a.Text),
+            a.Text, a.Success)).OrderBy(a => a.Version).ToList();
+        return parsed.Select((a, i) =>
+        {
+            var script = local.GetValueOrDefault(a.Version!);
+            return new AppliedMigration(i + 1, a.Text, script?.Description ?? "", HistoryTypes.Sql, script?.Script ?? a.Text, null, "", null, null, a.Success)
+                { ChecksumKnown = false };
+        }).ToList();
+    }
+
+    private static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
+            "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", connection)
+        { Parameters = { new() { Value = name.Quoted } } };
+        var columns = new Dictionary<string, string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) columns[reader.GetString(0)] = reader.GetString(1);
+        return columns;
+    }
+
+    /// <summary>The differences between actual columns and expected (name, type) pairs; extra columns are allowed.</summary>
+    protected static List<string> Differences(Dictionary<string, string> actual, params (string Name, string[] Types)[] expected) =>
+        expected.Where(c => !actual.TryGetValue(c.Name, out var type) || !c.Types.Contains(type))
+            .Select(c => actual.TryGetValue(c.Name, out var type) ? $"column {c.Name} is {type}, expected {string.Join(" or ", c.Types)}" : $"column {c.Name} is missing")
+            .ToList();
+}
