@@ -98,6 +98,7 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     [InlineData(new[] { "migrate", "--path" }, "--path needs a value")]
     [InlineData(new[] { "migrate", "--lock-wait", "soon" }, "is not a duration")]
     [InlineData(new[] { "checksum" }, "at least one FILE")]
+    [InlineData(new[] { "info", "--layout", "liquibase" }, "layout 'liquibase' is not one of auto, flyway, dbmate, golang-migrate")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
     {
         var r = await CliProcess.RunAsync(args);
@@ -122,6 +123,40 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("V1.x__broken.sql", r.Stderr);
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
+    }
+
+    [Fact]
+    public async Task A_dbmate_folder_migrates_into_dbmates_table_and_undoes_with_its_down_sections()
+    {
+        _dir.Write("20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n");
+        _dir.Write("20240102000000_orders.sql", "-- migrate:up\nCREATE TABLE orders (id int);\n-- migrate:down\nDROP TABLE orders;\n");
+
+        var migrate = await Run("migrate", "--path", _dir.Path, "--json");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal("20240101000000,20240102000000", await pg.ScalarAsync(_db, "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"));
+
+        var undo = await Run("undo", "--path", _dir.Path, "--count", "1", "--json");
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Equal("20240102000000", JsonDocument.Parse(undo.Stdout).RootElement[0].GetProperty("version").GetString());
+
+        var info = await Run("info", "--path", _dir.Path, "--layout", "dbmate", "--json");
+        Assert.Equal(["Success", "Pending"], JsonDocument.Parse(info.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task A_folder_in_another_layout_than_the_database_exits_with_what_to_do()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        using var golang = new TempDir();
+        golang.Write("2_orders.up.sql", "CREATE TABLE orders (id int);");
+
+        var r = await Run("migrate", "--path", golang.Path);
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("[HistoryLayoutMismatch]", r.Stderr);
+        Assert.Contains("--layout golang-migrate", r.Stderr);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('orders')::text"));
     }
 
     [Fact]

@@ -112,6 +112,24 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
     }
 
     [Fact]
+    public async Task Continues_a_database_golang_migrate_left_at_a_version()
+    {
+        // What golang-migrate leaves after `migrate up 2`: the changes of 1 and 2, and one clean row saying 2.
+        WriteSet();
+        Dir.Write("3_c.up.sql", "CREATE TABLE c (id int);");
+        Dir.Write("3_c.down.sql", "DROP TABLE c;");
+        await ExecAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null); " +
+                        "CREATE TABLE a (id int); CREATE TABLE b (id int); INSERT INTO schema_migrations (version, dirty) VALUES (2, false);");
+
+        Assert.Equal(["3"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.Equal("3", await StateAsync());
+
+        await UndoAsync(UndoScope.Last(2));
+        Assert.Equal("1", await StateAsync());
+        Assert.False(await TableExistsAsync("b"));
+    }
+
+    [Fact]
     public async Task A_dirty_database_written_by_golang_migrate_is_reported_as_failed()
     {
         WriteSet();
