@@ -1,5 +1,4 @@
 using Npgsql;
-using SchemaOps.Engine.Connections;
 using NpgsqlTypes;
 using SchemaOps.Engine.Sources;
 
@@ -8,10 +7,11 @@ namespace SchemaOps.Engine.History;
 /// <summary>
 /// dbmate's history: schema_migrations(version varchar primary key), one row per applied version. Apply
 /// inserts the version, undo deletes it, exactly as dbmate does, so `dbmate status` and `dbmate rollback`
-/// keep working. There are no checksums, no failed state and no ranks.
+/// keep working. dbmate has no checksums (SchemaOps keeps them beside: see <see cref="VersionOnlyHistoryStore"/>),
+/// no failed state and no ranks.
 /// </summary>
 public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTableName name, IReadOnlyList<MigrationScript> scripts)
-    : HistoryStore(connection, name)
+    : VersionOnlyHistoryStore(connection, name, scripts)
 {
     public override MigrationLayout Layout => MigrationLayout.Dbmate;
     public override bool RecordsFailures => false;
@@ -22,8 +22,7 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
     protected override List<string> ShapeProblemsOf(Dictionary<string, string> columns) => ShapeProblems(columns);
 
     // dbmate 2.x's own DDL.
-    public override Task CreateAsync(CancellationToken ct) =>
-        Connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Name.Quoted} (version varchar(128) PRIMARY KEY)", ct);
+    protected override string ToolTableDdl => $"CREATE TABLE IF NOT EXISTS {Name.Quoted} (version varchar(128) PRIMARY KEY)";
 
     public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
     {
@@ -31,7 +30,7 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
         var versions = new List<(string, bool)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) versions.Add((r.GetString(0), true));
-        return RowsFromVersions(versions, scripts);
+        return await RowsAsync(versions, ct);
     }
 
     public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row)
@@ -43,6 +42,7 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
             HistoryTypes.Sql or HistoryTypes.UndoSql => null, // dbmate has no failed state: nothing to write
             _ => throw new InvalidOperationException($"dbmate's table cannot hold a {row.Type} row"),
         };
+        yield return ChecksumCommand(row, row.Version);
         yield return change is null
             ? new NpgsqlBatchCommand(NoRankResult(row))
             : new NpgsqlBatchCommand($"WITH changed AS ({change}) {NoRankResult(row)}")
@@ -54,9 +54,10 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
 
     public override async Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
     {
-        // Only a missing version can need repair here (no checksums, no failures): forget it, as Flyway's DELETE row does.
+        // dbmate records no failures, descriptions or types: a missing version is forgotten (Flyway marks it
+        // DELETE), a changed checksum is realigned in SchemaOps' checksum table.
+        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
         if (change.Action != RepairAction.MarkedDeleted) return;
-        await using var cmd = new NpgsqlCommand($"DELETE FROM {Name.Quoted} WHERE {SameVersion}", Connection) { Parameters = { new() { Value = change.Version! } } };
-        await cmd.ExecuteNonQueryAsync(ct);
+        await RecordAsync(new HistoryRow(change.Version, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
     }
 }

@@ -1,5 +1,4 @@
 using Npgsql;
-using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.History;
@@ -11,7 +10,7 @@ namespace SchemaOps.Engine.History;
 /// version to the previous local migration's, or empties the table below the first, as golang-migrate does.
 /// </summary>
 public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, HistoryTableName name, IReadOnlyList<MigrationScript> scripts)
-    : HistoryStore(connection, name)
+    : VersionOnlyHistoryStore(connection, name, scripts)
 {
     public override MigrationLayout Layout => MigrationLayout.GolangMigrate;
     public override bool RecordsFailures => true;
@@ -21,19 +20,21 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
     protected override List<string> ShapeProblemsOf(Dictionary<string, string> columns) => ShapeProblems(columns);
 
     // golang-migrate's own DDL for PostgreSQL.
-    public override Task CreateAsync(CancellationToken ct) =>
-        Connection.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Name.Quoted} (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)", ct);
+    protected override string ToolTableDdl => $"CREATE TABLE IF NOT EXISTS {Name.Quoted} (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)";
 
     public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT version, dirty FROM {Name.Quoted} LIMIT 1", Connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return [];
-        var current = MigrationVersion.Parse(r.GetInt64(0).ToString());
-        var dirty = r.GetBoolean(1);
-        var applied = scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! <= current).Select(s => s.Version!.Text).ToList();
+        MigrationVersion current;
+        bool dirty;
+        await using (var cmd = new NpgsqlCommand($"SELECT version, dirty FROM {Name.Quoted} LIMIT 1", Connection))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return [];
+            (current, dirty) = (MigrationVersion.Parse(r.GetInt64(0).ToString()), r.GetBoolean(1));
+        }
+        var applied = Scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! <= current).Select(s => s.Version!.Text).ToList();
         if (!applied.Any(v => MigrationVersion.Parse(v) == current)) applied.Add(current.Text);
-        return RowsFromVersions(applied.Select(v => (v, !dirty || MigrationVersion.Parse(v) != current)), scripts);
+        return await RowsAsync(applied.Select(v => (v, !dirty || MigrationVersion.Parse(v) != current)), ct);
     }
 
     public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row)
@@ -45,6 +46,7 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
         var (version, dirty) = !row.Success ? (row.Version, true)
             : row.Type == HistoryTypes.UndoSql ? (Previous(row.Version!), false)
             : (row.Version, false);
+        yield return ChecksumCommand(row, row.Version);
         yield return new NpgsqlBatchCommand($"DELETE FROM {Name.Quoted}");
         yield return version is null
             ? new NpgsqlBatchCommand(NoRankResult(row))
@@ -59,6 +61,8 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
     {
         // A dirty version (failed) or a current version whose file is gone (missing): go back to the
         // previous local version, clean; like `migrate force <previous>` after fixing the database by hand.
+        // A changed checksum is realigned in SchemaOps' checksum table.
+        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
         if (change.Action is not (RepairAction.RemovedFailedRow or RepairAction.MarkedDeleted)) return;
         await RecordAsync(new HistoryRow(change.Version, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
     }
@@ -66,7 +70,7 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
     private string? Previous(string version)
     {
         var v = MigrationVersion.Parse(version);
-        return scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! < v).Select(s => s.Version!).DefaultIfEmpty().Max()?.Text;
+        return Scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! < v).Select(s => s.Version!).DefaultIfEmpty().Max()?.Text;
     }
 
     private long ToBigint(string version) => long.TryParse(version, out var n) && n >= 0 ? n

@@ -31,6 +31,12 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
 
     public Task<bool> ExistsAsync(CancellationToken ct) => ExistsAsync(Connection, Name, ct);
 
+    /// <summary>Whether <see cref="CreateAsync"/> has something to create.</summary>
+    public virtual async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct);
+
+    /// <summary>What <see cref="CreateAsync"/> creates, as ShouldProcess asks about it.</summary>
+    public virtual string SetupAction => "Create schema history table";
+
     public static async Task<bool> ExistsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
@@ -107,25 +113,7 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     /// <summary>Milliseconds from the transaction's start (now()) to this statement (clock_timestamp()).</summary>
     protected const string ElapsedSql = "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int";
 
-    /// <summary>
-    /// Flyway-style rows for a history that stores versions only: in version order (the order these tools
-    /// apply in), described by the local script where there is one, with no checksum, time or user.
-    /// </summary>
-    protected List<AppliedMigration> RowsFromVersions(IEnumerable<(string Text, bool Success)> applied, IReadOnlyList<MigrationScript> scripts)
-    {
-        var local = scripts.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
-        var parsed = applied.Select(a => (Version: MigrationVersion.TryParse(a.Text, out var v, out _) ? v
-                : throw Errors.InvalidData("InvalidHistoryVersion", $"{Name} holds the version '{a.Text}', which is not a number: fix or remove that row", Name.ToString(), version: a.Text),
-            a.Text, a.Success)).OrderBy(a => a.Version).ToList();
-        return parsed.Select((a, i) =>
-        {
-            var script = local.GetValueOrDefault(a.Version!);
-            return new AppliedMigration(i + 1, a.Text, script?.Description ?? "", HistoryTypes.Sql, script?.Script ?? a.Text, null, "", null, null, a.Success)
-                { ChecksumKnown = false };
-        }).ToList();
-    }
-
-    private static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
+    protected static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +

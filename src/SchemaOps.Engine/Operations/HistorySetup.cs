@@ -13,7 +13,7 @@ internal static class HistorySetup
         if (missing.Count > 0 && !settings.CreateSchemas)
             throw new SchemaOpsException("SchemaNotFound", SchemaOpsErrorCategory.ObjectNotFound,
                 $"schema(s) {string.Join(", ", missing)} do not exist in {session.Target.Display} and creating schemas is turned off");
-        return (missing, missing.Contains(session.History.Name.Schema) || !await session.History.ExistsAsync(ct));
+        return (missing, missing.Contains(session.History.Name.Schema) || await session.History.NeedsSetupAsync(ct));
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public static class MigrateOperation
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
-            var rows = tableMissing ? [] : await session.ReadHistoryAsync(ct);
+            var rows = await session.ReadHistoryAsync(ct);
             // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
             // have no baseline and simply start applying, so their layouts keep their behaviour.
             var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
@@ -49,7 +49,7 @@ public static class MigrateOperation
             var where = request.Target.Display;
             var setupNeeded = tableMissing || baselineFirst;
             var setupAccepted = !setupNeeded || sink.ShouldProcess($"{session.History.Name} in {where}",
-                (tableMissing ? "Create schema history table" + (missingSchemas.Count > 0 ? $" and schema(s) {string.Join(", ", missingSchemas)}" : "") : "") +
+                (tableMissing ? session.History.SetupAction + (missingSchemas.Count > 0 ? $" and schema(s) {string.Join(", ", missingSchemas)}" : "") : "") +
                 (baselineFirst ? $"{(tableMissing ? "; " : "")}Baseline at version {request.BaselineVersion}" : ""));
             var accepted = 0;
             var stillAccepting = setupAccepted;

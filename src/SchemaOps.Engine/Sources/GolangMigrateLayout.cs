@@ -23,9 +23,16 @@ public static partial class GolangMigrateLayout
                 Path.GetFileName(path), Path.GetFullPath(path), text, FlywayChecksum.Compute(text), ScriptConfig.Default) { DisplayPath = path });
         }
         FlywayLayout.RejectDuplicates(found);
-        var ups = found.Where(s => s.Kind == MigrationKind.Versioned).Select(s => s.Version!).ToHashSet();
-        if (found.FirstOrDefault(s => s.Kind == MigrationKind.Undo && !ups.Contains(s.Version!)) is { } orphan)
-            throw Errors.InvalidData("DownWithoutUp", $"{orphan.DisplayPath}: a down migration with no up migration of version {orphan.Version}", orphan.DisplayPath, version: orphan.Version!.Text);
+        var ups = found.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
+        foreach (var down in found.Where(s => s.Kind == MigrationKind.Undo))
+        {
+            if (!ups.TryGetValue(down.Version!, out var up))
+                throw Errors.InvalidData("DownWithoutUp", $"{down.DisplayPath}: a down migration with no up migration of version {down.Version}", down.DisplayPath, version: down.Version!.Text);
+            // A pair whose titles differ is almost always a rename done halfway: which one is right is a guess.
+            if (up.Description != down.Description)
+                throw Errors.InvalidData("MismatchedMigrationPair",
+                    $"{down.DisplayPath} does not match {up.DisplayPath}: an up and a down file of one version must have the same title", down.DisplayPath, version: down.Version!.Text);
+        }
         return found;
     }
 }

@@ -39,12 +39,38 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
-    public async Task Changing_an_applied_file_is_fine_because_dbmate_keeps_no_checksums()
+    public async Task Edited_files_are_caught_through_SchemaOps_checksum_table_which_dbmate_never_sees()
     {
         WriteSet();
         await MigrateAsync();
+        Assert.True(await TableExistsAsync("schema_migrations_checksums"));
         Dir.Write("20240101000000_create_a.sql", "-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down\nDROP TABLE a;\n");
+
+        var problem = Assert.Single(await ValidateAsync(), r => !r.Passed);
+        Assert.Equal(ValidationKind.ChecksumMismatch, problem.Kind);
+        Assert.Equal("20240101000000", problem.Version);
+        var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(new UndoScope(All: true)));
+        Assert.Contains("changed since it was applied", refused.Message);
+
+        var changes = await RepairOperation.RepairAsync(Request(), new RecordingSink(), CancellationToken.None);
+        Assert.Equal([RepairAction.AlignedChecksum], changes.Select(c => c.Action));
         Assert.All(await ValidateAsync(), r => Assert.True(r.Passed, r.Detail));
+        Assert.Equal(["20240101000000", "20240102000000"], await VersionsAsync()); // dbmate's table untouched by all this
+    }
+
+    [Fact]
+    public async Task Versions_dbmate_applied_itself_have_no_checksum_to_check()
+    {
+        WriteSet();
+        await ExecAsync("CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101000000'); CREATE TABLE a (id int);");
+        Dir.Write("20240101000000_create_a.sql", "-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down\nDROP TABLE a;\n");
+
+        Assert.Equal(["20240102000000"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.All(await ValidateAsync(), r => Assert.True(r.Passed, r.Detail));
+        var infos = await InfoAsync();
+        Assert.Null(infos[0].Checksum);
+        Assert.NotNull(infos[1].Checksum);
+        Assert.NotNull(infos[1].InstalledOn);
     }
 
     [Fact]

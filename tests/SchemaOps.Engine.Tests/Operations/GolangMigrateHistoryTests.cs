@@ -33,6 +33,20 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
     }
 
     [Fact]
+    public async Task An_edited_up_file_is_caught_and_blocks_its_undo()
+    {
+        WriteSet();
+        await MigrateAsync();
+        Dir.Write("1_create_a.up.sql", "CREATE TABLE a (id bigint);");
+
+        Assert.Equal(ValidationKind.ChecksumMismatch, Assert.Single(await ValidateAsync(), r => !r.Passed).Kind);
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(new UndoScope(All: true)));
+        Assert.Contains("1_create_a.up.sql changed since it was applied", e.Message);
+        Assert.Equal("2", await StateAsync());
+        Assert.True(await TableExistsAsync("b"));
+    }
+
+    [Fact]
     public async Task A_file_wrapped_in_its_own_begin_commit_stays_atomic_with_the_version_change()
     {
         Dir.Write("1_a.up.sql", "BEGIN;\nCREATE TABLE a (id int);\nINSERT INTO a VALUES ('not a number');\nCOMMIT;\n");

@@ -38,4 +38,16 @@ public class GolangMigrateLayoutTests
         dup.Write("04_b.up.sql", "SELECT 2;");
         Assert.Equal("DuplicateMigrationVersion", Assert.Throws<SchemaOpsException>(() => GolangMigrateLayout.Scan([dup.Path])).ErrorId);
     }
+
+    [Fact]
+    public void An_up_and_down_pair_with_different_titles_is_an_error_naming_both()
+    {
+        using var dir = new TempDir();
+        dir.Write("5_add_email.up.sql", "SELECT 1;");
+        dir.Write("5_add_mail.down.sql", "SELECT 1;");
+        var e = Assert.Throws<SchemaOpsException>(() => GolangMigrateLayout.Scan([dir.Path]));
+        Assert.Equal("MismatchedMigrationPair", e.ErrorId);
+        Assert.Contains("5_add_mail.down.sql does not match", e.Message);
+        Assert.Contains("5_add_email.up.sql", e.Message);
+    }
 }
