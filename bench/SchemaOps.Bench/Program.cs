@@ -42,11 +42,14 @@ foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Fu
     for (var i = first; i <= Count; i++)
     {
         File.WriteAllText(Path.Combine(flyway, $"V{i}__step_{i:D4}.sql"), up(i));
+        File.WriteAllText(Path.Combine(flyway, $"U{i}__step_{i:D4}.sql"), down(i));
         File.WriteAllText(Path.Combine(plain, $"{i:D4}.sql"), up(i));
+        File.WriteAllText(Path.Combine(plain, $"{i:D4}.down.sql"), down(i));
         File.WriteAllText(Path.Combine(dbmateDir, $"{20240101000000L + i}_step_{i:D4}.sql"), $"-- migrate:up\n{up(i)}\n-- migrate:down\n{down(i)}\n");
     }
     // psql: one process for the whole set, each file in its own transaction (the fastest way by hand).
     File.WriteAllText(Path.Combine(root, "all.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.sql\nCOMMIT;\n")));
+    File.WriteAllText(Path.Combine(root, "all-down.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Reverse().Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.down.sql\nCOMMIT;\n")));
 
     var tools = new (string Name, Func<string, (string File, string[] Args)> Command)[]
     {
@@ -73,10 +76,48 @@ foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Fu
             Console.WriteLine($"  {set} round {round}: {name,-18} {seconds,7:0.000} s");
         }
 
-    report.AppendLine($"| {set}: apply {Count} migrations | median wall time (s), {rounds} runs | min | max | schemaops / tool |");
+    Table($"{set}: apply {Count} migrations", times);
+
+    // Undo everything: each tool undoes what it applied itself (untimed), one transaction per migration.
+    // dbmate has no "rollback N": its users loop `dbmate rollback`, so that loop is what is timed.
+    string Url(string db) => $"postgres://postgres@127.0.0.1:{pg.Port}/{db}";
+    var undoers = new (string Name, Func<string, (string, string[])> Apply, Func<string, (string, string[])> Undo, int Repeat)[]
+    {
+        ("schemaops", db => (native, ["migrate", "--path", flyway, "--url", Url(db)]), db => (native, ["undo", "--all", "--path", flyway, "--url", Url(db)]), 1),
+        ("schemaops (dbmate layout)", db => (native, ["migrate", "--path", dbmateDir, "--url", Url(db)]), db => (native, ["undo", "--all", "--path", dbmateDir, "--url", Url(db)]), 1),
+        ("dbmate rollback loop", db => (dbmate, ["--url", Url(db) + "?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"]),
+            db => (dbmate, ["--url", Url(db) + "?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "rollback"]), Count - first + 1),
+        ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")]),
+            db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all-down.psql")]), 1),
+    };
+    var undoTimes = undoers.ToDictionary(t => t.Name, _ => new List<double>());
+    for (var round = 0; round <= rounds; round++)
+        foreach (var (name, apply, undo, repeat) in round % 2 == 0 ? undoers.Reverse() : undoers)
+        {
+            // The rollback loop takes minutes (one dbmate process per migration): timed once, not warmed up.
+            if (repeat > 1 && round != 1) continue;
+            var db = await pg.CreateDatabaseAsync();
+            var (applyFile, applyArgs) = apply(db);
+            Run(applyFile, applyArgs, env);
+            await Sql("postgres", "CHECKPOINT");
+            Run("sync", [], env);
+            var (file, arguments) = undo(db);
+            var seconds = Enumerable.Range(0, repeat).Sum(_ => Run(file, arguments, env));
+            if (await CountRows(db, check) != 0) throw new Exception($"{name} did not undo all {Count} migrations of {set}");
+            if (round == 0) continue;
+            undoTimes[name].Add(seconds);
+            Console.WriteLine($"  {set} undo round {round}: {name,-26} {seconds,7:0.000} s");
+        }
+    Table($"{set}: undo {Count} migrations", undoTimes);
+}
+
+void Table(string title, Dictionary<string, List<double>> times)
+{
+    report.AppendLine($"| {title} | median wall time (s), {rounds} runs | min | max | schemaops / tool |");
     report.AppendLine("|---|---|---|---|---|");
-    foreach (var (name, _) in tools)
-        report.AppendLine($"| {name} | {Median(times[name]):0.000} | {times[name].Min():0.000} | {times[name].Max():0.000} | {Median(times["schemaops"]) / Median(times[name]):0.00} |");
+    foreach (var (name, t) in times)
+        report.AppendLine($"| {name} | {Median(t):0.000} | {t.Min():0.000} | {t.Max():0.000} | {Median(times["schemaops"]) / Median(t):0.00} |" +
+                          (t.Count < rounds ? $" (timed {t.Count}x)" : ""));
     report.AppendLine();
 }
 

@@ -1,12 +1,14 @@
 using Npgsql;
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Execution;
 
 /// <summary>
-/// One runner at a time: a session-level advisory lock with Flyway's key, so SchemaOps and Flyway exclude
-/// each other too. It is taken outside any transaction, so it never holds back CREATE INDEX CONCURRENTLY
+/// One runner at a time: a session-level advisory lock with the key the layout's own tool uses (Flyway's, or
+/// golang-migrate's; dbmate takes none, so its tables get a Flyway-style key), so SchemaOps and that tool
+/// exclude each other too. It is taken outside any transaction, so it never holds back CREATE INDEX CONCURRENTLY
 /// (which waits for every open transaction: Flyway's #3497). Released on dispose, or by PostgreSQL when the
 /// connection dies.
 /// </summary>
@@ -25,10 +27,11 @@ public sealed class MigrationLock : IAsyncDisposable
     /// <summary>Flyway's key: the base plus Java's String.hashCode of the quoted table name.</summary>
     public static long KeyFor(HistoryTableName table) => FlywayLockBase + JavaHashCode(table.Quoted);
 
-    public static async Task<MigrationLock> AcquireAsync(NpgsqlConnection connection, HistoryTableName table, TimeSpan wait,
+    public static async Task<MigrationLock> AcquireAsync(NpgsqlConnection connection, HistoryStore history, TimeSpan wait,
         IOperationSink sink, CancellationToken ct)
     {
-        var key = KeyFor(table);
+        var table = history.Name;
+        var key = history.LockKey(connection.Database);
         async Task<bool> TryLockAsync() => (bool)(await connection.ScalarAsync($"SELECT pg_try_advisory_lock({key})", ct))!;
         if (await TryLockAsync()) return new MigrationLock(connection, key);
 
@@ -42,7 +45,7 @@ public sealed class MigrationLock : IAsyncDisposable
             if (waited.Elapsed >= wait)
                 throw new SchemaOpsException("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy,
                     $"gave up after {wait.TotalSeconds:0} s waiting for the migration lock on {table}, held by {await DescribeHolderAsync(connection, key, ct)}. " +
-                    "Another runner (SchemaOps or Flyway) is migrating this database; wait for it or raise -LockWaitTimeout / --lock-wait.", file: table.ToString());
+                    $"Another runner (SchemaOps or {MigrationLayouts.Name(history.Layout)}) is migrating this database; wait for it or raise -LockWaitTimeout / --lock-wait.", file: table.ToString());
             await Task.Delay(pause, ct);
             pause = TimeSpan.FromMilliseconds(Math.Min(500, pause.TotalMilliseconds * 1.5));
         }

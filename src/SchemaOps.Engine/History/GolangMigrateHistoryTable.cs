@@ -54,6 +54,13 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
                 { Parameters = { new() { Value = ToBigint(version) }, new() { Value = dirty } } };
     }
 
+    /// <summary>
+    /// golang-migrate's key: CRC-32 of "schema\0table\0database" times its salt, in 32 bits. Taking the same
+    /// lock means a `migrate up` started meanwhile waits for SchemaOps, and the other way round.
+    /// </summary>
+    public override long LockKey(string database) =>
+        unchecked(FlywayChecksum.Crc32(System.Text.Encoding.UTF8.GetBytes($"{Name.Schema}\0{Name.Table}\0{database}")) * 1486364155u);
+
     /// <summary>golang-migrate marks the version dirty before running it, so a crash midway is visible; so do we, outside a transaction.</summary>
     public override async Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => await RecordAsync(row with { Success = false }, ct);
 

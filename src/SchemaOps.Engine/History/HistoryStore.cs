@@ -31,6 +31,9 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
 
     public Task<bool> ExistsAsync(CancellationToken ct) => ExistsAsync(Connection, Name, ct);
 
+    /// <summary>The advisory lock key that keeps runners apart: the layout's own tool's key, else Flyway's for this table.</summary>
+    public virtual long LockKey(string database) => Execution.MigrationLock.KeyFor(Name);
+
     /// <summary>Whether <see cref="CreateAsync"/> has something to create.</summary>
     public virtual async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct);
 

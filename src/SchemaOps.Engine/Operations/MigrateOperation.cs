@@ -23,7 +23,7 @@ public static class MigrateOperation
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("migrating", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
             var rows = await session.ReadHistoryAsync(ct);

@@ -23,7 +23,7 @@ public static class RepairOperation
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("repairing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
             var rows = await session.ReadHistoryAsync(ct);
             if (rows.Count == 0)
             {

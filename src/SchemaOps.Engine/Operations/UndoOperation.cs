@@ -36,7 +36,7 @@ public static class UndoOperation
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("undoing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History.Name, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
             var entries = StateResolver.Resolve(scripts, await session.ReadHistoryAsync(ct), null, settings.OutOfOrder);
             var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
                 .OrderByDescending(e => e.Applied!.InstalledRank).ToList();

@@ -26,6 +26,14 @@ public static class FlywayChecksum
         return unchecked((int)~crc);
     }
 
+    /// <summary>The plain CRC-32 (IEEE) of some bytes, as Go's crc32.ChecksumIEEE computes it.</summary>
+    public static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
+
     private static uint[] BuildTable()
     {
         // The reflected IEEE 802.3 polynomial, as in zlib and java.util.zip.CRC32.

@@ -167,6 +167,25 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
     }
 
     [Fact]
+    public async Task Takes_golang_migrates_own_advisory_lock()
+    {
+        WriteSet();
+        var store = new Engine.History.GolangMigrateHistoryTable(new Npgsql.NpgsqlConnection(), new("public", "schema_migrations"), []);
+        Assert.Equal(1787120056L, store.LockKey("app")); // crc32("public\0schema_migrations\0app") * 1486364155 mod 2^32, computed with zlib
+
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var holder = new Npgsql.NpgsqlConnection(ConnectionString);
+        await holder.OpenAsync();
+        await using (var cmd = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({store.LockKey(database)})", holder)) await cmd.ExecuteNonQueryAsync();
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { LockWaitTimeout = TimeSpan.FromMilliseconds(300) }));
+
+        Assert.Equal("MigrationLockTimeout", e.ErrorId);
+        Assert.Contains("golang-migrate", e.Message);
+        Assert.False(await TableExistsAsync("a"));
+    }
+
+    [Fact]
     public async Task A_golang_migrate_table_named_for_the_flyway_layout_is_refused_with_a_hint()
     {
         Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
