@@ -6,7 +6,7 @@ namespace SchemaOps.Commands;
 /// <summary>Applies pending migrations, each atomically with its history row. -WhatIf lists exactly what would run.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationResult))]
-public sealed class InvokeMigrationCommand : MigrationCmdlet
+public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]

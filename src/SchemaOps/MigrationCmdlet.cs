@@ -51,3 +51,21 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
 
     internal override bool Lenient => LenientNaming.IsPresent;
 }
+
+/// <summary>
+/// Cmdlets that run migration scripts against a live database, with the lock-safety controls. Unset
+/// means the engine's default (the one place defaults live).
+/// </summary>
+public abstract class ScriptRunningCmdlet : MigrationCmdlet
+{
+    /// <summary>lock_timeout for each transactional migration; TimeSpan.Zero waits as long as it takes.</summary>
+    [Parameter]
+    public TimeSpan? LockTimeout { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int? LockRetryCount { get; set; }
+
+    [Parameter]
+    public TimeSpan? StatementTimeout { get; set; }
+}

@@ -16,6 +16,13 @@ internal static class RequestBuilder
             Table = cmdlet.Table,
             Layout = cmdlet.Layout,
         };
+        if (cmdlet is ScriptRunningCmdlet runner)
+            settings = settings with
+            {
+                LockTimeout = runner.LockTimeout ?? settings.LockTimeout,
+                LockRetryCount = runner.LockRetryCount ?? settings.LockRetryCount,
+                StatementTimeout = runner.StatementTimeout ?? settings.StatementTimeout,
+            };
         var target = ConnectionTarget.Parse(cmdlet.ConnectionString, cmdlet.Credential?.GetNetworkCredential());
         return new MigrationRequest(target, more is null ? settings : more(settings));
     }

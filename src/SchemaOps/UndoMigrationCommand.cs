@@ -3,10 +3,10 @@ using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Undoes applied migrations with their U scripts, newest first. Destructive: ConfirmImpact High.</summary>
+/// <summary>Undoes applied migrations with their undo scripts (U files, down sections, .down.sql), newest first. Destructive: ConfirmImpact High.</summary>
 [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = CountSet, HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationResult))]
-public sealed class UndoMigrationCommand : MigrationCmdlet
+public sealed class UndoMigrationCommand : ScriptRunningCmdlet
 {
     private const string CountSet = "Count";
     private const string TargetSet = "Target";

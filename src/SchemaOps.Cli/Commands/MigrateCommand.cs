@@ -11,7 +11,7 @@ public sealed class MigrateCommand : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         .. MigrationOptions.Common, MigrationOptions.Target, MigrationOptions.OutOfOrder, MigrationOptions.Ignore,
-        MigrationOptions.LockWait, MigrationOptions.InstalledBy,
+        MigrationOptions.LockWait, .. MigrationOptions.LockSafety, MigrationOptions.InstalledBy,
         new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),

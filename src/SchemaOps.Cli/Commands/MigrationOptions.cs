@@ -28,6 +28,12 @@ public static class MigrationOptions
     public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one", TakesValue: false);
     public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default *:future)", Repeatable: true, ValueName: "PATTERN");
     public static readonly OptionSpec LockWait = new("--lock-wait", "how long to wait for another runner's lock (default 5m)", ValueName: "DURATION");
+    public static readonly OptionSpec[] LockSafety =
+    [
+        new("--lock-timeout", "lock_timeout for each transactional migration; on a timeout it is rolled back and retried (default 2s; 0 waits forever)", ValueName: "DURATION"),
+        new("--lock-retries", "how many times a migration that timed out waiting for a lock is retried, with pauses from 0.5s doubling to 30s (default 9)", ValueName: "N"),
+        new("--statement-timeout", "statement_timeout for migration statements (default: the server's, usually none)", ValueName: "DURATION"),
+    ];
     public static readonly OptionSpec InstalledBy = new("--installed-by", "name recorded in installed_by (default: the database user)", ValueName: "NAME");
 
     public static async Task<MigrationRequest> BuildAsync(ParsedArguments a, CliContext context, CancellationToken ct, Func<MigrationSettings, MigrationSettings>? more = null)
@@ -44,8 +50,12 @@ public static class MigrationOptions
             OutOfOrder = a.Has("--out-of-order"),
             InstalledBy = a.Value("--installed-by"),
             LockWaitTimeout = a.Duration("--lock-wait") ?? TimeSpan.FromMinutes(5),
+            StatementTimeout = a.Duration("--statement-timeout"),
         };
         if (a.Has("--ignore")) settings = settings with { IgnoreMigrationPatterns = a.Values("--ignore") };
+        if (a.Duration("--lock-timeout") is { } lockTimeout) settings = settings with { LockTimeout = lockTimeout };
+        if (a.Value("--lock-retries") is { } retries)
+            settings = settings with { LockRetryCount = int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)") };
         if (more is not null) settings = more(settings);
 
         // The connection last: argument mistakes are reported before any connection problem.

@@ -5,12 +5,12 @@ namespace SchemaOps.Cli.Commands;
 public sealed class UndoCommand : ICommand
 {
     public string Name => "undo";
-    public string Summary => "undo applied migrations with their U scripts, newest first";
+    public string Summary => "undo applied migrations with their undo scripts (U files, down sections, .down.sql), newest first";
     public string Usage => "schemaops undo --url URL --path DIR (--count N | --target VERSION | --all) [--what-if] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. MigrationOptions.Common, MigrationOptions.LockWait,
+        .. MigrationOptions.Common, MigrationOptions.LockWait, .. MigrationOptions.LockSafety,
         new("--count", "undo the last N applied migrations (default 1)", ValueName: "N"),
         new("--target", "undo every applied migration above this version", ValueName: "VERSION"),
         new("--all", "undo every applied migration", TakesValue: false),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
 using SchemaOps.Engine.Sql;
 
@@ -12,13 +13,41 @@ namespace SchemaOps.Engine.Execution;
 /// fails, the history records it where its layout can (Flyway: a success=false row; golang-migrate: dirty),
 /// since part of it may have been applied.
 /// </summary>
-public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore history, string? installedBy)
+public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore history, string? installedBy, LockSafety safety, IOperationSink sink)
 {
+    internal LockWatch? Watch { get; init; }
+
     /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
     public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
     {
-        return p.InTransaction ? await ApplyInTransactionAsync(p, ct) : await ApplyStatementByStatementAsync(p, ct);
+        if (!p.InTransaction) return await ApplyStatementByStatementAsync(p, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyInTransactionAsync(p, ct);
+            }
+            catch (SchemaOpsException e) when (e.ErrorId == LockTimeoutId)
+            {
+                // Rolled back whole: nothing of it stays, so trying again is safe. Queries queued behind our
+                // lock request ran meanwhile; that is the point.
+                var blockers = Watch?.LastBlockers is { } b ? $"blocked by {b}" : "the blocking session was not seen";
+                if (attempt >= safety.Attempts)
+                    throw new SchemaOpsException(LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy,
+                        $"{e.Message}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} of {LockSafety.Describe(safety.LockTimeout)} each, {blockers}. " +
+                        "Nothing of this migration was applied. Retry when the blocking session is done, or raise -LockTimeout / --lock-timeout or -LockRetryCount / --lock-retries.",
+                        e.File, e.Line, e.Version, e.InnerException);
+                var pause = LockSafety.PauseBefore(attempt + 1);
+                sink.WriteVerbose($"{p.Script.DisplayPath}: no lock within {LockSafety.Describe(safety.LockTimeout)} ({blockers}); rolled back, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
+                sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {p.Script.Label}",
+                    $"attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}", 100 * attempt / safety.Attempts));
+                await Task.Delay(pause, ct);
+            }
+        }
     }
+
+    private const string LockTimeoutId = "MigrationLockTimeout";
+    private const int LockProgressId = 3;
 
     /// <summary>
     /// BEGIN, the statements, the history INSERT and COMMIT go in one batch: one round trip per migration.
@@ -28,6 +57,8 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        var settings = safety.TransactionSettings().ToList();
+        foreach (var setting in settings) batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
         foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
         foreach (var c in history.RecordCommands(Row(p, elapsedMs: null, success: true))) batch.BatchCommands.Add(c);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
@@ -50,7 +81,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             await RollbackQuietlyAsync();
             // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
-            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1;
+            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1 - settings.Count;
             if (failed < 0 || failed >= p.Statements.Count)
                 throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
                     $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back: {e.SqlState}: {e.MessageText}",
@@ -67,6 +98,21 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
         await history.MarkRunningAsync(Row(p, 0, success: false), ct);
+        if (safety.StatementTimeout is { } limit)
+            await connection.ExecuteAsync($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}", ct);
+        try
+        {
+            return await RunStatementsAsync(p, ct);
+        }
+        finally
+        {
+            if (safety.StatementTimeout is not null && connection.State == System.Data.ConnectionState.Open)
+                await connection.ExecuteAsync("RESET statement_timeout", CancellationToken.None);
+        }
+    }
+
+    private async Task<(int?, int)> RunStatementsAsync(PreparedScript p, CancellationToken ct)
+    {
         var watch = Stopwatch.StartNew();
         foreach (var s in p.Statements)
         {
@@ -108,7 +154,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         var line = e.Position > 0 ? SqlLexer.LineAt(statement.Text, e.Position - 1, statement.Line) : statement.Line;
         var (id, category) = e.SqlState switch
         {
-            "55P03" => ("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy),
+            "55P03" => (LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy),
             "57014" => ("MigrationCanceled", SchemaOpsErrorCategory.OperationStopped),
             "42501" => ("MigrationPermissionDenied", SchemaOpsErrorCategory.PermissionDenied),
             _ => ("MigrationFailed", SchemaOpsErrorCategory.InvalidOperation),

@@ -16,6 +16,7 @@ public static class MigrateOperation
     public static async Task<IReadOnlyList<MigrationResult>> MigrateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var settings = request.Settings;
+        var safety = settings.Safety; // bad values are refused before anything connects
         var scanned = request.Scan(sink);
         var scripts = scanned.Scripts;
         var target = request.TargetVersion;
@@ -73,7 +74,8 @@ public static class MigrateOperation
                 await tx.CommitAsync(CancellationToken.None);
             }
 
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy);
+            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink) { Watch = watch };
             var results = new List<MigrationResult>();
             for (var i = 0; i < accepted; i++)
             {

@@ -32,6 +32,17 @@ public sealed record MigrationSettings
     public string? Environment { get; init; }
     /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>lock_timeout for each transactional migration (zero: none, wait as long as it takes).</summary>
+    public TimeSpan LockTimeout { get; init; } = Execution.LockSafety.Default.LockTimeout;
+    /// <summary>How many times a migration that timed out waiting for a lock is retried (0: fail at once).</summary>
+    public int LockRetryCount { get; init; } = Execution.LockSafety.Default.Attempts - 1;
+    /// <summary>statement_timeout for migration statements; null: the server's (usually none).</summary>
+    public TimeSpan? StatementTimeout { get; init; }
+
+    internal Execution.LockSafety Safety =>
+        LockRetryCount < 0 ? throw Errors.InvalidArgument("InvalidLockRetryCount", $"the lock retry count cannot be negative (was {LockRetryCount})")
+        : LockTimeout < TimeSpan.Zero ? throw Errors.InvalidArgument("InvalidLockTimeout", $"the lock timeout cannot be negative (was {LockTimeout})")
+        : new(LockTimeout, LockRetryCount + 1, StatementTimeout);
 
     /// <summary>
     /// Fills what the environment may say and the caller did not: SCHEMAOPS_CLEAN_ENABLED=true and

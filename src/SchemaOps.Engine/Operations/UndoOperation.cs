@@ -30,6 +30,7 @@ public static class UndoOperation
             : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}");
 
         var settings = request.Settings;
+        var safety = settings.Safety; // bad values are refused before anything connects
         var scanned = request.Scan(sink);
         var scripts = scanned.Scripts;
         var undoScripts = scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
@@ -69,7 +70,8 @@ public static class UndoOperation
             if (accepted > 0 && accepted < plan.Count)
                 sink.WriteWarning($"only the first {accepted} of {plan.Count} undos will run: the rest come after one that was declined");
 
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy);
+            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink) { Watch = watch };
             var results = new List<MigrationResult>();
             for (var i = 0; i < accepted; i++)
             {

@@ -1,0 +1,30 @@
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// How a migration waits for locks on a live database. Each transactional migration runs with a short
+/// lock_timeout, so application queries queued behind its lock request wait at most that long; on
+/// lock_not_available it is rolled back and retried after a growing pause (GitLab's with_lock_retries idea).
+/// Non-transactional scripts (CONCURRENTLY and friends, built not to block others) run without
+/// lock_timeout: a timeout there would leave an invalid index behind, not a clean retry.
+/// </summary>
+public sealed record LockSafety(TimeSpan LockTimeout, int Attempts, TimeSpan? StatementTimeout)
+{
+    /// <summary>2 s lock_timeout, 10 attempts over about two minutes, no statement_timeout (backfills may be long).</summary>
+    public static readonly LockSafety Default = new(TimeSpan.FromSeconds(2), 10, null);
+
+    public bool LimitsLocks => LockTimeout > TimeSpan.Zero;
+
+    /// <summary>The pause before attempt <paramref name="attempt"/> (2, 3, ...): 0.5 s doubling, capped at 30 s.</summary>
+    public static TimeSpan PauseBefore(int attempt) => TimeSpan.FromSeconds(Math.Min(30, 0.5 * Math.Pow(2, attempt - 2)));
+
+    /// <summary>The SET LOCAL commands that open each transactional migration.</summary>
+    public IEnumerable<string> TransactionSettings()
+    {
+        if (LimitsLocks) yield return $"SET LOCAL lock_timeout = {Milliseconds(LockTimeout)}";
+        if (StatementTimeout is { } st) yield return $"SET LOCAL statement_timeout = {Milliseconds(st)}";
+    }
+
+    private static long Milliseconds(TimeSpan t) => Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds));
+
+    internal static string Describe(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
+}

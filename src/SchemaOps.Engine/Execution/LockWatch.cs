@@ -1,0 +1,77 @@
+using Npgsql;
+
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// Watches, from a second connection, which sessions block the migration's connection (pg_blocking_pids),
+/// so a migration that gives up waiting for a lock can name who held it: by the time the error arrives the
+/// wait is over and the server no longer says.
+/// </summary>
+internal sealed class LockWatch : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private volatile string? _lastBlockers;
+
+    private LockWatch(NpgsqlConnection connection, int pid, TimeSpan interval)
+    {
+        _connection = connection;
+        _loop = Task.Run(() => PollAsync(pid, interval, _stop.Token));
+    }
+
+    /// <summary>The blocking sessions last seen, described; null if none was seen.</summary>
+    public string? LastBlockers => _lastBlockers;
+
+    public static async Task<LockWatch?> StartAsync(Connections.ConnectionTarget target, int pid, LockSafety safety, CancellationToken ct)
+    {
+        if (!safety.LimitsLocks) return null;
+        var connection = target.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            await connection.DisposeAsync(); // naming the blocker is a nicety: never fail a migration for it
+            return null;
+        }
+        // Several looks per lock_timeout, so even a short wait is seen.
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(safety.LockTimeout.TotalMilliseconds / 4, 20, 250));
+        return new LockWatch(connection, pid, interval);
+    }
+
+    private async Task PollAsync(int pid, TimeSpan interval, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            // No query text: another session's SQL may hold anything, secrets included.
+            "SELECT string_agg(format('pid %s (user %s, application ''%s'', %s, query started %s)', a.pid, a.usename, a.application_name, a.state, " +
+            "to_char(a.query_start, 'YYYY-MM-DD HH24:MI:SS')), '; ') " +
+            "FROM unnest(pg_blocking_pids($1)) b(pid) JOIN pg_stat_activity a ON a.pid = b.pid", _connection)
+        { Parameters = { new() { Value = pid } } };
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (await cmd.ExecuteScalarAsync(ct) is string blockers) _lastBlockers = blockers;
+                await Task.Delay(interval, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                return; // the watch connection broke: the migration goes on without it
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        await _connection.DisposeAsync();
+        _stop.Dispose();
+    }
+}
