@@ -6,9 +6,13 @@ public static class HumanFormat
     public static string Line(object item) => item switch
     {
         MigrationInfo i => $"{i.Version ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
-        MigrationResult r => r.Outcome == MigrationOutcome.Applied
-            ? $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}"
-            : $"FAILED   {Label(r.Version, r.Description),-50}",
+        MigrationResult r => r.Outcome switch
+        {
+            MigrationOutcome.Applied => $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}",
+            MigrationOutcome.Planned => $"planned  {Label(r.Version, r.Description),-50}{(r.InTransaction ? "" : "  (no transaction)")}",
+            MigrationOutcome.Skipped => $"skipped  {Label(r.Version, r.Description),-50}",
+            _ => $"FAILED   {Label(r.Version, r.Description),-50}",
+        },
         ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Name}: {v.Detail}",
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",

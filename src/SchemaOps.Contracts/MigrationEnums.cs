@@ -39,6 +39,8 @@ public enum MigrationOutcome
     Applied,
     Failed,
     Skipped,
+    /// <summary>Written to a dry-run script, not applied.</summary>
+    Planned,
 }
 
 /// <summary>What a validation check looked at; Ok when it passed.</summary>

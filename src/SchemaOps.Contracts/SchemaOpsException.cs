@@ -13,6 +13,8 @@ public enum SchemaOpsErrorCategory
     OperationTimeout,
     OperationStopped,
     InvalidOperation,
+    /// <summary>An output file could not be written.</summary>
+    WriteError,
 }
 
 /// <summary>

@@ -38,6 +38,11 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     [ValidateNotNullOrEmpty]
     public string? InstalledBy { get; set; }
 
+    /// <summary>Write the SQL that would run to this file instead of running it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DryRunPath { get; set; }
+
     protected override void ProcessRecord()
     {
         var request = RequestBuilder.Build(this, s => s with
@@ -51,6 +56,14 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             LockWaitTimeout = LockWaitTimeout,
             InstalledBy = InstalledBy,
         });
-        Run((sink, ct) => MigrateOperation.MigrateAsync(request, sink, ct));
+        if (DryRunPath is not null)
+        {
+            var path = ResolvePath(DryRunPath);
+            Run((sink, ct) => MigrateOperation.DryRunAsync(request, path, sink, ct));
+        }
+        else
+        {
+            Run((sink, ct) => MigrateOperation.MigrateAsync(request, sink, ct));
+        }
     }
 }

@@ -44,6 +44,7 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
         SchemaOpsErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
         SchemaOpsErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
         SchemaOpsErrorCategory.OperationStopped => ErrorCategory.OperationStopped,
+        SchemaOpsErrorCategory.WriteError => ErrorCategory.WriteError,
         _ => ErrorCategory.InvalidOperation,
     };
 }

@@ -98,6 +98,8 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     [InlineData(new[] { "migrate", "--path" }, "--path needs a value")]
     [InlineData(new[] { "migrate", "--lock-wait", "soon" }, "is not a duration")]
     [InlineData(new[] { "checksum" }, "at least one FILE")]
+    [InlineData(new[] { "migrate", "--what-if", "--dry-run", "x.sql" }, "--what-if and --dry-run exclude each other")]
+    [InlineData(new[] { "migrate", "--lock-retries", "many" }, "--lock-retries 'many' is not a count")]
     [InlineData(new[] { "info", "--layout", "liquibase" }, "layout 'liquibase' is not one of auto, flyway, dbmate, golang-migrate")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
     {
@@ -122,6 +124,20 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         var r = await Run("migrate", "--path", _dir.Path);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("V1.x__broken.sql", r.Stderr);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
+    }
+
+    [Fact]
+    public async Task Dry_run_writes_the_sql_and_changes_nothing()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        var plan = Path.Combine(_dir.Path, "plan.sql");
+
+        var r = await Run("migrate", "--path", _dir.Path, "--dry-run", plan, "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("Planned", JsonDocument.Parse(r.Stdout).RootElement[0].GetProperty("outcome").GetString());
+        Assert.Contains("CREATE TABLE users (id int);", File.ReadAllText(plan));
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
     }
 

@@ -6,7 +6,7 @@ public sealed class MigrateCommand : ICommand
 {
     public string Name => "migrate";
     public string Summary => "apply pending migrations";
-    public string Usage => "schemaops migrate --url URL --path DIR [--target VERSION] [--what-if] [--json]";
+    public string Usage => "schemaops migrate --url URL --path DIR [--target VERSION] [--what-if | --dry-run FILE] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -16,10 +16,12 @@ public sealed class MigrateCommand : ICommand
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
         new("--what-if", "list what would be done and change nothing", TakesValue: false),
+        new("--dry-run", "write the exact SQL that would run (transactions, history changes) to FILE, runnable with psql -f, and change nothing", ValueName: "FILE"),
     ];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
+        if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
         var request = await MigrationOptions.BuildAsync(args, context, ct, s => s with
         {
             BaselineOnMigrate = args.Has("--baseline-on-migrate"),
@@ -30,6 +32,12 @@ public sealed class MigrateCommand : ICommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            if (args.Value("--dry-run") is { } plan)
+            {
+                var planned = await MigrateOperation.DryRunAsync(request, plan, sink, ct);
+                if (!args.Has("--json")) context.Stdout.WriteLine($"wrote the SQL of {planned.Count} migration(s) to {plan}; nothing was changed in {request.Target.Display}");
+                return ExitCodes.Success;
+            }
             var results = await MigrateOperation.MigrateAsync(request, sink, ct);
             if (!args.Has("--json") && !args.Has("--what-if"))
                 context.Stdout.WriteLine(results.Count == 0

@@ -60,7 +60,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         var settings = safety.TransactionSettings().ToList();
         foreach (var setting in settings) batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
         foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
-        foreach (var c in history.RecordCommands(Row(p, elapsedMs: null, success: true))) batch.BatchCommands.Add(c);
+        foreach (var c in history.RecordCommands(RowFor(p, installedBy, null, success: true))) batch.BatchCommands.Add(c);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         try
         {
@@ -97,7 +97,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
-        await history.MarkRunningAsync(Row(p, 0, success: false), ct);
+        await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct);
         if (safety.StatementTimeout is { } limit)
             await connection.ExecuteAsync($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}", ct);
         try
@@ -126,7 +126,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 var failure = e is PostgresException pg ? Failure(p, s, pg) : e;
                 try
                 {
-                    await history.RecordAsync(Row(p, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
+                    await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
                 }
                 catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
                 {
@@ -141,10 +141,11 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             }
         }
         var elapsed = (int)watch.ElapsedMilliseconds;
-        return (await history.RecordAsync(Row(p, elapsed, success: true), CancellationToken.None), elapsed);
+        return (await history.RecordAsync(RowFor(p, installedBy, elapsed, success: true), CancellationToken.None), elapsed);
     }
 
-    private HistoryRow Row(PreparedScript p, int? elapsedMs, bool success) =>
+    /// <summary>The history row of a run of <paramref name="p"/>; a null time is measured by the server.</summary>
+    internal static HistoryRow RowFor(PreparedScript p, string? installedBy, int? elapsedMs, bool success) =>
         new(p.Script.Version?.Text, p.Script.Description, p.Script.Kind == MigrationKind.Undo ? HistoryTypes.UndoSql : HistoryTypes.Sql,
             p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
 

@@ -19,11 +19,11 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
 
     protected override List<string> ShapeProblemsOf(Dictionary<string, string> columns) => ShapeProblems(columns);
 
-    public override async Task CreateAsync(CancellationToken ct)
+    public override IEnumerable<string> CreateStatements()
     {
         // Flyway's createTable.sql for PostgreSQL, names and all.
         var t = Name.Quoted;
-        var sql = $"""
+        yield return $"""
             CREATE TABLE {t} (
                 "installed_rank" INT NOT NULL,
                 "version" VARCHAR(50),
@@ -35,12 +35,10 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
                 "installed_on" TIMESTAMP NOT NULL DEFAULT now(),
                 "execution_time" INTEGER NOT NULL,
                 "success" BOOLEAN NOT NULL
-            );
-            ALTER TABLE {t} ADD CONSTRAINT {HistoryTableName.Quote(Name.Table + "_pk")} PRIMARY KEY ("installed_rank");
-            CREATE INDEX {HistoryTableName.Quote(Name.Table + "_s_idx")} ON {t} ("success");
+            )
             """;
-        await using var cmd = new NpgsqlCommand(sql, Connection);
-        await cmd.ExecuteNonQueryAsync(ct);
+        yield return $"ALTER TABLE {t} ADD CONSTRAINT {HistoryTableName.Quote(Name.Table + "_pk")} PRIMARY KEY (\"installed_rank\")";
+        yield return $"CREATE INDEX {HistoryTableName.Quote(Name.Table + "_s_idx")} ON {t} (\"success\")";
     }
 
     public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
@@ -81,12 +79,8 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
         };
     }
 
-    public override async Task RecordCreatedSchemasAsync(IReadOnlyList<string> schemas, string? installedBy, CancellationToken ct)
-    {
-        await using var batch = new NpgsqlBatch(Connection) { BatchCommands = { InsertCommand(new HistoryRow(null, "<< Flyway Schema Creation >>", HistoryTypes.Schema,
-            string.Join(",", schemas.Select(HistoryTableName.Quote)), null, installedBy, 0, true), schemaRow: true) } };
-        await batch.ExecuteNonQueryAsync(ct);
-    }
+    public override IEnumerable<NpgsqlBatchCommand> CreatedSchemasCommands(IReadOnlyList<string> schemas, string? installedBy) =>
+        [InsertCommand(new HistoryRow(null, "<< Flyway Schema Creation >>", HistoryTypes.Schema, string.Join(",", schemas.Select(HistoryTableName.Quote)), null, installedBy, 0, true), schemaRow: true)];
 
     public override async Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
     {

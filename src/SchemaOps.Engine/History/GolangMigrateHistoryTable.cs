@@ -62,7 +62,7 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
         unchecked(FlywayChecksum.Crc32(System.Text.Encoding.UTF8.GetBytes($"{Name.Schema}\0{Name.Table}\0{database}")) * 1486364155u);
 
     /// <summary>golang-migrate marks the version dirty before running it, so a crash midway is visible; so do we, outside a transaction.</summary>
-    public override async Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => await RecordAsync(row with { Success = false }, ct);
+    public override IEnumerable<NpgsqlBatchCommand> MarkRunningCommands(HistoryRow row) => RecordCommands(row with { Success = false });
 
     public override async Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct)
     {

@@ -73,7 +73,17 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
 
     protected abstract List<string> ShapeProblemsOf(Dictionary<string, string> columns);
 
-    public abstract Task CreateAsync(CancellationToken ct);
+    /// <summary>The DDL that creates the table(s); executed by <see cref="CreateAsync"/>, written out by dry runs.</summary>
+    public abstract IEnumerable<string> CreateStatements();
+
+    public async Task CreateAsync(CancellationToken ct)
+    {
+        foreach (var sql in CreateStatements())
+        {
+            await using var cmd = new NpgsqlCommand(sql, Connection);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     /// <summary>The applied migrations, in applied order, as Flyway-style rows.</summary>
     public abstract Task<List<AppliedMigration>> ReadAsync(CancellationToken ct);
@@ -87,24 +97,34 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     public abstract IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row);
 
     /// <summary>Records <paramref name="row"/> on its own; returns the installed rank, if the table has ranks.</summary>
-    public async Task<int?> RecordAsync(HistoryRow row, CancellationToken ct)
+    public Task<int?> RecordAsync(HistoryRow row, CancellationToken ct) => RunAsync(RecordCommands(row), ct);
+
+    /// <summary>Runs history commands as one batch; returns the last installed_rank they report, if any.</summary>
+    private async Task<int?> RunAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(Connection);
-        foreach (var c in RecordCommands(row)) batch.BatchCommands.Add(c);
+        foreach (var c in commands) batch.BatchCommands.Add(c);
+        if (batch.BatchCommands.Count == 0) return null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
         int? rank = null;
         do
         {
-            while (await reader.ReadAsync(ct)) rank = reader.IsDBNull(0) ? null : reader.GetInt32(0);
+            while (await reader.ReadAsync(ct))
+                if (reader.FieldCount > 0 && reader.GetName(0) == "installed_rank") rank = reader.IsDBNull(0) ? null : reader.GetInt32(0);
         } while (await reader.NextResultAsync(ct));
         return rank;
     }
 
-    /// <summary>Called before a migration runs outside a transaction, so a crash midway leaves a trace where the layout has one.</summary>
-    public virtual Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>What runs before a migration outside a transaction, so a crash midway leaves a trace where the layout has one.</summary>
+    public virtual IEnumerable<NpgsqlBatchCommand> MarkRunningCommands(HistoryRow row) => [];
+
+    public Task MarkRunningAsync(HistoryRow row, CancellationToken ct) => RunAsync(MarkRunningCommands(row), ct);
 
     /// <summary>Records that the managed schemas were created (Flyway's SCHEMA row; the other layouts keep no such record).</summary>
-    public virtual Task RecordCreatedSchemasAsync(IReadOnlyList<string> schemas, string? installedBy, CancellationToken ct) => Task.CompletedTask;
+    public virtual IEnumerable<NpgsqlBatchCommand> CreatedSchemasCommands(IReadOnlyList<string> schemas, string? installedBy) => [];
+
+    public Task RecordCreatedSchemasAsync(IReadOnlyList<string> schemas, string? installedBy, CancellationToken ct) =>
+        RunAsync(CreatedSchemasCommands(schemas, installedBy), ct);
 
     /// <summary>Applies one repair change (planned from the rows <see cref="ReadAsync"/> returned).</summary>
     public abstract Task RepairAsync(RepairChange change, IReadOnlyList<AppliedMigration> rows, string? installedBy, CancellationToken ct);

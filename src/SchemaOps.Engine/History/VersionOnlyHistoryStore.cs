@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.History;
@@ -24,10 +23,10 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
 
     public override string SetupAction => $"Create {MigrationLayouts.Name(Layout)}'s history table (if missing) and SchemaOps' checksum table {Checksums}";
 
-    public sealed override async Task CreateAsync(CancellationToken ct)
+    public sealed override IEnumerable<string> CreateStatements()
     {
-        await Connection.ExecuteAsync(ToolTableDdl, ct);
-        await Connection.ExecuteAsync($"""
+        yield return ToolTableDdl;
+        yield return $"""
             CREATE TABLE IF NOT EXISTS {Checksums.Quoted} (
                 version varchar(128) PRIMARY KEY,
                 checksum integer NOT NULL,
@@ -36,7 +35,7 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
                 installed_on timestamp NOT NULL DEFAULT now(),
                 execution_time integer NOT NULL
             )
-            """, ct);
+            """;
     }
 
     /// <summary>The tool's own CREATE TABLE IF NOT EXISTS.</summary>

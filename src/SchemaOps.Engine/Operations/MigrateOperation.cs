@@ -1,6 +1,8 @@
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.History;
 using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Operations;
 
@@ -19,32 +21,12 @@ public static class MigrateOperation
         var safety = settings.Safety; // bad values are refused before anything connects
         var scanned = request.Scan(sink);
         var scripts = scanned.Scripts;
-        var target = request.TargetVersion;
-        var ignore = request.IgnorePatterns;
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("migrating", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
 
-            var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
-            var rows = await session.ReadHistoryAsync(ct);
-            // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
-            // have no baseline and simply start applying, so their layouts keep their behaviour.
-            var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
-                && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
-            if (baselineFirst && !settings.BaselineOnMigrate)
-                throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
-                    $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +
-                    "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
-            if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
-
-            var entries = StateResolver.Resolve(scripts, rows, target, settings.OutOfOrder);
-            CheckBeforeMigrate(entries, settings, ignore, request);
-            var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
-                .Concat(entries.Where(e => e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
-                               .OrderBy(e => e.Description, StringComparer.Ordinal))
-                .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
-                .ToList();
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, scripts, ct);
 
             // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
             var where = request.Target.Display;
@@ -100,6 +82,62 @@ public static class MigrateOperation
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "done", 100, Completed: true));
             return results;
         });
+    }
+
+    /// <summary>
+    /// Writes the SQL a migrate would run to <paramref name="path"/>, and changes nothing in the database (no
+    /// lock, no history table). Returns the planned migrations.
+    /// </summary>
+    public static async Task<IReadOnlyList<MigrationResult>> DryRunAsync(MigrationRequest request, string path, IOperationSink sink, CancellationToken ct)
+    {
+        var settings = request.Settings;
+        var safety = settings.Safety;
+        var scanned = request.Scan(sink);
+        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
+        return await request.GuardAsync("planning", async () =>
+        {
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, scanned.Scripts, ct);
+            var script = new DryRunScript(session.History, settings.InstalledBy, safety);
+            // With -Schema the session put that schema first on the search path; the script does the same.
+            var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct) : null;
+            script.Header(request.Target.Display, plan.Count, searchPath);
+            if (tableMissing || baselineFirst)
+                script.Setup(missingSchemas, tableMissing,
+                    baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);
+            foreach (var p in plan) script.Migration(p);
+            script.Save(path);
+            sink.WriteVerbose($"wrote the SQL of {plan.Count} migration(s) to {path}; nothing was changed in {request.Target.Display}");
+            var results = plan.Select(p => Result(p, MigrationOutcome.Planned, 0, null, request.Target.Database, null)).ToList();
+            foreach (var r in results) sink.WriteObject(r);
+            return (IReadOnlyList<MigrationResult>)results;
+        });
+    }
+
+    /// <summary>What migrate would do, read-only: what to create, whether to baseline first, and the scripts to run in order.</summary>
+    private static async Task<(List<string> MissingSchemas, bool TableMissing, bool BaselineFirst, List<PreparedScript> Plan)> PlanAsync(
+        MigrationSession session, MigrationRequest request, IReadOnlyList<MigrationScript> scripts, CancellationToken ct)
+    {
+        var settings = request.Settings;
+        var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
+        var rows = await session.ReadHistoryAsync(ct);
+        // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
+        // have no baseline and simply start applying, so their layouts keep their behaviour.
+        var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
+            && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
+        if (baselineFirst && !settings.BaselineOnMigrate)
+            throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
+                $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +
+                "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
+        if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
+
+        var entries = StateResolver.Resolve(scripts, rows, request.TargetVersion, settings.OutOfOrder);
+        CheckBeforeMigrate(entries, settings, request.IgnorePatterns, request);
+        var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
+            .Concat(entries.Where(e => e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
+                           .OrderBy(e => e.Description, StringComparer.Ordinal))
+            .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
+            .ToList();
+        return (missingSchemas, tableMissing, baselineFirst, plan);
     }
 
     private static void CheckBeforeMigrate(List<MigrationEntry> entries, MigrationSettings settings, IReadOnlyList<IgnorePattern> ignore, MigrationRequest request)

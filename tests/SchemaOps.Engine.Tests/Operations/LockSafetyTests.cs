@@ -70,7 +70,9 @@ public class LockSafetyTests(PostgresFixture pg, ITestOutputHelper output) : Dat
 
         Assert.Null(error);
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'currency'"));
-        Assert.True(worst < TimeSpan.FromMilliseconds(200 + 400), $"an application query waited {worst.TotalMilliseconds:0} ms");
+        // Not a speed assertion: the reader held its lock for 2 s, and no application query waited anywhere
+        // near that (the control below shows they do without a lock timeout). The measured worst wait is in bench/RESULTS.md.
+        Assert.True(worst < TimeSpan.FromSeconds(1), $"an application query waited {worst.TotalMilliseconds:0} ms behind the migration");
         Assert.Contains(sink.Verbose, v => v.Contains("attempt 2 of 21") && v.Contains("application 'reporting-job'"));
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using SchemaOps.Engine.Operations;
 
@@ -34,28 +33,8 @@ public class RoundTripTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal(applied, await CatalogAsync());
     }
 
-    /// <summary>
-    /// The schema as pg_dump sees it, without the history tables, pg_dump's own comments and its
-    /// \restrict lines (which carry a random key per run).
-    /// </summary>
-    private async Task<string> CatalogAsync()
-    {
-        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
-        var start = new ProcessStartInfo(_pg.Server.Installation.Tool("pg_dump"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["PGPASSWORD"] = _pg.Server.Password },
-        };
-        foreach (var a in new[] { "--schema-only", "--no-owner", "--no-privileges", "-h", "127.0.0.1", "-p", _pg.Server.Port.ToString(), "-U", "postgres",
-                     "-T", "flyway_schema_history", "-T", "schema_migrations*", database })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, errors);
-        return string.Join('\n', output.Split('\n').Where(l => !l.StartsWith("--") && !l.StartsWith("\\restrict") && !l.StartsWith("\\unrestrict") && l.Trim().Length > 0));
-    }
+    private Task<string> CatalogAsync() =>
+        PgTools.SchemaAsync(_pg, new NpgsqlConnectionStringBuilder(ConnectionString).Database!, "flyway_schema_history", "schema_migrations*");
 }
 
 /// <summary>Migration sets with a bit of everything a catalog holds, each with an exact reverse, in any layout.</summary>

@@ -1,0 +1,87 @@
+using System.Text;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Sql;
+
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// Writes what a migrate would send, in order, as a psql script: the setup (schemas, history table, its
+/// rows), then each migration with its transaction boundaries, lock settings and history change. Run by
+/// `psql -v ON_ERROR_STOP=1 -f` on the same database state, it makes the same schema and history rows
+/// (times and installed_on aside). What it cannot express: the retries after a lock timeout.
+/// </summary>
+internal sealed class DryRunScript(HistoryStore history, string? installedBy, LockSafety safety)
+{
+    private readonly StringBuilder _sql = new();
+
+    public void Header(string target, int migrations, string? searchPath)
+    {
+        _sql.AppendLine($"-- SchemaOps dry run of migrate for {target}: {migrations} migration{(migrations == 1 ? "" : "s")}, history in {history.Name} ({Sources.MigrationLayouts.Name(history.Layout)}).");
+        _sql.AppendLine("-- Nothing was changed. Run with: psql -v ON_ERROR_STOP=1 -f <this file>");
+        if (safety.LimitsLocks)
+            _sql.AppendLine($"-- On a lock timeout ({LockSafety.Describe(safety.LockTimeout)}) SchemaOps rolls back and retries; psql stops instead.");
+        _sql.AppendLine("\\set ON_ERROR_STOP on");
+        if (searchPath is not null) _sql.AppendLine($"SET search_path TO {searchPath};");
+        _sql.AppendLine();
+    }
+
+    public void Setup(IReadOnlyList<string> missingSchemas, bool createHistory, HistoryRow? baseline)
+    {
+        _sql.AppendLine("-- Setup, in one transaction: the history never exists without its first rows.");
+        _sql.AppendLine("BEGIN;");
+        foreach (var schema in missingSchemas) Statement($"CREATE SCHEMA {HistoryTableName.Quote(schema)}");
+        if (createHistory)
+        {
+            foreach (var ddl in history.CreateStatements()) Statement(ddl);
+            if (missingSchemas.Count > 0) Commands(history.CreatedSchemasCommands(missingSchemas, installedBy));
+        }
+        if (baseline is not null) Commands(history.RecordCommands(baseline));
+        _sql.AppendLine("COMMIT;").AppendLine();
+    }
+
+    public void Migration(PreparedScript p)
+    {
+        _sql.AppendLine($"-- {p.Script.Label}: {p.Script.DisplayPath}{(p.InTransaction ? "" : $", without a transaction ({p.NoTransactionReason})")}");
+        if (p.InTransaction)
+        {
+            _sql.AppendLine("BEGIN;");
+            foreach (var setting in safety.TransactionSettings()) Statement(setting);
+            foreach (var s in p.Statements) Statement(s.Text);
+            Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
+            _sql.AppendLine("COMMIT;");
+        }
+        else
+        {
+            Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
+            if (safety.StatementTimeout is { } limit) Statement($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}");
+            foreach (var s in p.Statements) Statement(s.Text);
+            if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
+            Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
+        }
+        _sql.AppendLine();
+    }
+
+    /// <summary>Writes the script to <paramref name="path"/> whole or not at all (a temporary file renamed into place).</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            File.WriteAllText(temp, _sql.ToString(), new UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+            throw new SchemaOpsException("DryRunWriteFailed", SchemaOpsErrorCategory.WriteError, $"cannot write the dry-run script to {path}: {e.Message}", file: path, inner: e);
+        }
+    }
+
+    private void Statement(string sql) => _sql.Append(sql.TrimEnd()).AppendLine(";");
+
+    private void Commands(IEnumerable<Npgsql.NpgsqlBatchCommand> commands)
+    {
+        foreach (var c in commands) Statement(SqlLiteral.Inline(c));
+    }
+}
