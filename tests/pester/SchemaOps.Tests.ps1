@@ -67,6 +67,22 @@ Describe 'Invoke-Migration' {
         $target | Get-MigrationStatus | Where-Object State -eq 'Pending' | Should -BeNullOrEmpty
     }
 
+    It '-DryRunPath writes the SQL and changes nothing' {
+        $plan = Join-Path TestDrive: 'plan.sql'
+        $planned = Invoke-Migration -Path $migrations -ConnectionString $db -DryRunPath $plan
+        $planned.Outcome | Sort-Object -Unique | Should -Be 'Planned'
+        Get-Content $plan -Raw | Should -Match 'COMMIT;'
+        Get-MigrationStatus -Path $migrations -ConnectionString $db | Where-Object State -ne 'Pending' | Should -BeNullOrEmpty
+    }
+
+    It 'applies and undoes a dbmate folder in dbmate''s own table' {
+        $dbmate = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'dbmate')
+        Set-Content -Path (Join-Path $dbmate '20240101000000_users.sql') -Value "-- migrate:up`nCREATE TABLE users (id int);`n-- migrate:down`nDROP TABLE users;"
+        Invoke-Migration -Path $dbmate -ConnectionString $db -Confirm:$false | Should -HaveCount 1
+        (Get-MigrationStatus -Path $dbmate -ConnectionString $db -Layout Dbmate).State | Should -Be 'Success'
+        Undo-Migration -Path $dbmate -ConnectionString $db -Count 1 -Confirm:$false | Should -HaveCount 1
+    }
+
     It 'fails with a stable error id on bad input' {
         $bad = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'bad')
         Set-Content -Path (Join-Path $bad 'V1.x__broken.sql') -Value 'SELECT 1;'
