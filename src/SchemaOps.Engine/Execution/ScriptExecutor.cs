@@ -25,7 +25,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             try
             {
-                return await ApplyInTransactionAsync(p, ct);
+                var applied = await ApplyInTransactionAsync(p, ct);
+                if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {p.Script.Label}", "got it", 100, Completed: true));
+                return applied;
             }
             catch (SchemaOpsException e) when (e.ErrorId == LockTimeoutId)
             {
