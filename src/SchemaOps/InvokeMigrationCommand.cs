@@ -17,6 +17,9 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     public SwitchParameter OutOfOrder { get; set; }
 
     [Parameter]
+    public SwitchParameter Group { get; set; }
+
+    [Parameter]
     public SwitchParameter BaselineOnMigrate { get; set; }
 
     [Parameter]
@@ -49,6 +52,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
         {
             Target = Target,
             OutOfOrder = OutOfOrder.IsPresent,
+            Group = Group.IsPresent,
             BaselineOnMigrate = BaselineOnMigrate.IsPresent,
             BaselineVersion = BaselineVersion,
             ValidateOnMigrate = !SkipValidation.IsPresent,

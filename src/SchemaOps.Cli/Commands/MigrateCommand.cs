@@ -14,6 +14,7 @@ public sealed class MigrateCommand : ICommand
         MigrationOptions.LockWait, .. MigrationOptions.LockSafety, MigrationOptions.InstalledBy,
         new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
+        new("--group", "apply all pending migrations in one transaction: all or none", TakesValue: false),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
         new("--what-if", "list what would be done and change nothing", TakesValue: false),
         new("--dry-run", "write the exact SQL that would run (transactions, history changes) to FILE, runnable with psql -f, and change nothing", ValueName: "FILE"),
@@ -27,6 +28,7 @@ public sealed class MigrateCommand : ICommand
             BaselineOnMigrate = args.Has("--baseline-on-migrate"),
             BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
             ValidateOnMigrate = !args.Has("--no-validate"),
+            Group = args.Has("--group"),
         });
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         var started = System.Diagnostics.Stopwatch.StartNew();

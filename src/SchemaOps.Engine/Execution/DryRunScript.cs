@@ -61,6 +61,22 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         _sql.AppendLine();
     }
 
+    /// <summary>All the migrations in one transaction (-Group), each marking its start so its time is its own.</summary>
+    public void Group(IReadOnlyList<PreparedScript> scripts)
+    {
+        _sql.AppendLine($"-- {scripts.Count} migrations in one transaction: all or none");
+        _sql.AppendLine("BEGIN;");
+        foreach (var setting in safety.TransactionSettings()) Statement(setting);
+        foreach (var p in scripts)
+        {
+            _sql.AppendLine($"-- {p.Script.Label}: {p.Script.DisplayPath}");
+            Statement($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)");
+            foreach (var s in p.Statements) Statement(s.Text);
+            Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
+        }
+        _sql.AppendLine("COMMIT;").AppendLine();
+    }
+
     /// <summary>Writes the script to <paramref name="path"/> whole or not at all (a temporary file renamed into place).</summary>
     public void Save(string path)
     {

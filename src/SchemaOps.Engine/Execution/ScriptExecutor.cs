@@ -18,15 +18,26 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     internal LockWatch? Watch { get; init; }
 
     /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
-    public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
+    public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct) =>
+        p.InTransaction ? (await ApplyInTransactionAsync([p], ct))[0] : await ApplyStatementByStatementAsync(p, ct);
+
+    /// <summary>
+    /// Runs the scripts and their history changes in ONE transaction: all of them or none. Every script must be
+    /// able to run in a transaction (the caller checks, to name the offending file before anything runs).
+    /// </summary>
+    public Task<List<(int? Rank, int ElapsedMs)>> ApplyGroupAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct) =>
+        ApplyInTransactionAsync(scripts, ct);
+
+    /// <summary>One transaction, retried whole after a lock timeout on the schedule of <see cref="LockSafety"/>.</summary>
+    private async Task<List<(int? Rank, int ElapsedMs)>> ApplyInTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
     {
-        if (!p.InTransaction) return await ApplyStatementByStatementAsync(p, ct);
+        var what = scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations";
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var applied = await ApplyInTransactionAsync(p, ct);
-                if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {p.Script.Label}", "got it", 100, Completed: true));
+                var applied = await RunTransactionAsync(scripts, ct);
+                if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}", "got it", 100, Completed: true));
                 return applied;
             }
             catch (SchemaOpsException e) when (e.ErrorId == LockTimeoutId)
@@ -37,11 +48,11 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 if (attempt >= safety.Attempts)
                     throw new SchemaOpsException(LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy,
                         $"{e.Message}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} of {LockSafety.Describe(safety.LockTimeout)} each, {blockers}. " +
-                        "Nothing of this migration was applied. Retry when the blocking session is done, or raise -LockTimeout / --lock-timeout or -LockRetryCount / --lock-retries.",
+                        $"Nothing of {what} was applied. Retry when the blocking session is done, or raise -LockTimeout / --lock-timeout or -LockRetryCount / --lock-retries.",
                         e.File, e.Line, e.Version, e.InnerException);
                 var pause = LockSafety.PauseBefore(attempt + 1);
-                sink.WriteVerbose($"{p.Script.DisplayPath}: no lock within {LockSafety.Describe(safety.LockTimeout)} ({blockers}); rolled back, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
-                sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {p.Script.Label}",
+                sink.WriteVerbose($"{e.File}: no lock within {LockSafety.Describe(safety.LockTimeout)} ({blockers}); rolled back {what}, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
+                sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}",
                     $"attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}", 100 * attempt / safety.Attempts));
                 await Task.Delay(pause, ct);
             }
@@ -52,29 +63,41 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private const int LockProgressId = 3;
 
     /// <summary>
-    /// BEGIN, the statements, the history INSERT and COMMIT go in one batch: one round trip per migration.
-    /// If any statement fails the server skips the rest, COMMIT included, and we roll back.
+    /// BEGIN, the lock settings, each script's statements and history change, and COMMIT go in one batch: one
+    /// round trip. If any command fails the server skips the rest, COMMIT included, and we roll back.
     /// </summary>
-    private async Task<(int?, int)> ApplyInTransactionAsync(PreparedScript p, CancellationToken ct)
+    private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        var settings = safety.TransactionSettings().ToList();
-        foreach (var setting in settings) batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
-        foreach (var s in p.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
-        foreach (var c in history.RecordCommands(RowFor(p, installedBy, null, success: true))) batch.BatchCommands.Add(c);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        // Which script and statement each command belongs to (Statement -1: its history change; Script -1: ours).
+        var owners = new List<(int Script, int Statement)>();
+        void Add(string sql, int script = -1, int statement = -1) => AddCommand(new NpgsqlBatchCommand(sql), script, statement);
+        void AddCommand(NpgsqlBatchCommand c, int script, int statement)
+        {
+            batch.BatchCommands.Add(c);
+            owners.Add((script, statement));
+        }
+        Add("BEGIN");
+        foreach (var setting in safety.TransactionSettings()) Add(setting);
+        for (var i = 0; i < scripts.Count; i++)
+        {
+            // In a group each migration's time is its own, not the transaction's so far.
+            if (scripts.Count > 1) Add($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)", i);
+            for (var k = 0; k < scripts[i].Statements.Count; k++) Add(scripts[i].Statements[k].Text, i, k);
+            foreach (var c in history.RecordCommands(RowFor(scripts[i], installedBy, null, success: true))) AddCommand(c, i, -1);
+        }
+        Add("COMMIT");
         try
         {
-            (int? Rank, int Elapsed) recorded = default;
+            var recorded = new List<(int?, int)>();
             await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
-                // Statements may return rows too; the history record's (installed_rank, execution_time) is the last result set with rows.
+                // Statements may return rows too; each history change ends with one (installed_rank, execution_time) row.
                 do
                 {
                     while (await reader.ReadAsync(ct))
-                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank")
-                            recorded = (reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1));
+                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank" && reader.GetName(1) == "execution_time")
+                            recorded.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1)));
                 } while (await reader.NextResultAsync(ct));
             }
             return recorded;
@@ -83,12 +106,14 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             await RollbackQuietlyAsync();
             // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
-            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1 - settings.Count;
-            if (failed < 0 || failed >= p.Statements.Count)
-                throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
-                    $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back: {e.SqlState}: {e.MessageText}",
-                    p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
-            throw Failure(p, p.Statements[failed], e);
+            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
+            var (script, statement) = failed >= 0 ? owners[failed] : (-1, -1);
+            var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
+            if (script >= 0 && statement >= 0) throw Failure(scripts[script], scripts[script].Statements[statement], e, group);
+            var p = scripts[Math.Max(script, 0)];
+            throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
+                $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back{group}: {e.SqlState}: {e.MessageText}",
+                p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
         catch
         {
@@ -152,7 +177,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             p.Script.Script, p.Script.Checksum, installedBy, elapsedMs, success);
 
     /// <summary>The server's error, placed at the file and line of the statement (and the position in it) that failed.</summary>
-    private SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e)
+    private SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e, string group = "")
     {
         var line = e.Position > 0 ? SqlLexer.LineAt(statement.Text, e.Position - 1, statement.Line) : statement.Line;
         var (id, category) = e.SqlState switch
@@ -167,7 +192,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
             : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
         return new SchemaOpsException(id, category,
-            $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
+            $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }
 
     private async Task RollbackQuietlyAsync()

@@ -133,8 +133,15 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     protected static string NoRankResult(HistoryRow row) =>
         $"SELECT NULL::int AS installed_rank, {(row.ExecutionTime is { } ms ? ms.ToString() : ElapsedSql)} AS execution_time";
 
-    /// <summary>Milliseconds from the transaction's start (now()) to this statement (clock_timestamp()).</summary>
-    protected const string ElapsedSql = "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int";
+    /// <summary>
+    /// Milliseconds from the migration's start to this statement (clock_timestamp()). The start is the
+    /// transaction's (now()), unless a group of migrations marks each one's start in <see cref="MigrationStartSetting"/>.
+    /// </summary>
+    protected const string ElapsedSql =
+        $"(EXTRACT(EPOCH FROM clock_timestamp() - COALESCE(NULLIF(current_setting('{MigrationStartSetting}', true), '')::timestamptz, now())) * 1000)::int";
+
+    /// <summary>A transaction-local setting holding when the current migration of a group started.</summary>
+    public const string MigrationStartSetting = "schemaops.migration_start";
 
     protected static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {

@@ -58,6 +58,7 @@ public static class MigrateOperation
 
             await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink) { Watch = watch };
+            if (settings.Group) return await ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct);
             var results = new List<MigrationResult>();
             for (var i = 0; i < accepted; i++)
             {
@@ -84,6 +85,32 @@ public static class MigrateOperation
         });
     }
 
+    /// <summary>All the accepted migrations in one transaction; results are emitted once it has committed.</summary>
+    private static async Task<IReadOnlyList<MigrationResult>> ApplyGroupAsync(ScriptExecutor executor, List<PreparedScript> group, MigrationRequest request,
+        IOperationSink sink, CancellationToken ct)
+    {
+        var database = request.Target.Database;
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {database}", $"{group.Count} migrations in one transaction", 0));
+        sink.WriteVerbose($"applying {group.Count} migration(s) in one transaction: all or none");
+        try
+        {
+            var applied = await executor.ApplyGroupAsync(group, ct);
+            var results = group.Select((p, i) => Result(p, MigrationOutcome.Applied, applied[i].ElapsedMs, applied[i].Rank, database, null)).ToList();
+            foreach (var r in results) sink.WriteObject(r);
+            return results;
+        }
+        catch (Exception e)
+        {
+            var error = e as SchemaOpsException ?? Connections.DatabaseErrors.Translate(e, request.Target, "applying the group of migrations");
+            foreach (var p in group) sink.WriteObject(Result(p, MigrationOutcome.Failed, 0, null, database, error.Message));
+            throw error;
+        }
+        finally
+        {
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {database}", "done", 100, Completed: true));
+        }
+    }
+
     /// <summary>
     /// Writes the SQL a migrate would run to <paramref name="path"/>, and changes nothing in the database (no
     /// lock, no history table). Returns the planned migrations.
@@ -104,7 +131,8 @@ public static class MigrateOperation
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
                     baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);
-            foreach (var p in plan) script.Migration(p);
+            if (settings.Group) script.Group(plan);
+            else foreach (var p in plan) script.Migration(p);
             script.Save(path);
             sink.WriteVerbose($"wrote the SQL of {plan.Count} migration(s) to {path}; nothing was changed in {request.Target.Display}");
             var results = plan.Select(p => Result(p, MigrationOutcome.Planned, 0, null, request.Target.Database, null)).ToList();
@@ -137,6 +165,11 @@ public static class MigrateOperation
                            .OrderBy(e => e.Description, StringComparer.Ordinal))
             .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
             .ToList();
+        if (settings.Group && plan.FirstOrDefault(p => !p.InTransaction) is { } outside)
+            throw new SchemaOpsException("GroupNeedsTransactions", SchemaOpsErrorCategory.InvalidData,
+                $"{outside.Script.DisplayPath} cannot run inside a transaction ({outside.NoTransactionReason}), so the pending migrations cannot run as one group; " +
+                "nothing was applied. Migrate without -Group / --group, or up to the version before it first (-Target / --target).",
+                outside.Script.DisplayPath, version: outside.Script.Version?.Text);
         return (missingSchemas, tableMissing, baselineFirst, plan);
     }
 

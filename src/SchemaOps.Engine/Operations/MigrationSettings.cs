@@ -16,6 +16,8 @@ public sealed record MigrationSettings
     /// <summary>Highest version to migrate to; null or "latest" for all.</summary>
     public string? Target { get; init; }
     public bool OutOfOrder { get; init; }
+    /// <summary>Apply all pending migrations in one transaction: all or none (refused if one cannot run in a transaction).</summary>
+    public bool Group { get; init; }
     public bool BaselineOnMigrate { get; init; }
     public string BaselineVersion { get; init; } = "1";
     public string BaselineDescription { get; init; } = "<< Flyway Baseline >>";
