@@ -47,6 +47,13 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
     [Parameter]
     public SwitchParameter LenientNaming { get; set; }
 
+    /// <summary>Values for ${name} placeholders in the scripts.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public System.Collections.Hashtable? Placeholder { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoPlaceholderReplacement { get; set; }
+
     internal override IReadOnlyList<string> Locations => Path.Select(ResolvePath).ToList();
 
     internal override bool Lenient => LenientNaming.IsPresent;

@@ -16,6 +16,13 @@ internal static class RequestBuilder
             Table = cmdlet.Table,
             Layout = cmdlet.Layout,
         };
+        if (cmdlet is MigrationCmdlet reader)
+            settings = settings with
+            {
+                PlaceholderReplacement = !reader.NoPlaceholderReplacement.IsPresent,
+                Placeholders = reader.Placeholder?.Cast<System.Collections.DictionaryEntry>()
+                    .ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase) ?? settings.Placeholders,
+            };
         if (cmdlet is ScriptRunningCmdlet runner)
             settings = settings with
             {

@@ -18,6 +18,8 @@ public static class MigrationOptions
         new("--table", "history table (default: flyway_schema_history; schema_migrations for dbmate and golang-migrate)", ValueName: "NAME"),
         Layout,
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
+        new("--placeholder", "value for ${NAME} in the scripts (repeatable)", Repeatable: true, ValueName: "NAME=VALUE"),
+        new("--no-placeholders", "do not replace ${...} placeholders in any script", TakesValue: false),
         new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
         new("--ephemeral", "run against a throwaway PostgreSQL started for this command (needs the server binaries; removed afterwards)", TakesValue: false),
         new("--json", "print the result objects as a JSON array", TakesValue: false),
@@ -52,6 +54,7 @@ public static class MigrationOptions
             LockWaitTimeout = a.Duration("--lock-wait") ?? TimeSpan.FromMinutes(5),
             StatementTimeout = a.Duration("--statement-timeout"),
         };
+        settings = settings with { PlaceholderReplacement = !a.Has("--no-placeholders"), Placeholders = ParsePlaceholders(a.Values("--placeholder")) };
         if (a.Has("--ignore")) settings = settings with { IgnoreMigrationPatterns = a.Values("--ignore") };
         if (a.Duration("--lock-timeout") is { } lockTimeout) settings = settings with { LockTimeout = lockTimeout };
         if (a.Value("--lock-retries") is { } retries)
@@ -74,6 +77,18 @@ public static class MigrationOptions
             context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
                                      "use DATABASE_URL or PGPASSWORD instead");
         return new MigrationRequest(target, settings);
+    }
+
+    private static Dictionary<string, string> ParsePlaceholders(IReadOnlyList<string> pairs)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0) throw new UsageException("--placeholder needs NAME=VALUE"); // the text itself may be a secret: not echoed
+            values[pair[..eq]] = pair[(eq + 1)..];
+        }
+        return values;
     }
 
     private static bool HasInlinePassword(string url)

@@ -16,6 +16,7 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     /// </summary>
     public static PreparedScript Prepare(MigrationScript script, int serverVersionNum)
     {
+        if (script.PlaceholderProblem is { } problem) throw problem;
         var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
         var control = statements.Where(s => TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s)).ToList();
         if (control.Count == 2 && control[0] == statements[0] && TransactionRules.IsTransactionStart(statements[0]) && control[1] == statements[^1])

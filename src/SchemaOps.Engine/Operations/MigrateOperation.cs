@@ -20,13 +20,12 @@ public static class MigrateOperation
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
         var scanned = request.Scan(sink);
-        var scripts = scanned.Scripts;
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("migrating", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
 
-            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, scripts, ct);
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
 
             // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
             var where = request.Target.Display;
@@ -123,7 +122,7 @@ public static class MigrateOperation
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("planning", async () =>
         {
-            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, scanned.Scripts, ct);
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
             var script = new DryRunScript(session.History, settings.InstalledBy, safety);
             // With -Schema the session put that schema first on the search path; the script does the same.
             var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct) : null;
@@ -143,7 +142,7 @@ public static class MigrateOperation
 
     /// <summary>What migrate would do, read-only: what to create, whether to baseline first, and the scripts to run in order.</summary>
     private static async Task<(List<string> MissingSchemas, bool TableMissing, bool BaselineFirst, List<PreparedScript> Plan)> PlanAsync(
-        MigrationSession session, MigrationRequest request, IReadOnlyList<MigrationScript> scripts, CancellationToken ct)
+        MigrationSession session, MigrationRequest request, CancellationToken ct)
     {
         var settings = request.Settings;
         var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
@@ -158,7 +157,7 @@ public static class MigrateOperation
                 "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
         if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
 
-        var entries = StateResolver.Resolve(scripts, rows, request.TargetVersion, settings.OutOfOrder);
+        var entries = StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, settings.OutOfOrder);
         CheckBeforeMigrate(entries, settings, request.IgnorePatterns, request);
         var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
             .Concat(entries.Where(e => e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)

@@ -6,7 +6,8 @@ using SchemaOps.Engine.Sources;
 namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
-internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum)
+internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum,
+    IReadOnlyList<MigrationScript> scripts)
     : IAsyncDisposable
 {
     public NpgsqlConnection Connection { get; } = connection;
@@ -15,6 +16,8 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public HistoryStore History { get; } = history;
     public MigrationLayout Layout => History.Layout;
     public int ServerVersionNum { get; } = serverVersionNum;
+    /// <summary>The local scripts, placeholders replaced: what every operation plans and runs with.</summary>
+    public IReadOnlyList<MigrationScript> Scripts { get; } = scripts;
 
     /// <summary>
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
@@ -41,13 +44,24 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct) as string
                     ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
-            return new MigrationSession(connection, target, schemas, history, versionNum);
+            return new MigrationSession(connection, target, schemas, history, versionNum, await ReplacePlaceholdersAsync(connection, settings, scanned.Scripts, schemas[0], history, ct));
         }
         catch (Exception e)
         {
             await connection.DisposeAsync();
             throw DatabaseErrors.Translate(e, target, "connecting");
         }
+    }
+
+    private static async Task<IReadOnlyList<MigrationScript>> ReplacePlaceholdersAsync(NpgsqlConnection connection, MigrationSettings settings,
+        IReadOnlyList<MigrationScript> scripts, string defaultSchema, HistoryStore history, CancellationToken ct)
+    {
+        if (!settings.PlaceholderReplacement || !scripts.Any(s => s.Text.Contains("${", StringComparison.Ordinal))) return scripts;
+        await using var cmd = new NpgsqlCommand("SELECT current_user, current_database()", connection);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var values = Placeholders.Values(settings.Placeholders, defaultSchema, r.GetString(0), r.GetString(1), history.Name.Table, settings.Environment);
+        return scripts.Select(s => Placeholders.Apply(s, values)).ToList();
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ public sealed record MigrationSettings
     /// <summary>Highest version to migrate to; null or "latest" for all.</summary>
     public string? Target { get; init; }
     public bool OutOfOrder { get; init; }
+    /// <summary>Values for `${name}` placeholders (names case-insensitive); they override Flyway's built-ins.</summary>
+    public IReadOnlyDictionary<string, string> Placeholders { get; init; } = new Dictionary<string, string>();
+    /// <summary>Replace placeholders at all (a script's .sql.conf can still turn it off for itself).</summary>
+    public bool PlaceholderReplacement { get; init; } = true;
     /// <summary>Apply all pending migrations in one transaction: all or none (refused if one cannot run in a transaction).</summary>
     public bool Group { get; init; }
     public bool BaselineOnMigrate { get; init; }

@@ -32,13 +32,12 @@ public static class UndoOperation
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
         var scanned = request.Scan(sink);
-        var scripts = scanned.Scripts;
-        var undoScripts = scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
         await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
         return await request.GuardAsync("undoing", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
-            var entries = StateResolver.Resolve(scripts, await session.ReadHistoryAsync(ct), null, settings.OutOfOrder);
+            var undoScripts = session.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
+            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct), null, settings.OutOfOrder);
             var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
                 .OrderByDescending(e => e.Applied!.InstalledRank).ToList();
             var range = scope.All ? applied

@@ -102,6 +102,6 @@ public static class StateResolver
         if (lastRun[row.Description].InstalledRank != row.InstalledRank) return MigrationState.Superseded;
         if (!local.TryGetValue(row.Description, out var script)) return row.Success ? MigrationState.Missing : MigrationState.FailedMissing;
         if (!row.Success) return MigrationState.Failed;
-        return script.Checksum == row.Checksum ? MigrationState.Success : MigrationState.Outdated;
+        return script.Matches(row.Checksum) ? MigrationState.Success : MigrationState.Outdated;
     }
 }

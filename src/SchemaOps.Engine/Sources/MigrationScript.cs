@@ -18,6 +18,15 @@ public sealed record MigrationScript(
     /// <summary>The file line <see cref="Text"/> starts on: 1 for a whole file, later for a section (dbmate's up/down).</summary>
     public int FirstLine { get; init; } = 1;
 
+    /// <summary>The raw file's checksum when <see cref="Checksum"/> was taken after placeholder replacement (repeatables); else null.</summary>
+    public int? RawChecksum { get; init; }
+
+    /// <summary>Set when a placeholder in the script has no value: raised when the script is about to run.</summary>
+    public SchemaOpsException? PlaceholderProblem { get; init; }
+
+    /// <summary>Whether a history checksum matches this script: its checksum, or the raw file's (Flyway accepts both for repeatables).</summary>
+    public bool Matches(int? applied) => applied == Checksum || RawChecksum is not null && applied == RawChecksum;
+
     public bool IsEmpty => string.IsNullOrWhiteSpace(Text);
 
     /// <summary>"V2 add users" / "R user view": how messages name a migration.</summary>
