@@ -14,6 +14,29 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
 {
     private readonly StringBuilder _sql = new();
 
+    /// <summary>beforeEachMigrate / afterEachMigrate callbacks, written into every migration.</summary>
+    public IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
+    public IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
+
+    /// <summary>A callback on its own (beforeMigrate, afterMigrate).</summary>
+    public void Callback(PreparedScript callback)
+    {
+        _sql.AppendLine($"-- callback {callback.Script.Description}: {callback.Script.DisplayPath}");
+        if (callback.InTransaction) _sql.AppendLine("BEGIN;");
+        foreach (var s in callback.Statements) Statement(s.Text);
+        if (callback.InTransaction) _sql.AppendLine("COMMIT;");
+        _sql.AppendLine();
+    }
+
+    private void Each(IReadOnlyList<PreparedScript> callbacks)
+    {
+        foreach (var callback in callbacks)
+        {
+            _sql.AppendLine($"-- callback {callback.Script.Description}: {callback.Script.DisplayPath}");
+            foreach (var s in callback.Statements) Statement(s.Text);
+        }
+    }
+
     public void Header(string target, int migrations, string? searchPath)
     {
         _sql.AppendLine($"-- SchemaOps dry run of migrate for {target}: {migrations} migration{(migrations == 1 ? "" : "s")}, history in {history.Name} ({Sources.MigrationLayouts.Name(history.Layout)}).");
@@ -46,17 +69,21 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         {
             _sql.AppendLine("BEGIN;");
             foreach (var setting in safety.TransactionSettings()) Statement(setting);
+            Each(BeforeEach);
             foreach (var s in p.Statements) Statement(s.Text);
+            Each(AfterEach);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             _sql.AppendLine("COMMIT;");
         }
         else
         {
+            foreach (var callback in BeforeEach) Callback(callback);
             Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
             if (safety.StatementTimeout is { } limit) Statement($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}");
             foreach (var s in p.Statements) Statement(s.Text);
             if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
+            foreach (var callback in AfterEach) Callback(callback);
         }
         _sql.AppendLine();
     }
@@ -71,7 +98,9 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         {
             _sql.AppendLine($"-- {p.Script.Label}: {p.Script.DisplayPath}");
             Statement($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)");
+            Each(BeforeEach);
             foreach (var s in p.Statements) Statement(s.Text);
+            Each(AfterEach);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
         }
         _sql.AppendLine("COMMIT;").AppendLine();

@@ -17,6 +17,47 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 {
     internal LockWatch? Watch { get; init; }
 
+    /// <summary>beforeEachMigrate / afterEachMigrate callbacks: run inside each migration's transaction.</summary>
+    internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
+    internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
+
+    /// <summary>Runs a callback script on its own: in a transaction when it can run in one.</summary>
+    public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct)
+    {
+        if (!callback.InTransaction)
+        {
+            foreach (var s in callback.Statements) await RunOneAsync(callback, s, ct);
+            return;
+        }
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        foreach (var s in callback.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e)
+        {
+            await RollbackQuietlyAsync();
+            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1;
+            throw Failure(callback, callback.Statements[Math.Clamp(failed, 0, callback.Statements.Count - 1)], e);
+        }
+    }
+
+    private async Task RunOneAsync(PreparedScript script, SqlStatement statement, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(statement.Text, connection);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e)
+        {
+            throw Failure(script, statement, e);
+        }
+    }
+
     /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
     public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct) =>
         p.InTransaction ? (await ApplyInTransactionAsync([p], ct))[0] : await ApplyStatementByStatementAsync(p, ct);
@@ -69,22 +110,30 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
-        // Which script and statement each command belongs to (Statement -1: its history change; Script -1: ours).
-        var owners = new List<(int Script, int Statement)>();
-        void Add(string sql, int script = -1, int statement = -1) => AddCommand(new NpgsqlBatchCommand(sql), script, statement);
-        void AddCommand(NpgsqlBatchCommand c, int script, int statement)
+        // Which script (a migration or a callback) and statement each command belongs to; a null statement is
+        // the history change of migration Migration, a null script one of ours (BEGIN, settings, COMMIT).
+        var owners = new List<(PreparedScript? Script, SqlStatement? Statement, int Migration)>();
+        void Add(string sql, PreparedScript? script = null, SqlStatement? statement = null, int migration = -1) =>
+            AddCommand(new NpgsqlBatchCommand(sql), script, statement, migration);
+        void AddCommand(NpgsqlBatchCommand c, PreparedScript? script, SqlStatement? statement, int migration)
         {
             batch.BatchCommands.Add(c);
-            owners.Add((script, statement));
+            owners.Add((script, statement, migration));
+        }
+        void AddScript(PreparedScript script, int migration)
+        {
+            foreach (var statement in script.Statements) Add(statement.Text, script, statement, migration);
         }
         Add("BEGIN");
         foreach (var setting in safety.TransactionSettings()) Add(setting);
         for (var i = 0; i < scripts.Count; i++)
         {
             // In a group each migration's time is its own, not the transaction's so far.
-            if (scripts.Count > 1) Add($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)", i);
-            for (var k = 0; k < scripts[i].Statements.Count; k++) Add(scripts[i].Statements[k].Text, i, k);
-            foreach (var c in history.RecordCommands(RowFor(scripts[i], installedBy, null, success: true))) AddCommand(c, i, -1);
+            if (scripts.Count > 1) Add($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)");
+            foreach (var callback in BeforeEach) AddScript(callback, i);
+            AddScript(scripts[i], i);
+            foreach (var callback in AfterEach) AddScript(callback, i);
+            foreach (var c in history.RecordCommands(RowFor(scripts[i], installedBy, null, success: true))) AddCommand(c, scripts[i], null, i);
         }
         Add("COMMIT");
         try
@@ -107,10 +156,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             await RollbackQuietlyAsync();
             // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
             var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
-            var (script, statement) = failed >= 0 ? owners[failed] : (-1, -1);
+            var (script, statement, _) = failed >= 0 ? owners[failed] : (null, null, -1);
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
-            if (script >= 0 && statement >= 0) throw Failure(scripts[script], scripts[script].Statements[statement], e, group);
-            var p = scripts[Math.Max(script, 0)];
+            if (script is not null && statement is not null) throw Failure(script, statement, e, group);
+            var p = script ?? scripts[0];
             throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
                 $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back{group}: {e.SqlState}: {e.MessageText}",
                 p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
@@ -123,6 +172,14 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     }
 
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
+    {
+        foreach (var callback in BeforeEach) await RunCallbackAsync(callback, ct);
+        var applied = await ApplyAloneAsync(p, ct);
+        foreach (var callback in AfterEach) await RunCallbackAsync(callback, ct);
+        return applied;
+    }
+
+    private async Task<(int?, int)> ApplyAloneAsync(PreparedScript p, CancellationToken ct)
     {
         await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct);
         if (safety.StatementTimeout is { } limit)

@@ -56,32 +56,75 @@ public static class MigrateOperation
             }
 
             await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink) { Watch = watch };
-            if (settings.Group) return await ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct);
-            var results = new List<MigrationResult>();
-            for (var i = 0; i < accepted; i++)
+            var callbacks = Prepare(session.Callbacks, session.ServerVersionNum);
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
+            if (accepted == 0) return [];
+            foreach (var callback in callbacks.Before) await executor.RunCallbackAsync(callback, ct);
+            try
             {
-                var p = plan[i];
-                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({i + 1}/{accepted})", 100 * i / accepted));
-                sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
-                try
-                {
-                    var (rank, elapsed) = await executor.ApplyAsync(p, ct);
-                    var result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
-                    results.Add(result);
-                    sink.WriteObject(result);
-                }
-                catch (Exception e)
-                {
-                    var error = e as SchemaOpsException ?? Connections.DatabaseErrors.Translate(e, request.Target, $"applying {p.Script.DisplayPath}");
-                    sink.WriteObject(Result(p, MigrationOutcome.Failed, 0, null, request.Target.Database, error.Message));
-                    sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "failed", 100, Completed: true));
-                    throw error;
-                }
+                var applied = settings.Group
+                    ? await ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
+                    : await ApplyEachAsync(executor, plan.Take(accepted).ToList(), request, sink, ct);
+                foreach (var callback in callbacks.After) await executor.RunCallbackAsync(callback, ct);
+                return applied;
             }
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "done", 100, Completed: true));
-            return results;
+            catch (SchemaOpsException) when (callbacks.Error.Count > 0)
+            {
+                foreach (var callback in callbacks.Error)
+                {
+                    try
+                    {
+                        await executor.RunCallbackAsync(callback, CancellationToken.None);
+                    }
+                    catch (Exception e)
+                    {
+                        sink.WriteWarning($"the afterMigrateError callback failed too: {e.Message}"); // the migration's error is the one to report
+                    }
+                }
+                throw;
+            }
         });
+    }
+
+    /// <summary>The callbacks, split into statements, by when they run.</summary>
+    private sealed record PreparedCallbacks(List<PreparedScript> Before, List<PreparedScript> BeforeEach, List<PreparedScript> AfterEach,
+        List<PreparedScript> After, List<PreparedScript> Error);
+
+    private static PreparedCallbacks Prepare(CallbackSet set, int serverVersionNum)
+    {
+        List<PreparedScript> Of(IReadOnlyList<MigrationScript> scripts) => scripts.Select(s => PreparedScript.Prepare(s, serverVersionNum)).ToList();
+        return new(Of(set.BeforeMigrate), Of(set.BeforeEachMigrate), Of(set.AfterEachMigrate), Of(set.AfterMigrate), Of(set.AfterMigrateError));
+    }
+
+    /// <summary>Each migration in its own transaction (or none), in order; stops at the first failure.</summary>
+    private static async Task<IReadOnlyList<MigrationResult>> ApplyEachAsync(ScriptExecutor executor, List<PreparedScript> plan, MigrationRequest request,
+        IOperationSink sink, CancellationToken ct)
+    {
+        var accepted = plan.Count;
+        var results = new List<MigrationResult>();
+        for (var i = 0; i < accepted; i++)
+        {
+            var p = plan[i];
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({i + 1}/{accepted})", 100 * i / accepted));
+            sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
+            try
+            {
+                var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                var result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
+                results.Add(result);
+                sink.WriteObject(result);
+            }
+            catch (Exception e)
+            {
+                var error = e as SchemaOpsException ?? Connections.DatabaseErrors.Translate(e, request.Target, $"applying {p.Script.DisplayPath}");
+                sink.WriteObject(Result(p, MigrationOutcome.Failed, 0, null, request.Target.Database, error.Message));
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "failed", 100, Completed: true));
+                throw error;
+            }
+        }
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "done", 100, Completed: true));
+        return results;
     }
 
     /// <summary>All the accepted migrations in one transaction; results are emitted once it has committed.</summary>
@@ -123,15 +166,18 @@ public static class MigrateOperation
         return await request.GuardAsync("planning", async () =>
         {
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
-            var script = new DryRunScript(session.History, settings.InstalledBy, safety);
+            var callbacks = Prepare(session.Callbacks, session.ServerVersionNum);
+            var script = new DryRunScript(session.History, settings.InstalledBy, safety) { BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
             // With -Schema the session put that schema first on the search path; the script does the same.
             var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct) : null;
             script.Header(request.Target.Display, plan.Count, searchPath);
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
                     baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);
+            if (plan.Count > 0) callbacks.Before.ForEach(script.Callback);
             if (settings.Group) script.Group(plan);
             else foreach (var p in plan) script.Migration(p);
+            if (plan.Count > 0) callbacks.After.ForEach(script.Callback);
             script.Save(path);
             sink.WriteVerbose($"wrote the SQL of {plan.Count} migration(s) to {path}; nothing was changed in {request.Target.Display}");
             var results = plan.Select(p => Result(p, MigrationOutcome.Planned, 0, null, request.Target.Database, null)).ToList();

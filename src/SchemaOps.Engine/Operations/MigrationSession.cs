@@ -7,7 +7,7 @@ namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
 internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum,
-    IReadOnlyList<MigrationScript> scripts)
+    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks)
     : IAsyncDisposable
 {
     public NpgsqlConnection Connection { get; } = connection;
@@ -18,6 +18,8 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public int ServerVersionNum { get; } = serverVersionNum;
     /// <summary>The local scripts, placeholders replaced: what every operation plans and runs with.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; } = scripts;
+    /// <summary>The SQL callbacks, placeholders replaced.</summary>
+    public CallbackSet Callbacks { get; } = callbacks;
 
     /// <summary>
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
@@ -44,7 +46,11 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct) as string
                     ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
-            return new MigrationSession(connection, target, schemas, history, versionNum, await ReplacePlaceholdersAsync(connection, settings, scanned.Scripts, schemas[0], history, ct));
+            var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct);
+            return values is null
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks)
+                : new MigrationSession(connection, target, schemas, history, versionNum,
+                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)));
         }
         catch (Exception e)
         {
@@ -53,15 +59,15 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         }
     }
 
-    private static async Task<IReadOnlyList<MigrationScript>> ReplacePlaceholdersAsync(NpgsqlConnection connection, MigrationSettings settings,
-        IReadOnlyList<MigrationScript> scripts, string defaultSchema, HistoryStore history, CancellationToken ct)
+    /// <summary>The placeholder values for this run; null when there is nothing to replace.</summary>
+    private static async Task<Dictionary<string, string>?> PlaceholderValuesAsync(NpgsqlConnection connection, MigrationSettings settings,
+        ScannedMigrations scanned, string defaultSchema, HistoryStore history, CancellationToken ct)
     {
-        if (!settings.PlaceholderReplacement || !scripts.Any(s => s.Text.Contains("${", StringComparison.Ordinal))) return scripts;
+        if (!settings.PlaceholderReplacement || !scanned.Scripts.Concat(scanned.Callbacks.All).Any(s => s.Text.Contains("${", StringComparison.Ordinal))) return null;
         await using var cmd = new NpgsqlCommand("SELECT current_user, current_database()", connection);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        var values = Placeholders.Values(settings.Placeholders, defaultSchema, r.GetString(0), r.GetString(1), history.Name.Table, settings.Environment);
-        return scripts.Select(s => Placeholders.Apply(s, values)).ToList();
+        return Placeholders.Values(settings.Placeholders, defaultSchema, r.GetString(0), r.GetString(1), history.Name.Table, settings.Environment);
     }
 
     /// <summary>

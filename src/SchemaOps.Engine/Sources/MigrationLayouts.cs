@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 namespace SchemaOps.Engine.Sources;
 
 /// <summary>The scripts of a migration folder and the layout they were read in (Auto when the folder holds no migration).</summary>
-public sealed record ScannedMigrations(MigrationLayout Layout, IReadOnlyList<MigrationScript> Scripts);
+public sealed record ScannedMigrations(MigrationLayout Layout, IReadOnlyList<MigrationScript> Scripts)
+{
+    /// <summary>The SQL callbacks found beside the migrations.</summary>
+    public CallbackSet Callbacks { get; init; } = CallbackSet.None;
+}
 
 /// <summary>
 /// The one place that decides a folder's layout and reads it in that layout. Detection looks at file names
@@ -33,7 +37,7 @@ public static partial class MigrationLayouts
             _ => FlywayLayout.Scan(locations, options, verbose, warning), // no migration file: reports missing folders and bad names alike
         };
         if (chosen != MigrationLayout.Auto) verbose?.Invoke($"reading {string.Join(", ", locations)} in the {Name(chosen)} layout{(layout == MigrationLayout.Auto ? " (detected from the file names)" : "")}");
-        return new ScannedMigrations(chosen, scripts);
+        return new ScannedMigrations(chosen, scripts) { Callbacks = CallbackSet.Scan(locations, warning) };
     }
 
     /// <summary>The layout the folders' file names say, Auto when they hold no migration file; mixed layouts are refused.</summary>
