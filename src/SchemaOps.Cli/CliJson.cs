@@ -16,6 +16,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(RepairChange))]
 [JsonSerializable(typeof(MigrationFile))]
 [JsonSerializable(typeof(CleanedSchema))]
+[JsonSerializable(typeof(FleetResult))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -18,6 +18,7 @@ public static class HumanFormat
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
         RepairChange r => $"repaired {r}",
         MigrationFile f => $"created  {f.Path}",
+        FleetResult t => t.Succeeded ? $"ok       {t.Database}: {t.Applied} applied in {t.ElapsedMilliseconds} ms" : $"FAILED   {t.Database}: [{t.ErrorId}] {t.Error}",
         CleanedSchema c => $"cleaned  {c}",
         _ => item.ToString() ?? "",
     };

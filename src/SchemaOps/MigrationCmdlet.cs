@@ -6,7 +6,8 @@ namespace SchemaOps.Commands;
 public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 {
     /// <summary>An Npgsql connection string, a postgres:// URL or a jdbc:postgresql:// URL. Default: $env:DATABASE_URL.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>Also taken from the pipeline as plain strings, so a list of URLs pipes into a fleet migration.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
     public string? ConnectionString { get; set; }
 

@@ -128,6 +128,27 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_targets_file_migrates_every_database_and_exits_3_when_one_failed()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        var second = await pg.Server.CreateDatabaseAsync();
+        var broken = await pg.Server.CreateDatabaseAsync();
+        await pg.ScalarAsync(broken, "CREATE TABLE users (x int)");
+        var targets = Path.Combine(_dir.Path, "..", Path.GetFileName(_dir.Path) + "-targets.txt");
+        File.WriteAllLines(targets, ["# tenants", pg.Server.Url(_db), pg.Server.Url(second), "", pg.Server.Url(broken)]);
+
+        var r = await CliProcess.RunAsync(["migrate", "--path", _dir.Path, "--targets", targets, "--baseline-on-migrate", "--baseline-version", "0", "--json"]);
+        File.Delete(targets);
+
+        Assert.Equal(3, r.ExitCode);
+        var results = JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal([true, true, false], results.Select(e => e.GetProperty("succeeded").GetBoolean()));
+        Assert.Equal("MigrationFailed", results[2].GetProperty("errorId").GetString());
+        Assert.DoesNotContain(pg.Server.Password, r.Stdout + r.Stderr);
+        Assert.Equal("users", await pg.ScalarAsync(second, "SELECT to_regclass('users')::text"));
+    }
+
+    [Fact]
     public async Task Dry_run_writes_the_sql_and_changes_nothing()
     {
         _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");

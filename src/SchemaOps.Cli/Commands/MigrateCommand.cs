@@ -6,7 +6,7 @@ public sealed class MigrateCommand : ICommand
 {
     public string Name => "migrate";
     public string Summary => "apply pending migrations";
-    public string Usage => "schemaops migrate --url URL --path DIR [--target VERSION] [--what-if | --dry-run FILE] [--json]";
+    public string Usage => "schemaops migrate (--url URL | --targets FILE [--throttle-limit N]) --path DIR [--target VERSION] [--what-if | --dry-run FILE] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -17,19 +17,24 @@ public sealed class MigrateCommand : ICommand
         new("--group", "apply all pending migrations in one transaction: all or none", TakesValue: false),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
         new("--what-if", "list what would be done and change nothing", TakesValue: false),
+        new("--targets", "fleet mode: migrate every database listed in FILE (one URL or connection string per line, # comments) in parallel; exit 3 if any failed", ValueName: "FILE"),
+        new("--throttle-limit", "fleet mode: at most N databases at once (default 4)", ValueName: "N"),
         new("--dry-run", "write the exact SQL that would run (transactions, history changes) to FILE, runnable with psql -f, and change nothing", ValueName: "FILE"),
     ];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
-        var request = await MigrationOptions.BuildAsync(args, context, ct, s => s with
+        MigrationSettings More(MigrationSettings s) => s with
         {
             BaselineOnMigrate = args.Has("--baseline-on-migrate"),
             BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
             ValidateOnMigrate = !args.Has("--no-validate"),
             Group = args.Has("--group"),
-        });
+        };
+        if (args.Value("--targets") is { } targets) return await RunFleetAsync(args, context, MigrationOptions.BuildFleet(args, targets, More), ct);
+        if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with --targets");
+        var request = await MigrationOptions.BuildAsync(args, context, ct, More);
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -46,6 +51,22 @@ public sealed class MigrateCommand : ICommand
                     ? $"{request.Target.Display} is up to date"
                     : $"{results.Count} migration{(results.Count == 1 ? "" : "s")} applied to {request.Target.Display} in {started.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
+        }
+        finally
+        {
+            sink.Finish();
+        }
+    }
+
+    private static async Task<int> RunFleetAsync(ParsedArguments args, CliContext context, List<MigrationRequest> requests, CancellationToken ct)
+    {
+        if (args.Has("--dry-run") || args.Has("--url") || args.Has("--ephemeral")) throw new UsageException("--targets excludes --url, --ephemeral and --dry-run");
+        var throttle = args.Value("--throttle-limit") is { } t ? int.TryParse(t, out var n) && n >= 1 ? n : throw new UsageException($"--throttle-limit '{t}' is not a number of at least 1") : 4;
+        var sink = context.Sink(args, whatIf: args.Has("--what-if"));
+        try
+        {
+            var results = await FleetOperation.MigrateAllAsync(requests, throttle, sink, ct);
+            return results.All(r => r.Succeeded) ? ExitCodes.Success : ExitCodes.Failed;
         }
         finally
         {

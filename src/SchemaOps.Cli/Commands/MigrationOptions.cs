@@ -40,6 +40,51 @@ public static class MigrationOptions
 
     public static async Task<MigrationRequest> BuildAsync(ParsedArguments a, CliContext context, CancellationToken ct, Func<MigrationSettings, MigrationSettings>? more = null)
     {
+        var settings = Settings(a, more);
+
+        // The connection last: argument mistakes are reported before any connection problem.
+        var url = a.Value("--url");
+        if (a.Has("--ephemeral"))
+        {
+            if (url is not null) throw new UsageException("--ephemeral and --url exclude each other");
+            var server = await EphemeralPostgres.StartAsync(ct: ct);
+            context.Cleanup.Add(server);
+            var database = await server.CreateDatabaseAsync(ct: ct);
+            context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
+            return new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)), settings);
+        }
+        var target = ConnectionTarget.Parse(url, environment: context.Environment);
+        if (url is not null && HasInlinePassword(url))
+            context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
+                                     "use DATABASE_URL or PGPASSWORD instead");
+        return new MigrationRequest(target, settings);
+    }
+
+    /// <summary>One request per line of a targets file (URLs or connection strings; blank lines and # comments skipped).</summary>
+    public static List<MigrationRequest> BuildFleet(ParsedArguments a, string targetsFile, Func<MigrationSettings, MigrationSettings>? more = null)
+    {
+        var settings = Settings(a, more);
+        if (!File.Exists(targetsFile)) throw new UsageException($"--targets: {targetsFile} does not exist");
+        return File.ReadAllLines(targetsFile)
+            .Select((line, i) => (Text: line.Trim(), Line: i + 1))
+            .Where(l => l.Text.Length > 0 && !l.Text.StartsWith('#'))
+            .Select(l =>
+            {
+                try
+                {
+                    return new MigrationRequest(ConnectionTarget.Parse(l.Text), settings);
+                }
+                catch (SchemaOpsException e)
+                {
+                    // The line may hold a password: name the line, never echo it.
+                    throw new SchemaOpsException(e.ErrorId, e.Category, $"{targetsFile}:{l.Line}: not a usable connection ({e.ErrorId})", targetsFile, l.Line);
+                }
+            })
+            .ToList();
+    }
+
+    private static MigrationSettings Settings(ParsedArguments a, Func<MigrationSettings, MigrationSettings>? more)
+    {
         var paths = a.Values("--path");
         var settings = new MigrationSettings
         {
@@ -59,24 +104,7 @@ public static class MigrationOptions
         if (a.Duration("--lock-timeout") is { } lockTimeout) settings = settings with { LockTimeout = lockTimeout };
         if (a.Value("--lock-retries") is { } retries)
             settings = settings with { LockRetryCount = int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)") };
-        if (more is not null) settings = more(settings);
-
-        // The connection last: argument mistakes are reported before any connection problem.
-        var url = a.Value("--url");
-        if (a.Has("--ephemeral"))
-        {
-            if (url is not null) throw new UsageException("--ephemeral and --url exclude each other");
-            var server = await EphemeralPostgres.StartAsync(ct: ct);
-            context.Cleanup.Add(server);
-            var database = await server.CreateDatabaseAsync(ct: ct);
-            context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
-            return new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)), settings);
-        }
-        var target = ConnectionTarget.Parse(url, environment: context.Environment);
-        if (url is not null && HasInlinePassword(url))
-            context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
-                                     "use DATABASE_URL or PGPASSWORD instead");
-        return new MigrationRequest(target, settings);
+        return more is null ? settings : more(settings);
     }
 
     private static Dictionary<string, string> ParsePlaceholders(IReadOnlyList<string> pairs)

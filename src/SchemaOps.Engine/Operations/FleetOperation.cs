@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace SchemaOps.Engine.Operations;
+
+/// <summary>
+/// Migrates many databases in parallel (at most <c>throttle</c> at once), each exactly as a single migrate
+/// would, under its own lock and transactions. One target failing never stops the others; each gets one
+/// FleetResult, emitted in the order the targets were given once all are done.
+/// </summary>
+public static class FleetOperation
+{
+    public static async Task<IReadOnlyList<FleetResult>> MigrateAllAsync(IReadOnlyList<MigrationRequest> requests, int throttle, IOperationSink sink, CancellationToken ct)
+    {
+        if (throttle < 1) throw Errors.InvalidArgument("InvalidThrottleLimit", $"the throttle limit must be at least 1 (was {throttle})");
+        if (requests.Count == 0) throw Errors.InvalidArgument("NoTargets", "no database to migrate: give at least one target");
+        // Asked here, in order, on the caller's thread: the workers below never ask.
+        var accepted = requests.Where(r => sink.ShouldProcess(r.Target.Display, "Migrate")).ToList();
+        var forward = new object();
+        using var gate = new SemaphoreSlim(throttle);
+        var results = await Task.WhenAll(accepted.Select(async request =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                return await MigrateOneAsync(request, new TargetSink(sink, request.Target.Display, forward), ct);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        foreach (var r in results) sink.WriteObject(r);
+        return results;
+    }
+
+    private static async Task<FleetResult> MigrateOneAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var applied = await MigrateOperation.MigrateAsync(request, sink, ct);
+            return new FleetResult
+            {
+                Database = request.Target.Display, Succeeded = true, Applied = applied.Count,
+                Versions = applied.Select(a => a.Version ?? "R " + a.Description).ToArray(), ElapsedMilliseconds = (int)watch.ElapsedMilliseconds,
+            };
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var error = e as SchemaOpsException ?? Connections.DatabaseErrors.Translate(e, request.Target, "migrating");
+            return new FleetResult
+            {
+                Database = request.Target.Display, Succeeded = false, ElapsedMilliseconds = (int)watch.ElapsedMilliseconds,
+                ErrorId = error.ErrorId, Error = error.Message,
+            };
+        }
+    }
+
+    /// <summary>A target's view of the caller's sink: messages prefixed with the database, objects kept for its result, no questions.</summary>
+    private sealed class TargetSink(IOperationSink inner, string target, object gate) : IOperationSink
+    {
+        public void WriteObject(object item) { }
+        public void WriteProgress(ProgressRecordInfo progress) { }
+
+        public void WriteVerbose(string message)
+        {
+            lock (gate) inner.WriteVerbose($"{target}: {message}");
+        }
+
+        public void WriteWarning(string message)
+        {
+            lock (gate) inner.WriteWarning($"{target}: {message}");
+        }
+
+        public bool ShouldProcess(string what, string action) => true; // the fleet asked once per target, up front
+    }
+}
