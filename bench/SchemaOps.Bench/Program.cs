@@ -9,8 +9,10 @@ var native = args[0];
 var schemaopsDll = args[1];
 var dbmate = args[2];
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
+// Which parts to run (default all): sets (apply and undo), info, fleet. E.g. SCHEMAOPS_BENCH=fleet bench/run
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
-if (Directory.Exists(work)) Directory.Delete(work, true);
+if (Directory.Exists(work)) if (Directory.Exists(work)) Directory.Delete(work, true);
 
 await using var pg = await EphemeralPostgres.StartAsync();
 var psql = pg.Installation.Tool("psql");
@@ -29,7 +31,7 @@ string HeavyDown(int i) => $"DROP TABLE t{i:D4};";
 string LightDown(int i) => i == 0 ? "DROP TABLE items;" : $"ALTER TABLE items DROP COLUMN c{i};";
 
 var report = new StringBuilder();
-foreach (var (set, up, down, first, check) in new (string, Func<int, string>, Func<int, string>, int, string)[]
+foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new (string, Func<int, string>, Func<int, string>, int, string)[]
 {
     ("ddl-heavy", Heavy, HeavyDown, 1, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$'"),
     ("light", Light, LightDown, 0, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name ~ '^c[0-9]+$'"),
@@ -124,26 +126,66 @@ void Table(string title, Dictionary<string, List<double>> times, int? runs = nul
 }
 
 
-// info over 10,000 files against a database where all of them are applied.
-const int Many = 10_000;
-var big = Directory.CreateDirectory(Path.Combine(work, "flyway-10k")).FullName;
-for (var i = 1; i <= Many; i++) File.WriteAllText(Path.Combine(big, $"V{i}__step_{i}.sql"), $"CREATE TABLE s{i} (id int);\n");
-var bigDb = await pg.CreateDatabaseAsync();
-await Sql("postgres", "CHECKPOINT");
-Run("sync", [], env);
-var bigUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{bigDb}";
-var applyMany = Run(native, ["migrate", "--path", big, "--url", bigUrl], env);
-var pendingUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{await pg.CreateDatabaseAsync()}";
-List<double> Info(string url, bool jit) => Enumerable.Range(0, rounds)
-    .Select(_ => jit ? Run("dotnet", [schemaopsDll, "info", "--path", big, "--url", url], env) : Run(native, ["info", "--path", big, "--url", url], env)).ToList();
-report.AppendLine($"| info over {Many} files, median of {rounds} (s) | schemaops | schemaops (dotnet) |");
-report.AppendLine("|---|---|---|");
-report.AppendLine($"| all {Many} applied | {Median(Info(bigUrl, false)):0.000} | {Median(Info(bigUrl, true)):0.000} |");
-report.AppendLine($"| none applied | {Median(Info(pendingUrl, false)):0.000} | {Median(Info(pendingUrl, true)):0.000} |");
-report.AppendLine($"| (migrate of those {Many} by schemaops, for scale) | {applyMany:0.000} | |");
+if (parts.Contains("info"))
+{
+    // info over 10,000 files against a database where all of them are applied.
+    const int Many = 10_000;
+    var big = Directory.CreateDirectory(Path.Combine(work, "flyway-10k")).FullName;
+    for (var i = 1; i <= Many; i++) File.WriteAllText(Path.Combine(big, $"V{i}__step_{i}.sql"), $"CREATE TABLE s{i} (id int);\n");
+    var bigDb = await pg.CreateDatabaseAsync();
+    await Sql("postgres", "CHECKPOINT");
+    Run("sync", [], env);
+    var bigUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{bigDb}";
+    var applyMany = Run(native, ["migrate", "--path", big, "--url", bigUrl], env);
+    var pendingUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{await pg.CreateDatabaseAsync()}";
+    List<double> Info(string url, bool jit) => Enumerable.Range(0, rounds)
+        .Select(_ => jit ? Run("dotnet", [schemaopsDll, "info", "--path", big, "--url", url], env) : Run(native, ["info", "--path", big, "--url", url], env)).ToList();
+    report.AppendLine($"| info over {Many} files, median of {rounds} (s) | schemaops | schemaops (dotnet) |");
+    report.AppendLine("|---|---|---|");
+    report.AppendLine($"| all {Many} applied | {Median(Info(bigUrl, false)):0.000} | {Median(Info(bigUrl, true)):0.000} |");
+    report.AppendLine($"| none applied | {Median(Info(pendingUrl, false)):0.000} | {Median(Info(pendingUrl, true)):0.000} |");
+    report.AppendLine($"| (migrate of those {Many} by schemaops, for scale) | {applyMany:0.000} | |");
+}
+
+// Fleet: the example project migrated into 20 databases, one `--targets` run (4 at a time) against 20
+// separate `migrate` runs one after the other, as a shell loop would.
+if (parts.Contains("fleet"))
+{
+    var examples = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../examples/parking/db/migration"));
+    const int Fleet = 20;
+    var sequential = new List<double>();
+    var parallel = new List<double>();
+    for (var round = 0; round <= rounds; round++)
+    {
+        var seqDbs = new List<string>();
+        var fleetDbs = new List<string>();
+        for (var i = 0; i < Fleet; i++)
+        {
+            seqDbs.Add(await pg.CreateDatabaseAsync());
+            fleetDbs.Add(await pg.CreateDatabaseAsync());
+        }
+        var targets = Path.Combine(work, "targets.txt");
+        Directory.CreateDirectory(work);
+        File.WriteAllLines(targets, fleetDbs.Select(d => $"postgres://postgres@127.0.0.1:{pg.Port}/{d}"));
+        await Sql("postgres", "CHECKPOINT");
+        Run("sync", [], env);
+        var one = seqDbs.Sum(d => Run(native, ["migrate", "--path", examples, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{d}"], env));
+        await Sql("postgres", "CHECKPOINT");
+        Run("sync", [], env);
+        var all = Run(native, ["migrate", "--path", examples, "--targets", targets, "--throttle-limit", "4"], env);
+        if (round == 0) continue;
+        sequential.Add(one);
+        parallel.Add(all);
+        Console.WriteLine($"  fleet round {round}: sequential {one:0.000} s, --targets {all:0.000} s");
+    }
+    report.AppendLine($"| fleet: examples/parking into {Fleet} databases, median of {rounds} (s) | wall time | sequential / fleet |");
+    report.AppendLine("|---|---|---|");
+    report.AppendLine($"| 20 x `schemaops migrate`, one after the other | {Median(sequential):0.000} | 1.00 |");
+    report.AppendLine($"| `schemaops migrate --targets` (4 at a time) | {Median(parallel):0.000} | {Median(sequential) / Median(parallel):0.00} |");
+}
 Console.WriteLine();
 Console.WriteLine(report);
-Directory.Delete(work, true);
+if (Directory.Exists(work)) Directory.Delete(work, true);
 
 static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 
