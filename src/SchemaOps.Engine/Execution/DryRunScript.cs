@@ -21,9 +21,8 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
     /// <summary>A callback on its own (beforeMigrate, afterMigrate).</summary>
     public void Callback(PreparedScript callback)
     {
-        _sql.AppendLine($"-- callback {callback.Script.Description}: {callback.Script.DisplayPath}");
         if (callback.InTransaction) _sql.AppendLine("BEGIN;");
-        foreach (var s in callback.Statements) Statement(s.Text);
+        Each([callback]);
         if (callback.InTransaction) _sql.AppendLine("COMMIT;");
         _sql.AppendLine();
     }

@@ -21,28 +21,13 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
 
-    /// <summary>Runs a callback script on its own: in a transaction when it can run in one.</summary>
+    /// <summary>Runs a callback script on its own: in a transaction when it can run in one (no history change, no retry).</summary>
     public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct)
     {
-        if (!callback.InTransaction)
-        {
+        if (callback.InTransaction)
+            await RunTransactionAsync([callback], record: false, ct);
+        else
             foreach (var s in callback.Statements) await RunOneAsync(callback, s, ct);
-            return;
-        }
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        foreach (var s in callback.Statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(s.Text));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-        catch (PostgresException e)
-        {
-            await RollbackQuietlyAsync();
-            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown) - 1;
-            throw Failure(callback, callback.Statements[Math.Clamp(failed, 0, callback.Statements.Count - 1)], e);
-        }
     }
 
     private async Task RunOneAsync(PreparedScript script, SqlStatement statement, CancellationToken ct)
@@ -77,7 +62,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             try
             {
-                var applied = await RunTransactionAsync(scripts, ct);
+                var applied = await RunTransactionAsync(scripts, record: true, ct);
                 if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}", "got it", 100, Completed: true));
                 return applied;
             }
@@ -105,37 +90,41 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
     /// <summary>
     /// BEGIN, the lock settings, each script's statements and history change, and COMMIT go in one batch: one
-    /// round trip. If any command fails the server skips the rest, COMMIT included, and we roll back.
+    /// round trip. If any command fails the server skips the rest, COMMIT included, and we roll back. Without
+    /// <paramref name="record"/> (callbacks) the scripts run bare: no lock settings, no each-migration callbacks, no history change.
     /// </summary>
-    private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
+    private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, bool record, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         // Which script (a migration or a callback) and statement each command belongs to; a null statement is
-        // the history change of migration Migration, a null script one of ours (BEGIN, settings, COMMIT).
-        var owners = new List<(PreparedScript? Script, SqlStatement? Statement, int Migration)>();
-        void Add(string sql, PreparedScript? script = null, SqlStatement? statement = null, int migration = -1) =>
-            AddCommand(new NpgsqlBatchCommand(sql), script, statement, migration);
-        void AddCommand(NpgsqlBatchCommand c, PreparedScript? script, SqlStatement? statement, int migration)
+        // that migration's history change, a null script one of ours (BEGIN, settings, COMMIT).
+        var owners = new List<(PreparedScript? Script, SqlStatement? Statement)>();
+        void Add(NpgsqlBatchCommand c, PreparedScript? script = null, SqlStatement? statement = null)
         {
             batch.BatchCommands.Add(c);
-            owners.Add((script, statement, migration));
+            owners.Add((script, statement));
         }
-        void AddScript(PreparedScript script, int migration)
+        void AddScript(PreparedScript script)
         {
-            foreach (var statement in script.Statements) Add(statement.Text, script, statement, migration);
+            foreach (var statement in script.Statements) Add(new NpgsqlBatchCommand(statement.Text), script, statement);
         }
-        Add("BEGIN");
-        foreach (var setting in safety.TransactionSettings()) Add(setting);
-        for (var i = 0; i < scripts.Count; i++)
+        Add(new("BEGIN"));
+        if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
+        foreach (var script in scripts)
         {
+            if (!record)
+            {
+                AddScript(script);
+                continue;
+            }
             // In a group each migration's time is its own, not the transaction's so far.
-            if (scripts.Count > 1) Add($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)");
-            foreach (var callback in BeforeEach) AddScript(callback, i);
-            AddScript(scripts[i], i);
-            foreach (var callback in AfterEach) AddScript(callback, i);
-            foreach (var c in history.RecordCommands(RowFor(scripts[i], installedBy, null, success: true))) AddCommand(c, scripts[i], null, i);
+            if (scripts.Count > 1) Add(new($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)"));
+            foreach (var callback in BeforeEach) AddScript(callback);
+            AddScript(script);
+            foreach (var callback in AfterEach) AddScript(callback);
+            foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(c, script);
         }
-        Add("COMMIT");
+        Add(new("COMMIT"));
         try
         {
             var recorded = new List<(int?, int)>();
@@ -156,7 +145,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             await RollbackQuietlyAsync();
             // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
             var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
-            var (script, statement, _) = failed >= 0 ? owners[failed] : (null, null, -1);
+            var (script, statement) = failed >= 0 ? owners[failed] : (null, null);
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
             if (script is not null && statement is not null) throw Failure(script, statement, e, group);
             var p = script ?? scripts[0];
@@ -202,12 +191,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             try
             {
-                await using var cmd = new NpgsqlCommand(s.Text, connection);
-                await cmd.ExecuteNonQueryAsync(ct);
+                await RunOneAsync(p, s, ct);
             }
-            catch (Exception e) when (e is PostgresException or OperationCanceledException or NpgsqlException)
+            catch (Exception failure) when (failure is SchemaOpsException or OperationCanceledException or NpgsqlException)
             {
-                var failure = e is PostgresException pg ? Failure(p, s, pg) : e;
                 try
                 {
                     await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
@@ -221,7 +208,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                         "statements before this line may have been applied and the failure could not be recorded. Inspect the database before re-running.",
                         p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
                 }
-                throw failure;
+                throw;
             }
         }
         var elapsed = (int)watch.ElapsedMilliseconds;

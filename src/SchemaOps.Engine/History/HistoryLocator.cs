@@ -18,32 +18,32 @@ internal static class HistoryLocator
     {
         var layout = settings.Layout != MigrationLayout.Auto ? settings.Layout : scanned.Layout;
         HistoryTableName Table(MigrationLayout l) => new(schema, settings.Table ?? HistoryStore.DefaultTable(l));
+        // The history tables the database holds under the candidate names (the configured one, or both default
+        // names), with the layout each is shaped for; tables of no known shape are not candidates.
+        async Task<(HistoryTableName Table, MigrationLayout Shape)?> FirstKnownAsync(IEnumerable<HistoryTableName> candidates)
+        {
+            foreach (var candidate in candidates.Distinct())
+                if (await HistoryStore.ExistsAsync(connection, candidate, ct) && await HistoryStore.ShapeOfAsync(connection, candidate, ct) is var shape and not MigrationLayout.Auto)
+                    return (candidate, shape);
+            return null;
+        }
+        HistoryTableName[] defaults = [Table(MigrationLayout.Flyway), Table(MigrationLayout.Dbmate)];
 
         if (layout == MigrationLayout.Auto)
         {
-            // Nothing local says: the database does. The configured table, or either default name, in that order.
-            layout = MigrationLayout.Flyway;
-            foreach (var candidate in new[] { Table(MigrationLayout.Flyway), Table(MigrationLayout.Dbmate) }.Distinct())
-                if (await HistoryStore.ExistsAsync(connection, candidate, ct) && await HistoryStore.ShapeOfAsync(connection, candidate, ct) is var shape and not MigrationLayout.Auto)
-                {
-                    layout = shape;
-                    break;
-                }
+            // Nothing local says: the database does.
+            layout = await FirstKnownAsync(defaults) is { } found ? found.Shape : MigrationLayout.Flyway;
             return HistoryStore.For(layout, connection, Table(layout), scanned.Scripts);
         }
 
         var store = HistoryStore.For(layout, connection, Table(layout), scanned.Scripts);
-        if (settings.Layout == MigrationLayout.Auto && settings.Table is null && !await store.ExistsAsync(ct))
-        {
-            // The layout was only inferred from file names: make sure the database is not kept by another tool.
-            var other = new[] { MigrationLayout.Flyway, MigrationLayout.Dbmate }.Select(Table).Where(t => t != store.Name).Distinct();
-            foreach (var candidate in other)
-                if (await HistoryStore.ExistsAsync(connection, candidate, ct) && await HistoryStore.ShapeOfAsync(connection, candidate, ct) is var shape and not MigrationLayout.Auto)
-                    throw Errors.InvalidOperation("HistoryLayoutMismatch",
-                        $"the migrations in {string.Join(", ", settings.Locations)} are in the {MigrationLayouts.Name(layout)} layout, but {target.Display} keeps " +
-                        $"{MigrationLayouts.Name(shape)}'s history in {candidate}. Point -Path / --path at its {MigrationLayouts.Name(shape)} migrations; " +
-                        $"or, if {candidate} belongs to something else, pass -Layout {layout} / --layout {MigrationLayouts.CliName(layout)} to use {store.Name} anyway.");
-        }
+        // The layout was only inferred from file names: make sure the database is not kept by another tool.
+        if (settings.Layout == MigrationLayout.Auto && settings.Table is null && !await store.ExistsAsync(ct)
+            && await FirstKnownAsync(defaults.Where(t => t != store.Name)) is { } other)
+            throw Errors.InvalidOperation("HistoryLayoutMismatch",
+                $"the migrations in {string.Join(", ", settings.Locations)} are in the {MigrationLayouts.Name(layout)} layout, but {target.Display} keeps " +
+                $"{MigrationLayouts.Name(other.Shape)}'s history in {other.Table}. Point -Path / --path at its {MigrationLayouts.Name(other.Shape)} migrations; " +
+                $"or, if {other.Table} belongs to something else, pass -Layout {layout} / --layout {MigrationLayouts.CliName(layout)} to use {store.Name} anyway.");
         return store;
     }
 }

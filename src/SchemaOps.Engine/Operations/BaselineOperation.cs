@@ -11,7 +11,7 @@ public static class BaselineOperation
     {
         var settings = request.Settings;
         var version = request.BaselineVersion;
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, request.NoScripts, ct);
+        await using var session = await request.OpenWithoutScriptsAsync(ct);
         return await request.GuardAsync("baselining", async () =>
         {
             // golang-migrate's single row makes a baseline its `force <version>`; dbmate lists versions and has no such row.

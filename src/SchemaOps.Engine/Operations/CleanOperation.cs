@@ -38,7 +38,7 @@ public static class CleanOperation
             throw new SchemaOpsException("CleanDisabled", SchemaOpsErrorCategory.PermissionDenied,
                 "clean drops every object in the managed schemas and is disabled: pass -AllowClean / --allow-clean or set SCHEMAOPS_CLEAN_ENABLED=true");
 
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, request.NoScripts, ct);
+        await using var session = await request.OpenWithoutScriptsAsync(ct);
         return await request.GuardAsync("cleaning", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);

@@ -36,9 +36,8 @@ public static class InfoOperation
 
     private static async Task<List<MigrationEntry>> ResolveAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
-        var scanned = request.Scan(sink);
         var target = request.TargetVersion;
-        await using var session = await MigrationSession.OpenAsync(request.Target, request.Settings, scanned, ct);
+        await using var session = await request.OpenWithScriptsAsync(sink, ct);
         var rows = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct));
         return StateResolver.Resolve(session.Scripts, rows, target, request.Settings.OutOfOrder);
     }

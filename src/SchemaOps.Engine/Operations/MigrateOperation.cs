@@ -19,8 +19,7 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
-        var scanned = request.Scan(sink);
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
+        await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("migrating", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
@@ -161,8 +160,7 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var safety = settings.Safety;
-        var scanned = request.Scan(sink);
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
+        await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("planning", async () =>
         {
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);

@@ -8,11 +8,16 @@ namespace SchemaOps.Engine.Operations;
 /// <summary>Where to migrate and how: what every migration operation takes.</summary>
 public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings Settings)
 {
-    internal ScannedMigrations Scan(IOperationSink sink) =>
-        MigrationLayouts.Scan(Settings.Layout, Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
+    /// <summary>
+    /// Reads the migration folders (every script read and checked before anything connects), then opens the
+    /// session: what every operation that works with scripts starts with.
+    /// </summary>
+    internal Task<MigrationSession> OpenWithScriptsAsync(IOperationSink sink, CancellationToken ct) =>
+        MigrationSession.OpenAsync(Target, Settings,
+            MigrationLayouts.Scan(Settings.Layout, Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning), ct);
 
     /// <summary>For operations that read no folder: the layout is the one asked for, or the database's.</summary>
-    internal ScannedMigrations NoScripts => new(Settings.Layout, []);
+    internal Task<MigrationSession> OpenWithoutScriptsAsync(CancellationToken ct) => MigrationSession.OpenAsync(Target, Settings, new(Settings.Layout, []), ct);
 
     internal MigrationVersion? TargetVersion =>
         Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null

@@ -30,11 +30,11 @@ public static class NewMigrationOperation
         switch (layout)
         {
             case MigrationLayout.Dbmate:
-                version = Timestamp(MigrationLayouts.Scan(layout, [location], new ScanOptions()).Scripts, utcNow);
+                version = Timestamp(layout, location, utcNow);
                 files.Add((MigrationKind.Versioned, Path.Combine(location, $"{version}_{name}.sql"), $"-- migrate:up\n-- {words}\n\n-- migrate:down\n"));
                 break;
             case MigrationLayout.GolangMigrate:
-                version = Timestamp(MigrationLayouts.Scan(layout, [location], new ScanOptions()).Scripts, utcNow);
+                version = Timestamp(layout, location, utcNow);
                 files.Add((MigrationKind.Versioned, Path.Combine(location, $"{version}_{name}.up.sql"), $"-- {words}\n"));
                 if (withUndo) files.Add((MigrationKind.Undo, Path.Combine(location, $"{version}_{name}.down.sql"), $"-- Undoes {version}: {words}\n"));
                 break;
@@ -61,8 +61,9 @@ public static class NewMigrationOperation
     }
 
     /// <summary>The UTC time as yyyyMMddHHmmss, or one more than the highest existing version when the clock is not past it.</summary>
-    private static string Timestamp(IReadOnlyList<MigrationScript> existing, DateTime? utcNow)
+    private static string Timestamp(MigrationLayout layout, string location, DateTime? utcNow)
     {
+        var existing = MigrationLayouts.Scan(layout, [location], new ScanOptions()).Scripts;
         var now = BigInteger.Parse((utcNow ?? DateTime.UtcNow).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
         var highest = existing.Where(s => s.Version is not null).Select(s => BigInteger.Parse(s.Version!.Text)).DefaultIfEmpty(BigInteger.MinusOne).Max();
         return BigInteger.Max(now, highest + 1).ToString();

@@ -17,9 +17,8 @@ public static class RepairOperation
     public static async Task<IReadOnlyList<RepairChange>> RepairAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var settings = request.Settings;
-        var scanned = request.Scan(sink);
         var ignore = request.IgnorePatterns;
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
+        await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("repairing", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);

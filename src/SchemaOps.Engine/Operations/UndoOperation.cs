@@ -31,8 +31,7 @@ public static class UndoOperation
 
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
-        var scanned = request.Scan(sink);
-        await using var session = await MigrationSession.OpenAsync(request.Target, settings, scanned, ct);
+        await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("undoing", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
