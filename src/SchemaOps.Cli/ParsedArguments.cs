@@ -54,9 +54,8 @@ public sealed class ParsedArguments
     {
         var text = Value(name);
         if (text is null) return null;
-        var (number, unit) = text.EndsWith("ms") ? (text[..^2], 0.001) : text.EndsWith('s') ? (text[..^1], 1.0) : text.EndsWith('m') ? (text[..^1], 60.0) : (text, 1.0);
-        return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
-            ? TimeSpan.FromSeconds(n * unit)
+        return SchemaOps.Engine.Configuration.DurationText.TryParse(text, out var duration)
+            ? duration
             : throw new UsageException($"{name} '{text}' is not a duration (like 500ms, 30s or 5m)");
     }
 }

@@ -20,7 +20,7 @@ public static class Program
         };
         // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.
         await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
-        return await RunAsync(args, new CliContext(stdout, Console.Error, Environment.GetEnvironmentVariable), cts.Token);
+        return await RunAsync(args, new CliContext(stdout, Console.Error, SchemaOps.Engine.Configuration.EnvironmentVariables.FromProcess()), cts.Token);
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct)

@@ -8,22 +8,16 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(CleanedSchema))]
 public sealed class ClearDatabaseCommand : DatabaseCmdlet
 {
-    /// <summary>Clean is disabled unless this (or SCHEMAOPS_CLEAN_ENABLED=true) says otherwise.</summary>
+    /// <summary>Clean is disabled unless this (or cleanEnabled in the config, or SCHEMAOPS_CLEAN_ENABLED=true) says otherwise; a production environment refuses it whatever is said.</summary>
     [Parameter]
     public SwitchParameter AllowClean { get; set; }
-
-    /// <summary>The environment of this database; "production" refuses clean whatever else is said.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Environment { get; set; }
 
     [Parameter]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => (s with { CleanEnabled = AllowClean.IsPresent, Environment = Environment, LockWaitTimeout = LockWaitTimeout })
-            .WithEnvironmentDefaults(System.Environment.GetEnvironmentVariable));
+        var request = RequestBuilder.Build(this, v => v with { CleanEnabled = AllowClean.IsPresent ? true : null }, s => s with { LockWaitTimeout = LockWaitTimeout });
         Run((sink, ct) => CleanOperation.CleanAsync(request, sink, ct));
     }
 }

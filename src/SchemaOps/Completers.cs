@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
+using SchemaOps.Engine.Configuration;
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Planning;
@@ -66,4 +67,22 @@ public sealed class IgnorePatternCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completion.Matching(IgnorePattern.All, wordToComplete);
+}
+
+/// <summary>-Environment: the environments of the config file (-ConfigPath, or the one found in the current location).</summary>
+public sealed class EnvironmentNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var path = Completion.Strings(fakeBoundParameters, "ConfigPath").Select(Completion.Resolve).FirstOrDefault()
+                   ?? ConfigFile.Discover(Completion.Resolve("."));
+        try
+        {
+            return path is null ? [] : Completion.Matching(ConfigFile.Load(path, warning: null).EnvironmentNames, wordToComplete);
+        }
+        catch (SchemaOpsException)
+        {
+            return []; // a broken config file is reported when the command runs, not while typing
+        }
+    }
 }

@@ -18,7 +18,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => s with { Target = Target, OutOfOrder = OutOfOrder.IsPresent });
+        var request = RequestBuilder.Build(this, more: s => s with { Target = Target, OutOfOrder = OutOfOrder.IsPresent });
         Run((sink, ct) => InfoOperation.InfoAsync(request, sink, ct));
     }
 }

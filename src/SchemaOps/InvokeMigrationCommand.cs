@@ -22,9 +22,10 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     [Parameter]
     public SwitchParameter BaselineOnMigrate { get; set; }
 
+    /// <summary>Default: the config's baselineVersion, else 1.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string BaselineVersion { get; set; } = "1";
+    public string? BaselineVersion { get; set; }
 
     [Parameter]
     public SwitchParameter SkipValidation { get; set; }
@@ -42,8 +43,9 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     public string? InstalledBy { get; set; }
 
     /// <summary>
-    /// Fleet mode: collect every target from the pipeline and migrate them in parallel, at most this many at
-    /// once, with one FleetResult per target.
+    /// Fleet mode: collect every target from the pipeline (and every -Environment) and migrate them in
+    /// parallel, at most this many at once, with one FleetResult per target. Several environments alone
+    /// also make a fleet, 4 at a time.
     /// </summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -59,25 +61,29 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => s with
+        var requests = RequestBuilder.BuildAll(this, v => v with
+        {
+            OutOfOrder = OutOfOrder.IsPresent ? true : null,
+            Group = Group.IsPresent ? true : null,
+            BaselineOnMigrate = BaselineOnMigrate.IsPresent ? true : null,
+            BaselineVersion = BaselineVersion,
+            ValidateOnMigrate = SkipValidation.IsPresent ? false : null,
+            InstalledBy = InstalledBy,
+        }, s => s with
         {
             Target = Target,
-            OutOfOrder = OutOfOrder.IsPresent,
-            Group = Group.IsPresent,
-            BaselineOnMigrate = BaselineOnMigrate.IsPresent,
-            BaselineVersion = BaselineVersion,
-            ValidateOnMigrate = !SkipValidation.IsPresent,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
             LockWaitTimeout = LockWaitTimeout,
-            InstalledBy = InstalledBy,
         });
-        if (ThrottleLimit is not null)
+        if (ThrottleLimit is not null || requests.Count > 1)
         {
             if (DryRunPath is not null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ThrottleLimit and -DryRunPath exclude each other"), "FleetDryRun", ErrorCategory.InvalidArgument, null));
-            _fleet.Add(request);
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-DryRunPath takes one database, not a fleet (-ThrottleLimit or several -Environment)"), "FleetDryRun", ErrorCategory.InvalidArgument, null));
+            _fleet.AddRange(requests);
+            return;
         }
-        else if (DryRunPath is not null)
+        var request = requests[0];
+        if (DryRunPath is not null)
         {
             var path = ResolvePath(DryRunPath);
             Run((sink, ct) => MigrateOperation.DryRunAsync(request, path, sink, ct));
@@ -92,7 +98,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     {
         if (_fleet.Count == 0) return;
         var requests = _fleet.Cast<MigrationRequest>().ToList();
-        var throttle = ThrottleLimit!.Value;
+        var throttle = ThrottleLimit ?? FleetOperation.DefaultThrottleLimit;
         Run((sink, ct) => FleetOperation.MigrateAllAsync(requests, throttle, sink, ct));
     }
 }

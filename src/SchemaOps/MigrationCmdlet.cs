@@ -5,8 +5,11 @@ namespace SchemaOps.Commands;
 /// <summary>The parameters every database cmdlet shares, one spelling everywhere, and the request they build.</summary>
 public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 {
-    /// <summary>An Npgsql connection string, a postgres:// URL or a jdbc:postgresql:// URL. Default: $env:DATABASE_URL.</summary>
-    /// <summary>Also taken from the pipeline as plain strings, so a list of URLs pipes into a fleet migration.</summary>
+    /// <summary>
+    /// An Npgsql connection string, a postgres:// URL or a jdbc:postgresql:// URL. Default: the config
+    /// environment's url, $env:FLYWAY_URL or $env:DATABASE_URL. Also taken from the pipeline as plain strings,
+    /// so a list of URLs pipes into a fleet migration.
+    /// </summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
     public string? ConnectionString { get; set; }
@@ -25,11 +28,31 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Table { get; set; }
 
+    /// <summary>Null: the config's layout, else Auto (from the file names or the database's history table).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public MigrationLayout Layout { get; set; } = MigrationLayout.Auto;
+    public MigrationLayout? Layout { get; set; }
 
-    /// <summary>Migration folders, resolved; none for cmdlets that read no files.</summary>
-    internal virtual IReadOnlyList<string> Locations => [];
+    /// <summary>
+    /// The config environment (dev, staging, production) whose settings to use; without a config file, a label
+    /// for the database. Invoke-Migration takes several (a fleet).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
+    public string[]? Environment { get; set; }
+
+    /// <summary>schemaops.json, flyway.toml or flyway.conf; default: $env:SCHEMAOPS_CONFIG, else the first of those in the current location.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>Migration folders, resolved; null: the config's, else the default.</summary>
+    internal virtual IReadOnlyList<string>? Locations => null;
+
+    /// <summary>PowerShell's current location, where a config file is looked for and relative paths start.</summary>
+    internal string WorkingDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    internal string? ResolvedConfigPath => ConfigPath is null ? null : ResolvePath(ConfigPath);
 
     internal virtual bool Lenient => false;
 
@@ -40,10 +63,10 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 /// <summary>Database cmdlets that also read migration folders.</summary>
 public abstract class MigrationCmdlet : DatabaseCmdlet
 {
-    /// <summary>Migration folders, searched recursively.</summary>
+    /// <summary>Migration folders, searched recursively. Default: the config's locations, else db/migration.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = ["db/migration"];
+    public string[]? Path { get; set; }
 
     [Parameter]
     public SwitchParameter LenientNaming { get; set; }
@@ -55,7 +78,7 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
     [Parameter]
     public SwitchParameter NoPlaceholderReplacement { get; set; }
 
-    internal override IReadOnlyList<string> Locations => Path.Select(ResolvePath).ToList();
+    internal override IReadOnlyList<string>? Locations => Path?.Select(ResolvePath).ToList();
 
     internal override bool Lenient => LenientNaming.IsPresent;
 }

@@ -15,7 +15,9 @@ public sealed class MigrationTarget
     public string[]? Schema { get; init; }
     /// <summary>The history table; null: the layout's default.</summary>
     public string? Table { get; init; }
-    public MigrationLayout Layout { get; init; }
+    public MigrationLayout? Layout { get; init; }
+    /// <summary>The config environment it came from, if any (binds to -Environment, so its settings follow it).</summary>
+    public string? Environment { get; init; }
     /// <summary>user@host:port/database.</summary>
     public string Database { get; init; } = "";
 

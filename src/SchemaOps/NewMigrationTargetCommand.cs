@@ -4,7 +4,7 @@ using SchemaOps.Engine.Connections;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Builds a reusable target (database, credential, folders, schema, table, layout) to pipe into the other cmdlets.</summary>
+/// <summary>Builds a reusable target (database, credential, folders, schema, table, layout, environment) to pipe into the other cmdlets, with the config's settings resolved.</summary>
 [Cmdlet(VerbsCommon.New, "MigrationTarget", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(MigrationTarget))]
 public sealed class NewMigrationTargetCommand : MigrationCmdlet
@@ -19,9 +19,10 @@ public sealed class NewMigrationTargetCommand : MigrationCmdlet
             ConnectionString = connectionString,
             Credential = credential,
             Path = request.Settings.Locations.ToArray(),
-            Schema = Schema,
-            Table = Table,
-            Layout = Layout,
+            Schema = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToArray() : null,
+            Table = request.Settings.Table,
+            Layout = request.Settings.Layout,
+            Environment = request.Settings.Environment,
             Database = request.Target.Display,
         });
     }

@@ -16,13 +16,17 @@ public sealed class RepairMigrationHistoryCommand : MigrationCmdlet
     [Parameter]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Repair in a production environment without the prompt that -Confirm:$false does not skip.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => s with
+        var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s with
         {
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
             LockWaitTimeout = LockWaitTimeout,
-        });
+        }, "Repair the migration history"));
         Run((sink, ct) => RepairOperation.RepairAsync(request, sink, ct));
     }
 }

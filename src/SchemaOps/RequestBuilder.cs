@@ -1,36 +1,73 @@
-using SchemaOps.Engine.Connections;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using SchemaOps.Engine.Configuration;
 using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Turns a cmdlet's shared parameters into an engine request. Called from method bodies only.</summary>
+/// <summary>Turns a cmdlet's shared parameters into engine requests through the config resolver. Called from method bodies only.</summary>
 internal static class RequestBuilder
 {
-    public static MigrationRequest Build(DatabaseCmdlet cmdlet, Func<MigrationSettings, MigrationSettings>? more = null)
+    /// <summary>The one database the cmdlet works on.</summary>
+    public static MigrationRequest Build(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters = null, Func<MigrationSettings, MigrationSettings>? more = null)
     {
-        var settings = new MigrationSettings
+        if (cmdlet.Environment is { Length: > 1 })
+            throw new PSArgumentException("only Invoke-Migration takes several environments (a fleet)", nameof(cmdlet.Environment));
+        return BuildAll(cmdlet, parameters, more)[0];
+    }
+
+    /// <summary>One request per -Environment given, or the single one.</summary>
+    public static List<MigrationRequest> BuildAll(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters = null, Func<MigrationSettings, MigrationSettings>? more = null)
+    {
+        var credential = cmdlet.Credential?.GetNetworkCredential();
+        var values = new ConfigValues
         {
+            Url = cmdlet.ConnectionString,
+            User = string.IsNullOrEmpty(credential?.UserName) ? null : credential.UserName,
+            Password = string.IsNullOrEmpty(credential?.Password) ? null : credential.Password,
             Locations = cmdlet.Locations,
-            LenientNaming = cmdlet.Lenient,
-            Schemas = cmdlet.Schema ?? [],
+            Schemas = cmdlet.Schema,
             Table = cmdlet.Table,
             Layout = cmdlet.Layout,
         };
         if (cmdlet is MigrationCmdlet reader)
-            settings = settings with
+            values = values with
             {
-                PlaceholderReplacement = !reader.NoPlaceholderReplacement.IsPresent,
+                PlaceholderReplacement = reader.NoPlaceholderReplacement.IsPresent ? false : null,
                 Placeholders = reader.Placeholder?.Cast<System.Collections.DictionaryEntry>()
-                    .ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase) ?? settings.Placeholders,
+                    .ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
             };
         if (cmdlet is ScriptRunningCmdlet runner)
-            settings = settings with
-            {
-                LockTimeout = runner.LockTimeout ?? settings.LockTimeout,
-                LockRetryCount = runner.LockRetryCount ?? settings.LockRetryCount,
-                StatementTimeout = runner.StatementTimeout ?? settings.StatementTimeout,
-            };
-        var target = ConnectionTarget.Parse(cmdlet.ConnectionString, cmdlet.Credential?.GetNetworkCredential());
-        return new MigrationRequest(target, more is null ? settings : more(settings));
+            values = values with { LockTimeout = runner.LockTimeout, LockRetryCount = runner.LockRetryCount, StatementTimeout = runner.StatementTimeout };
+        if (parameters is not null) values = parameters(values);
+
+        var environments = cmdlet.Environment is { Length: > 0 } names ? names.Select(n => (string?)n) : [null];
+        return environments.Select(environment =>
+        {
+            var request = ConfigResolver.Resolve(
+                new ConfigRequest { Parameters = values with { Environment = environment }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory },
+                cmdlet.WriteWarning, cmdlet.WriteVerbose);
+            var settings = request.Settings with { LenientNaming = cmdlet.Lenient };
+            return request with { Settings = more is null ? settings : more(settings) };
+        }).ToList();
+    }
+
+    /// <summary>
+    /// For a destructive change to a production database: -Force, or a yes to a prompt that -Confirm:$false
+    /// does not skip. Under -WhatIf nothing is asked (nothing will change, and the engine asks nothing either).
+    /// </summary>
+    public static MigrationSettings ConfirmProduction(PSCmdlet cmdlet, bool force, MigrationSettings settings, string change)
+    {
+        if (!settings.Production || cmdlet.MyInvocation.BoundParameters.ContainsKey("WhatIf")) return settings;
+        bool confirmed;
+        try
+        {
+            confirmed = force || cmdlet.ShouldContinue($"{change} on a production database (environment '{settings.Environment}')?", "Production database");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or HostException)
+        {
+            confirmed = false; // a non-interactive host cannot ask: the engine's error then says to use -Force
+        }
+        return settings with { ProductionConfirmed = confirmed };
     }
 }

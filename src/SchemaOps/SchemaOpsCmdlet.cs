@@ -31,7 +31,7 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>A path as the user meant it: relative to PowerShell's current location, not the process's.</summary>
-    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+    internal string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
     private static ErrorCategory Map(SchemaOpsErrorCategory category) => category switch
     {

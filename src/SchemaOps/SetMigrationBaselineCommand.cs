@@ -8,9 +8,10 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(BaselineResult))]
 public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 {
+    /// <summary>Default: the config's baselineVersion, else 1.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Version { get; set; } = "1";
+    public string? Version { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -21,7 +22,7 @@ public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => s with { BaselineVersion = Version, BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
+        var request = RequestBuilder.Build(this, v => v with { BaselineVersion = Version }, s => s with { BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
         Run((sink, ct) => BaselineOperation.BaselineAsync(request, sink, ct));
     }
 }

@@ -41,7 +41,7 @@ public sealed class TestMigrationChecksumCommand : MigrationCmdlet
 
     private void Validate(IReadOnlyCollection<string>? versions)
     {
-        var request = RequestBuilder.Build(this, s => s with { IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns });
+        var request = RequestBuilder.Build(this, more: s => s with { IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns });
         Run((sink, ct) => InfoOperation.ValidateAsync(request, sink, ct, versions));
     }
 }

@@ -29,9 +29,13 @@ public sealed class UndoMigrationCommand : ScriptRunningCmdlet
     [Parameter]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Undo in a production environment without the prompt that -Confirm:$false does not skip.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this, s => s with { LockWaitTimeout = LockWaitTimeout });
+        var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s with { LockWaitTimeout = LockWaitTimeout }, "Undo migrations"));
         var scope = ParameterSetName switch
         {
             TargetSet => new UndoScope(Target: Target),

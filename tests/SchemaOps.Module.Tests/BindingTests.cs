@@ -23,7 +23,8 @@ public class BindingTests
             var parameter = cmdlet.Parameters.SingleOrDefault(p => p.Name == property.Name || p.Aliases.Contains(property.Name));
             Assert.True(parameter is not null, $"{name} has no -{property.Name} for MigrationTarget.{property.Name}");
             Assert.True(parameter!.FromPipelineByName, $"{name} -{property.Name} does not take ValueFromPipelineByPropertyName");
-            Assert.True(parameter.Type == property.PropertyType,
+            // Same type, or one value into an array of it (PowerShell's binder wraps it, as a string Version into -Version string[]).
+            Assert.True(parameter.Type == property.PropertyType || parameter.Type == property.PropertyType.MakeArrayType(),
                 $"{name} -{property.Name} is {parameter.Type.Name}, MigrationTarget.{property.Name} is {property.PropertyType.Name}");
         }
     }

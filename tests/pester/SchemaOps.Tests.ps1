@@ -89,4 +89,25 @@ Describe 'Invoke-Migration' {
         { Invoke-Migration -Path $bad -ConnectionString $db -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidMigrationName,SchemaOps.Commands.InvokeMigrationCommand'
     }
+
+    It 'takes settings from a config environment and guards a production one' {
+        $project = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'configured')
+        New-Item -ItemType Directory -Path (Join-Path $project 'db/migration') | Out-Null
+        Set-Content -Path (Join-Path $project 'db/migration/V1__t.sql') -Value 'CREATE TABLE ${t} (id int);'
+        Set-Content -Path (Join-Path $project 'db/migration/U1__t.sql') -Value 'DROP TABLE ${t};'
+        $live = New-TestDatabase
+        @{ locations = @('db/migration'); placeholders = @{ t = 'configured' }
+           environments = @{ live = @{ url = $live; production = $true } } } | ConvertTo-Json -Depth 5 |
+            Set-Content -Path (Join-Path $project 'schemaops.json')
+        Push-Location $project
+        try {
+            Invoke-Migration -Environment live -Confirm:$false | Should -HaveCount 1
+            { Undo-Migration -Environment live -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ProductionConfirmationRequired,SchemaOps.Commands.UndoMigrationCommand'
+            Undo-Migration -Environment live -Force -Confirm:$false | Should -HaveCount 1
+            { Clear-Database -Environment live -AllowClean -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CleanRefusedInProduction,SchemaOps.Commands.ClearDatabaseCommand'
+        }
+        finally { Pop-Location }
+    }
 }

@@ -11,15 +11,13 @@ public sealed class CleanCommand : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         .. MigrationOptions.Common, MigrationOptions.LockWait,
-        new("--allow-clean", "allow clean (also SCHEMAOPS_CLEAN_ENABLED=true); it is disabled otherwise", TakesValue: false),
-        new("--environment", "this database's environment (also SCHEMAOPS_ENVIRONMENT); production refuses clean", ValueName: "NAME"),
+        new("--allow-clean", "allow clean (also cleanEnabled in the config, or SCHEMAOPS_CLEAN_ENABLED=true); it is disabled otherwise, and always in production", TakesValue: false),
         new("--what-if", "say what would be dropped and drop nothing", TakesValue: false),
     ];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = await MigrationOptions.BuildAsync(args, context, ct, s =>
-            (s with { CleanEnabled = args.Has("--allow-clean"), Environment = args.Value("--environment") }).WithEnvironmentDefaults(context.Environment));
+        var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         await CleanOperation.CleanAsync(request, sink, ct);
         sink.Finish();

@@ -11,7 +11,7 @@ public interface ICommand
 }
 
 /// <summary>What a command may touch: its streams and environment (tests pass their own).</summary>
-public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment)
+public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, SchemaOps.Engine.Configuration.EnvironmentVariables Environment)
 {
     /// <summary>Things to dispose when the command ends (a throwaway server, for one).</summary>
     public List<IAsyncDisposable> Cleanup { get; } = [];

@@ -6,7 +6,7 @@ public sealed class MigrateCommand : ICommand
 {
     public string Name => "migrate";
     public string Summary => "apply pending migrations";
-    public string Usage => "schemaops migrate (--url URL | --targets FILE [--throttle-limit N]) --path DIR [--target VERSION] [--what-if | --dry-run FILE] [--json]";
+    public string Usage => "schemaops migrate [--url URL... | --environment NAME... | --targets FILE] [--throttle-limit N] [--path DIR] [--target VERSION] [--what-if | --dry-run FILE] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -17,7 +17,7 @@ public sealed class MigrateCommand : ICommand
         new("--group", "apply all pending migrations in one transaction: all or none", TakesValue: false),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
         new("--what-if", "list what would be done and change nothing", TakesValue: false),
-        new("--targets", "fleet mode: migrate every database listed in FILE (one URL or connection string per line, # comments) in parallel; exit 3 if any failed", ValueName: "FILE"),
+        new("--targets", "fleet mode: migrate every database listed in FILE (one URL or connection string per line, # comments) in parallel, as with several --url or --environment; exit 3 if any failed", ValueName: "FILE"),
         new("--throttle-limit", "fleet mode: at most N databases at once (default 4)", ValueName: "N"),
         new("--dry-run", "write the exact SQL that would run (transactions, history changes) to FILE, runnable with psql -f, and change nothing", ValueName: "FILE"),
     ];
@@ -25,16 +25,10 @@ public sealed class MigrateCommand : ICommand
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
-        MigrationSettings More(MigrationSettings s) => s with
-        {
-            BaselineOnMigrate = args.Has("--baseline-on-migrate"),
-            BaselineVersion = args.Value("--baseline-version") ?? s.BaselineVersion,
-            ValidateOnMigrate = !args.Has("--no-validate"),
-            Group = args.Has("--group"),
-        };
-        if (args.Value("--targets") is { } targets) return await RunFleetAsync(args, context, MigrationOptions.BuildFleet(args, targets, More), ct);
-        if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with --targets");
-        var request = await MigrationOptions.BuildAsync(args, context, ct, More);
+        var requests = await MigrationOptions.BuildAllAsync(args, context, ct);
+        if (requests.Count > 1 || args.Has("--targets")) return await RunFleetAsync(args, context, requests, ct);
+        if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with several targets (--targets, or several --url / --environment)");
+        var request = requests[0];
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -60,8 +54,8 @@ public sealed class MigrateCommand : ICommand
 
     private static async Task<int> RunFleetAsync(ParsedArguments args, CliContext context, List<MigrationRequest> requests, CancellationToken ct)
     {
-        if (args.Has("--dry-run") || args.Has("--url") || args.Has("--ephemeral")) throw new UsageException("--targets excludes --url, --ephemeral and --dry-run");
-        var throttle = args.Value("--throttle-limit") is { } t ? int.TryParse(t, out var n) && n >= 1 ? n : throw new UsageException($"--throttle-limit '{t}' is not a number of at least 1") : 4;
+        if (args.Has("--dry-run")) throw new UsageException("--dry-run takes one database, not a fleet");
+        var throttle = args.Value("--throttle-limit") is { } t ? int.TryParse(t, out var n) && n >= 1 ? n : throw new UsageException($"--throttle-limit '{t}' is not a number of at least 1") : FleetOperation.DefaultThrottleLimit;
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         try
         {

@@ -1,4 +1,4 @@
-using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Configuration;
 using SchemaOps.Engine.Ephemeral;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Sources;
@@ -13,8 +13,11 @@ public static class MigrationOptions
 
     public static readonly OptionSpec[] Common =
     [
-        new("--url", "database: postgres://user@host:port/db?sslmode=..., a jdbc:postgresql:// URL or an Npgsql connection string (default: $DATABASE_URL). Give the password through PGPASSWORD or DATABASE_URL, not here", ValueName: "URL"),
-        new("--path", "migration folder, searched recursively (repeatable; default: ./db/migration)", Repeatable: true, ValueName: "DIR"),
+        new("--url", "database: postgres://user@host:port/db?sslmode=..., a jdbc:postgresql:// URL or an Npgsql connection string (default: the config environment's url, $FLYWAY_URL or $DATABASE_URL). " +
+                     "Give the password through PGPASSWORD, FLYWAY_PASSWORD or the config file, not here. migrate takes several (a fleet)", Repeatable: true, ValueName: "URL"),
+        new("--environment", "config environment to use (default: SCHEMAOPS_ENVIRONMENT, or the config file's default); production ones refuse clean and need --confirm-production for undo and repair. migrate takes several (a fleet)", Repeatable: true, ValueName: "NAME"),
+        new("--config", "config file: schemaops.json, flyway.toml or flyway.conf (default: SCHEMAOPS_CONFIG, else the first of those in the current directory)", ValueName: "FILE"),
+        new("--path", "migration folder, searched recursively (repeatable; default: the config's locations, else ./db/migration)", Repeatable: true, ValueName: "DIR"),
         new("--table", "history table (default: flyway_schema_history; schema_migrations for dbmate and golang-migrate)", ValueName: "NAME"),
         Layout,
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
@@ -25,6 +28,8 @@ public static class MigrationOptions
         new("--json", "print the result objects as a JSON array", TakesValue: false),
         new("--verbose", "say what is being done, on stderr", TakesValue: false),
     ];
+
+    public static readonly OptionSpec ConfirmProduction = new("--confirm-production", "allow this destructive change on a production environment's database", TakesValue: false);
 
     public static readonly OptionSpec Target = new("--target", "highest version to consider (default: latest)", ValueName: "VERSION");
     public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one", TakesValue: false);
@@ -38,74 +43,110 @@ public static class MigrationOptions
     ];
     public static readonly OptionSpec InstalledBy = new("--installed-by", "name recorded in installed_by (default: the database user)", ValueName: "NAME");
 
+    /// <summary>The one database a command works on (every command but migrate takes one).</summary>
     public static async Task<MigrationRequest> BuildAsync(ParsedArguments a, CliContext context, CancellationToken ct, Func<MigrationSettings, MigrationSettings>? more = null)
     {
-        var settings = Settings(a, more);
+        if (a.Values("--url").Count > 1 || a.Values("--environment").Count > 1)
+            throw new UsageException("only migrate takes several --url or --environment (a fleet)");
+        return (await BuildAllAsync(a, context, ct, more))[0];
+    }
 
-        // The connection last: argument mistakes are reported before any connection problem.
-        var url = a.Value("--url");
+    /// <summary>
+    /// Every target given: one per --url, one per --environment, or one per line of --targets FILE; or the
+    /// single one the config and environment variables name.
+    /// </summary>
+    public static async Task<List<MigrationRequest>> BuildAllAsync(ParsedArguments a, CliContext context, CancellationToken ct, Func<MigrationSettings, MigrationSettings>? more = null)
+    {
+        // Argument mistakes are reported before any config or connection problem.
+        var parameters = Parameters(a);
+        var commandLine = CommandLineSettings(a, more);
+        var urls = a.Values("--url");
+        var environments = a.Values("--environment");
+        if (urls.Count > 1 && environments.Count > 1) throw new UsageException("give several --url or several --environment, not both");
+
+        if (a.Value("--targets") is { } targetsFile)
+        {
+            if (urls.Count > 0 || a.Has("--ephemeral")) throw new UsageException("--targets excludes --url and --ephemeral");
+            return TargetsFile(targetsFile).Select(line => Resolve(context, a, parameters with { Url = line.Url }, commandLine, $"{targetsFile}:{line.Number}")).ToList();
+        }
         if (a.Has("--ephemeral"))
         {
-            if (url is not null) throw new UsageException("--ephemeral and --url exclude each other");
+            if (urls.Count > 0) throw new UsageException("--ephemeral and --url exclude each other");
             var server = await EphemeralPostgres.StartAsync(ct: ct);
             context.Cleanup.Add(server);
             var database = await server.CreateDatabaseAsync(ct: ct);
             context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
-            return new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)), settings);
+            return [Resolve(context, a, parameters with { Url = server.ConnectionString(database) }, commandLine)];
         }
-        var target = ConnectionTarget.Parse(url, environment: context.Environment);
-        if (url is not null && HasInlinePassword(url))
+        if (urls.Any(HasInlinePassword))
             context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
-                                     "use DATABASE_URL or PGPASSWORD instead");
-        return new MigrationRequest(target, settings);
+                                     "use DATABASE_URL, PGPASSWORD or a config file instead");
+        if (urls.Count > 1) return urls.Select(url => Resolve(context, a, parameters with { Url = url }, commandLine)).ToList();
+        if (environments.Count > 1) return environments.Select(env => Resolve(context, a, parameters with { Environment = env }, commandLine)).ToList();
+        return [Resolve(context, a, parameters with { Url = urls.FirstOrDefault(), Environment = environments.FirstOrDefault() }, commandLine)];
     }
 
-    /// <summary>One request per line of a targets file (URLs or connection strings; blank lines and # comments skipped).</summary>
-    public static List<MigrationRequest> BuildFleet(ParsedArguments a, string targetsFile, Func<MigrationSettings, MigrationSettings>? more = null)
+    private static MigrationRequest Resolve(CliContext context, ParsedArguments a, ConfigValues parameters, Func<MigrationSettings, MigrationSettings> commandLine, string? source = null)
     {
-        var settings = Settings(a, more);
-        if (!File.Exists(targetsFile)) throw new UsageException($"--targets: {targetsFile} does not exist");
-        return File.ReadAllLines(targetsFile)
-            .Select((line, i) => (Text: line.Trim(), Line: i + 1))
-            .Where(l => l.Text.Length > 0 && !l.Text.StartsWith('#'))
-            .Select(l =>
-            {
-                try
-                {
-                    return new MigrationRequest(ConnectionTarget.Parse(l.Text), settings);
-                }
-                catch (SchemaOpsException e)
-                {
-                    // The line may hold a password: name the line, never echo it.
-                    throw new SchemaOpsException(e.ErrorId, e.Category, $"{targetsFile}:{l.Line}: not a usable connection ({e.ErrorId})", targetsFile, l.Line);
-                }
-            })
-            .ToList();
-    }
-
-    private static MigrationSettings Settings(ParsedArguments a, Func<MigrationSettings, MigrationSettings>? more)
-    {
-        var paths = a.Values("--path");
-        var settings = new MigrationSettings
+        try
         {
-            Locations = paths.Count > 0 ? paths : ["db/migration"],
-            Table = a.Value("--table"),
-            Layout = a.Value("--layout") is { } layout ? MigrationLayouts.ParseCliName(layout) : MigrationLayout.Auto,
-            Schemas = a.Values("--schema"),
-            LenientNaming = a.Has("--lenient-naming"),
-            Target = a.Value("--target"),
-            OutOfOrder = a.Has("--out-of-order"),
-            InstalledBy = a.Value("--installed-by"),
-            LockWaitTimeout = a.Duration("--lock-wait") ?? TimeSpan.FromMinutes(5),
-            StatementTimeout = a.Duration("--statement-timeout"),
-        };
-        settings = settings with { PlaceholderReplacement = !a.Has("--no-placeholders"), Placeholders = ParsePlaceholders(a.Values("--placeholder")) };
-        if (a.Has("--ignore")) settings = settings with { IgnoreMigrationPatterns = a.Values("--ignore") };
-        if (a.Duration("--lock-timeout") is { } lockTimeout) settings = settings with { LockTimeout = lockTimeout };
-        if (a.Value("--lock-retries") is { } retries)
-            settings = settings with { LockRetryCount = int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)") };
-        return more is null ? settings : more(settings);
+            var request = ConfigResolver.Resolve(new ConfigRequest { Parameters = parameters, ConfigPath = a.Value("--config"), Variables = context.Environment },
+                warning: m => context.Stderr.WriteLine("WARNING: " + m), verbose: a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
+            return request with { Settings = commandLine(request.Settings) };
+        }
+        catch (SchemaOpsException e) when (source is not null && e.ErrorId.StartsWith("InvalidConnection", StringComparison.Ordinal))
+        {
+            // A targets-file line may hold a password: name the line, never echo it.
+            throw new SchemaOpsException(e.ErrorId, e.Category, $"{source}: not a usable target ({e.ErrorId})", source);
+        }
     }
+
+    /// <summary>The settings only the command line gives (no config key), parsed now so their mistakes come first.</summary>
+    private static Func<MigrationSettings, MigrationSettings> CommandLineSettings(ParsedArguments a, Func<MigrationSettings, MigrationSettings>? more)
+    {
+        var lockWait = a.Duration("--lock-wait");
+        return s =>
+        {
+            s = s with
+            {
+                LenientNaming = a.Has("--lenient-naming"),
+                Target = a.Value("--target"),
+                LockWaitTimeout = lockWait ?? s.LockWaitTimeout,
+                IgnoreMigrationPatterns = a.Has("--ignore") ? a.Values("--ignore") : s.IgnoreMigrationPatterns,
+                ProductionConfirmed = a.Has("--confirm-production"),
+            };
+            return more is null ? s : more(s);
+        };
+    }
+
+    /// <summary>What the command line says, as the highest layer of the configuration (null: not said).</summary>
+    private static ConfigValues Parameters(ParsedArguments a) => new()
+    {
+        Locations = a.Values("--path") is { Count: > 0 } paths ? paths : null,
+        Table = a.Value("--table"),
+        Layout = a.Value("--layout") is { } layout ? MigrationLayouts.ParseCliName(layout) : null,
+        Schemas = a.Values("--schema") is { Count: > 0 } schemas ? schemas : null,
+        Placeholders = a.Has("--placeholder") ? ParsePlaceholders(a.Values("--placeholder")) : null,
+        PlaceholderReplacement = a.Has("--no-placeholders") ? false : null,
+        LockTimeout = a.Duration("--lock-timeout"),
+        LockRetryCount = a.Value("--lock-retries") is { } retries
+            ? int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)")
+            : null,
+        StatementTimeout = a.Duration("--statement-timeout"),
+        Group = a.Has("--group") ? true : null,
+        OutOfOrder = a.Has("--out-of-order") ? true : null,
+        BaselineOnMigrate = a.Has("--baseline-on-migrate") ? true : null,
+        BaselineVersion = a.Value("--baseline-version"),
+        ValidateOnMigrate = a.Has("--no-validate") ? false : null,
+        InstalledBy = a.Value("--installed-by"),
+        CleanEnabled = a.Has("--allow-clean") ? true : null,
+    };
+
+    /// <summary>The lines of a targets file that name a database (blank lines and # comments skipped).</summary>
+    private static IEnumerable<(string Url, int Number)> TargetsFile(string path) =>
+        File.Exists(path)
+            ? File.ReadAllLines(path).Select((line, i) => (Url: line.Trim(), Number: i + 1)).Where(l => l.Url.Length > 0 && !l.Url.StartsWith('#')).ToList()
+            : throw new UsageException($"--targets: {path} does not exist");
 
     private static Dictionary<string, string> ParsePlaceholders(IReadOnlyList<string> pairs)
     {

@@ -10,7 +10,7 @@ public sealed class RepairCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. MigrationOptions.Common, MigrationOptions.Ignore, MigrationOptions.LockWait,
+        .. MigrationOptions.Common, MigrationOptions.Ignore, MigrationOptions.LockWait, MigrationOptions.ConfirmProduction,
         new("--what-if", "list each change and make none", TakesValue: false),
     ];
 

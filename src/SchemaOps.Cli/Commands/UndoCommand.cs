@@ -10,7 +10,7 @@ public sealed class UndoCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. MigrationOptions.Common, MigrationOptions.LockWait, .. MigrationOptions.LockSafety,
+        .. MigrationOptions.Common, MigrationOptions.LockWait, .. MigrationOptions.LockSafety, MigrationOptions.ConfirmProduction,
         new("--count", "undo the last N applied migrations (default 1)", ValueName: "N"),
         new("--target", "undo every applied migration above this version", ValueName: "VERSION"),
         new("--all", "undo every applied migration", TakesValue: false),

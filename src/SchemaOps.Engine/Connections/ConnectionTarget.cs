@@ -54,7 +54,7 @@ public sealed class ConnectionTarget
         if (string.IsNullOrWhiteSpace(input)) input = environment("DATABASE_URL");
         if (string.IsNullOrWhiteSpace(input))
             throw Errors.InvalidArgument("NoConnection",
-                "no database given: pass -ConnectionString / --url (a connection string or a postgres:// URL) or set DATABASE_URL");
+                "no database given: pass -ConnectionString / --url (a connection string or a postgres:// URL), choose a config environment with a url (-Environment / --environment), or set DATABASE_URL");
 
         var builder = input.StartsWith("jdbc:", StringComparison.OrdinalIgnoreCase) ? ParseJdbc(input)
             : input.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || input.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? ParseUrl(input)
@@ -63,10 +63,14 @@ public sealed class ConnectionTarget
         if (credential is not null)
         {
             if (!string.IsNullOrEmpty(credential.UserName)) builder.Username = credential.UserName;
-            builder.Password = credential.Password;
+            if (!string.IsNullOrEmpty(credential.Password)) builder.Password = credential.Password;
         }
         return new ConnectionTarget(builder);
     }
+
+    /// <summary>Parses the input with a user and password that override its own when given; no input is an error (the caller has looked everywhere).</summary>
+    public static ConnectionTarget From(string? input, string? user, string? password) =>
+        Parse(input, user is null && password is null ? null : new NetworkCredential(user, password), _ => null);
 
     private static NpgsqlConnectionStringBuilder ParseConnectionString(string input)
     {

@@ -11,7 +11,7 @@ public static class BaselineOperation
     {
         var settings = request.Settings;
         var version = request.BaselineVersion;
-        await using var session = await request.OpenWithoutScriptsAsync(ct);
+        await using var session = await request.OpenWithoutScriptsAsync(sink, ct);
         return await request.GuardAsync("baselining", async () =>
         {
             // golang-migrate's single row makes a baseline its `force <version>`; dbmate lists versions and has no such row.
@@ -41,11 +41,14 @@ public static class BaselineOperation
             if (!sink.ShouldProcess(tableTarget, $"Baseline at version {version}"))
                 return new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, Created = false, Database = request.Target.Database };
 
-            await using var tx = await session.Connection.BeginTransactionAsync(ct);
-            await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
-            var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
-            await tx.CommitAsync(CancellationToken.None);
-            return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
+            return await OperationCallbacks.For(session, "Baseline").AroundAsync(session, request, sink, async () =>
+            {
+                await using var tx = await session.Connection.BeginTransactionAsync(ct);
+                await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
+                var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
+                await tx.CommitAsync(CancellationToken.None);
+                return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
+            }, ct);
         });
     }
 

@@ -31,14 +31,12 @@ public static class CleanOperation
     public static async Task<IReadOnlyList<CleanedSchema>> CleanAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var settings = request.Settings;
-        if (settings.Environment is { } env && (env.Equals("production", StringComparison.OrdinalIgnoreCase) || env.Equals("prod", StringComparison.OrdinalIgnoreCase)))
-            throw new SchemaOpsException("CleanRefusedInProduction", SchemaOpsErrorCategory.PermissionDenied,
-                $"clean is refused for {request.Target.Display}: its environment is '{env}'");
+        ProductionGuard.RefuseClean(request);
         if (!settings.CleanEnabled)
             throw new SchemaOpsException("CleanDisabled", SchemaOpsErrorCategory.PermissionDenied,
-                "clean drops every object in the managed schemas and is disabled: pass -AllowClean / --allow-clean or set SCHEMAOPS_CLEAN_ENABLED=true");
+                "clean drops every object in the managed schemas and is disabled: pass -AllowClean / --allow-clean, set cleanEnabled in the config, or SCHEMAOPS_CLEAN_ENABLED=true");
 
-        await using var session = await request.OpenWithoutScriptsAsync(ct);
+        await using var session = await request.OpenWithoutScriptsAsync(sink, ct);
         return await request.GuardAsync("cleaning", async () =>
         {
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
@@ -51,23 +49,29 @@ public static class CleanOperation
                 created.Contains(s) ? "Drop the schema (SchemaOps created it) and everything in it" : "Drop every object in the schema")).ToList();
             if (accepted.Count == 0) return [];
 
-            var results = new List<CleanedSchema>();
-            await using var tx = await session.Connection.BeginTransactionAsync(ct);
-            foreach (var schema in accepted)
-            {
-                var objects = await ObjectsAsync(session.Connection, schema, ct);
-                if (created.Contains(schema))
-                    await session.Connection.ExecuteAsync($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE", ct);
-                else
-                    foreach (var (kind, name) in objects)
-                        await session.Connection.ExecuteAsync($"DROP {kind} IF EXISTS {name} CASCADE", ct); // IF EXISTS: an earlier CASCADE may have taken it
-                sink.WriteVerbose($"cleaned schema {schema}: {objects.Count} object(s)");
-                results.Add(new CleanedSchema { Schema = schema, ObjectsDropped = objects.Count, SchemaDropped = created.Contains(schema), Database = request.Target.Database });
-            }
-            await tx.CommitAsync(CancellationToken.None);
-            foreach (var r in results) sink.WriteObject(r);
-            return results;
+            return await OperationCallbacks.For(session, "Clean").AroundAsync(session, request, sink, () => DropAsync(session, request, accepted, created, sink, ct), ct);
         });
+    }
+
+    private static async Task<IReadOnlyList<CleanedSchema>> DropAsync(MigrationSession session, MigrationRequest request, List<string> accepted, HashSet<string> created,
+        IOperationSink sink, CancellationToken ct)
+    {
+        var results = new List<CleanedSchema>();
+        await using var tx = await session.Connection.BeginTransactionAsync(ct);
+        foreach (var schema in accepted)
+        {
+            var objects = await ObjectsAsync(session.Connection, schema, ct);
+            if (created.Contains(schema))
+                await session.Connection.ExecuteAsync($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE", ct);
+            else
+                foreach (var (kind, name) in objects)
+                    await session.Connection.ExecuteAsync($"DROP {kind} IF EXISTS {name} CASCADE", ct); // IF EXISTS: an earlier CASCADE may have taken it
+            sink.WriteVerbose($"cleaned schema {schema}: {objects.Count} object(s)");
+            results.Add(new CleanedSchema { Schema = schema, ObjectsDropped = objects.Count, SchemaDropped = created.Contains(schema), Database = request.Target.Database });
+        }
+        await tx.CommitAsync(CancellationToken.None);
+        foreach (var r in results) sink.WriteObject(r);
+        return results;
     }
 
     private static async Task<List<(string Kind, string Name)>> ObjectsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)

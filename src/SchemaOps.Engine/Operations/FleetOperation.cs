@@ -9,6 +9,9 @@ namespace SchemaOps.Engine.Operations;
 /// </summary>
 public static class FleetOperation
 {
+    /// <summary>How many databases at once when the caller does not say.</summary>
+    public const int DefaultThrottleLimit = 4;
+
     public static async Task<IReadOnlyList<FleetResult>> MigrateAllAsync(IReadOnlyList<MigrationRequest> requests, int throttle, IOperationSink sink, CancellationToken ct)
     {
         if (throttle < 1) throw Errors.InvalidArgument("InvalidThrottleLimit", $"the throttle limit must be at least 1 (was {throttle})");

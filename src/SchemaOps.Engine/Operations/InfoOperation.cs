@@ -9,10 +9,12 @@ public static class InfoOperation
     /// <summary>Every migration with its Flyway state, emitted to the sink and returned.</summary>
     public static async Task<IReadOnlyList<MigrationInfo>> InfoAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
-        var entries = await ResolveAsync(request, sink, ct);
-        var infos = entries.Select(e => e.ToInfo()).ToList();
-        foreach (var info in infos) sink.WriteObject(info);
-        return infos;
+        return await WithEntriesAsync(request, "Info", sink, ct, entries =>
+        {
+            var infos = entries.Select(e => e.ToInfo()).ToList();
+            foreach (var info in infos) sink.WriteObject(info);
+            return (IReadOnlyList<MigrationInfo>)infos;
+        });
     }
 
     /// <summary>
@@ -25,20 +27,24 @@ public static class InfoOperation
         var ignore = request.IgnorePatterns;
         var wanted = onlyVersions?.Select(v => MigrationVersion.TryParse(v, out var parsed, out var error) ? parsed!
             : throw Errors.InvalidArgument("InvalidVersion", $"version: {error}")).ToHashSet();
-        var entries = await ResolveAsync(request, sink, ct);
-        var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
-        var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline)
-            .Where(r => wanted is null || r.Version is not null && wanted.Contains(MigrationVersion.Parse(r.Version)))
-            .ToList();
-        foreach (var r in results) sink.WriteObject(r);
-        return results;
+        return await WithEntriesAsync(request, "Validate", sink, ct, entries =>
+        {
+            var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
+            var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline)
+                .Where(r => wanted is null || r.Version is not null && wanted.Contains(MigrationVersion.Parse(r.Version)))
+                .ToList();
+            foreach (var r in results) sink.WriteObject(r);
+            return (IReadOnlyList<ValidationResult>)results;
+        }, failed: results => results.Any(r => !r.Passed));
     }
 
-    private static async Task<List<MigrationEntry>> ResolveAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    /// <summary>The migrations and their states, with the operation's callbacks (before/after/afterError) around the work.</summary>
+    private static async Task<T> WithEntriesAsync<T>(MigrationRequest request, string operation, IOperationSink sink, CancellationToken ct,
+        Func<List<MigrationEntry>, T> body, Func<T, bool>? failed = null)
     {
         var target = request.TargetVersion;
         await using var session = await request.OpenWithScriptsAsync(sink, ct);
-        var rows = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct));
-        return StateResolver.Resolve(session.Scripts, rows, target, request.Settings.OutOfOrder);
+        return await request.GuardAsync("reading the history", () => OperationCallbacks.For(session, operation).AroundAsync(session, request, sink,
+            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct), target, request.Settings.OutOfOrder)), ct, failed));
     }
 }

@@ -55,45 +55,14 @@ public static class MigrateOperation
             }
 
             await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
-            var callbacks = Prepare(session.Callbacks, session.ServerVersionNum);
+            var callbacks = OperationCallbacks.For(session, "Migrate");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
                 { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
             if (accepted == 0) return [];
-            foreach (var callback in callbacks.Before) await executor.RunCallbackAsync(callback, ct);
-            try
-            {
-                var applied = settings.Group
-                    ? await ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
-                    : await ApplyEachAsync(executor, plan.Take(accepted).ToList(), request, sink, ct);
-                foreach (var callback in callbacks.After) await executor.RunCallbackAsync(callback, ct);
-                return applied;
-            }
-            catch (SchemaOpsException) when (callbacks.Error.Count > 0)
-            {
-                foreach (var callback in callbacks.Error)
-                {
-                    try
-                    {
-                        await executor.RunCallbackAsync(callback, CancellationToken.None);
-                    }
-                    catch (Exception e)
-                    {
-                        sink.WriteWarning($"the afterMigrateError callback failed too: {e.Message}"); // the migration's error is the one to report
-                    }
-                }
-                throw;
-            }
+            return await callbacks.AroundAsync(executor, sink, () => settings.Group
+                ? ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
+                : ApplyEachAsync(executor, plan.Take(accepted).ToList(), request, sink, ct), ct);
         });
-    }
-
-    /// <summary>The callbacks, split into statements, by when they run.</summary>
-    private sealed record PreparedCallbacks(List<PreparedScript> Before, List<PreparedScript> BeforeEach, List<PreparedScript> AfterEach,
-        List<PreparedScript> After, List<PreparedScript> Error);
-
-    private static PreparedCallbacks Prepare(CallbackSet set, int serverVersionNum)
-    {
-        List<PreparedScript> Of(IReadOnlyList<MigrationScript> scripts) => scripts.Select(s => PreparedScript.Prepare(s, serverVersionNum)).ToList();
-        return new(Of(set.BeforeMigrate), Of(set.BeforeEachMigrate), Of(set.AfterEachMigrate), Of(set.AfterMigrate), Of(set.AfterMigrateError));
     }
 
     /// <summary>Each migration in its own transaction (or none), in order; stops at the first failure.</summary>
@@ -164,7 +133,7 @@ public static class MigrateOperation
         return await request.GuardAsync("planning", async () =>
         {
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
-            var callbacks = Prepare(session.Callbacks, session.ServerVersionNum);
+            var callbacks = OperationCallbacks.For(session, "Migrate");
             var script = new DryRunScript(session.History, settings.InstalledBy, safety) { BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
             // With -Schema the session put that schema first on the search path; the script does the same.
             var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct) : null;

@@ -16,8 +16,9 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
         MigrationSession.OpenAsync(Target, Settings,
             MigrationLayouts.Scan(Settings.Layout, Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning), ct);
 
-    /// <summary>For operations that read no folder: the layout is the one asked for, or the database's.</summary>
-    internal Task<MigrationSession> OpenWithoutScriptsAsync(CancellationToken ct) => MigrationSession.OpenAsync(Target, Settings, new(Settings.Layout, []), ct);
+    /// <summary>For operations that read no migration (baseline, clean): the layout is the one asked for, or the database's; the folders' callbacks still run.</summary>
+    internal Task<MigrationSession> OpenWithoutScriptsAsync(IOperationSink sink, CancellationToken ct) =>
+        MigrationSession.OpenAsync(Target, Settings, new(Settings.Layout, []) { Callbacks = CallbackSet.Scan(Settings.Locations, sink.WriteWarning) }, ct);
 
     internal MigrationVersion? TargetVersion =>
         Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null

@@ -6,6 +6,9 @@ namespace SchemaOps.Engine.Operations;
 /// </summary>
 public sealed record MigrationSettings
 {
+    /// <summary>Where migrations are looked for when nothing says otherwise (Flyway's db/migration).</summary>
+    public const string DefaultLocation = "db/migration";
+
     public IReadOnlyList<string> Locations { get; init; } = [];
     /// <summary>The migration files' layout; Auto detects it from the file names (or the database's history table).</summary>
     public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
@@ -32,10 +35,14 @@ public sealed record MigrationSettings
     /// <summary>Skip malformed migration-like file names with a warning instead of failing (Flyway's habit).</summary>
     public bool LenientNaming { get; init; }
     public bool CreateSchemas { get; init; } = true;
-    /// <summary>Clean drops everything: refused unless this is set (parameter, or SCHEMAOPS_CLEAN_ENABLED=true).</summary>
+    /// <summary>Clean drops everything: refused unless this is set (parameter, cleanEnabled in config, or SCHEMAOPS_CLEAN_ENABLED=true).</summary>
     public bool CleanEnabled { get; init; }
-    /// <summary>The environment this database belongs to (SCHEMAOPS_ENVIRONMENT); "production" refuses clean.</summary>
+    /// <summary>The config environment this database belongs to (or just its label); ${flyway:environment}.</summary>
     public string? Environment { get; init; }
+    /// <summary>A production database: clean is refused, and undo and repair need <see cref="ProductionConfirmed"/>.</summary>
+    public bool Production { get; init; }
+    /// <summary>The operator explicitly confirmed a destructive change to a production database (-Force or the prompt; --confirm-production).</summary>
+    public bool ProductionConfirmed { get; init; }
     /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>lock_timeout for each transactional migration (zero: none, wait as long as it takes).</summary>
@@ -50,13 +57,4 @@ public sealed record MigrationSettings
         : LockTimeout < TimeSpan.Zero ? throw Errors.InvalidArgument("InvalidLockTimeout", $"the lock timeout cannot be negative (was {LockTimeout})")
         : new(LockTimeout, LockRetryCount + 1, StatementTimeout);
 
-    /// <summary>
-    /// Fills what the environment may say and the caller did not: SCHEMAOPS_CLEAN_ENABLED=true and
-    /// SCHEMAOPS_ENVIRONMENT. The one place either front end reads them.
-    /// </summary>
-    public MigrationSettings WithEnvironmentDefaults(Func<string, string?> environment) => this with
-    {
-        CleanEnabled = CleanEnabled || string.Equals(environment("SCHEMAOPS_CLEAN_ENABLED"), "true", StringComparison.OrdinalIgnoreCase),
-        Environment = Environment ?? environment("SCHEMAOPS_ENVIRONMENT"),
-    };
 }

@@ -33,12 +33,16 @@ public static class RepairOperation
                 Describe(c))).ToList();
             if (planned.Count == 0) sink.WriteVerbose($"{session.History.Name} matches the migration files: nothing to repair");
             if (accepted.Count == 0) return [];
+            ProductionGuard.DemandConfirmation(request, "repair");
 
-            await using var tx = await session.Connection.BeginTransactionAsync(ct);
-            foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct);
-            await tx.CommitAsync(CancellationToken.None);
-            foreach (var change in accepted) sink.WriteObject(change);
-            return accepted;
+            return await OperationCallbacks.For(session, "Repair").AroundAsync(session, request, sink, async () =>
+            {
+                await using var tx = await session.Connection.BeginTransactionAsync(ct);
+                foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct);
+                await tx.CommitAsync(CancellationToken.None);
+                foreach (var change in accepted) sink.WriteObject(change);
+                return (IReadOnlyList<RepairChange>)accepted;
+            }, ct);
         });
     }
 

@@ -68,25 +68,33 @@ public static class UndoOperation
             if (accepted > 0 && accepted < plan.Count)
                 sink.WriteWarning($"only the first {accepted} of {plan.Count} undos will run: the rest come after one that was declined");
 
-            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink) { Watch = watch };
-            var results = new List<MigrationResult>();
-            for (var i = 0; i < accepted; i++)
+            if (accepted == 0) return [];
+            ProductionGuard.DemandConfirmation(request, "undo");
+
+            await using var watch = await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct);
+            var callbacks = OperationCallbacks.For(session, "Undo");
+            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
+            return await callbacks.AroundAsync(executor, sink, async () =>
             {
-                var p = plan[i];
-                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({i + 1}/{accepted})", 100 * i / accepted));
-                var (rank, elapsed) = await executor.ApplyAsync(p, ct);
-                var result = new MigrationResult
+                var results = new List<MigrationResult>();
+                for (var i = 0; i < accepted; i++)
                 {
-                    Version = p.Script.Version!.Text, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
-                    Checksum = p.Script.Checksum, Outcome = MigrationOutcome.Applied, ExecutionTime = elapsed, InTransaction = p.InTransaction,
-                    InstalledRank = rank, Database = request.Target.Database,
-                };
-                results.Add(result);
-                sink.WriteObject(result);
-            }
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", "done", 100, Completed: true));
-            return results;
+                    var p = plan[i];
+                    sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({i + 1}/{accepted})", 100 * i / accepted));
+                    var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                    var result = new MigrationResult
+                    {
+                        Version = p.Script.Version!.Text, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
+                        Checksum = p.Script.Checksum, Outcome = MigrationOutcome.Applied, ExecutionTime = elapsed, InTransaction = p.InTransaction,
+                        InstalledRank = rank, Database = request.Target.Database,
+                    };
+                    results.Add(result);
+                    sink.WriteObject(result);
+                }
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", "done", 100, Completed: true));
+                return (IReadOnlyList<MigrationResult>)results;
+            }, ct);
         });
     }
 

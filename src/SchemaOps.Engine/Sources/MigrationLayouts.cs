@@ -66,12 +66,11 @@ public static partial class MigrationLayouts
     /// <summary>How the CLI's --layout spells a layout (and parses it back).</summary>
     public static string CliName(MigrationLayout layout) => layout == MigrationLayout.GolangMigrate ? "golang-migrate" : layout.ToString().ToLowerInvariant();
 
-    public static MigrationLayout ParseCliName(string text)
-    {
-        foreach (var layout in Enum.GetValues<MigrationLayout>())
-            if (CliName(layout) == text.ToLowerInvariant()) return layout;
-        throw Errors.InvalidArgument("InvalidLayout", $"layout '{text}' is not one of {string.Join(", ", Enum.GetValues<MigrationLayout>().Select(CliName))}");
-    }
+    public static MigrationLayout ParseCliName(string text) => TryParseCliName(text)
+        ?? throw Errors.InvalidArgument("InvalidLayout", $"layout '{text}' is not one of {string.Join(", ", Enum.GetValues<MigrationLayout>().Select(CliName))}");
+
+    public static MigrationLayout? TryParseCliName(string text) =>
+        Enum.GetValues<MigrationLayout>().Cast<MigrationLayout?>().FirstOrDefault(l => CliName(l!.Value) == text.Trim().ToLowerInvariant());
 
     /// <summary>How messages name a layout: the tool's own name.</summary>
     public static string Name(MigrationLayout layout) => layout switch

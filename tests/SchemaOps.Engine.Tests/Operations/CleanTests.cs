@@ -30,7 +30,7 @@ public class CleanTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await MigrateAsync();
         Assert.Equal("CleanDisabled", (await Assert.ThrowsAsync<SchemaOpsException>(() => CleanAsync())).ErrorId);
         Assert.Equal("CleanRefusedInProduction",
-            (await Assert.ThrowsAsync<SchemaOpsException>(() => CleanAsync(s => s with { CleanEnabled = true, Environment = "Production" }))).ErrorId);
+            (await Assert.ThrowsAsync<SchemaOpsException>(() => CleanAsync(s => s with { CleanEnabled = true, Environment = "live", Production = true }))).ErrorId);
         Assert.True(await TableExistsAsync("t"));
     }
 

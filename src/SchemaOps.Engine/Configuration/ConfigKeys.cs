@@ -1,0 +1,89 @@
+namespace SchemaOps.Engine.Configuration;
+
+/// <summary>
+/// The one table of config keys, shared by schemaops.json, flyway.conf and flyway.toml: Flyway's names
+/// where Flyway has the setting (url, user, password, locations, table, schemas, defaultSchema,
+/// placeholders.NAME, cleanDisabled, ...) and SchemaOps' own for the rest (layout, lockTimeout, production, ...).
+/// </summary>
+internal static class ConfigKeys
+{
+    /// <summary>Keys Flyway users commonly have that SchemaOps has no use for: skipped without a warning.</summary>
+    private static readonly HashSet<string> Quiet = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "driver", "connectRetries", "connectRetriesInterval", "connectTimeout", "jdbcProperties", "resolvers", "licenseKey", "databaseType", "id",
+    };
+
+    private static readonly HashSet<string> Keys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
+        "lockRetryCount", "statementTimeout", "cleanEnabled", "cleanDisabled", "production", "group", "outOfOrder", "baselineOnMigrate",
+        "baselineVersion", "validateOnMigrate", "installedBy", "environment",
+    };
+
+    public static bool IsKnown(string key) => Keys.Contains(key) || key.StartsWith("placeholders.", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Checked when the file is read, for every environment: an unknown key is an error when
+    /// <paramref name="strict"/> (SchemaOps' own file: a typo must not pass silently), else a warning (a
+    /// Flyway file has dozens of keys SchemaOps does not need).
+    /// </summary>
+    public static bool Check(string key, RawValue raw, bool strict, Action<string>? warning)
+    {
+        if (IsKnown(key)) return true;
+        if (strict)
+            throw Errors.InvalidData("UnknownConfigKey", $"{raw.File}:{raw.Line}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.OrdinalIgnoreCase))}, placeholders)", raw.File, raw.Line);
+        if (!Quiet.Contains(key)) warning?.Invoke($"{raw.File}:{raw.Line}: '{key}' is not used by SchemaOps; ignored");
+        return false;
+    }
+
+    /// <summary><paramref name="values"/> with a known <paramref name="key"/> set from its (expanded) value.</summary>
+    public static ConfigValues Set(ConfigValues values, string key, RawValue raw)
+    {
+        const StringComparison ic = StringComparison.OrdinalIgnoreCase;
+        if (key.StartsWith("placeholders.", ic))
+        {
+            var name = key["placeholders.".Length..];
+            var placeholders = new Dictionary<string, string>(values.Placeholders ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+            {
+                [name] = raw.AsString(key),
+            };
+            return values with { Placeholders = placeholders };
+        }
+        return key.ToLowerInvariant() switch
+        {
+            "url" => values with { Url = raw.AsString(key) },
+            "user" => values with { User = raw.AsString(key) },
+            "password" => values with { Password = raw.AsString(key) },
+            "locations" => values with { Locations = raw.AsList(key).Select(l => Location(l, raw)).ToList() },
+            "table" => values with { Table = raw.AsString(key) },
+            // Flyway: the history table lives in defaultSchema, else in the first of schemas. Either order of the two keys gives that.
+            "schemas" => values with { Schemas = values.Schemas is [var first, ..] ? [first, .. raw.AsList(key).Where(s => s != first)] : raw.AsList(key) },
+            "defaultschema" => values with { Schemas = [raw.AsString(key), .. (values.Schemas ?? []).Where(s => s != raw.AsString(key))] },
+            "layout" => values with { Layout = Sources.MigrationLayouts.TryParseCliName(raw.AsString(key)) ?? throw raw.Invalid(key, "flyway, dbmate, golang-migrate or auto") },
+            "placeholderreplacement" => values with { PlaceholderReplacement = raw.AsBool(key) },
+            "locktimeout" => values with { LockTimeout = raw.AsDuration(key) },
+            "lockretrycount" => values with { LockRetryCount = raw.AsCount(key) },
+            "statementtimeout" => values with { StatementTimeout = raw.AsDuration(key) },
+            "cleanenabled" => values with { CleanEnabled = raw.AsBool(key) },
+            "cleandisabled" => values with { CleanEnabled = !raw.AsBool(key) },
+            "production" => values with { Production = raw.AsBool(key) },
+            "group" => values with { Group = raw.AsBool(key) },
+            "outoforder" => values with { OutOfOrder = raw.AsBool(key) },
+            "baselineonmigrate" => values with { BaselineOnMigrate = raw.AsBool(key) },
+            "baselineversion" => values with { BaselineVersion = raw.AsString(key) },
+            "validateonmigrate" => values with { ValidateOnMigrate = raw.AsBool(key) },
+            "installedby" => values with { InstalledBy = raw.AsString(key) },
+            "environment" => values with { Environment = raw.AsString(key) },
+            _ => throw new ArgumentException($"not a config key: {key}", nameof(key)), // Check() filtered the unknown ones
+        };
+    }
+
+    /// <summary>A folder, relative to the config file's own folder (so the file works from anywhere).</summary>
+    private static string Location(string location, RawValue raw)
+    {
+        if (location.StartsWith("classpath:", StringComparison.OrdinalIgnoreCase))
+            throw Errors.InvalidData("UnsupportedLocation", $"{raw.File}:{raw.Line}: '{location}' is a Java classpath location; SchemaOps reads folders: use filesystem:<folder>", raw.File, raw.Line);
+        var folder = Sources.MigrationFolder.StripFilesystemPrefix(location);
+        return Path.GetFullPath(folder, Path.GetDirectoryName(Path.GetFullPath(raw.File))!);
+    }
+}

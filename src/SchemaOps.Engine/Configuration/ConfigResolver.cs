@@ -1,0 +1,122 @@
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Configuration;
+
+/// <summary>What the front end knows: its parameters (null = not given), where it stands, and the environment variables.</summary>
+public sealed record ConfigRequest
+{
+    /// <summary>The command line's or cmdlet's values; Environment is the chosen config environment.</summary>
+    public ConfigValues Parameters { get; init; } = ConfigValues.None;
+    /// <summary>An explicit config file; null: SCHEMAOPS_CONFIG, else the first of <see cref="ConfigFile.DiscoveryNames"/> in the working directory.</summary>
+    public string? ConfigPath { get; init; }
+    public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
+    public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
+}
+
+/// <summary>
+/// The one place settings are decided. Precedence, highest first: parameter, environment variable, the
+/// chosen environment of the config file, the config file's common settings, SchemaOps' default.
+/// The user and password travel with the URL: they are taken from the URL's layer or a higher one, never
+/// from a lower one (a config file's password is not sent to a server named on the command line).
+/// </summary>
+public static class ConfigResolver
+{
+    public static MigrationRequest Resolve(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
+    {
+        var variables = FromVariables(request.Variables);
+        var file = LoadFile(request, warning);
+        if (file is not null) verbose?.Invoke($"settings from {file.Path}");
+
+        var environmentName = request.Parameters.Environment ?? variables.Environment ?? file?.DefaultEnvironment
+            ?? (file is not null && file.HasEnvironment("default") ? "default" : null);
+        var environment = SelectEnvironment(file, environmentName, request.Variables);
+
+        ConfigValues[] layers = [request.Parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None];
+        var merged = layers.Aggregate(ConfigValues.None, (higher, lower) => higher.Over(lower));
+        var urlLayer = Array.FindIndex(layers, l => l.Url is not null);
+        var credentialLayers = urlLayer < 0 ? layers : layers[..(urlLayer + 1)];
+        var user = credentialLayers.Select(l => l.User).FirstOrDefault(u => u is not null);
+        var password = credentialLayers.Select(l => l.Password).FirstOrDefault(p => p is not null);
+
+        if (environment.Url is not null && urlLayer < 2 && merged.Url != environment.Url)
+            warning?.Invoke($"the database named by {(urlLayer == 0 ? "the parameter" : "an environment variable (FLYWAY_URL or DATABASE_URL)")} " +
+                            $"is used instead of environment '{environmentName}''s url in {file!.Path}");
+
+        var target = ConnectionTarget.From(merged.Url, user, password);
+        return new MigrationRequest(target, ToSettings(merged, environmentName, request.WorkingDirectory));
+    }
+
+    /// <summary>"production" and "prod" are production whatever the file says; any other environment when it says production: true.</summary>
+    public static bool IsProductionName(string? environment) =>
+        environment is not null && (environment.Equals("production", StringComparison.OrdinalIgnoreCase) || environment.Equals("prod", StringComparison.OrdinalIgnoreCase));
+
+    private static ConfigFile? LoadFile(ConfigRequest request, Action<string>? warning)
+    {
+        var explicitPath = request.ConfigPath ?? request.Variables["SCHEMAOPS_CONFIG"];
+        var path = explicitPath is not null ? Path.GetFullPath(explicitPath, request.WorkingDirectory) : ConfigFile.Discover(request.WorkingDirectory);
+        return path is null ? null : ConfigFile.Load(path, warning);
+    }
+
+    private static ConfigValues SelectEnvironment(ConfigFile? file, string? name, EnvironmentVariables variables)
+    {
+        // Without a file, or with one that has no environments (flyway.conf), the name only labels the database.
+        if (name is null || file is null || !file.HasEnvironments) return ConfigValues.None;
+        return file.HasEnvironment(name) ? file.EnvironmentValues(name, variables)
+            : throw new SchemaOpsException("UnknownEnvironment", SchemaOpsErrorCategory.ObjectNotFound,
+                $"environment '{name}' is not in {file.Path} (it has: {string.Join(", ", file.EnvironmentNames)})", file.Path);
+    }
+
+    /// <summary>The environment variables SchemaOps reads: Flyway's and dbmate's own, so a team's CI keeps working, and a few of SchemaOps'.</summary>
+    internal static ConfigValues FromVariables(EnvironmentVariables v)
+    {
+        var placeholders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, _, value) in v.WithPrefix("FLYWAY_PLACEHOLDERS_")) placeholders[name] = value;
+        foreach (var (name, _, value) in v.WithPrefix("SCHEMAOPS_PLACEHOLDERS_")) placeholders[name] = value;
+        var schemas = List(v["FLYWAY_SCHEMAS"]);
+        if (v["FLYWAY_DEFAULT_SCHEMA"] is { } defaultSchema) schemas = [defaultSchema, .. (schemas ?? []).Where(s => s != defaultSchema)];
+        return new ConfigValues
+        {
+            Url = v["FLYWAY_URL"] ?? v["DATABASE_URL"],
+            User = v["FLYWAY_USER"],
+            Password = v["FLYWAY_PASSWORD"],
+            Locations = List(v["FLYWAY_LOCATIONS"] ?? v["DBMATE_MIGRATIONS_DIR"]),
+            Table = v["FLYWAY_TABLE"] ?? v["DBMATE_MIGRATIONS_TABLE"],
+            Schemas = schemas,
+            Placeholders = placeholders.Count > 0 ? placeholders : null,
+            CleanEnabled = Bool(v, "SCHEMAOPS_CLEAN_ENABLED") ?? !Bool(v, "FLYWAY_CLEAN_DISABLED"),
+            Environment = v["SCHEMAOPS_ENVIRONMENT"] ?? v["FLYWAY_ENVIRONMENT"],
+        };
+    }
+
+    private static IReadOnlyList<string>? List(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static bool? Bool(EnvironmentVariables v, string name) => v[name] is not { } text ? null
+        : bool.TryParse(text.Trim(), out var b) ? b
+        : throw Errors.InvalidArgument("InvalidEnvironmentVariable", $"environment variable {name} must be true or false");
+
+    private static MigrationSettings ToSettings(ConfigValues v, string? environmentName, string workingDirectory)
+    {
+        var s = new MigrationSettings { Environment = environmentName, Production = v.Production ?? IsProductionName(environmentName) };
+        return s with
+        {
+            // Relative folders from parameters and environment variables are the working directory's (a config file's are already its own).
+            Locations = (v.Locations ?? [MigrationSettings.DefaultLocation]).Select(l => Path.GetFullPath(Sources.MigrationFolder.StripFilesystemPrefix(l), workingDirectory)).ToList(),
+            Layout = v.Layout ?? s.Layout,
+            Table = v.Table ?? s.Table,
+            Schemas = v.Schemas ?? s.Schemas,
+            Placeholders = v.Placeholders ?? s.Placeholders,
+            PlaceholderReplacement = v.PlaceholderReplacement ?? s.PlaceholderReplacement,
+            LockTimeout = v.LockTimeout ?? s.LockTimeout,
+            LockRetryCount = v.LockRetryCount ?? s.LockRetryCount,
+            StatementTimeout = v.StatementTimeout ?? s.StatementTimeout,
+            CleanEnabled = v.CleanEnabled ?? s.CleanEnabled,
+            Group = v.Group ?? s.Group,
+            OutOfOrder = v.OutOfOrder ?? s.OutOfOrder,
+            BaselineOnMigrate = v.BaselineOnMigrate ?? s.BaselineOnMigrate,
+            BaselineVersion = v.BaselineVersion ?? s.BaselineVersion,
+            ValidateOnMigrate = v.ValidateOnMigrate ?? s.ValidateOnMigrate,
+            InstalledBy = v.InstalledBy ?? s.InstalledBy,
+        };
+    }
+}

@@ -1,0 +1,69 @@
+namespace SchemaOps.Engine.Configuration;
+
+/// <summary>
+/// The settings one source gives (parameters, environment variables, a config file's environment, its
+/// common part): null means "this source does not say". Layers are stacked by <see cref="ConfigResolver"/>.
+/// </summary>
+public sealed record ConfigValues
+{
+    public string? Url { get; init; }
+    public string? User { get; init; }
+    public string? Password { get; init; }
+    public IReadOnlyList<string>? Locations { get; init; }
+    public string? Table { get; init; }
+    public IReadOnlyList<string>? Schemas { get; init; }
+    public MigrationLayout? Layout { get; init; }
+    /// <summary>Merged name by name across layers (a higher layer overrides one value, not the whole set).</summary>
+    public IReadOnlyDictionary<string, string>? Placeholders { get; init; }
+    public bool? PlaceholderReplacement { get; init; }
+    public TimeSpan? LockTimeout { get; init; }
+    public int? LockRetryCount { get; init; }
+    public TimeSpan? StatementTimeout { get; init; }
+    public bool? CleanEnabled { get; init; }
+    /// <summary>Marks the environment as production: destructive operations need explicit confirmation, clean is refused.</summary>
+    public bool? Production { get; init; }
+    public bool? Group { get; init; }
+    public bool? OutOfOrder { get; init; }
+    public bool? BaselineOnMigrate { get; init; }
+    public string? BaselineVersion { get; init; }
+    public bool? ValidateOnMigrate { get; init; }
+    public string? InstalledBy { get; init; }
+    /// <summary>Which environment to use; read from environment variables and a config file's default, never from an environment itself.</summary>
+    public string? Environment { get; init; }
+
+    public static readonly ConfigValues None = new();
+
+    /// <summary>This layer over <paramref name="lower"/>: every value this layer gives wins.</summary>
+    public ConfigValues Over(ConfigValues lower) => new()
+    {
+        Url = Url ?? lower.Url,
+        User = User ?? lower.User,
+        Password = Password ?? lower.Password,
+        Locations = Locations ?? lower.Locations,
+        Table = Table ?? lower.Table,
+        Schemas = Schemas ?? lower.Schemas,
+        Layout = Layout ?? lower.Layout,
+        Placeholders = Merge(Placeholders, lower.Placeholders),
+        PlaceholderReplacement = PlaceholderReplacement ?? lower.PlaceholderReplacement,
+        LockTimeout = LockTimeout ?? lower.LockTimeout,
+        LockRetryCount = LockRetryCount ?? lower.LockRetryCount,
+        StatementTimeout = StatementTimeout ?? lower.StatementTimeout,
+        CleanEnabled = CleanEnabled ?? lower.CleanEnabled,
+        Production = Production ?? lower.Production,
+        Group = Group ?? lower.Group,
+        OutOfOrder = OutOfOrder ?? lower.OutOfOrder,
+        BaselineOnMigrate = BaselineOnMigrate ?? lower.BaselineOnMigrate,
+        BaselineVersion = BaselineVersion ?? lower.BaselineVersion,
+        ValidateOnMigrate = ValidateOnMigrate ?? lower.ValidateOnMigrate,
+        InstalledBy = InstalledBy ?? lower.InstalledBy,
+        Environment = Environment ?? lower.Environment,
+    };
+
+    private static IReadOnlyDictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? higher, IReadOnlyDictionary<string, string>? lower)
+    {
+        if (higher is null || lower is null) return higher ?? lower;
+        var merged = new Dictionary<string, string>(lower, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in higher) merged[name] = value;
+        return merged;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+
+namespace SchemaOps.Cli.Tests;
+
+/// <summary>The CLI driven by a config file: environments, precedence, production guard rails, fleets of environments, and secrets never printed.</summary>
+[Collection(PostgresCollection.Name)]
+public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+    private string _dev = "", _live = "";
+
+    public async Task InitializeAsync()
+    {
+        _dev = await pg.Server.CreateDatabaseAsync();
+        _live = await pg.Server.CreateDatabaseAsync();
+        _dir.Write("db/migration/V1__users.sql", "CREATE TABLE ${table_name} (id int);");
+        _dir.Write("db/migration/U1__users.sql", "DROP TABLE ${table_name};");
+        // The passwords are written into the file, as teams do: they must never come back out.
+        _dir.Write("schemaops.json", $$"""
+            {
+              "locations": ["db/migration"],
+              "placeholders": { "table_name": "users" },
+              "environment": "dev",
+              "environments": {
+                "dev":  { "url": "{{pg.Server.Url(_dev)}}", "table": "dev_history" },
+                "live": { "url": "{{pg.Server.Url(_live)}}", "production": true },
+                "down": { "url": "postgres://postgres:{{pg.Server.Password}}@127.0.0.1:1/nowhere" }
+              }
+            }
+            """);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+    public void Dispose() => _dir.Dispose();
+
+    private Task<CliProcess.Result> RunWith(Dictionary<string, string?> env, params string[] args) =>
+        CliProcess.RunAsync([.. args, "--config", Path.Combine(_dir.Path, "schemaops.json")], env);
+
+    private Task<CliProcess.Result> Run(params string[] args) => RunWith([], args);
+
+    [Fact]
+    public async Task The_default_environment_gives_url_folders_table_and_placeholders()
+    {
+        var r = await Run("migrate", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(1L, await pg.ScalarAsync(_dev, "SELECT count(*) FROM dev_history WHERE success"));
+        Assert.Equal(true, await pg.ScalarAsync(_dev, "SELECT to_regclass('users') IS NOT NULL"));
+        Assert.Equal(false, await pg.ScalarAsync(_live, "SELECT to_regclass('users') IS NOT NULL"));
+        AssertNoSecret(r);
+    }
+
+    [Fact]
+    public async Task A_parameter_beats_an_environment_variable_which_beats_the_config()
+    {
+        var fromVariable = await RunWith(new() { ["FLYWAY_TABLE"] = "variable_history" }, "migrate");
+        Assert.True(fromVariable.ExitCode == 0, fromVariable.ToString());
+        Assert.Equal(1L, await pg.ScalarAsync(_dev, "SELECT count(*) FROM variable_history"));
+
+        var fromParameter = await RunWith(new() { ["FLYWAY_TABLE"] = "variable_history" }, "info", "--table", "param_history", "--json");
+        Assert.True(fromParameter.ExitCode == 0, fromParameter.ToString());
+        Assert.Equal("Pending", JsonDocument.Parse(fromParameter.Stdout).RootElement[0].GetProperty("state").GetString()); // param_history has nothing yet
+    }
+
+    [Fact]
+    public async Task A_production_environment_refuses_undo_without_confirm_production_and_clean_always()
+    {
+        Assert.Equal(0, (await Run("migrate", "--environment", "live")).ExitCode);
+
+        var refused = await Run("undo", "--environment", "live", "--json");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Equal("ProductionConfirmationRequired", JsonDocument.Parse(refused.Stderr).RootElement.GetProperty("error").GetProperty("id").GetString());
+        Assert.Equal(true, await pg.ScalarAsync(_live, "SELECT to_regclass('users') IS NOT NULL"));
+
+        Assert.Equal(0, (await Run("undo", "--environment", "live", "--what-if")).ExitCode); // looking needs no confirmation
+
+        var clean = await Run("clean", "--environment", "live", "--allow-clean", "--json");
+        Assert.Equal("CleanRefusedInProduction", JsonDocument.Parse(clean.Stderr).RootElement.GetProperty("error").GetProperty("id").GetString());
+
+        var confirmed = await Run("undo", "--environment", "live", "--confirm-production");
+        Assert.True(confirmed.ExitCode == 0, confirmed.ToString());
+        Assert.Equal(false, await pg.ScalarAsync(_live, "SELECT to_regclass('users') IS NOT NULL"));
+        AssertNoSecret(refused, clean, confirmed);
+    }
+
+    [Fact]
+    public async Task Several_environments_are_a_fleet_and_a_failing_one_names_no_secret()
+    {
+        var r = await Run("migrate", "--environment", "dev", "--environment", "live", "--environment", "down", "--json", "--verbose");
+        Assert.Equal(3, r.ExitCode); // one target failed
+        var results = JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, results.Count);
+        Assert.Equal(2, results.Count(e => e.GetProperty("succeeded").GetBoolean()));
+        var down = results.Single(e => !e.GetProperty("succeeded").GetBoolean());
+        Assert.Contains("nowhere", down.GetProperty("database").GetString());
+        AssertNoSecret(r);
+    }
+
+    [Fact]
+    public async Task An_unknown_environment_is_a_usage_error_naming_the_known_ones()
+    {
+        var r = await Run("info", "--environment", "stagin");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("dev, live, down", r.Stderr);
+    }
+
+    private void AssertNoSecret(params CliProcess.Result[] results)
+    {
+        foreach (var r in results)
+        {
+            Assert.DoesNotContain(pg.Server.Password, r.Stdout);
+            Assert.DoesNotContain(pg.Server.Password, r.Stderr);
+        }
+    }
+}

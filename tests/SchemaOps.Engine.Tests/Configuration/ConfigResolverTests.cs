@@ -1,0 +1,262 @@
+using SchemaOps.Engine.Configuration;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Tests.Configuration;
+
+/// <summary>Precedence (parameter > environment variable > config environment > config common > default), the three file formats, and production.</summary>
+public class ConfigResolverTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly List<string> _warnings = [];
+
+    public void Dispose() => _dir.Dispose();
+
+    private MigrationRequest Resolve(ConfigValues? parameters = null, Dictionary<string, string>? variables = null, string? configPath = null) =>
+        ConfigResolver.Resolve(new ConfigRequest
+        {
+            Parameters = parameters ?? ConfigValues.None,
+            ConfigPath = configPath,
+            WorkingDirectory = _dir.Path,
+            Variables = new EnvironmentVariables(variables ?? []),
+        }, _warnings.Add);
+
+    private const string Json = """
+        {
+          // comments are allowed
+          "locations": ["db/common"],
+          "table": "common_history",
+          "lockTimeout": "3s",
+          "placeholders": { "owner": "common_owner", "region": "common_region" },
+          "environment": "dev",
+          "environments": {
+            "dev": { "url": "postgres://dev@devhost/app", "table": "dev_history", "placeholders": { "owner": "dev_owner" } },
+            "live": { "url": "postgres://ops:s3cret-from-file@livehost/app", "production": true, "lockTimeout": 0.5, "lockRetryCount": 3 },
+            "production": { "url": "postgres://ops@prodhost/app" },
+          },
+        }
+        """;
+
+    [Fact]
+    public void A_parameter_beats_an_environment_variable_which_beats_the_config_environment_which_beats_the_common_part()
+    {
+        _dir.Write("schemaops.json", Json);
+
+        var fromFile = Resolve();
+        Assert.Equal("dev_history", fromFile.Settings.Table);                  // environment over common
+        Assert.Equal(TimeSpan.FromSeconds(3), fromFile.Settings.LockTimeout);   // common over default
+        Assert.Equal([Path.Combine(_dir.Path, "db", "common")], fromFile.Settings.Locations); // relative to the file
+        Assert.Equal("devhost", Host(fromFile));
+
+        var variables = new Dictionary<string, string> { ["FLYWAY_TABLE"] = "env_history", ["DATABASE_URL"] = "postgres://u@envhost/app" };
+        var fromVariables = Resolve(variables: variables);
+        Assert.Equal("env_history", fromVariables.Settings.Table);
+        Assert.Equal("envhost", Host(fromVariables));
+        Assert.Contains(_warnings, w => w.Contains("instead of environment 'dev'")); // a variable silently overriding a chosen environment's database would be a surprise
+
+        var fromParameters = Resolve(new ConfigValues { Table = "param_history", Url = "postgres://u@paramhost/app" }, variables);
+        Assert.Equal("param_history", fromParameters.Settings.Table);
+        Assert.Equal("paramhost", Host(fromParameters));
+
+        var nothingSaid = Resolve(new ConfigValues { Url = "postgres://u@h/d" }, configPath: _dir.Write("empty.json", "{}"));
+        Assert.Equal([Path.Combine(_dir.Path, MigrationSettings.DefaultLocation)], nothingSaid.Settings.Locations); // the default, from the working directory
+    }
+
+    [Fact]
+    public void Placeholders_merge_name_by_name_across_layers()
+    {
+        _dir.Write("schemaops.json", Json);
+        var request = Resolve(new ConfigValues { Placeholders = new Dictionary<string, string> { ["extra"] = "param" } },
+            new Dictionary<string, string> { ["FLYWAY_PLACEHOLDERS_REGION"] = "env_region" });
+        var p = request.Settings.Placeholders;
+        Assert.Equal("dev_owner", p["owner"]);     // environment over common
+        Assert.Equal("env_region", p["region"]);   // variable over common
+        Assert.Equal("param", p["extra"]);
+    }
+
+    [Fact]
+    public void The_chosen_environment_comes_from_the_parameter_then_SCHEMAOPS_ENVIRONMENT_then_the_files_default()
+    {
+        _dir.Write("schemaops.json", Json);
+        Assert.Equal("dev", Resolve().Settings.Environment);
+        Assert.Equal("live", Resolve(variables: new() { ["SCHEMAOPS_ENVIRONMENT"] = "live" }).Settings.Environment);
+        Assert.Equal("production", Resolve(new ConfigValues { Environment = "production" }, new() { ["SCHEMAOPS_ENVIRONMENT"] = "live" }).Settings.Environment);
+
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Environment = "stagign" }));
+        Assert.Equal("UnknownEnvironment", e.ErrorId);
+        Assert.Contains("dev, live, production", e.Message);
+    }
+
+    [Fact]
+    public void Production_is_a_name_or_a_marker_and_the_environments_safety_settings_apply()
+    {
+        _dir.Write("schemaops.json", Json);
+        Assert.False(Resolve().Settings.Production);
+        Assert.True(Resolve(new ConfigValues { Environment = "production" }).Settings.Production);
+        var live = Resolve(new ConfigValues { Environment = "live" }).Settings;
+        Assert.True(live.Production);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), live.LockTimeout);
+        Assert.Equal(3, live.LockRetryCount);
+        // Without any config file the name alone says production.
+        Assert.True(ConfigResolver.Resolve(new ConfigRequest { Parameters = new ConfigValues { Environment = "prod", Url = "postgres://u@h/d" }, WorkingDirectory = Path.GetTempPath(), Variables = EnvironmentVariables.Empty }).Settings.Production);
+    }
+
+    [Fact]
+    public void The_password_travels_with_the_url_it_was_written_with()
+    {
+        _dir.Write("schemaops.json", Json);
+        var live = Resolve(new ConfigValues { Environment = "live" });
+        Assert.Equal("s3cret-from-file", live.Target.SplitSecret().Password);
+
+        // A database named on the command line does not get the config file's password for another server.
+        var elsewhere = Resolve(new ConfigValues { Environment = "live", Url = "postgres://ops@otherhost/app" });
+        Assert.Null(elsewhere.Target.SplitSecret().Password);
+
+        // A password from a higher layer (FLYWAY_PASSWORD) does apply to the config's url.
+        var fromVariable = Resolve(new ConfigValues { Environment = "production" }, new() { ["FLYWAY_PASSWORD"] = "from-variable" });
+        Assert.Equal("from-variable", fromVariable.Target.SplitSecret().Password);
+        Assert.DoesNotContain("s3cret", live.Target.Display);
+    }
+
+    [Fact]
+    public void Dbmate_variables_name_the_database_the_folder_and_the_table()
+    {
+        var request = Resolve(variables: new()
+        {
+            ["DATABASE_URL"] = "postgres://app@dbmatehost/app?sslmode=disable",
+            ["DBMATE_MIGRATIONS_DIR"] = "./db/migrations",
+            ["DBMATE_MIGRATIONS_TABLE"] = "dbmate_versions",
+        });
+        Assert.Equal("dbmatehost", Host(request));
+        Assert.Equal([Path.Combine(_dir.Path, "db", "migrations")], request.Settings.Locations);
+        Assert.Equal("dbmate_versions", request.Settings.Table);
+    }
+
+    [Fact]
+    public void A_flyway_conf_is_read_with_its_keys_placeholders_and_environment_references()
+    {
+        _dir.Write("flyway.conf", """
+            # Flyway 9 style
+            flyway.url=jdbc:postgresql://confhost:5433/app
+            flyway.user=app
+            flyway.password=${DB_PASSWORD}
+            flyway.locations=filesystem:sql,filesystem:more
+            flyway.schemas=app,audit
+            flyway.defaultSchema=audit
+            flyway.table=conf_history
+            flyway.placeholders.tenant=acme
+            flyway.cleanDisabled=false
+            flyway.outOfOrder=true
+            flyway.connectRetries=3
+            flyway.mixed=true
+            """);
+        var request = Resolve(variables: new() { ["DB_PASSWORD"] = "pw-from-env" });
+        Assert.Equal("confhost", Host(request));
+        Assert.Equal("pw-from-env", request.Target.SplitSecret().Password);
+        Assert.Equal([Path.Combine(_dir.Path, "sql"), Path.Combine(_dir.Path, "more")], request.Settings.Locations);
+        Assert.Equal(["audit", "app"], request.Settings.Schemas); // defaultSchema first: it holds the history table
+        Assert.Equal("conf_history", request.Settings.Table);
+        Assert.Equal("acme", request.Settings.Placeholders["tenant"]);
+        Assert.True(request.Settings.CleanEnabled);
+        Assert.True(request.Settings.OutOfOrder);
+        Assert.Contains(_warnings, w => w.Contains("flyway.conf:13") && w.Contains("'mixed'"));
+        Assert.DoesNotContain(_warnings, w => w.Contains("connectRetries")); // known to be irrelevant: no noise
+
+        var missing = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.Equal("ConfigVariableNotSet", missing.ErrorId);
+        Assert.Contains("flyway.conf:4", missing.Message);
+        Assert.Contains("DB_PASSWORD", missing.Message);
+    }
+
+    [Fact]
+    public void A_flyway_toml_is_read_with_environments_the_default_and_per_environment_overrides()
+    {
+        _dir.Write("flyway.toml", """
+            id = "0f1e2d3c"        # Redgate's project id: not ours
+            databaseType = "PostgreSql"
+
+            [environments.default]
+            url = "jdbc:postgresql://tomlhost/app"
+            user = "app"
+            password = "${env.TOML_PASSWORD}"
+            schemas = [
+              "app",    # the history table's schema
+              "audit",
+            ]
+
+            [environments.prod]
+            url = 'jdbc:postgresql://prodhost/app'
+
+            [environments.prod.flyway]
+            cleanDisabled = true
+            placeholders = { tenant = "prod-tenant" }
+
+            [flyway]
+            locations = ["filesystem:migrations"]
+            cleanDisabled = false
+            placeholders.tenant = "dev-tenant"
+
+            [redgateCompare]
+            filterFile = "x.rgf"
+            """);
+        var dev = Resolve(variables: new() { ["TOML_PASSWORD"] = "toml-pw" });
+        Assert.Equal("default", dev.Settings.Environment); // Flyway's default environment is "default"
+        Assert.Equal("tomlhost", Host(dev));
+        Assert.Equal("toml-pw", dev.Target.SplitSecret().Password);
+        Assert.Equal(["app", "audit"], dev.Settings.Schemas);
+        Assert.Equal([Path.Combine(_dir.Path, "migrations")], dev.Settings.Locations);
+        Assert.Equal("dev-tenant", dev.Settings.Placeholders["tenant"]);
+        Assert.True(dev.Settings.CleanEnabled);
+
+        var prod = Resolve(new ConfigValues { Environment = "prod" });
+        Assert.True(prod.Settings.Production);
+        Assert.False(prod.Settings.CleanEnabled);
+        Assert.Equal("prod-tenant", prod.Settings.Placeholders["tenant"]);
+        Assert.Empty(_warnings);
+    }
+
+    [Theory]
+    [InlineData("schemaops.json", "{\n  \"table\": \"x\",\n  \"lockTimout\": \"2s\"\n}", "UnknownConfigKey", 3, "lockTimout")]
+    [InlineData("schemaops.json", "{\n  \"table\": \"x\"\n  \"url\": \"y\"\n}", "InvalidConfigFile", 3, "not valid JSON")]
+    [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"dev\": { \"lockRetryCount\": \"many\" }\n  }\n}", "InvalidConfigValue", 3, "lockRetryCount")]
+    [InlineData("schemaops.json", "{\n  \"locations\": [\"classpath:db/migration\"]\n}", "UnsupportedLocation", 2, "classpath")]
+    [InlineData("flyway.toml", "[flyway]\nlocations = [\"a\",\n  \"b\"\ntable = \"x\"\n", "InvalidConfigFile", 4, "',' or ']'")]
+    [InlineData("flyway.toml", "[[environments]]\n", "InvalidConfigFile", 1, "arrays of tables")]
+    [InlineData("flyway.toml", "[flyway]\nbaselineOn = 1979-05-27\n", "InvalidConfigFile", 2, "1979-05-27")]
+    [InlineData("flyway.conf", "flyway.url=x\nthis line has no separator\n", "InvalidConfigFile", 2, "key=value")]
+    public void A_bad_config_file_is_refused_with_its_file_line_and_key(string name, string text, string errorId, int line, string mentions)
+    {
+        var path = _dir.Write(name, text);
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Equal(path, e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Contains($"{name}:{line}", e.Message);
+        Assert.Contains(mentions, e.Message);
+    }
+
+    [Fact]
+    public void A_secret_in_a_bad_value_is_never_quoted_in_the_error()
+    {
+        _dir.Write("schemaops.json", """{ "environments": { "dev": { "url": "postgres://u:hunter2@h:notaport/d" } }, "environment": "dev" }""");
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.DoesNotContain("hunter2", e.Message);
+        _dir.Write("schemaops.json", """{ "password": ["hunter2"] }""");
+        e = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.Equal("InvalidConfigValue", e.ErrorId);
+        Assert.DoesNotContain("hunter2", e.Message);
+    }
+
+    [Fact]
+    public void Discovery_prefers_schemaops_json_and_SCHEMAOPS_CONFIG_names_a_file_anywhere()
+    {
+        _dir.Write("flyway.conf", "flyway.table=from_conf\n");
+        Assert.Equal("from_conf", Resolve(new ConfigValues { Url = "postgres://u@h/d" }).Settings.Table);
+        _dir.Write("schemaops.json", """{ "table": "from_json" }""");
+        Assert.Equal("from_json", Resolve(new ConfigValues { Url = "postgres://u@h/d" }).Settings.Table);
+        var elsewhere = _dir.Write("ops/team.toml", "[flyway]\ntable = \"from_toml\"\n");
+        Assert.Equal("from_toml", Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["SCHEMAOPS_CONFIG"] = elsewhere }).Settings.Table);
+        Assert.Equal("ConfigFileNotFound", Assert.Throws<SchemaOpsException>(() => Resolve(configPath: "missing.json")).ErrorId);
+    }
+
+    private static string Host(MigrationRequest request) => new Npgsql.NpgsqlConnectionStringBuilder(request.Target.SplitSecret().ConnectionString).Host!;
+}
