@@ -13,6 +13,8 @@
     CompatiblePSEditions = @('Core')
     CmdletsToExport      = @(
         'Clear-Database'
+        'Compare-SchemaSnapshot'
+        'Get-SchemaSnapshot'
         'Invoke-Migration'
         'Get-MigrationStatus'
         'Test-MigrationChecksum'

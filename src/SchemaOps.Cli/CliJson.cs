@@ -17,6 +17,8 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(MigrationFile))]
 [JsonSerializable(typeof(CleanedSchema))]
 [JsonSerializable(typeof(FleetResult))]
+[JsonSerializable(typeof(SchemaSnapshot))]
+[JsonSerializable(typeof(SchemaDifference))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

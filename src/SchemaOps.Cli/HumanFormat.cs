@@ -20,10 +20,19 @@ public static class HumanFormat
         MigrationFile f => $"created  {f.Path}",
         FleetResult t => t.Succeeded ? $"ok       {t.Database}: {t.Applied} applied in {t.ElapsedMilliseconds} ms" : $"FAILED   {t.Database}: [{t.ErrorId}] {t.Error}",
         CleanedSchema c => $"cleaned  {c}",
+        SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion ?? "(no history)"}",
+        SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",
     };
 
     public static string InfoHeader => $"{"Version",-10} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
+
+    private static string Definitions(SchemaDifference d) => d.Change switch
+    {
+        SchemaChange.Added => $"\n           + {d.Difference}",
+        SchemaChange.Removed => $"\n           - {d.Reference}",
+        _ => $"\n           - {d.Reference}\n           + {d.Difference}",
+    };
 
     private static string Label(string? version, string description) => (version is null ? "R" : "V" + version) + " " + description;
 

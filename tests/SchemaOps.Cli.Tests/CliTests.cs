@@ -337,4 +337,32 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal("2", JsonDocument.Parse(next.Stdout).RootElement[0].GetProperty("version").GetString());
         Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM half_done"));
     }
+
+    [Fact]
+    public async Task Snapshot_saves_json_and_compare_exits_1_listing_each_difference()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        var before = Path.Combine(_dir.Path, "before.json");
+        var snap = await Run("snapshot", "--out", before);
+        Assert.True(snap.ExitCode == 0, snap.ToString());
+        Assert.Contains("migration version 1", snap.Stdout);
+
+        _dir.Write("V2__email.sql", "ALTER TABLE users ADD COLUMN email text;");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        var after = Path.Combine(_dir.Path, "after.json");
+        Assert.Equal(0, (await Run("snapshot", "--out", after, "--row-counts", "none", "--json")).ExitCode);
+
+        var same = await Run("compare", before, before);
+        Assert.Equal((0, "no differences"), (same.ExitCode, same.Stdout.Trim()));
+        var compare = await Run("compare", before, after, "--json");
+        Assert.Equal(1, compare.ExitCode);
+        var differences = JsonDocument.Parse(compare.Stdout).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("name").GetString(), e.GetProperty("change").GetString())).ToList();
+        Assert.Equal([("Column", "users.email", "Added"), ("Migration", "2", "Added")], differences);
+
+        var missing = await Run("compare", before, Path.Combine(_dir.Path, "nope.json"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nope.json", missing.Stderr);
+    }
 }

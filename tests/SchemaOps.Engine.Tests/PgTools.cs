@@ -19,6 +19,21 @@ public static class PgTools
     public static Task<string> PsqlFileAsync(PostgresFixture pg, string database, string file) =>
         RunAsync(pg, "psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-f", file]);
 
+    /// <summary>pg_dump -Fc of one database restored into another with pg_restore: the reference round trip.</summary>
+    public static async Task DumpAndRestoreAsync(PostgresFixture pg, string from, string to)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"schemaops-dump-{Guid.NewGuid():N}.dump");
+        try
+        {
+            await RunAsync(pg, "pg_dump", ["-Fc", "-f", file, from]);
+            await RunAsync(pg, "pg_restore", ["-d", to, file]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task<string> RunAsync(PostgresFixture pg, string tool, string[] args)
     {
         var start = new ProcessStartInfo(pg.Server.Installation.Tool(tool))

@@ -33,7 +33,7 @@ Describe 'SchemaOps module' {
             Should -Be @('Clear-Database', 'Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
@@ -109,5 +109,17 @@ Describe 'Invoke-Migration' {
                 Should -Throw -ErrorId 'CleanRefusedInProduction,SchemaOps.Commands.ClearDatabaseCommand'
         }
         finally { Pop-Location }
+    }
+
+    It 'snapshots before and after a migration and lists exactly the change' {
+        $db = New-TestDatabase
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'snap')
+        Set-Content -Path (Join-Path $folder 'V1__t.sql') -Value 'CREATE TABLE t (id int);'
+        $before = Join-Path TestDrive: 'before.json'
+        Get-SchemaSnapshot -ConnectionString $db -OutFile $before | Should -BeOfType ([SchemaOps.SchemaSnapshot])
+        Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false | Out-Null
+        $differences = Get-SchemaSnapshot -ConnectionString $db | Compare-SchemaSnapshot -Reference $before
+        ($differences | Where-Object Kind -eq 'Table').Name | Should -Be 't'
+        ($differences | Where-Object Kind -eq 'Migration').Change | Should -Be 'Added'
     }
 }

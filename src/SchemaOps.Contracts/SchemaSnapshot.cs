@@ -1,0 +1,114 @@
+namespace SchemaOps;
+
+/// <summary>What a schema snapshot records, and what a difference is about.</summary>
+public enum SchemaObjectKind
+{
+    Schema,
+    Extension,
+    Table,
+    Column,
+    Constraint,
+    Index,
+    View,
+    MaterializedView,
+    Function,
+    Procedure,
+    Aggregate,
+    Trigger,
+    Sequence,
+    Enum,
+    Domain,
+    /// <summary>A table's row count (differences only).</summary>
+    RowCount,
+    /// <summary>A migration in effect per the history table (differences only).</summary>
+    Migration,
+}
+
+/// <summary>
+/// A database's schema at one moment: every object with its definition as PostgreSQL prints it, row
+/// counts, and the migrations in effect. Saved to and loaded from JSON; compared with Compare-SchemaSnapshot.
+/// </summary>
+public sealed class SchemaSnapshot
+{
+    /// <summary>user@host:port/database (never a password).</summary>
+    public string Database { get; init; } = "";
+    public DateTime TakenAt { get; init; }
+    public string ServerVersion { get; init; } = "";
+    /// <summary>The schemas recorded.</summary>
+    public List<string> Schemas { get; init; } = [];
+    public List<SchemaObject> Objects { get; init; } = [];
+    public List<TableRowCount> RowCounts { get; init; } = [];
+    /// <summary>The migrations in effect (applied, failed or baseline), from the history table; empty when there is none.</summary>
+    public List<SnapshotMigration> Migrations { get; init; } = [];
+    /// <summary>The highest version in effect, when there is a history table.</summary>
+    public string? MigrationVersion { get; init; }
+
+    public int TableCount => Objects.Count(o => o.Kind == SchemaObjectKind.Table);
+    public int ObjectCount => Objects.Count;
+
+    public override string ToString() => $"{Database} at {TakenAt:u}: {ObjectCount} objects";
+}
+
+/// <summary>One object: its kind, where it lives, and its definition (the text a difference compares).</summary>
+public sealed class SchemaObject
+{
+    public SchemaObjectKind Kind { get; init; }
+    public string Schema { get; init; } = "";
+    /// <summary>Unique within kind and schema: table.column for columns, table.name for constraints and triggers, name(args) for routines.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>The table it belongs to (columns, constraints, indexes, triggers).</summary>
+    public string? Table { get; init; }
+    public string Definition { get; init; } = "";
+
+    public override string ToString() => $"{Kind} {Schema}.{Name}";
+}
+
+public sealed class TableRowCount
+{
+    public string Schema { get; init; } = "";
+    public string Table { get; init; } = "";
+    /// <summary>Null when estimated and the table was never analyzed.</summary>
+    public long? Rows { get; init; }
+    /// <summary>False for an estimate (pg_class.reltuples), which comparisons ignore.</summary>
+    public bool Exact { get; init; }
+}
+
+public sealed class SnapshotMigration
+{
+    public string? Version { get; init; }
+    public string Description { get; init; } = "";
+    public string Type { get; init; } = "";
+    public int? Checksum { get; init; }
+    /// <summary>Applied, Failed or Baseline.</summary>
+    public string State { get; init; } = "";
+}
+
+/// <summary>How a snapshot counts rows: exactly (count(*), reads every table), from the planner's estimate, or not at all.</summary>
+public enum RowCountMode
+{
+    Exact,
+    Estimated,
+    None,
+}
+
+public enum SchemaChange
+{
+    Added,
+    Removed,
+    Changed,
+}
+
+/// <summary>One difference between two snapshots: what, and its definition on each side.</summary>
+public sealed class SchemaDifference
+{
+    public SchemaObjectKind Kind { get; init; }
+    public string Schema { get; init; } = "";
+    public string Name { get; init; } = "";
+    public SchemaChange Change { get; init; }
+    /// <summary>The definition in the reference (earlier) snapshot; null when added.</summary>
+    public string? Reference { get; init; }
+    /// <summary>The definition in the compared (later) snapshot; null when removed.</summary>
+    public string? Difference { get; init; }
+
+    public override string ToString() => $"{Change} {Kind} {Schema}.{Name}";
+}

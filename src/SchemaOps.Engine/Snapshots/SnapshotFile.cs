@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SchemaOps.Engine.Snapshots;
+
+/// <summary>Snapshots saved to and read from JSON (the same shape `--json` prints), written atomically.</summary>
+public static class SnapshotFile
+{
+    public static void Save(SchemaSnapshot snapshot, string path)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot));
+            File.Move(temporary, full, overwrite: true); // a reader never sees half a file
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new SchemaOpsException("SnapshotNotSaved", SchemaOpsErrorCategory.WriteError, $"cannot write the snapshot to {full}: {e.Message}", full);
+        }
+    }
+
+    public static SchemaSnapshot Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new SchemaOpsException("SnapshotNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"snapshot file {full} does not exist", full);
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(full), SnapshotJson.Default.SchemaSnapshot)
+                   ?? throw Errors.InvalidData("InvalidSnapshotFile", $"{full}: the file holds no snapshot", full);
+        }
+        catch (JsonException e)
+        {
+            var line = (int)(e.LineNumber ?? 0) + 1;
+            throw Errors.InvalidData("InvalidSnapshotFile", $"{full}:{line}: not a snapshot written by SchemaOps ({e.Message.Split(" Path:", 2)[0]})", full, line);
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true,
+    IgnoreReadOnlyProperties = true)]
+[JsonSerializable(typeof(SchemaSnapshot))]
+internal sealed partial class SnapshotJson : JsonSerializerContext;

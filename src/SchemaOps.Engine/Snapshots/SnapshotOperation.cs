@@ -1,0 +1,115 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Planning;
+using SchemaOps.Engine.Sources;
+
+namespace SchemaOps.Engine.Snapshots;
+
+/// <summary>
+/// Takes a schema snapshot, read-only, in one REPEATABLE READ transaction so objects, row counts and the
+/// history describe the same moment. Schemas: -Schema / --schema, else every user schema.
+/// </summary>
+public static class SnapshotOperation
+{
+    public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
+    {
+        await using var session = await MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), ct);
+        return await request.GuardAsync("taking a snapshot", async () =>
+        {
+            var connection = session.Connection;
+            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct);
+
+            var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await StringsAsync(connection, SnapshotQueries.UserSchemas, ct);
+            var historyExists = await session.History.ExistsAsync(ct);
+            // The history table (and SchemaOps' checksum companion beside dbmate's and golang-migrate's) is recorded as migrations, not as objects.
+            string[] excluded = [$"{session.History.Name.Schema}.{session.History.Name.Table}", $"{session.History.Name.Schema}.{session.History.Name.Table}_checksums"];
+
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "objects", 0));
+            var objects = await ObjectsAsync(connection, schemas, excluded, ct);
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "row counts", 50));
+            var counts = await RowCountsAsync(connection, schemas, excluded, rowCounts, ct);
+            var migrations = historyExists ? InEffect(await session.ReadHistoryAsync(ct)) : [];
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "done", 100, Completed: true));
+
+            var snapshot = new SchemaSnapshot
+            {
+                Database = request.Target.Display,
+                TakenAt = DateTime.UtcNow,
+                ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct))!,
+                Schemas = schemas,
+                Objects = objects,
+                RowCounts = counts,
+                Migrations = migrations,
+                MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => MigrationVersion.Parse(m.Version!)).DefaultIfEmpty().Max()?.Text,
+            };
+            await tx.CommitAsync(CancellationToken.None);
+            sink.WriteObject(snapshot);
+            return snapshot;
+        });
+    }
+
+    private const int ProgressId = 3;
+
+    private static async Task<List<SchemaObject>> ObjectsAsync(NpgsqlConnection connection, List<string> schemas, string[] excluded, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(SnapshotQueries.Objects, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } };
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var objects = new List<SchemaObject>();
+        while (await r.ReadAsync(ct))
+            objects.Add(new SchemaObject
+            {
+                Kind = Enum.Parse<SchemaObjectKind>(r.GetString(0)), Schema = r.GetString(1), Name = r.GetString(2),
+                Table = r.IsDBNull(3) ? null : r.GetString(3), Definition = r.IsDBNull(4) ? "" : r.GetString(4),
+            });
+        return objects.OrderBy(o => o.Kind).ThenBy(o => o.Schema, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<List<TableRowCount>> RowCountsAsync(NpgsqlConnection connection, List<string> schemas, string[] excluded, RowCountMode mode, CancellationToken ct)
+    {
+        if (mode == RowCountMode.None) return [];
+        var tables = new List<(string Schema, string Table, long Estimate)>();
+        await using (var cmd = new NpgsqlCommand(SnapshotQueries.Tables, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } })
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) tables.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
+
+        var counts = new List<TableRowCount>();
+        foreach (var (schema, table, estimate) in tables)
+        {
+            var rows = mode == RowCountMode.Exact
+                ? (long)(await connection.ScalarAsync($"SELECT count(*) FROM {HistoryTableName.Quote(schema)}.{HistoryTableName.Quote(table)}", ct))!
+                : estimate < 0 ? (long?)null : estimate; // -1: never analyzed
+            counts.Add(new TableRowCount { Schema = schema, Table = table, Rows = rows, Exact = mode == RowCountMode.Exact });
+        }
+        return counts;
+    }
+
+    /// <summary>The migrations in effect: applied (not undone, deleted or superseded), failed, or the baseline.</summary>
+    private static List<SnapshotMigration> InEffect(IReadOnlyList<AppliedMigration> rows) =>
+        StateResolver.Resolve([], rows, null, outOfOrder: true)
+            .Where(e => e.Applied is not null && e.Kind is MigrationKind.Versioned or MigrationKind.Repeatable or MigrationKind.Baseline)
+            .Select(e => (Entry: e, State: e.State switch
+            {
+                MigrationState.Baseline => "Baseline",
+                MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture => "Failed",
+                MigrationState.Success or MigrationState.OutOfOrder or MigrationState.Missing or MigrationState.Future => "Applied",
+                _ => null, // undone, deleted, superseded: no longer in effect
+            }))
+            .Where(x => x.State is not null)
+            .Select(x => new SnapshotMigration
+            {
+                Version = x.Entry.VersionText, Description = x.Entry.Description, Type = x.Entry.Applied!.Type, Checksum = x.Entry.Applied.Checksum, State = x.State!,
+            })
+            .ToList();
+
+    private static async Task<List<string>> StringsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<string>();
+        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        return list;
+    }
+}

@@ -1,0 +1,99 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
+using SchemaOps.Engine.Tests.Operations;
+
+namespace SchemaOps.Engine.Tests.Snapshots;
+
+public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private readonly PostgresFixture _pg = pg;
+
+    private Task<SchemaSnapshot> SnapshotAsync(string? connectionString = null, RowCountMode rows = RowCountMode.Exact) =>
+        SnapshotOperation.TakeAsync(new MigrationRequest(ConnectionTarget.Parse(connectionString ?? ConnectionString), new MigrationSettings()), rows, new RecordingSink(), CancellationToken.None);
+
+    [Fact]
+    public async Task Records_every_object_kind_with_row_counts_and_the_migrations_in_effect()
+    {
+        Dir.Write("V1__extra.sql", "CREATE TABLE extra (id int);");
+        await MigrateAsync();
+        await ExecAsync(EveryObjectKind.Sql);
+
+        var snapshot = await SnapshotAsync();
+
+        foreach (var kind in Enum.GetValues<SchemaObjectKind>().Except([SchemaObjectKind.RowCount, SchemaObjectKind.Migration]))
+            Assert.True(snapshot.Objects.Any(o => o.Kind == kind), $"no {kind} recorded");
+        Assert.Equal(["billing", "public"], snapshot.Schemas);
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Column, Name: "customers.name_length" } && o.Definition == "#6 integer GENERATED ALWAYS AS (length(name)) STORED");
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Column, Name: "customers.name" } && o.Definition == "#3 text COLLATE \"C\" NOT NULL DEFAULT 'anonymous'::text");
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Enum, Name: "mood" } && o.Definition == "'sad', 'ok', 'happy'");
+        Assert.DoesNotContain(snapshot.Objects, o => o.Name.Contains("flyway_schema_history")); // history is recorded as migrations
+        Assert.DoesNotContain(snapshot.Objects, o => o.Kind == SchemaObjectKind.Function && o.Name.StartsWith("citext")); // the extension's own
+        Assert.Equal(50, snapshot.RowCounts.Single(c => c.Table == "customers").Rows);
+        var migration = Assert.Single(snapshot.Migrations);
+        Assert.Equal(("1", "Applied"), (migration.Version, migration.State));
+        Assert.Equal("1", snapshot.MigrationVersion);
+    }
+
+    [Fact]
+    public async Task A_pg_dump_and_pg_restore_round_trip_compares_equal_and_each_change_is_one_difference()
+    {
+        await ExecAsync(EveryObjectKind.Sql);
+        var copy = await _pg.NewDatabaseAsync();
+        await PgTools.DumpAndRestoreAsync(_pg, new NpgsqlConnectionStringBuilder(ConnectionString).Database!, new NpgsqlConnectionStringBuilder(copy).Database!);
+
+        var original = await SnapshotAsync();
+        var restored = await SnapshotAsync(copy);
+        Assert.Empty(SnapshotComparer.Compare(original, restored));
+
+        await using (var c = new NpgsqlConnection(copy))
+        {
+            await c.OpenAsync();
+            await new NpgsqlCommand("""
+                ALTER TABLE customers ADD COLUMN phone text;
+                DROP VIEW customer_totals;
+                CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+                DELETE FROM billing.invoices WHERE no = 1000;
+                """, c).ExecuteNonQueryAsync();
+        }
+        var differences = SnapshotComparer.Compare(original, await SnapshotAsync(copy));
+
+        Assert.Equal(
+            [(SchemaObjectKind.Column, "customers.phone", SchemaChange.Added), (SchemaObjectKind.View, "customer_totals", SchemaChange.Removed),
+             (SchemaObjectKind.Function, "touch()", SchemaChange.Changed), (SchemaObjectKind.RowCount, "invoices", SchemaChange.Changed)],
+            differences.Select(d => (d.Kind, d.Name, d.Change)));
+        Assert.Equal(("50", "49"), (differences[^1].Reference, differences[^1].Difference));
+    }
+
+    [Fact]
+    public async Task An_invalid_index_left_by_a_failed_concurrent_build_shows_as_a_change()
+    {
+        await ExecAsync("CREATE TABLE t (v int); INSERT INTO t VALUES (1), (1);");
+        var before = await SnapshotAsync();
+        await Assert.ThrowsAsync<PostgresException>(() => ExecAsync("CREATE UNIQUE INDEX CONCURRENTLY t_v ON t (v)"));
+        var after = await SnapshotAsync();
+
+        var d = Assert.Single(SnapshotComparer.Compare(before, after));
+        Assert.Equal((SchemaObjectKind.Index, SchemaChange.Added), (d.Kind, d.Change));
+        Assert.EndsWith(" INVALID", d.Difference);
+    }
+
+    [Fact]
+    public async Task Saves_and_loads_as_json_and_a_bad_file_is_named()
+    {
+        await ExecAsync(EveryObjectKind.Sql);
+        var snapshot = await SnapshotAsync(rows: RowCountMode.Estimated);
+        var file = Path.Combine(Dir.Path, "before.json");
+
+        SnapshotFile.Save(snapshot, file);
+        var loaded = SnapshotFile.Load(file);
+
+        Assert.Empty(SnapshotComparer.Compare(snapshot, loaded));
+        Assert.Equal(snapshot.Objects.Count, loaded.Objects.Count);
+        Assert.All(loaded.RowCounts, c => Assert.False(c.Exact));
+        File.WriteAllText(file, "{\n  \"objects\": [ 1, ]\n}");
+        var e = Assert.Throws<SchemaOpsException>(() => SnapshotFile.Load(file));
+        Assert.Equal(("InvalidSnapshotFile", 2), (e.ErrorId, e.Line));
+    }
+}
