@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Clear-Database'
         'Compare-SchemaSnapshot'
+        'Get-LockReport'
         'Get-SchemaSnapshot'
         'Invoke-Migration'
         'Get-MigrationStatus'

@@ -9,8 +9,8 @@ var native = args[0];
 var schemaopsDll = args[1];
 var dbmate = args[2];
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
-// Which parts to run (default all): sets (apply and undo), info, fleet. E.g. SCHEMAOPS_BENCH=fleet bench/run
-var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet").Split(',');
+// Which parts to run (default all): sets (apply and undo), info, fleet, locks. E.g. SCHEMAOPS_BENCH=fleet bench/run
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -182,6 +182,49 @@ if (parts.Contains("fleet"))
     report.AppendLine("|---|---|---|");
     report.AppendLine($"| 20 x `schemaops migrate`, one after the other | {Median(sequential):0.000} | 1.00 |");
     report.AppendLine($"| `schemaops migrate --targets` (4 at a time) | {Median(parallel):0.000} | {Median(sequential) / Median(parallel):0.00} |");
+}
+// Lock report on a server with 200 sessions: a blocking chain (an idle-in-transaction UPDATE, an ALTER TABLE
+// queued behind it, 48 SELECTs queued behind the ALTER) and 150 idle sessions. `schemaops locks` (process
+// start included) against psql running the usual wiki query over pg_locks / pg_blocking_pids.
+if (parts.Contains("locks"))
+{
+    var db = await pg.CreateDatabaseAsync();
+    await Sql(db, "CREATE TABLE accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 0)");
+    var sessions = new List<NpgsqlConnection>();
+    async Task<NpgsqlConnection> Open()
+    {
+        var c = new NpgsqlConnection(pg.ConnectionString(db) + ";Pooling=false");
+        await c.OpenAsync();
+        sessions.Add(c);
+        return c;
+    }
+    await new NpgsqlCommand("BEGIN; UPDATE accounts SET balance = 1 WHERE id = 1", await Open()).ExecuteNonQueryAsync();
+    var pending = new List<Task> { new NpgsqlCommand("ALTER TABLE accounts ADD COLUMN note text", await Open()).ExecuteNonQueryAsync() };
+    await Task.Delay(200);
+    for (var i = 0; i < 48; i++) pending.Add(new NpgsqlCommand("SELECT count(*) FROM accounts", await Open()).ExecuteScalarAsync());
+    for (var i = 0; i < 150; i++) await Open();
+    await Task.Delay(500);
+    var url = $"postgres://postgres@127.0.0.1:{pg.Port}/{db}";
+    const string Wiki = "SELECT a.pid, a.usename, a.application_name, a.state, l.mode, l.locktype, l.relation::regclass, pg_blocking_pids(a.pid), a.query " +
+                        "FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid WHERE cardinality(pg_blocking_pids(a.pid)) > 0 OR a.pid IN (SELECT unnest(pg_blocking_pids(pid)) FROM pg_stat_activity)";
+    var locksNative = new List<double>();
+    var locksPsql = new List<double>();
+    for (var round = 0; round <= rounds; round++)
+    {
+        var n = Run(native, ["locks", "--url", url, "--json"], env);
+        var p = Run(psql, ["-X", "-q", "-d", url, "-c", Wiki], env);
+        if (round == 0) continue;
+        locksNative.Add(n);
+        locksPsql.Add(p);
+    }
+    var count = await CountRows(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()");
+    report.AppendLine($"| lock report, {count} sessions in the database, 50 of them in a blocking chain, median of {rounds} (s) | wall time | schemaops / tool |");
+    report.AppendLine("|---|---|---|");
+    report.AppendLine($"| `schemaops locks --json` (native) | {Median(locksNative):0.000} | 1.00 |");
+    report.AppendLine($"| psql with the usual pg_locks / pg_blocking_pids query | {Median(locksPsql):0.000} | {Median(locksNative) / Median(locksPsql):0.00} |");
+    await new NpgsqlCommand("ROLLBACK", sessions[0]).ExecuteNonQueryAsync();
+    await Task.WhenAll(pending);
+    foreach (var c in sessions) await c.DisposeAsync();
 }
 Console.WriteLine();
 Console.WriteLine(report);

@@ -19,6 +19,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(FleetResult))]
 [JsonSerializable(typeof(SchemaSnapshot))]
 [JsonSerializable(typeof(SchemaDifference))]
+[JsonSerializable(typeof(LockReportEntry))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

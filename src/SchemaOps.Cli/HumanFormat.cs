@@ -21,6 +21,7 @@ public static class HumanFormat
         FleetResult t => t.Succeeded ? $"ok       {t.Database}: {t.Applied} applied in {t.ElapsedMilliseconds} ms" : $"FAILED   {t.Database}: [{t.ErrorId}] {t.Error}",
         CleanedSchema c => $"cleaned  {c}",
         SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion ?? "(no history)"}",
+        LockReportEntry l => $"{new string(' ', 2 * l.Depth)}{l.Pid,-7} {(l.Granted ? "holds    " : "waits for")} {l.Mode,-24} {l.Target,-30} {(l.WaitSeconds is { } w ? $"{w,6:0.0} s" : "        ")} {l.User}/{l.Application} {l.State}: {l.Query}",
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",
     };

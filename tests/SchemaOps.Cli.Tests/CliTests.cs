@@ -365,4 +365,16 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.json", missing.Stderr);
     }
+
+    [Fact]
+    public async Task Locks_reports_nothing_waiting_and_polls_with_a_count()
+    {
+        var once = await Run("locks");
+        Assert.True(once.ExitCode == 0, once.ToString());
+        Assert.Contains("no session waits for a lock", once.Stdout);
+        var watched = await Run("locks", "--watch", "--interval", "50ms", "--count", "2", "--json");
+        Assert.True(watched.ExitCode == 0, watched.ToString());
+        Assert.Equal(0, JsonDocument.Parse(watched.Stdout).RootElement.GetArrayLength());
+        Assert.Equal(2, (await Run("locks", "--count", "0")).ExitCode);
+    }
 }

@@ -18,6 +18,8 @@ public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseD
 public sealed class EphemeralPostgres : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
+    // Room for a test suite's parallel databases and for realistic session counts (the lock-report benchmark opens 200).
+    private const int MaxConnections = 300;
     private static readonly ConcurrentDictionary<EphemeralPostgres, byte> Live = new();
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
 
@@ -91,7 +93,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         {
             var port = FreeLoopbackPort();
             var log = new BoundedLog();
-            var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString()], directory, runAs is not null, log);
+            var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}"], directory, runAs is not null, log);
             var cluster = new EphemeralPostgres(installation, directory, port, password, server, log);
             Live.TryAdd(cluster, 0);
             try
