@@ -12,6 +12,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     CmdletsToExport      = @(
+        'Backup-Database'
         'Clear-Database'
         'Compare-SchemaSnapshot'
         'Get-LockReport'
@@ -24,6 +25,7 @@
         'New-Migration'
         'New-MigrationTarget'
         'Repair-MigrationHistory'
+        'Test-DatabaseBackup'
         'Undo-Migration'
     )
     FunctionsToExport    = @()

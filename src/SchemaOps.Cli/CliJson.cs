@@ -20,6 +20,8 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(SchemaSnapshot))]
 [JsonSerializable(typeof(SchemaDifference))]
 [JsonSerializable(typeof(LockReportEntry))]
+[JsonSerializable(typeof(DatabaseBackup))]
+[JsonSerializable(typeof(BackupTestResult))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

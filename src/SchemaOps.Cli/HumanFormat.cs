@@ -22,6 +22,10 @@ public static class HumanFormat
         CleanedSchema c => $"cleaned  {c}",
         SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion ?? "(no history)"}",
         LockReportEntry l => $"{new string(' ', 2 * l.Depth)}{l.Pid,-7} {(l.Granted ? "holds    " : "waits for")} {l.Mode,-24} {l.Target,-30} {(l.WaitSeconds is { } w ? $"{w,6:0.0} s" : "        ")} {l.User}/{l.Application} {l.State}: {l.Query}",
+        DatabaseBackup b => $"backed up {b.Database} to {b.Path}: {b.SizeBytes / 1048576.0:0.0} MB, {b.TocEntries} entries, sha256 {b.Sha256}, {b.DurationMilliseconds} ms (migration version {b.MigrationVersion ?? "none"})",
+        BackupTestResult t => t.Passed
+            ? $"ok       {t.Backup} restores cleanly: {t.TablesChecked} tables, {t.RowsChecked} rows match ({t.RestoreMilliseconds} ms to restore)"
+            : $"PROBLEM  {t.Backup} restored with {t.DifferenceCount} difference(s):\n" + string.Join("\n", t.Differences.Select(d => "  " + Line(d))),
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",
     };

@@ -377,4 +377,27 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(0, JsonDocument.Parse(watched.Stdout).RootElement.GetArrayLength());
         Assert.Equal(2, (await Run("locks", "--count", "0")).ExitCode);
     }
+
+    [Fact]
+    public async Task Backup_then_test_backup_and_a_second_backup_to_the_same_file_is_refused()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int); INSERT INTO users VALUES (1), (2);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        var file = Path.Combine(_dir.Path, "shop.dump");
+
+        var backup = await Run("backup", "--out", file, "--json");
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var json = JsonDocument.Parse(backup.Stdout).RootElement[0];
+        Assert.Equal(64, json.GetProperty("sha256").GetString()!.Length);
+        Assert.Equal("1", json.GetProperty("migrationVersion").GetString());
+        Assert.DoesNotContain(pg.Server.Password, backup.Stdout + backup.Stderr);
+
+        var test = await Run("test-backup", file);
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Contains("restores cleanly", test.Stdout);
+
+        var again = await Run("backup", "--out", file);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("[BackupExists]", again.Stderr);
+    }
 }

@@ -33,7 +33,7 @@ Describe 'SchemaOps module' {
             Should -Be @('Clear-Database', 'Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
@@ -121,5 +121,14 @@ Describe 'Invoke-Migration' {
         $differences = Get-SchemaSnapshot -ConnectionString $db | Compare-SchemaSnapshot -Reference $before
         ($differences | Where-Object Kind -eq 'Table').Name | Should -Be 't'
         ($differences | Where-Object Kind -eq 'Migration').Change | Should -Be 'Added'
+    }
+
+    It 'backs up and proves the backup restores, in one pipeline' {
+        $db = New-TestDatabase
+        Invoke-Migration -Path $script:migrations -ConnectionString $db -Confirm:$false | Out-Null
+        $file = Join-Path TestDrive: 'parking.dump'
+        $result = Backup-Database -Path $file -ConnectionString $db -Confirm:$false | Test-DatabaseBackup -ConnectionString $db -Confirm:$false
+        $result.Passed | Should -BeTrue
+        (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
     }
 }

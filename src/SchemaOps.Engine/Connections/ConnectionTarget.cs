@@ -32,6 +32,10 @@ public sealed class ConnectionTarget
 
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
+    /// <summary>The same server and credentials, another database; unpooled (for a database about to be dropped).</summary>
+    public ConnectionTarget WithDatabase(string database) =>
+        new(new NpgsqlConnectionStringBuilder(_connectionString) { Database = database, Pooling = false });
+
     /// <summary>
     /// The connection as an Npgsql connection string without its password, plus the user and password, so a
     /// caller can keep the secret in a credential object and show the rest.

@@ -22,16 +22,7 @@ public sealed class PostgresInstallation
     /// </summary>
     public static PostgresInstallation Find(string? binDirectory = null)
     {
-        var candidates = new List<string>();
-        if (!string.IsNullOrEmpty(binDirectory)) candidates.Add(binDirectory);
-        else
-        {
-            if (Environment.GetEnvironmentVariable("SCHEMAOPS_PG_BIN") is { Length: > 0 } env) candidates.Add(env);
-            candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-            if (PgConfigBinDir() is { } fromPgConfig) candidates.Add(fromPgConfig);
-            candidates.AddRange(WellKnownLocations());
-        }
-        foreach (var dir in candidates)
+        foreach (var dir in Candidates(binDirectory))
         {
             var install = new PostgresInstallation(dir, 0);
             if (!File.Exists(install.Tool("initdb")) || !File.Exists(install.Tool("postgres"))) continue;
@@ -46,6 +37,46 @@ public sealed class PostgresInstallation
                                   : $"'{binDirectory}' does not hold initdb and postgres. ") +
             "Install them (Debian/Ubuntu: apt-get install postgresql; RedHat: dnf install postgresql-server; macOS: brew install postgresql; " +
             "Windows: the EDB installer) or point SCHEMAOPS_PG_BIN at their bin folder.");
+    }
+
+    /// <summary>
+    /// The client tools (pg_dump and pg_restore together) for a server of <paramref name="serverMajor"/>: the
+    /// newest found in the same places as <see cref="Find"/>. pg_dump refuses a server newer than itself, so
+    /// an older one is an error that says what to install.
+    /// </summary>
+    public static PostgresInstallation FindClientTools(int serverMajor, string? binDirectory = null)
+    {
+        // Links are not followed: Debian's /usr/bin/pg_dump is a wrapper script that picks a version itself, so
+        // among equal versions a real binary (e.g. /usr/lib/postgresql/15/bin) wins over a link.
+        var found = Candidates(binDirectory)
+            .Select(dir => new PostgresInstallation(dir, 0))
+            .Where(i => File.Exists(i.Tool("pg_dump")) && File.Exists(i.Tool("pg_restore")))
+            .DistinctBy(i => Path.GetFullPath(i.BinDirectory))
+            .Select(i => (Install: new PostgresInstallation(i.BinDirectory, ReadMajorVersion(i.Tool("pg_dump"))), IsLink: new FileInfo(i.Tool("pg_dump")).LinkTarget is not null))
+            .OrderByDescending(x => x.Install.MajorVersion).ThenBy(x => x.IsLink)
+            .Select(x => x.Install)
+            .FirstOrDefault();
+        if (found is null)
+            throw new SchemaOpsException("PgDumpNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+                "pg_dump and pg_restore were not found on PATH, via pg_config, or in the usual locations. Install PostgreSQL's client tools " +
+                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}; RedHat: dnf install postgresql{serverMajor}; macOS: brew install postgresql@{serverMajor}) " +
+                "or point SCHEMAOPS_PG_BIN at their bin folder.");
+        if (found.MajorVersion < serverMajor)
+            throw new SchemaOpsException("PgDumpTooOld", SchemaOpsErrorCategory.InvalidOperation,
+                $"the newest pg_dump found ({found.Tool("pg_dump")}) is version {found.MajorVersion}, older than the server ({serverMajor}): pg_dump cannot dump a newer server. " +
+                $"Install PostgreSQL {serverMajor}'s client tools (e.g. apt-get install postgresql-client-{serverMajor}) or point SCHEMAOPS_PG_BIN at them.");
+        return found;
+    }
+
+    private static List<string> Candidates(string? binDirectory)
+    {
+        var candidates = new List<string>();
+        if (!string.IsNullOrEmpty(binDirectory)) return [binDirectory];
+        if (Environment.GetEnvironmentVariable("SCHEMAOPS_PG_BIN") is { Length: > 0 } env) candidates.Add(env);
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        if (PgConfigBinDir() is { } fromPgConfig) candidates.Add(fromPgConfig);
+        candidates.AddRange(WellKnownLocations());
+        return candidates;
     }
 
     private static IEnumerable<string> WellKnownLocations()
@@ -80,10 +111,10 @@ public sealed class PostgresInstallation
         }
     }
 
-    private static int ReadMajorVersion(string postgres)
+    private static int ReadMajorVersion(string tool)
     {
-        using var p = Process.Start(new ProcessStartInfo(postgres, "--version") { RedirectStandardOutput = true })!;
-        var text = p.StandardOutput.ReadToEnd(); // "postgres (PostgreSQL) 15.18 (Debian ...)"
+        using var p = Process.Start(new ProcessStartInfo(tool, "--version") { RedirectStandardOutput = true })!;
+        var text = p.StandardOutput.ReadToEnd(); // "postgres (PostgreSQL) 15.18 (Debian ...)", "pg_dump (PostgreSQL) 15.18 ..."
         p.WaitForExit();
         var number = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w.Length > 0 && char.IsAsciiDigit(w[0])) ?? "0";
         return int.TryParse(number.Split('.')[0], out var major) ? major : 0;

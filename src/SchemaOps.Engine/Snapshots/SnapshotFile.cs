@@ -6,13 +6,17 @@ namespace SchemaOps.Engine.Snapshots;
 /// <summary>Snapshots saved to and read from JSON (the same shape `--json` prints), written atomically.</summary>
 public static class SnapshotFile
 {
-    public static void Save(SchemaSnapshot snapshot, string path)
+    /// <summary>Writes the file whole or not at all; <paramref name="privateFile"/>: owner-only (it sits beside a backup and tells its contents).</summary>
+    public static void Save(SchemaSnapshot snapshot, string path, bool privateFile = false)
     {
         var full = Path.GetFullPath(path);
         var temporary = full + ".tmp-" + Environment.ProcessId;
         try
         {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot));
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot);
+            if (privateFile)
+                using (var stream = Backups.PrivateFile.Create(temporary, FileMode.Create)) stream.Write(bytes);
+            else File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, full, overwrite: true); // a reader never sees half a file
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

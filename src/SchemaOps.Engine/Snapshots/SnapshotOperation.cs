@@ -15,40 +15,56 @@ public static class SnapshotOperation
 {
     public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
     {
-        await using var session = await MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), ct);
+        await using var session = await OpenAsync(request, ct);
         return await request.GuardAsync("taking a snapshot", async () =>
         {
-            var connection = session.Connection;
-            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-            await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct);
-
-            var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await StringsAsync(connection, SnapshotQueries.UserSchemas, ct);
-            var historyExists = await session.History.ExistsAsync(ct);
-            // The history table (and SchemaOps' checksum companion beside dbmate's and golang-migrate's) is recorded as migrations, not as objects.
-            string[] excluded = [$"{session.History.Name.Schema}.{session.History.Name.Table}", $"{session.History.Name.Schema}.{session.History.Name.Table}_checksums"];
-
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "objects", 0));
-            var objects = await ObjectsAsync(connection, schemas, excluded, ct);
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "row counts", 50));
-            var counts = await RowCountsAsync(connection, schemas, excluded, rowCounts, ct);
-            var migrations = historyExists ? InEffect(await session.ReadHistoryAsync(ct)) : [];
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "done", 100, Completed: true));
-
-            var snapshot = new SchemaSnapshot
-            {
-                Database = request.Target.Display,
-                TakenAt = DateTime.UtcNow,
-                ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct))!,
-                Schemas = schemas,
-                Objects = objects,
-                RowCounts = counts,
-                Migrations = migrations,
-                MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => MigrationVersion.Parse(m.Version!)).DefaultIfEmpty().Max()?.Text,
-            };
+            await using var tx = await BeginAsync(session.Connection, ct);
+            var snapshot = await ReadAsync(session, request, rowCounts, sink, ct);
             await tx.CommitAsync(CancellationToken.None);
             sink.WriteObject(snapshot);
             return snapshot;
         });
+    }
+
+    /// <summary>A session that reads no migration folder (a snapshot needs only the database and its history table).</summary>
+    internal static Task<MigrationSession> OpenAsync(MigrationRequest request, CancellationToken ct) =>
+        MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), ct);
+
+    /// <summary>The read-only REPEATABLE READ transaction a snapshot is read in (and a backup's pg_dump shares).</summary>
+    internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct);
+        return tx;
+    }
+
+    /// <summary>Reads the snapshot inside the caller's transaction (see <see cref="BeginAsync"/>).</summary>
+    internal static async Task<SchemaSnapshot> ReadAsync(MigrationSession session, MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
+    {
+        var connection = session.Connection;
+        var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await StringsAsync(connection, SnapshotQueries.UserSchemas, ct);
+        var historyExists = await session.History.ExistsAsync(ct);
+        // The history table (and SchemaOps' checksum companion beside dbmate's and golang-migrate's) is recorded as migrations, not as objects.
+        string[] excluded = [$"{session.History.Name.Schema}.{session.History.Name.Table}", $"{session.History.Name.Schema}.{session.History.Name.Table}_checksums"];
+
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "objects", 0));
+        var objects = await ObjectsAsync(connection, schemas, excluded, ct);
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "row counts", 50));
+        var counts = await RowCountsAsync(connection, schemas, excluded, rowCounts, ct);
+        var migrations = historyExists ? InEffect(await session.ReadHistoryAsync(ct)) : [];
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "done", 100, Completed: true));
+
+        return new SchemaSnapshot
+        {
+            Database = request.Target.Display,
+            TakenAt = DateTime.UtcNow,
+            ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct))!,
+            Schemas = schemas,
+            Objects = objects,
+            RowCounts = counts,
+            Migrations = migrations,
+            MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => MigrationVersion.Parse(m.Version!)).DefaultIfEmpty().Max()?.Text,
+        };
     }
 
     private const int ProgressId = 3;

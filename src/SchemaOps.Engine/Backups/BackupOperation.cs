@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Ephemeral;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
+
+namespace SchemaOps.Engine.Backups;
+
+public sealed record BackupOptions(string Path)
+{
+    public BackupFormat Format { get; init; } = BackupFormat.Custom;
+    /// <summary>Parallel dump jobs (directory format only).</summary>
+    public int Jobs { get; init; } = 1;
+    public RowCountMode RowCounts { get; init; } = RowCountMode.Exact;
+    /// <summary>Where pg_dump and pg_restore are; null: found like the server binaries are.</summary>
+    public string? PgBinDirectory { get; init; }
+}
+
+/// <summary>
+/// Backup-Database: the real pg_dump, dumping the very snapshot (pg_export_snapshot) in which SchemaOps reads
+/// the schema snapshot, so the two describe the same data. Written under a temporary name with owner-only
+/// permissions, checked with pg_restore --list, hashed, then renamed into place: a failed or canceled dump
+/// leaves nothing behind, and an existing file is never overwritten.
+/// </summary>
+public static class BackupOperation
+{
+    private const int ProgressId = 4;
+
+    public static async Task<DatabaseBackup> BackupAsync(MigrationRequest request, BackupOptions options, IOperationSink sink, CancellationToken ct)
+    {
+        var path = System.IO.Path.GetFullPath(options.Path);
+        if (options.Jobs < 1) throw Errors.InvalidArgument("InvalidJobs", $"jobs must be at least 1 (was {options.Jobs})");
+        if (options.Jobs > 1 && options.Format != BackupFormat.Directory)
+            throw Errors.InvalidArgument("ParallelNeedsDirectoryFormat", "parallel jobs need the directory format (-Format Directory / --format directory): pg_dump writes one file per table in parallel");
+        if (File.Exists(path) || Directory.Exists(path))
+            throw new SchemaOpsException("BackupExists", SchemaOpsErrorCategory.InvalidArgument, $"{path} already exists: a backup never overwrites anything; choose another name", path);
+        var folder = System.IO.Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder))
+            throw new SchemaOpsException("BackupFolderNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"the folder {folder} does not exist", path);
+
+        await using var session = await SnapshotOperation.OpenAsync(request, ct);
+        if (!sink.ShouldProcess(path, $"Back up {request.Target.Display} with pg_dump ({options.Format} format)")) return new DatabaseBackup { Path = path, Format = options.Format, Database = request.Target.Display };
+        var serverMajor = session.ServerVersionNum / 10000;
+        var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
+        var partial = path + ".partial";
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            CreatePrivate(partial, options.Format);
+            using var pg = new PgTool(request.Target);
+            var (snapshot, toc) = await request.GuardAsync("backing up", async () =>
+            {
+                await using var tx = await SnapshotOperation.BeginAsync(session.Connection, ct);
+                var exported = (string)(await session.Connection.ScalarAsync("SELECT pg_export_snapshot()", ct))!;
+                string[] args = [$"--format={(options.Format == BackupFormat.Custom ? "custom" : "directory")}", $"--file={partial}", $"--snapshot={exported}", "--no-password",
+                    .. options.Jobs > 1 ? [$"--jobs={options.Jobs}"] : Array.Empty<string>()];
+                using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var dump = pg.RunAsync(tools.Tool("pg_dump"), args, dumpCancel.Token,
+                    tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Backing up {request.Target.Database}", $"{Size(partial, options.Format) / 1048576.0:0.0} MB written, {watch.Elapsed.TotalSeconds:0} s", -1)));
+                SchemaSnapshot snapshot;
+                try
+                {
+                    // Read while pg_dump runs: the same exported snapshot, on the other core.
+                    snapshot = await SnapshotOperation.ReadAsync(session, request, options.RowCounts, NullSink.Instance, ct);
+                }
+                catch
+                {
+                    await dumpCancel.CancelAsync();
+                    try { await dump; } catch (OperationCanceledException) { }
+                    throw;
+                }
+                var (exit, errors, _) = await dump;
+                await tx.CommitAsync(CancellationToken.None);
+                if (exit != 0) throw DumpFailed(path, errors);
+                var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct);
+                if (listExit != 0)
+                    throw new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
+                return (snapshot, list.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';')));
+            });
+
+            var sha256 = Sha256(partial, options.Format);
+            var size = Size(partial, options.Format);
+            var snapshotPath = path + ".snapshot.json";
+            SnapshotFile.Save(snapshot, snapshotPath, privateFile: true);
+            if (options.Format == BackupFormat.Directory) Directory.Move(partial, path);
+            else File.Move(partial, path, overwrite: false);
+            var backup = new DatabaseBackup
+            {
+                Path = path, Format = options.Format, SizeBytes = size, Sha256 = sha256, DurationMilliseconds = watch.ElapsedMilliseconds, CreatedAt = DateTime.UtcNow,
+                Database = request.Target.Display, ServerVersion = snapshot.ServerVersion, PgDumpVersion = tools.MajorVersion, MigrationVersion = snapshot.MigrationVersion,
+                TocEntries = toc, SnapshotPath = snapshotPath, Snapshot = snapshot,
+            };
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Backing up {request.Target.Database}", "done", 100, Completed: true));
+            sink.WriteObject(backup);
+            return backup;
+        }
+        catch
+        {
+            Delete(partial);
+            throw;
+        }
+    }
+
+    private static void CreatePrivate(string partial, BackupFormat format)
+    {
+        try
+        {
+            // pg_dump writes into what exists, so the archive is owner-only from its first byte.
+            if (format == BackupFormat.Directory)
+            {
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(partial);
+                else Directory.CreateDirectory(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            else PrivateFile.Create(partial, FileMode.CreateNew).Dispose();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new SchemaOpsException("BackupNotWritable", SchemaOpsErrorCategory.PermissionDenied, $"cannot create {partial}: {e.Message}", partial);
+        }
+    }
+
+    private static SchemaOpsException DumpFailed(string path, string errors) =>
+        errors.Contains("No space left on device", StringComparison.Ordinal)
+            ? new SchemaOpsException("BackupNoSpace", SchemaOpsErrorCategory.WriteError, $"the disk holding {path} is full; the partial dump was removed:\n{errors}", path)
+            : errors.Contains("server version mismatch", StringComparison.Ordinal)
+                ? new SchemaOpsException("PgDumpTooOld", SchemaOpsErrorCategory.InvalidOperation, $"pg_dump is older than the server:\n{errors}", path)
+                : errors.Contains("password authentication failed", StringComparison.Ordinal) || errors.Contains("no password supplied", StringComparison.Ordinal)
+                    ? new SchemaOpsException("BackupAuthenticationFailed", SchemaOpsErrorCategory.AuthenticationError, $"pg_dump could not log in:\n{errors}", path)
+                    : new SchemaOpsException("BackupFailed", SchemaOpsErrorCategory.InvalidOperation, $"pg_dump failed; nothing was kept:\n{errors}", path);
+
+    private static long Size(string path, BackupFormat format)
+    {
+        try
+        {
+            return format == BackupFormat.Custom ? new FileInfo(path).Length : new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The file's SHA-256; for a directory, the SHA-256 of "name hash" lines of its files in name order.</summary>
+    internal static string Sha256(string path, BackupFormat format)
+    {
+        static string Of(string file)
+        {
+            using var stream = File.OpenRead(file);
+            return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        }
+        if (format == BackupFormat.Custom) return Of(path);
+        var lines = Directory.EnumerateFiles(path).Order(StringComparer.Ordinal).Select(f => $"{System.IO.Path.GetFileName(f)} {Of(f)}\n");
+        return Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(lines)))).ToLowerInvariant();
+    }
+
+    private static void Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>A sink that drops everything: for an operation run inside another that reports for itself.</summary>
+internal sealed class NullSink : IOperationSink
+{
+    public static readonly NullSink Instance = new();
+    public void WriteObject(object item) { }
+    public void WriteProgress(ProgressRecordInfo progress) { }
+    public void WriteVerbose(string message) { }
+    public void WriteWarning(string message) { }
+    public bool ShouldProcess(string target, string action) => true;
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Ephemeral;
+using SchemaOps.Engine.History;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
+
+namespace SchemaOps.Engine.Backups;
+
+/// <summary>
+/// Test-DatabaseBackup: restores a backup into a throwaway database on the request's server, snapshots it
+/// the way the backup's snapshot was taken, compares the two (schema, row counts, migrations), and drops
+/// the throwaway database whatever happened. The backup is good when nothing differs.
+/// </summary>
+public static class BackupTestOperation
+{
+    private const int ProgressId = 5;
+
+    public static async Task<BackupTestResult> TestAsync(MigrationRequest request, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory, IOperationSink sink, CancellationToken ct)
+    {
+        var path = Path.GetFullPath(backupPath);
+        var format = Directory.Exists(path) ? BackupFormat.Directory
+            : File.Exists(path) ? BackupFormat.Custom
+            : throw new SchemaOpsException("BackupNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"backup {path} does not exist", path);
+        var expected = snapshot ?? (File.Exists(path + ".snapshot.json") ? SnapshotFile.Load(path + ".snapshot.json")
+            : throw new SchemaOpsException("BackupSnapshotMissing", SchemaOpsErrorCategory.ObjectNotFound,
+                $"{path}.snapshot.json is missing: a test restore compares with the snapshot Backup-Database saves beside the backup", path));
+
+        var scratch = $"schemaops_restore_{Guid.NewGuid():N}"[..30];
+        var watch = Stopwatch.StartNew();
+        await using var admin = request.Target.CreateConnection();
+        await request.GuardAsync("preparing the test restore", async () =>
+        {
+            await admin.OpenAsync(ct);
+            await admin.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(scratch)}", ct);
+            return 0;
+        });
+        try
+        {
+            var tools = PostgresInstallation.FindClientTools(admin.PostgreSqlVersion.Major, pgBinDirectory);
+            using (var pg = new PgTool(request.Target, scratch))
+            {
+                sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", $"restoring into {scratch}", -1));
+                string[] args = ["--exit-on-error", "--no-owner", "--no-privileges", $"--dbname={scratch}",
+                    .. format == BackupFormat.Directory ? [$"--jobs={Math.Max(1, Environment.ProcessorCount)}"] : Array.Empty<string>(), path];
+                var (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
+                    tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", $"restoring, {watch.Elapsed.TotalSeconds:0} s", -1)));
+                if (exit != 0)
+                    throw new SchemaOpsException("RestoreFailed", SchemaOpsErrorCategory.InvalidOperation, $"pg_restore could not restore {path}:\n{errors}", path);
+            }
+            var restoreMs = watch.ElapsedMilliseconds;
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", "comparing", -1));
+            var rowCounts = expected.RowCounts.Count == 0 ? RowCountMode.None : expected.RowCounts.All(c => c.Exact) ? RowCountMode.Exact : RowCountMode.Estimated;
+            var restoredRequest = request with { Target = request.Target.WithDatabase(scratch) };
+            var actual = await SnapshotOperation.TakeAsync(restoredRequest, rowCounts, NullSink.Instance, ct);
+            var differences = SnapshotComparer.Compare(expected, actual);
+            var result = new BackupTestResult
+            {
+                Backup = path, Passed = differences.Count == 0, DifferenceCount = differences.Count, Differences = differences, RestoreMilliseconds = restoreMs,
+                RestoredInto = scratch, TablesChecked = actual.TableCount, RowsChecked = actual.RowCounts.Sum(c => c.Rows ?? 0),
+            };
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", "done", 100, Completed: true));
+            sink.WriteObject(result);
+            return result;
+        }
+        finally
+        {
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(scratch)} WITH (FORCE)", CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Npgsql;
+using SchemaOps.Engine.Connections;
+
+namespace SchemaOps.Engine.Backups;
+
+/// <summary>
+/// Runs pg_dump / pg_restore for a target. The connection reaches them only through the environment (PGHOST,
+/// PGUSER, ...) and the password only through a private passfile in a private folder, deleted afterwards:
+/// never on the command line, where every user of the machine could read it (/proc, ps). Inherited PG*
+/// variables are removed, so nothing from the caller's shell changes where they connect. Ctrl+C kills the tool.
+/// </summary>
+internal sealed class PgTool : IDisposable
+{
+    private readonly string _privateFolder;
+    private readonly Dictionary<string, string> _environment;
+
+    public PgTool(ConnectionTarget target, string? database = null)
+    {
+        var (connectionString, user, password) = target.SplitSecret();
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        _privateFolder = Directory.CreateTempSubdirectory("schemaops-pg-").FullName; // 0700 on Unix
+        _environment = new()
+        {
+            ["PGHOST"] = b.Host ?? "localhost",
+            ["PGPORT"] = b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGDATABASE"] = database ?? b.Database ?? user ?? "",
+            ["PGAPPNAME"] = "schemaops",
+            ["PGCONNECT_TIMEOUT"] = b.Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGSSLMODE"] = b.SslMode switch
+            {
+                SslMode.Disable => "disable", SslMode.Allow => "allow", SslMode.Require => "require",
+                SslMode.VerifyCA => "verify-ca", SslMode.VerifyFull => "verify-full", _ => "prefer",
+            },
+            ["LC_MESSAGES"] = "C", // errors are matched on their English text
+        };
+        if (user is not null) _environment["PGUSER"] = user;
+        if (b.RootCertificate is { } root) _environment["PGSSLROOTCERT"] = root;
+        if (b.SslCertificate is { } cert) _environment["PGSSLCERT"] = cert;
+        if (b.SslKey is { } key) _environment["PGSSLKEY"] = key;
+        if (password is not null)
+        {
+            var passfile = Path.Combine(_privateFolder, "pgpass");
+            using (var writer = new StreamWriter(PrivateFile.Create(passfile)))
+                writer.Write($"*:*:*:*:{password.Replace("\\", "\\\\").Replace(":", "\\:")}\n");
+            _environment["PGPASSFILE"] = passfile;
+        }
+    }
+
+    /// <summary>Runs the tool to its end; returns its exit code and the tail of its stderr. <paramref name="tick"/> runs every second meanwhile.</summary>
+    public async Task<(int ExitCode, string Errors, string Output)> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct, Action? tick = null)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.OrdinalIgnoreCase)).ToList()) psi.Environment.Remove(name);
+        foreach (var (k, v) in _environment) psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{tool} could not be started");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            var exited = process.WaitForExitAsync(ct);
+            while (await Task.WhenAny(exited, Task.Delay(1000, ct)) != exited) tick?.Invoke();
+            await exited;
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+        return (process.ExitCode, Tail(await errors), await output);
+    }
+
+    private static string Tail(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join("\n", lines.TakeLast(15));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_privateFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Files only their owner can read (0600): backups, passfiles, snapshots saved beside backups.</summary>
+internal static class PrivateFile
+{
+    public static FileStream Create(string path, FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
+        ? new FileStream(path, mode, FileAccess.Write) // the user's profile folder's ACLs apply
+        : new FileStream(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+}

@@ -1,0 +1,135 @@
+using Npgsql;
+using SchemaOps.Engine.Backups;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
+using SchemaOps.Engine.Tests.Operations;
+using SchemaOps.Engine.Tests.Snapshots;
+
+namespace SchemaOps.Engine.Tests.Backups;
+
+public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private readonly PostgresFixture _pg = pg;
+
+    private Task<DatabaseBackup> BackupAsync(BackupOptions options, CancellationToken ct = default, RecordingSink? sink = null) =>
+        BackupOperation.BackupAsync(Request(), options, sink ?? new RecordingSink(), ct);
+
+    private Task<BackupTestResult> TestRestoreAsync(string path, SchemaSnapshot? snapshot = null) =>
+        BackupTestOperation.TestAsync(new MigrationRequest(ConnectionTarget.Parse(ConnectionString), new MigrationSettings()), path, snapshot, null, new RecordingSink(), CancellationToken.None);
+
+    [Theory]
+    [InlineData(BackupFormat.Custom, 1)]
+    [InlineData(BackupFormat.Directory, 2)]
+    public async Task Backup_then_test_restore_round_trips_every_object_kind_with_no_difference(BackupFormat format, int jobs)
+    {
+        Dir.Write("V1__extra.sql", "CREATE TABLE extra (id int);");
+        await MigrateAsync();
+        await ExecAsync(EveryObjectKind.Sql);
+        var path = Path.Combine(Dir.Path, "out", "shop.dump");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        var backup = await BackupAsync(new BackupOptions(path) { Format = format, Jobs = jobs });
+
+        Assert.Equal(path, backup.Path);
+        Assert.Equal("1", backup.MigrationVersion);
+        Assert.True(backup.SizeBytes > 0 && backup.TocEntries > 20, $"{backup.SizeBytes} bytes, {backup.TocEntries} entries");
+        Assert.Equal(BackupOperation.Sha256(path, format), backup.Sha256);
+        Assert.Equal(50, backup.Snapshot!.RowCounts.Single(c => c.Table == "customers").Rows);
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = format == BackupFormat.Custom ? File.GetUnixFileMode(path) : File.GetUnixFileMode(path) & ~UnixFileMode.UserExecute;
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode); // owner only
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup.SnapshotPath));
+        }
+        Assert.Equal([Path.GetFileName(path), Path.GetFileName(backup.SnapshotPath)], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order());
+
+        var test = await TestRestoreAsync(path);
+        Assert.True(test.Passed, string.Join("\n", test.Differences));
+        Assert.True(test.RowsChecked >= 100);
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM pg_database WHERE datname = '{test.RestoredInto}'")); // dropped
+    }
+
+    [Fact]
+    public async Task A_test_restore_reports_what_differs_from_the_snapshot_taken_with_the_backup()
+    {
+        await ExecAsync("CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);");
+        var path = Path.Combine(Dir.Path, "t.dump");
+        var backup = await BackupAsync(new BackupOptions(path));
+        // The snapshot says three rows: the archive holds two. (As if the dump had missed data.)
+        var claimed = backup.Snapshot!;
+        var wrong = new SchemaSnapshot { Database = claimed.Database, Schemas = claimed.Schemas, Objects = claimed.Objects, Migrations = claimed.Migrations,
+            RowCounts = [new TableRowCount { Schema = "public", Table = "t", Rows = 3, Exact = true }] };
+
+        var test = await TestRestoreAsync(path, wrong);
+
+        Assert.False(test.Passed);
+        var d = Assert.Single(test.Differences);
+        Assert.Equal((SchemaObjectKind.RowCount, "t", "3", "2"), (d.Kind, d.Name, d.Reference, d.Difference));
+    }
+
+    [Fact]
+    public async Task The_password_never_reaches_pg_dumps_command_line_or_environment()
+    {
+        await ExecAsync("CREATE TABLE big AS SELECT g AS id, repeat('x', 200) AS filler FROM generate_series(1, 300000) g");
+        var password = new NpgsqlConnectionStringBuilder(ConnectionString).Password!;
+        var seen = new List<(string CommandLine, string Environment)>();
+        using var stop = new CancellationTokenSource();
+        var spy = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])))
+                {
+                    try
+                    {
+                        var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                        if (cmdline.Contains("pg_dump")) seen.Add((cmdline, File.ReadAllText(Path.Combine(dir, "environ")).Replace('\0', '\n')));
+                    }
+                    catch (IOException) { } // the process ended meanwhile
+                    catch (UnauthorizedAccessException) { }
+                }
+                await Task.Delay(5);
+            }
+        });
+
+        await BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "big.dump")));
+        await stop.CancelAsync();
+        await spy;
+
+        Assert.NotEmpty(seen); // it did look while pg_dump ran
+        Assert.All(seen, s => Assert.DoesNotContain(password, s.CommandLine));
+        Assert.All(seen, s => Assert.DoesNotContain(password, s.Environment));
+        Assert.Contains(seen, s => s.Environment.Contains("PGPASSFILE="));
+    }
+
+    [Fact]
+    public async Task A_canceled_backup_leaves_no_file_and_no_pg_dump_behind()
+    {
+        await ExecAsync("CREATE TABLE big AS SELECT g AS id, repeat(md5(g::text), 20) AS filler FROM generate_series(1, 400000) g");
+        var path = Path.Combine(Dir.Path, "canceled.dump");
+        using var cancel = new CancellationTokenSource();
+        var sink = new RecordingSink();
+        var backup = BackupAsync(new BackupOptions(path), cancel.Token, sink);
+        for (var i = 0; i < 400 && !(File.Exists(path + ".partial") && new FileInfo(path + ".partial").Length > 0); i++) await Task.Delay(25);
+        Assert.True(File.Exists(path + ".partial"), "the dump never started writing");
+        await cancel.CancelAsync();
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => backup);
+        Assert.Equal(SchemaOpsErrorCategory.OperationStopped, e.Category); // what Ctrl+C gives every operation (CLI exit 130)
+
+        Assert.Empty(Directory.GetFileSystemEntries(Dir.Path, "canceled*"));
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])),
+            d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(path); } catch (IOException) { return false; } });
+    }
+
+    [Fact]
+    public async Task Refuses_to_overwrite_or_to_write_into_a_missing_folder_and_changes_nothing()
+    {
+        var existing = Dir.Write("taken.dump", "precious");
+        Assert.Equal("BackupExists", (await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(existing)))).ErrorId);
+        Assert.Equal("precious", File.ReadAllText(existing));
+        Assert.Equal("BackupFolderNotFound", (await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "no", "x.dump"))))).ErrorId);
+        Assert.Equal("ParallelNeedsDirectoryFormat", (await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "y.dump")) { Jobs = 4 }))).ErrorId);
+    }
+}
