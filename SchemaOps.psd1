@@ -15,6 +15,7 @@
         'Backup-Database'
         'Clear-Database'
         'Compare-SchemaSnapshot'
+        'Get-DatabaseActivity'
         'Get-LockReport'
         'Get-SchemaSnapshot'
         'Invoke-Migration'
@@ -26,6 +27,7 @@
         'New-MigrationTarget'
         'Repair-MigrationHistory'
         'Test-DatabaseBackup'
+        'Test-DatabaseHealth'
         'Undo-Migration'
     )
     FunctionsToExport    = @()

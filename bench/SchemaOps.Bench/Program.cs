@@ -9,8 +9,8 @@ var native = args[0];
 var schemaopsDll = args[1];
 var dbmate = args[2];
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
-// Which parts to run (default all): sets (apply and undo), info, fleet, locks. E.g. SCHEMAOPS_BENCH=fleet bench/run
-var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks").Split(',');
+// Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup. E.g. SCHEMAOPS_BENCH=fleet bench/run
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -226,6 +226,43 @@ if (parts.Contains("locks"))
     await Task.WhenAll(pending);
     foreach (var c in sessions) await c.DisposeAsync();
 }
+// Backup of a database of at least 1 GB: raw pg_dump against `schemaops backup` (same custom format), which
+// also reads the schema snapshot in the exported snapshot while pg_dump runs, checks the archive with
+// pg_restore --list and hashes it. Rounds alternate the order; files are deleted between runs.
+if (parts.Contains("backup"))
+{
+    var db = await pg.CreateDatabaseAsync();
+    await Sql(db, "CREATE TABLE orders AS SELECT g AS id, now() - g * interval '1 second' AS placed_at, md5(g::text) AS customer, md5((g * 7)::text) || md5((g * 13)::text) AS note, (g % 1000) * 1.5 AS amount FROM generate_series(1, 7000000) g");
+    await Sql(db, "ALTER TABLE orders ADD PRIMARY KEY (id); CREATE INDEX orders_customer ON orders (customer); VACUUM ANALYZE orders");
+    var size = await CountRows(db, "SELECT pg_database_size(current_database())");
+    var url = $"postgres://postgres@127.0.0.1:{pg.Port}/{db}";
+    var pgDump = pg.Installation.Tool("pg_dump");
+    var dumpEnv = new Dictionary<string, string>(env) { ["PGHOST"] = "127.0.0.1", ["PGPORT"] = pg.Port.ToString(), ["PGUSER"] = "postgres", ["PGDATABASE"] = db };
+    var raw = new List<double>();
+    var exact = new List<double>();
+    var estimated = new List<double>();
+    var backups = Path.Combine(work, "backups");
+    Directory.CreateDirectory(backups);
+    for (var round = 0; round <= rounds; round++)
+    {
+        void Clean() { foreach (var f in Directory.GetFiles(backups)) File.Delete(f); }
+        double Raw() { Clean(); return Run(pgDump, ["-Fc", "-f", Path.Combine(backups, "raw.dump")], dumpEnv); }
+        double Ours(string rows) { Clean(); return Run(native, ["backup", "--url", url, "--out", Path.Combine(backups, "ours.dump"), "--row-counts", rows], env); }
+        double r, e, m;
+        if (round % 2 == 0) { r = Raw(); e = Ours("exact"); m = Ours("estimated"); }
+        else { m = Ours("estimated"); e = Ours("exact"); r = Raw(); }
+        if (round == 0) continue;
+        raw.Add(r);
+        exact.Add(e);
+        estimated.Add(m);
+        Console.WriteLine($"  backup round {round}: pg_dump {r:0.00} s, schemaops exact {e:0.00} s, estimated {m:0.00} s");
+    }
+    report.AppendLine($"| backup of a {size / 1048576.0 / 1024:0.00} GB database (custom format), median of {rounds} (s) | wall time | schemaops / pg_dump |");
+    report.AppendLine("|---|---|---|");
+    report.AppendLine($"| `pg_dump -Fc` | {Median(raw):0.00} | 1.00 |");
+    report.AppendLine($"| `schemaops backup` (snapshot with exact row counts, list check, SHA-256) | {Median(exact):0.00} | {Median(exact) / Median(raw):0.00} |");
+    report.AppendLine($"| `schemaops backup --row-counts estimated` | {Median(estimated):0.00} | {Median(estimated) / Median(raw):0.00} |");
+}
 Console.WriteLine();
 Console.WriteLine(report);
 if (Directory.Exists(work)) Directory.Delete(work, true);
@@ -249,7 +286,7 @@ static double Run(string file, string[] args, Dictionary<string, string> env)
 
 async Task Sql(string db, string sql)
 {
-    await using var conn = new NpgsqlConnection(pg.ConnectionString(db) + ";Pooling=false");
+    await using var conn = new NpgsqlConnection(pg.ConnectionString(db) + ";Pooling=false;Command Timeout=0"); // data generation takes minutes
     await conn.OpenAsync();
     await using var cmd = new NpgsqlCommand(sql, conn);
     await cmd.ExecuteNonQueryAsync();

@@ -22,6 +22,9 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(LockReportEntry))]
 [JsonSerializable(typeof(DatabaseBackup))]
 [JsonSerializable(typeof(BackupTestResult))]
+[JsonSerializable(typeof(HealthCheck))]
+[JsonSerializable(typeof(SessionActivity))]
+[JsonSerializable(typeof(ActivitySummary))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -26,6 +26,9 @@ public static class HumanFormat
         BackupTestResult t => t.Passed
             ? $"ok       {t.Backup} restores cleanly: {t.TablesChecked} tables, {t.RowsChecked} rows match ({t.RestoreMilliseconds} ms to restore)"
             : $"PROBLEM  {t.Backup} restored with {t.DifferenceCount} difference(s):\n" + string.Join("\n", t.Differences.Select(d => "  " + Line(d))),
+        HealthCheck h => $"{(h.Passed ? "ok     " : "FAILED ")}  {h.Name,-17} {h.Detail}",
+        SessionActivity a => $"{a.Pid,-7} {a.User}/{a.Application,-20} {a.State,-20} {(a.TransactionSeconds is { } x ? $"tx {x:0}s" : ""),-9} {(a.LongRunning ? "LONG " : "")}{(a.IdleInTransaction ? "IDLE-IN-TX " : "")}{a.Query}",
+        ActivitySummary s => $"{s.Server}: {s.Connections} of {s.MaxConnections} connections ({s.UsedPercent:0.#}%), {s.Active} active, {s.Idle} idle, {s.IdleInTransaction} idle in transaction, {s.LongRunning} long-running, {s.WaitingForLocks} waiting for locks",
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",
     };

@@ -400,4 +400,19 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("[BackupExists]", again.Stderr);
     }
+
+    [Fact]
+    public async Task Health_exits_1_when_a_check_fails_and_activity_summarizes_connections()
+    {
+        var healthy = await Run("health", "--json");
+        Assert.True(healthy.ExitCode == 0, healthy.ToString());
+        Assert.Equal(6, JsonDocument.Parse(healthy.Stdout).RootElement.GetArrayLength());
+        var strict = await Run("health", "--max-connection-use", "0.1");
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("FAILED   Connections", strict.Stdout);
+
+        var summary = await Run("activity", "--summary", "--json");
+        Assert.True(summary.ExitCode == 0, summary.ToString());
+        Assert.Equal(300, JsonDocument.Parse(summary.Stdout).RootElement[0].GetProperty("maxConnections").GetInt32());
+    }
 }

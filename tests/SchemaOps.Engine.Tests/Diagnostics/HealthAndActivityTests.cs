@@ -1,0 +1,81 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Diagnostics;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Tests.Operations;
+
+namespace SchemaOps.Engine.Tests.Diagnostics;
+
+public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private async Task<Dictionary<string, HealthCheck>> HealthAsync(HealthOptions? options = null, MigrationRequest? request = null) =>
+        (await HealthOperation.CheckAsync(request ?? Request(), options ?? new HealthOptions(), new RecordingSink(), CancellationToken.None)).ToDictionary(c => c.Name);
+
+    [Fact]
+    public async Task A_healthy_database_passes_every_check_and_each_problem_fails_its_own()
+    {
+        var healthy = await HealthAsync();
+        Assert.Equal(["Connectivity", "Connections", "LongTransactions", "InvalidIndexes", "FailedMigrations", "ReplicationLag"], healthy.Keys);
+        Assert.All(healthy.Values, c => Assert.True(c.Passed, c.ToString()));
+        Assert.StartsWith("PostgreSQL 15", healthy["Connectivity"].Detail);
+        Assert.Equal("no replicas", healthy["ReplicationLag"].Detail);
+
+        // An invalid index from a failed concurrent build, a failed migration, and an old open transaction.
+        Dir.Write("V1__ok.sql", "CREATE TABLE ok (id int);");
+        Dir.Write("V2__broken.sql", "CREATE INDEX CONCURRENTLY broken ON missing_table (id);");
+        Assert.Equal("MigrationFailed", (await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync())).ErrorId);
+        await ExecAsync("CREATE TABLE t (v int); INSERT INTO t VALUES (1), (1);");
+        await Assert.ThrowsAsync<PostgresException>(() => ExecAsync("CREATE UNIQUE INDEX CONCURRENTLY t_v ON t (v)"));
+        await using var idle = new NpgsqlConnection(ConnectionString + ";Pooling=false;Application Name=forgotten-psql");
+        await idle.OpenAsync();
+        await new NpgsqlCommand("BEGIN; SELECT 1", idle).ExecuteNonQueryAsync();
+        await Task.Delay(300);
+
+        var sick = await HealthAsync(new HealthOptions { LongTransaction = TimeSpan.FromMilliseconds(100), MaxConnectionUsePercent = 1 });
+
+        Assert.False(sick["InvalidIndexes"].Passed);
+        Assert.Contains("t_v", sick["InvalidIndexes"].Detail);
+        Assert.False(sick["FailedMigrations"].Passed);
+        Assert.Contains("V2", sick["FailedMigrations"].Detail);
+        Assert.False(sick["LongTransactions"].Passed);
+        Assert.Contains($"pid {idle.ProcessID}", sick["LongTransactions"].Detail);
+        Assert.False(sick["Connections"].Passed); // 1% of 300 is under any real use
+        Assert.True(sick["Connectivity"].Passed);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_one_failed_connectivity_check()
+    {
+        var request = new MigrationRequest(ConnectionTarget.Parse("postgres://postgres:secret-pw@127.0.0.1:1/nowhere?connect_timeout=2"), new MigrationSettings());
+        var checks = await HealthAsync(request: request);
+        var c = Assert.Single(checks.Values);
+        Assert.Equal(("Connectivity", false), (c.Name, c.Passed));
+        Assert.DoesNotContain("secret-pw", c.Detail);
+    }
+
+    [Fact]
+    public async Task Activity_flags_idle_in_transaction_and_long_running_sessions_and_sums_them_up()
+    {
+        await using var idle = new NpgsqlConnection(ConnectionString + ";Pooling=false;Application Name=forgotten-psql");
+        await idle.OpenAsync();
+        await new NpgsqlCommand("BEGIN; SELECT 1", idle).ExecuteNonQueryAsync();
+        await using var busy = new NpgsqlConnection(ConnectionString + ";Pooling=false;Application Name=report-job");
+        await busy.OpenAsync();
+        var sleeping = new NpgsqlCommand("SELECT pg_sleep(3)", busy).ExecuteNonQueryAsync();
+        await Task.Delay(300);
+        var target = ConnectionTarget.Parse(ConnectionString);
+
+        var sessions = await ActivityOperation.SessionsAsync(target, TimeSpan.FromMilliseconds(100), 120, new RecordingSink(), CancellationToken.None);
+        var summary = await ActivityOperation.SummaryAsync(target, TimeSpan.FromMilliseconds(100), new RecordingSink(), CancellationToken.None);
+        await sleeping;
+
+        var forgotten = Assert.Single(sessions, s => s.Pid == idle.ProcessID);
+        Assert.True(forgotten.IdleInTransaction);
+        Assert.False(forgotten.LongRunning);
+        var job = Assert.Single(sessions, s => s.Pid == busy.ProcessID);
+        Assert.True(job.LongRunning);
+        Assert.Equal("SELECT pg_sleep(3)", job.Query);
+        Assert.Equal(300, summary.MaxConnections);
+        Assert.True(summary.IdleInTransaction >= 1 && summary.LongRunning >= 1 && summary.Connections >= 3);
+    }
+}
