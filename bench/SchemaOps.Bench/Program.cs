@@ -233,7 +233,8 @@ if (parts.Contains("backup"))
 {
     var db = await pg.CreateDatabaseAsync();
     await Sql(db, "CREATE TABLE orders AS SELECT g AS id, now() - g * interval '1 second' AS placed_at, md5(g::text) AS customer, md5((g * 7)::text) || md5((g * 13)::text) AS note, (g % 1000) * 1.5 AS amount FROM generate_series(1, 7000000) g");
-    await Sql(db, "ALTER TABLE orders ADD PRIMARY KEY (id); CREATE INDEX orders_customer ON orders (customer); VACUUM ANALYZE orders");
+    await Sql(db, "ALTER TABLE orders ADD PRIMARY KEY (id); CREATE INDEX orders_customer ON orders (customer)");
+    await Sql(db, "VACUUM ANALYZE orders"); // VACUUM runs on its own, outside any transaction
     var size = await CountRows(db, "SELECT pg_database_size(current_database())");
     var url = $"postgres://postgres@127.0.0.1:{pg.Port}/{db}";
     var pgDump = pg.Installation.Tool("pg_dump");

@@ -25,6 +25,8 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(HealthCheck))]
 [JsonSerializable(typeof(SessionActivity))]
 [JsonSerializable(typeof(ActivitySummary))]
+[JsonSerializable(typeof(ReportFile))]
+[JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -48,3 +48,17 @@ public sealed class BackupTestResult
 
     public override string ToString() => $"{Backup}: {(Passed ? "restores cleanly" : $"{DifferenceCount} difference(s)")}";
 }
+
+/// <summary>What Restore-Database did: which backup went into which database, and how long it took.</summary>
+public sealed class RestoreResult
+{
+    public string Backup { get; init; } = "";
+    public string Database { get; init; } = "";
+    /// <summary>True when the database was created for the restore.</summary>
+    public bool Created { get; init; }
+    /// <summary>True when existing objects were dropped and replaced (-Clean).</summary>
+    public bool Replaced { get; init; }
+    public long DurationMilliseconds { get; init; }
+
+    public override string ToString() => $"{Backup} -> {Database}";
+}

@@ -399,6 +399,12 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         var again = await Run("backup", "--out", file);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("[BackupExists]", again.Stderr);
+
+        // The password in PGPASSWORD only (the usual way): pg_dump gets it too, through the passfile.
+        var passwordless = pg.Server.Url(_db).Replace(":" + Uri.EscapeDataString(pg.Server.Password) + "@", "@");
+        var fromEnvironment = await CliProcess.RunAsync(["backup", "--out", Path.Combine(_dir.Path, "env.dump")],
+            new Dictionary<string, string?> { ["DATABASE_URL"] = passwordless, ["PGPASSWORD"] = pg.Server.Password });
+        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.ToString());
     }
 
     [Fact]
@@ -414,5 +420,30 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         var summary = await Run("activity", "--summary", "--json");
         Assert.True(summary.ExitCode == 0, summary.ToString());
         Assert.Equal(300, JsonDocument.Parse(summary.Stdout).RootElement[0].GetProperty("maxConnections").GetInt32());
+    }
+
+    [Fact]
+    public async Task Report_turns_json_outputs_into_markdown_junit_and_html_and_restore_refuses_a_non_empty_database()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        var migrate = await Run("migrate", "--path", _dir.Path, "--json");
+        File.WriteAllText(Path.Combine(_dir.Path, "migrate.json"), migrate.Stdout);
+        File.WriteAllText(Path.Combine(_dir.Path, "health.json"), (await Run("health", "--json")).Stdout);
+
+        foreach (var name in new[] { "log.md", "junit.xml", "page.html" })
+        {
+            var report = await Run("report", "--out", Path.Combine(_dir.Path, name), Path.Combine(_dir.Path, "migrate.json"), Path.Combine(_dir.Path, "health.json"));
+            Assert.True(report.ExitCode == 0, report.ToString());
+        }
+        Assert.Contains("| V1 | users | Applied |", File.ReadAllText(Path.Combine(_dir.Path, "log.md")));
+        Assert.Contains("<testcase classname=\"health.", File.ReadAllText(Path.Combine(_dir.Path, "junit.xml")));
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(_dir.Path, "page.html")));
+
+        var dump = Path.Combine(_dir.Path, "users.dump");
+        Assert.Equal(0, (await Run("backup", "--out", dump)).ExitCode);
+        var refused = await Run("restore", dump);
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("[RestoreTargetNotEmpty]", refused.Stderr);
+        Assert.Equal(2, (await Run("restore", dump, "--create", "--clean")).ExitCode);
     }
 }

@@ -33,7 +33,7 @@ Describe 'SchemaOps module' {
             Should -Be @('Clear-Database', 'Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
@@ -130,5 +130,15 @@ Describe 'Invoke-Migration' {
         $result = Backup-Database -Path $file -ConnectionString $db -Confirm:$false | Test-DatabaseBackup -ConnectionString $db -Confirm:$false
         $result.Passed | Should -BeTrue
         (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+    }
+
+    It 'restores a backup with -Clean and writes the report of the run' {
+        $db = New-TestDatabase
+        Invoke-Migration -Path $script:migrations -ConnectionString $db -Confirm:$false | Out-Null
+        $backup = Backup-Database -Path (Join-Path TestDrive: 'r.dump') -ConnectionString $db -Confirm:$false
+        Restore-Database -Path $backup.Path -ConnectionString $db -Clean -Confirm:$false | Should -HaveCount 1
+        $report = @($backup) + (Test-DatabaseHealth -ConnectionString $db) | Export-MigrationReport -Path (Join-Path TestDrive: 'r.md') -Confirm:$false
+        $report.Succeeded | Should -BeTrue
+        Get-Content $report.Path -Raw | Should -Match '## Backup'
     }
 }

@@ -8,7 +8,8 @@ namespace SchemaOps.Engine.Backups;
 /// Runs pg_dump / pg_restore for a target. The connection reaches them only through the environment (PGHOST,
 /// PGUSER, ...) and the password only through a private passfile in a private folder, deleted afterwards:
 /// never on the command line, where every user of the machine could read it (/proc, ps). Inherited PG*
-/// variables are removed, so nothing from the caller's shell changes where they connect. Ctrl+C kills the tool.
+/// variables are replaced by what the connection says, so the tools connect exactly where the driver
+/// did. Ctrl+C kills the tool.
 /// </summary>
 internal sealed class PgTool : IDisposable
 {
@@ -34,6 +35,11 @@ internal sealed class PgTool : IDisposable
             },
             ["LC_MESSAGES"] = "C", // errors are matched on their English text
         };
+        // What the connection string leaves out, the driver took from the caller's environment (PGUSER,
+        // PGPASSWORD, PGPASSFILE or ~/.pgpass): the tools get the same, the password still only through a passfile.
+        user ??= Environment.GetEnvironmentVariable("PGUSER") is { Length: > 0 } envUser ? envUser : null;
+        password ??= Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } envPassword ? envPassword : null;
+        if (password is null && Environment.GetEnvironmentVariable("PGPASSFILE") is { Length: > 0 } userPassfile) _environment["PGPASSFILE"] = userPassfile;
         if (user is not null) _environment["PGUSER"] = user;
         if (b.RootCertificate is { } root) _environment["PGSSLROOTCERT"] = root;
         if (b.SslCertificate is { } cert) _environment["PGSSLCERT"] = cert;
