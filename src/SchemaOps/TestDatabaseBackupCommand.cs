@@ -21,13 +21,24 @@ public sealed class TestDatabaseBackupCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? PgBinPath { get; set; }
 
+    /// <summary>Restore on a throwaway PostgreSQL started for the test instead of the server of -ConnectionString.</summary>
+    [Parameter]
+    public SwitchParameter Ephemeral { get; set; }
+
     protected override void ProcessRecord()
     {
-        var request = RequestBuilder.Build(this);
         var path = ResolvePath(Path);
-        if (!ShouldProcess(request.Target.Display, $"Restore {path} into a throwaway database, compare, drop it")) return;
         var snapshot = Snapshot;
         var bin = PgBinPath is null ? null : ResolvePath(PgBinPath);
+        if (Ephemeral.IsPresent)
+        {
+            if (!ShouldProcess("a throwaway PostgreSQL", $"Restore {path}, compare, remove it")) return;
+            var settings = new Engine.Operations.MigrationSettings { Schemas = Schema ?? [], Table = Table, Layout = Layout ?? MigrationLayout.Auto };
+            Run((sink, ct) => BackupTestOperation.TestOnEphemeralAsync(settings, path, snapshot, bin, sink, ct));
+            return;
+        }
+        var request = RequestBuilder.Build(this);
+        if (!ShouldProcess(request.Target.Display, $"Restore {path} into a throwaway database, compare, drop it")) return;
         Run((sink, ct) => BackupTestOperation.TestAsync(request, path, snapshot, bin, sink, ct));
     }
 }

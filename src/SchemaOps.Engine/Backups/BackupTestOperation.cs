@@ -16,6 +16,15 @@ public static class BackupTestOperation
 {
     private const int ProgressId = 5;
 
+    /// <summary>The same test on a throwaway PostgreSQL started for it (its server binaries must not be older than the backup's pg_dump).</summary>
+    public static async Task<BackupTestResult> TestOnEphemeralAsync(MigrationSettings settings, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory,
+        IOperationSink sink, CancellationToken ct)
+    {
+        await using var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory), ct);
+        sink.WriteVerbose($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} for the test restore");
+        return await TestAsync(new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString("postgres")), settings), backupPath, snapshot, pgBinDirectory, sink, ct);
+    }
+
     public static async Task<BackupTestResult> TestAsync(MigrationRequest request, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory, IOperationSink sink, CancellationToken ct)
     {
         var path = Path.GetFullPath(backupPath);

@@ -51,6 +51,18 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_test_restore_can_run_on_a_throwaway_server_of_its_own()
+    {
+        await ExecAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);");
+        var backup = await BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "t.dump")));
+
+        var test = await BackupTestOperation.TestOnEphemeralAsync(new MigrationSettings(), backup.Path, null, null, new RecordingSink(), CancellationToken.None);
+
+        Assert.True(test.Passed, string.Join("\n", test.Differences));
+        Assert.Equal(10, test.RowsChecked);
+    }
+
+    [Fact]
     public async Task A_test_restore_reports_what_differs_from_the_snapshot_taken_with_the_backup()
     {
         await ExecAsync("CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);");
@@ -131,5 +143,26 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal("precious", File.ReadAllText(existing));
         Assert.Equal("BackupFolderNotFound", (await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "no", "x.dump"))))).ErrorId);
         Assert.Equal("ParallelNeedsDirectoryFormat", (await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "y.dump")) { Jobs = 4 }))).ErrorId);
+    }
+
+    [Fact]
+    public async Task A_missing_or_too_old_pg_dump_is_refused_with_what_to_install()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(Dir.Path, "empty-bin")).FullName;
+        var missing = await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "a.dump")) { PgBinDirectory = empty }));
+        Assert.Equal("PgDumpNotFound", missing.ErrorId);
+        Assert.Contains("postgresql-client-15", missing.Message);
+
+        // Tools that say they are PostgreSQL 9.6: too old for a 15 server.
+        var old = Directory.CreateDirectory(Path.Combine(Dir.Path, "old-bin")).FullName;
+        foreach (var tool in new[] { "pg_dump", "pg_restore" })
+        {
+            var script = Path.Combine(old, tool);
+            File.WriteAllText(script, $"#!/bin/sh\necho '{tool} (PostgreSQL) 9.6.24'\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var tooOld = await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "b.dump")) { PgBinDirectory = old }));
+        Assert.Equal("PgDumpTooOld", tooOld.ErrorId);
+        Assert.Empty(Directory.GetFiles(Dir.Path, "*.dump*")); // nothing was written
     }
 }
