@@ -17,4 +17,14 @@ internal static class NpgsqlConnectionExtensions
         await using var cmd = new NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The first column of every row, as text.</summary>
+    public static async Task<List<string>> StringsAsync(this NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<string>();
+        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        return list;
+    }
 }

@@ -59,7 +59,7 @@ public static class HealthOperation
                 ? $"no transaction open longer than {options.LongTransaction.TotalSeconds:0} s"
                 : string.Join("; ", longOnes.Take(5).Select(s => $"pid {s.Pid} ({s.User}/{s.Application}, {s.State}) open {s.TransactionSeconds:0} s")));
 
-            var invalid = await StringsAsync(c, "SELECT format('%I.%I on %s', n.nspname, ic.relname, i.indrelid::regclass) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", ct);
+            var invalid = await c.StringsAsync("SELECT format('%I.%I on %s', n.nspname, ic.relname, i.indrelid::regclass) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", ct);
             Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid" : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid)}; drop and rebuild them");
 
             var failed = await session.History.ExistsAsync(ct)
@@ -90,14 +90,5 @@ public static class HealthOperation
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) lags.Add((r.GetString(0), (double)r.GetDecimal(1)));
         return lags;
-    }
-
-    private static async Task<List<string>> StringsAsync(NpgsqlConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<string>();
-        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
-        return list;
     }
 }

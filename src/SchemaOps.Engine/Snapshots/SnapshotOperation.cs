@@ -42,7 +42,7 @@ public static class SnapshotOperation
     internal static async Task<SchemaSnapshot> ReadAsync(MigrationSession session, MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
     {
         var connection = session.Connection;
-        var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await StringsAsync(connection, SnapshotQueries.UserSchemas, ct);
+        var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await connection.StringsAsync(SnapshotQueries.UserSchemas, ct);
         var historyExists = await session.History.ExistsAsync(ct);
         // The history table (and SchemaOps' checksum companion beside dbmate's and golang-migrate's) is recorded as migrations, not as objects.
         string[] excluded = [$"{session.History.Name.Schema}.{session.History.Name.Table}", $"{session.History.Name.Schema}.{session.History.Name.Table}_checksums"];
@@ -119,13 +119,4 @@ public static class SnapshotOperation
                 Version = x.Entry.VersionText, Description = x.Entry.Description, Type = x.Entry.Applied!.Type, Checksum = x.Entry.Applied.Checksum, State = x.State!,
             })
             .ToList();
-
-    private static async Task<List<string>> StringsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<string>();
-        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
-        return list;
-    }
 }
