@@ -1,0 +1,225 @@
+using System.Text.RegularExpressions;
+using SchemaOps.Engine.Execution;
+using SchemaOps.Engine.Sources;
+using SchemaOps.Engine.Sql;
+
+namespace SchemaOps.Engine.Lint;
+
+public sealed record LintOptions
+{
+    public int PostgresMajor { get; init; } = 15;
+    public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
+    /// <summary>The set will run in group mode (one transaction): CONCURRENTLY fails in it.</summary>
+    public bool Group { get; init; }
+}
+
+/// <summary>
+/// Test-MigrationScript: lints folders (as migration sets, in their layout), single files, or text. A set is
+/// linted in version order, so the linter knows which tables earlier migrations created (new tables need
+/// no CONCURRENTLY), which scripts run inside a transaction, and which have an undo script.
+/// </summary>
+public static partial class Linter
+{
+    public static IReadOnlyList<LintFinding> LintPaths(IReadOnlyList<string> paths, LintOptions options, IOperationSink sink)
+    {
+        var findings = new List<LintFinding>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path)) findings.AddRange(LintSet(MigrationLayouts.Scan(options.Layout, [path], new ScanOptions(), sink.WriteVerbose, sink.WriteWarning), options));
+            else if (File.Exists(path)) findings.AddRange(LintText(ScriptReader.Read(path, path), path, options));
+            else throw new SchemaOpsException("LintPathNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"{path} does not exist", path);
+        }
+        foreach (var f in findings) sink.WriteObject(f);
+        return findings;
+    }
+
+    /// <summary>One script on its own: no set around it, so every table counts as existing.</summary>
+    public static IReadOnlyList<LintFinding> LintText(string text, string name, LintOptions options) =>
+        LintScript(new MigrationScript(MigrationKind.Versioned, null, name, name, name, text, 0, ScriptConfig.Default) { DisplayPath = name }, MigrationLayout.Flyway, [], hasUndo: true, options);
+
+    private static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options)
+    {
+        var findings = new List<LintFinding>();
+        var newTables = new HashSet<string>(StringComparer.Ordinal);
+        var undo = set.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
+        var createdBy = new Dictionary<MigrationVersion, List<string>>();
+        foreach (var script in set.Scripts.Where(s => s.Kind == MigrationKind.Versioned).OrderBy(s => s.Version).Concat(set.Scripts.Where(s => s.Kind == MigrationKind.Repeatable)))
+        {
+            var before = newTables.ToHashSet();
+            findings.AddRange(LintScript(script, set.Layout, newTables, hasUndo: script.Kind != MigrationKind.Versioned || undo.ContainsKey(script.Version!), options));
+            if (script.Version is not null) createdBy[script.Version] = newTables.Except(before).ToList();
+        }
+        foreach (var (version, script) in undo)
+        {
+            findings.AddRange(LintScript(script, set.Layout, newTables, hasUndo: true, options));
+            // A down that leaves behind a table its up created does not undo it (seen statically; columns and the rest need a rehearsal).
+            var dropped = Statements(script).Where(s => s.Starts("DROP", "TABLE")).SelectMany(s => DroppedTables(s)).ToHashSet();
+            foreach (var table in createdBy.GetValueOrDefault(version, []).Where(t => !dropped.Contains(t)))
+                findings.Add(new LintFinding
+                {
+                    File = script.DisplayPath, Line = script.FirstLine, Column = 1, RuleId = "undo-does-not-reverse", Severity = LintSeverity.Warning,
+                    Message = $"the migration it undoes creates table {table}, which this script never drops", Suggestion = $"DROP TABLE IF EXISTS {table};", Statement = "",
+                });
+        }
+        return findings;
+    }
+
+    private static IEnumerable<LintStatement> Statements(MigrationScript script)
+    {
+        try
+        {
+            return SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine).Select(s => new LintStatement(s, script.Text)).ToList();
+        }
+        catch (SchemaOpsException)
+        {
+            return []; // reported by LintScript
+        }
+    }
+
+    private static IEnumerable<string> DroppedTables(LintStatement s)
+    {
+        var i = s.Find(0, "DROP", "TABLE") + 2;
+        while (i < s.Tokens.Count && s.Tokens[i].Upper is "IF" or "EXISTS") i++;
+        while (i < s.Tokens.Count && s.NameAt(i) is { } name)
+        {
+            yield return name;
+            while (i < s.Tokens.Count && s.Tokens[i].Upper != ",") i++;
+            i++;
+        }
+    }
+
+    private static List<LintFinding> LintScript(MigrationScript script, MigrationLayout layout, HashSet<string> newTables, bool hasUndo, LintOptions options)
+    {
+        var findings = new List<LintFinding>();
+        var file = script.DisplayPath;
+        LintFinding Finding(string rule, LintSeverity severity, int line, int column, string message, string? suggestion, string statement) => new()
+        {
+            File = file, Line = line, Column = column, RuleId = rule, Severity = severity, Message = message, Suggestion = suggestion, Statement = statement,
+        };
+
+        IReadOnlyList<SqlStatement> statements;
+        List<SqlToken> tokens;
+        try
+        {
+            tokens = SqlLexer.Tokenize(script.Text, file, script.FirstLine);
+            statements = SqlSplitter.Split(script.Text, file, script.FirstLine);
+        }
+        catch (SchemaOpsException e)
+        {
+            // Never silently skipped: text the splitter cannot read is a finding of its own.
+            return [Finding("syntax-error", LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, "")];
+        }
+
+        var (fileIgnores, ignoreAll) = FileSuppressions(tokens, script.Text);
+        bool inTransaction;
+        try
+        {
+            inTransaction = PreparedScript.Prepare(script with { PlaceholderProblem = null }, options.PostgresMajor * 10000).InTransaction;
+        }
+        catch (SchemaOpsException e)
+        {
+            var rule = e.ErrorId == "UnclosedTransaction" ? "ban-uncommitted-transaction" : "transaction-mode";
+            if (!ignoreAll && !fileIgnores.Contains(rule)) findings.Add(Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, ""));
+            inTransaction = false;
+        }
+        var wrapped = statements.Count >= 2 && TransactionRules.IsTransactionStart(statements[0]) && TransactionRules.IsTransactionEnd(statements[^1]);
+        var context = new LintContext
+        {
+            File = file, InTransaction = inTransaction, PostgresMajor = options.PostgresMajor, IsUndo = script.Kind == MigrationKind.Undo,
+            ForcedTransaction = wrapped ? "the script wraps itself in BEGIN ... COMMIT"
+                : options.Group ? "group mode runs every migration in one transaction"
+                : layout == MigrationLayout.Dbmate && script.Config.ExecuteInTransaction is null ? "dbmate runs this section in a transaction (add transaction:false to its -- migrate:up line)"
+                : null,
+        };
+        foreach (var t in newTables) context.NewTables.Add(t);
+
+        var previousEnd = 0;
+        var transactionDepth = 0;
+        var hasDdl = false;
+        var dml = new List<LintStatement>();
+        var destructive = new List<LintStatement>();
+        foreach (var statement in statements)
+        {
+            var s = new LintStatement(statement, script.Text);
+            var ignored = StatementSuppressions(tokens, script.Text, previousEnd, statement.Offset);
+            previousEnd = statement.Offset + statement.Text.Length;
+            bool Suppressed(string rule) => ignoreAll || fileIgnores.Contains(rule) || ignored.Contains(rule) || ignored.Contains("*");
+
+            foreach (var rule in LintRules.All)
+            {
+                if (Suppressed(rule.Id)) continue;
+                foreach (var hit in rule.Check(s, context))
+                {
+                    var at = s.Tokens.Count > hit.TokenIndex ? s.Tokens[hit.TokenIndex].Token : statement.Tokens[0];
+                    findings.Add(Finding(rule.Id, rule.Severity, at.Line, at.Column, hit.Message, hit.Suggestion, s.FirstLine));
+                }
+            }
+
+            if (TransactionRules.IsTransactionStart(statement))
+            {
+                if (transactionDepth++ > 0 && !Suppressed("transaction-nesting"))
+                    findings.Add(Finding("transaction-nesting", LintSeverity.Error, statement.Line, 1, "BEGIN inside a transaction that is already open (PostgreSQL ignores it with a warning; the COMMIT that follows ends the outer one)", null, s.FirstLine));
+            }
+            else if (TransactionRules.IsTransactionEnd(statement)) transactionDepth = Math.Max(0, transactionDepth - 1);
+
+            // Bookkeeping for the set: tables this script creates are new from here on.
+            if (s.Starts("CREATE", "TABLE") || s.Starts("CREATE", "UNLOGGED", "TABLE"))
+            {
+                if (s.NameAfter("TABLE") is { } created) context.NewTables.Add(created);
+            }
+            else if (s.Starts("CREATE") || s.Starts("ALTER") || s.Starts("DROP")) hasDdl = true;
+            if ((s.Starts("INSERT") || s.Starts("UPDATE") || s.Starts("DELETE")) && !context.IsNew(DmlTable(s))) dml.Add(s);
+            if (s.Starts("DROP", "TABLE") || s.Starts("TRUNCATE") || s.Starts("ALTER", "TABLE") && s.Has("DROP", "COLUMN")) destructive.Add(s);
+            if ((s.Starts("UPDATE") || s.Starts("DELETE")) && !s.Has("WHERE") && !context.IsNew(DmlTable(s)) && !Suppressed("unbatched-backfill"))
+                findings.Add(Finding("unbatched-backfill", LintSeverity.Warning, statement.Line, 1,
+                    $"{s.Tokens[0].Upper} of every row of {DmlTable(s)} in one transaction locks them all and bloats the table",
+                    "batch it: UPDATE ... WHERE id IN (SELECT id ... LIMIT 10000) in a loop, in a migration without a transaction", s.FirstLine));
+        }
+        foreach (var t in context.NewTables) newTables.Add(t);
+
+        if (hasDdl && dml.Count > 0 && !ignoreAll && !fileIgnores.Contains("mixed-ddl-dml"))
+            findings.Add(Finding("mixed-ddl-dml", LintSeverity.Warning, dml[0].Statement.Line, 1,
+                "this migration changes the schema of existing tables and their data: one failure or lock takes both down, and neither can be retried alone",
+                "move the data change to a migration of its own", dml[0].FirstLine));
+        if (!hasUndo && destructive.Count > 0 && !ignoreAll && !fileIgnores.Contains("destructive-without-undo"))
+            findings.Add(Finding("destructive-without-undo", LintSeverity.Warning, destructive[0].Statement.Line, 1,
+                "this migration destroys data or schema and has no undo script: there is no way back short of a restore", "add an undo script (U file, down section or .down.sql), and take a backup first", destructive[0].FirstLine));
+        return findings.OrderBy(f => f.Line).ThenBy(f => f.Column).ToList();
+    }
+
+    private static string? DmlTable(LintStatement s) => s.Starts("INSERT") ? s.NameAfter("INTO") : s.Starts("UPDATE") ? s.NameAfter("UPDATE") : s.NameAfter("FROM");
+
+    [GeneratedRegex(@"^--\s*(squawk|schemaops)-ignore(-file)?\b\s*(.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex IgnoreComment();
+
+    /// <summary>`-- squawk-ignore-file [rules]` or `-- schemaops-ignore-file [rules]` anywhere: no rules means all.</summary>
+    private static (HashSet<string> Rules, bool All) FileSuppressions(List<SqlToken> tokens, string text)
+    {
+        var rules = new HashSet<string>(StringComparer.Ordinal);
+        var all = false;
+        foreach (var t in tokens.Where(t => t.Kind == SqlTokenKind.LineComment))
+            if (IgnoreComment().Match(t.TextIn(text).Trim()) is { Success: true } m && m.Groups[2].Success)
+            {
+                var listed = Rules(m.Groups[3].Value);
+                if (listed.Count == 0) all = true;
+                rules.UnionWith(listed);
+            }
+        return (rules, all);
+    }
+
+    /// <summary>`-- squawk-ignore rule[, rule]` in the comments right before a statement; no rules means all.</summary>
+    private static HashSet<string> StatementSuppressions(List<SqlToken> tokens, string text, int from, int to)
+    {
+        var rules = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in tokens.Where(t => t.Kind == SqlTokenKind.LineComment && t.Offset >= from && t.Offset < to))
+            if (IgnoreComment().Match(t.TextIn(text).Trim()) is { Success: true } m && !m.Groups[2].Success)
+            {
+                var listed = Rules(m.Groups[3].Value);
+                if (listed.Count == 0) rules.Add("*");
+                rules.UnionWith(listed);
+            }
+        return rules;
+    }
+
+    private static List<string> Rules(string text) => text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}
