@@ -30,6 +30,7 @@
         'Restore-Database'
         'Test-DatabaseBackup'
         'Test-DatabaseHealth'
+        'Test-MigrationScript'
         'Undo-Migration'
     )
     FunctionsToExport    = @()

@@ -27,6 +27,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(ActivitySummary))]
 [JsonSerializable(typeof(ReportFile))]
 [JsonSerializable(typeof(RestoreResult))]
+[JsonSerializable(typeof(LintFinding))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -30,6 +30,7 @@ public static class HumanFormat
         SessionActivity a => $"{a.Pid,-7} {a.User}/{a.Application,-20} {a.State,-20} {(a.TransactionSeconds is { } x ? $"tx {x:0}s" : ""),-9} {(a.LongRunning ? "LONG " : "")}{(a.IdleInTransaction ? "IDLE-IN-TX " : "")}{a.Query}",
         ActivitySummary s => $"{s.Server}: {s.Connections} of {s.MaxConnections} connections ({s.UsedPercent:0.#}%), {s.Active} active, {s.Idle} idle, {s.IdleInTransaction} idle in transaction, {s.LongRunning} long-running, {s.WaitingForLocks} waiting for locks",
         RestoreResult x => $"restored {x.Backup} into {x.Database}{(x.Created ? " (created)" : "")}{(x.Replaced ? " (objects replaced)" : "")} in {x.DurationMilliseconds} ms",
+        LintFinding l => l.ToString(),
         ReportFile f => $"wrote the {f.Format} report {f.Path}: {f.Migrations} migration(s), {f.Problems} problem(s){(f.Succeeded ? "" : ": the run FAILED")}",
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",

@@ -446,4 +446,35 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Contains("[RestoreTargetNotEmpty]", refused.Stderr);
         Assert.Equal(2, (await Run("restore", dump, "--create", "--clean")).ExitCode);
     }
+
+    [Fact]
+    public async Task Lint_reports_in_every_format_and_its_exit_code_follows_the_level()
+    {
+        _dir.Write("V1__risky.sql", "ALTER TABLE orders ADD COLUMN total numeric NOT NULL;\nCREATE INDEX orders_total ON orders (total);\n");
+        _dir.Write("U1__risky.sql", "DROP INDEX CONCURRENTLY IF EXISTS orders_total;\nALTER TABLE orders DROP COLUMN IF EXISTS total;\n");
+
+        var human = await CliProcess.RunAsync(["lint", _dir.Path]);
+        Assert.Equal(1, human.ExitCode);
+        Assert.Contains("error[adding-required-field]", human.Stdout);
+        Assert.Contains("V1__risky.sql:1:45", human.Stdout);
+
+        var json = await CliProcess.RunAsync(["lint", _dir.Path, "--json"]);
+        var rules = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("ruleId").GetString()).ToList();
+        Assert.Contains("require-concurrent-index-creation", rules);
+
+        var gcc = await CliProcess.RunAsync(["lint", _dir.Path, "--format", "gcc"]);
+        Assert.Contains(gcc.Stdout.Split('\n'), l => l.EndsWith("warning: CREATE INDEX on orders blocks every write to it until the index is built [require-concurrent-index-creation]"));
+        var junit = await CliProcess.RunAsync(["lint", _dir.Path, "--format", "junit"]);
+        Assert.Equal(rules.Count.ToString(), System.Xml.Linq.XDocument.Parse(junit.Stdout).Root!.Attribute("failures")!.Value);
+
+        var examples = Path.Combine(Path.GetDirectoryName(typeof(CliTests).Assembly.Location)!, "../../../../../examples/parking/db/migration");
+        Assert.Equal(0, (await CliProcess.RunAsync(["lint", examples])).ExitCode);
+        Assert.Equal(1, (await CliProcess.RunAsync(["lint", _dir.Path, "--level", "error"])).ExitCode); // an error is there
+        using var warningsOnly = new TempDir();
+        warningsOnly.Write("V1__index.sql", "CREATE INDEX orders_total ON orders (total);");
+        Assert.Equal(1, (await CliProcess.RunAsync(["lint", warningsOnly.Path])).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync(["lint", warningsOnly.Path, "--level", "error"])).ExitCode);
+        Assert.Equal(2, (await CliProcess.RunAsync(["lint"])).ExitCode);
+        Assert.Equal(2, (await CliProcess.RunAsync(["lint", _dir.Path, "--format", "pdf"])).ExitCode);
+    }
 }

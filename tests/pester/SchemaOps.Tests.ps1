@@ -33,7 +33,7 @@ Describe 'SchemaOps module' {
             Should -Be @('Clear-Database', 'Get-MigrationChecksum', 'Get-MigrationStatus', 'Invoke-Migration', 'New-Migration', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Set-MigrationBaseline', 'Test-MigrationChecksum', 'Undo-Migration')
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database', 'Test-MigrationScript') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2

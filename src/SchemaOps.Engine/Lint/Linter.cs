@@ -20,6 +20,7 @@ public sealed record LintOptions
 /// </summary>
 public static partial class Linter
 {
+    /// <summary>The findings, in file and line order; the sink gets the scan's notes and warnings (the caller reports the findings).</summary>
     public static IReadOnlyList<LintFinding> LintPaths(IReadOnlyList<string> paths, LintOptions options, IOperationSink sink)
     {
         var findings = new List<LintFinding>();
@@ -29,7 +30,6 @@ public static partial class Linter
             else if (File.Exists(path)) findings.AddRange(LintText(ScriptReader.Read(path, path), path, options));
             else throw new SchemaOpsException("LintPathNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"{path} does not exist", path);
         }
-        foreach (var f in findings) sink.WriteObject(f);
         return findings;
     }
 
