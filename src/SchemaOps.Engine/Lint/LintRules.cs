@@ -74,9 +74,17 @@ internal static class LintRules
             (s, c) => When(s.Starts("ALTER", "TABLE") && (s.Has("FOREIGN", "KEY") || s.Has("REFERENCES")) && !s.Has("NOT", "VALID") && !c.IsNew(s.Table),
                 Math.Max(s.Find(0, "FOREIGN"), s.Find(0, "REFERENCES")), $"the foreign key is checked against every row of {s.Table} while both tables are locked",
                 "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then, in another migration, ALTER TABLE ... VALIDATE CONSTRAINT ...")),
-        new("constraint-missing-not-valid", LintSeverity.Warning, "a CHECK constraint added without NOT VALID scans the table under a lock",
-            (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("ADD") && s.Has("CHECK") && !s.Has("NOT", "VALID") && !c.IsNew(s.Table), s.Find(0, "CHECK"),
-                $"the check is verified against every row of {s.Table} under an ACCESS EXCLUSIVE lock", "ADD CONSTRAINT ... CHECK (...) NOT VALID; then VALIDATE CONSTRAINT in another migration")),
+        new("constraint-missing-not-valid", LintSeverity.Warning, "a constraint added without NOT VALID is checked against every row under a lock",
+            (s, c) =>
+            {
+                // A table constraint (not one written inline in ADD COLUMN), as squawk reads it.
+                var add = s.Find(0, "ADD", "CONSTRAINT") is var named and >= 0 ? named : Math.Max(s.Find(0, "ADD", "CHECK"), Math.Max(s.Find(0, "ADD", "FOREIGN"), s.Find(0, "ADD", "UNIQUE")));
+                var kind = add < 0 ? -1 : new[] { s.Find(add, "CHECK"), s.Find(add, "FOREIGN", "KEY"), s.Find(add, "UNIQUE") }.Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+                return When(s.Starts("ALTER", "TABLE") && kind >= 0 && !s.Has("NOT", "VALID") && !s.Has("USING", "INDEX") && !c.IsNew(s.Table), kind,
+                    $"the constraint is verified against every row of {s.Table} under a lock",
+                    kind >= 0 && s.Tokens[kind].Upper == "UNIQUE" ? "CREATE UNIQUE INDEX CONCURRENTLY i ON ...; then ADD CONSTRAINT ... UNIQUE USING INDEX i"
+                        : "ADD CONSTRAINT ... NOT VALID; then VALIDATE CONSTRAINT in another migration");
+            }),
         new("disallowed-unique-constraint", LintSeverity.Warning, "ADD UNIQUE builds its index under an ACCESS EXCLUSIVE lock",
             (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("ADD") && (s.Has("UNIQUE") || s.Has("PRIMARY", "KEY")) && !s.Has("USING", "INDEX") && !c.IsNew(s.Table),
                 Math.Max(s.Find(0, "UNIQUE"), s.Find(0, "PRIMARY")), $"the constraint's index is built while {s.Table} is locked",

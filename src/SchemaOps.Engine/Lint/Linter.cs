@@ -20,6 +20,13 @@ public sealed record LintOptions
 /// </summary>
 public static partial class Linter
 {
+    /// <summary>Every rule id a finding can carry.</summary>
+    public static IReadOnlyList<string> RuleIds { get; } =
+    [
+        .. LintRules.All.Select(r => r.Id), "transaction-nesting", "ban-uncommitted-transaction", "transaction-mode", "syntax-error",
+        "unbatched-backfill", "mixed-ddl-dml", "destructive-without-undo", "undo-does-not-reverse",
+    ];
+
     /// <summary>The findings, in file and line order; the sink gets the scan's notes and warnings (the caller reports the findings).</summary>
     public static IReadOnlyList<LintFinding> LintPaths(IReadOnlyList<string> paths, LintOptions options, IOperationSink sink)
     {
@@ -122,7 +129,9 @@ public static partial class Linter
             if (!ignoreAll && !fileIgnores.Contains(rule)) findings.Add(Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, ""));
             inTransaction = false;
         }
-        var wrapped = statements.Count >= 2 && TransactionRules.IsTransactionStart(statements[0]) && TransactionRules.IsTransactionEnd(statements[^1]);
+        // Exactly one BEGIN first and one COMMIT last: the wrapper PreparedScript strips (the script then runs inside SchemaOps' transaction).
+        var control = statements.Count(x => TransactionRules.IsTransactionStart(x) || TransactionRules.IsTransactionEnd(x));
+        var wrapped = control == 2 && statements.Count >= 2 && TransactionRules.IsTransactionStart(statements[0]) && TransactionRules.IsTransactionEnd(statements[^1]);
         var context = new LintContext
         {
             File = file, InTransaction = inTransaction, PostgresMajor = options.PostgresMajor, IsUndo = script.Kind == MigrationKind.Undo,
@@ -155,12 +164,18 @@ public static partial class Linter
                 }
             }
 
-            if (TransactionRules.IsTransactionStart(statement))
+            if (TransactionRules.IsTransactionStart(statement) || TransactionRules.IsTransactionEnd(statement))
             {
-                if (transactionDepth++ > 0 && !Suppressed("transaction-nesting"))
-                    findings.Add(Finding("transaction-nesting", LintSeverity.Error, statement.Line, 1, "BEGIN inside a transaction that is already open (PostgreSQL ignores it with a warning; the COMMIT that follows ends the outer one)", null, s.FirstLine));
+                var nested = TransactionRules.IsTransactionStart(statement) && transactionDepth > 0;
+                transactionDepth = TransactionRules.IsTransactionStart(statement) ? transactionDepth + 1 : Math.Max(0, transactionDepth - 1);
+                // One BEGIN ... COMMIT around the whole script is stripped and run inside SchemaOps' transaction: fine.
+                // Any other transaction control means the script commits part-way, apart from its history row.
+                if ((nested || !wrapped) && !Suppressed("transaction-nesting"))
+                    findings.Add(Finding("transaction-nesting", nested ? LintSeverity.Error : LintSeverity.Warning, statement.Line, 1, nested
+                            ? "BEGIN inside a transaction that is already open (PostgreSQL ignores it with a warning; the COMMIT that follows ends the outer one)"
+                            : "the script manages its own transactions, so it runs without SchemaOps': a failure after a COMMIT leaves it half applied, its history row written apart",
+                        "one migration per transaction, without BEGIN/COMMIT: SchemaOps wraps each in its own, with its history row", s.FirstLine));
             }
-            else if (TransactionRules.IsTransactionEnd(statement)) transactionDepth = Math.Max(0, transactionDepth - 1);
 
             // Bookkeeping for the set: tables this script creates are new from here on.
             if (s.Starts("CREATE", "TABLE") || s.Starts("CREATE", "UNLOGGED", "TABLE"))

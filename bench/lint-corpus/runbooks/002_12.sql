@@ -1,0 +1,2 @@
+-- DO NOT modify applied migrations!
+-- Instead, create a new migration to fix the issue

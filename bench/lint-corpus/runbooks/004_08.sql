@@ -1,0 +1,2 @@
+   CREATE INDEX CONCURRENTLY idx_customers_email ON customers(email);
+   
