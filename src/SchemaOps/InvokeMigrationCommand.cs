@@ -38,6 +38,10 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     [Parameter]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Refuse to start when a pending migration has a lint finding at this severity or above.</summary>
+    [Parameter]
+    public LintSeverity? LintLevel { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? InstalledBy { get; set; }
@@ -74,6 +78,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             Target = Target,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
             LockWaitTimeout = LockWaitTimeout,
+            LintLevel = LintLevel,
         });
         if (ThrottleLimit is not null || requests.Count > 1)
         {

@@ -477,4 +477,15 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, (await CliProcess.RunAsync(["lint"])).ExitCode);
         Assert.Equal(2, (await CliProcess.RunAsync(["lint", _dir.Path, "--format", "pdf"])).ExitCode);
     }
+
+    [Fact]
+    public async Task Migrate_with_a_lint_level_refuses_to_start_on_a_risky_pending_migration()
+    {
+        _dir.Write("V1__risky.sql", "ALTER TABLE legacy ADD COLUMN level int NOT NULL;");
+        var r = await Run("migrate", "--path", _dir.Path, "--lint-level", "error");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[LintFailed]", r.Stderr);
+        Assert.Contains("[adding-required-field]", r.Stderr);
+        Assert.Equal(2, (await Run("migrate", "--path", _dir.Path, "--lint-level", "severe")).ExitCode);
+    }
 }

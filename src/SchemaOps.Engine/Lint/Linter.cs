@@ -44,7 +44,7 @@ public static partial class Linter
     public static IReadOnlyList<LintFinding> LintText(string text, string name, LintOptions options) =>
         LintScript(new MigrationScript(MigrationKind.Versioned, null, name, name, name, text, 0, ScriptConfig.Default) { DisplayPath = name }, MigrationLayout.Flyway, [], hasUndo: true, options);
 
-    private static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options)
+    internal static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options)
     {
         var findings = new List<LintFinding>();
         var newTables = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.History;
+using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Planning;
 using SchemaOps.Engine.Sources;
 
@@ -25,6 +26,7 @@ public static class MigrateOperation
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
+            if (settings.LintLevel is { } level) LintGate.Check(session, plan, settings.Group, level);
 
             // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
             var where = request.Target.Display;

@@ -49,6 +49,8 @@ public sealed record MigrationSettings
     public TimeSpan LockTimeout { get; init; } = Execution.LockSafety.Default.LockTimeout;
     /// <summary>How many times a migration that timed out waiting for a lock is retried (0: fail at once).</summary>
     public int LockRetryCount { get; init; } = Execution.LockSafety.Default.Attempts - 1;
+    /// <summary>Refuse to start when a pending migration has a lint finding at this severity or above; null: no lint gate.</summary>
+    public LintSeverity? LintLevel { get; init; }
     /// <summary>statement_timeout for migration statements; null: the server's (usually none).</summary>
     public TimeSpan? StatementTimeout { get; init; }
 
