@@ -79,6 +79,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
             LockWaitTimeout = LockWaitTimeout,
             LintLevel = LintLevel,
+            LintRules = LintLevel is null ? s.LintRules : Engine.Lint.LintRuleSettings.Load(null, WorkingDirectory),
         });
         if (ThrottleLimit is not null || requests.Count > 1)
         {

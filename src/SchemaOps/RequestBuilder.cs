@@ -17,7 +17,11 @@ internal static class RequestBuilder
     }
 
     /// <summary>One request per -Environment given, or the single one.</summary>
-    public static List<MigrationRequest> BuildAll(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters = null, Func<MigrationSettings, MigrationSettings>? more = null)
+    public static List<MigrationRequest> BuildAll(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters = null, Func<MigrationSettings, MigrationSettings>? more = null) =>
+        // Config and connection mistakes become errors with their stable ids, like the operations' own.
+        cmdlet.Guard(() => Resolve(cmdlet, parameters, more));
+
+    private static List<MigrationRequest> Resolve(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters, Func<MigrationSettings, MigrationSettings>? more)
     {
         var credential = cmdlet.Credential?.GetNetworkCredential();
         var values = new ConfigValues

@@ -20,13 +20,29 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
         }
         catch (SchemaOpsException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version));
+            Fail(e);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // Stopped by Ctrl+C: the engine rolled back whatever was in progress.
         }
     }
+
+    /// <summary>Runs quick work on the pipeline thread (reading config, building requests) with the same stable error ids as <see cref="Run"/>.</summary>
+    internal T Guard<T>(Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SchemaOpsException e)
+        {
+            Fail(e);
+            throw; // not reached: Fail throws
+        }
+    }
+
+    private void Fail(SchemaOpsException e) => ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version));
 
     protected override void StopProcessing() => _stop.Cancel();
 

@@ -38,6 +38,11 @@ public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
     [Parameter]
     public SwitchParameter Group { get; set; }
 
+    /// <summary>Rules turned off or re-graded; default: schemaops-lint.json in the current location when it exists.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuleConfigPath { get; set; }
+
     /// <summary>Only findings at or above this severity.</summary>
     [Parameter]
     public LintSeverity MinimumSeverity { get; set; } = LintSeverity.Info;
@@ -45,7 +50,12 @@ public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
     protected override void ProcessRecord()
     {
         var defaults = new LintOptions();
-        var options = defaults with { PostgresMajor = PostgresVersion ?? defaults.PostgresMajor, Layout = Layout ?? MigrationLayout.Auto, Group = Group.IsPresent };
+        var here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var options = defaults with
+        {
+            PostgresMajor = PostgresVersion ?? defaults.PostgresMajor, Layout = Layout ?? MigrationLayout.Auto, Group = Group.IsPresent,
+            Rules = Guard(() => LintRuleSettings.Load(RuleConfigPath is null ? null : ResolvePath(RuleConfigPath), here)),
+        };
         var minimum = MinimumSeverity;
         var paths = ParameterSetName == PathSet ? Path.Select(ResolvePath).ToList() : null;
         var sql = Sql;

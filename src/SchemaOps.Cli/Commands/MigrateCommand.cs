@@ -15,7 +15,7 @@ public sealed class MigrateCommand : ICommand
         new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
         new("--group", "apply all pending migrations in one transaction: all or none", TakesValue: false),
-        new("--lint-level", "refuse to start (exit 1) when a pending migration has a lint finding at this severity or above: error, warning or info", ValueName: "LEVEL"),
+        new("--lint-level", "refuse to start (exit 1) when a pending migration has a lint finding at this severity or above: error, warning or info (rules as ./schemaops-lint.json sets them)", ValueName: "LEVEL"),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
         new("--what-if", "list what would be done and change nothing", TakesValue: false),
         new("--targets", "fleet mode: migrate every database listed in FILE (one URL or connection string per line, # comments) in parallel, as with several --url or --environment; exit 3 if any failed", ValueName: "FILE"),
@@ -29,7 +29,8 @@ public sealed class MigrateCommand : ICommand
         LintSeverity? lintLevel = args.Value("--lint-level") is { } l
             ? Enum.TryParse<LintSeverity>(l, ignoreCase: true, out var level) ? level : throw new UsageException($"--lint-level '{l}' is not error, warning or info")
             : null;
-        var requests = await MigrationOptions.BuildAllAsync(args, context, ct, s => s with { LintLevel = lintLevel });
+        var lintRules = lintLevel is null ? Engine.Lint.LintRuleSettings.Default : Engine.Lint.LintRuleSettings.Load(null, Environment.CurrentDirectory);
+        var requests = await MigrationOptions.BuildAllAsync(args, context, ct, s => s with { LintLevel = lintLevel, LintRules = lintRules });
         if (requests.Count > 1 || args.Has("--targets")) return await RunFleetAsync(args, context, requests, ct);
         if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with several targets (--targets, or several --url / --environment)");
         var request = requests[0];

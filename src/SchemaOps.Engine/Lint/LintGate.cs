@@ -7,11 +7,11 @@ namespace SchemaOps.Engine.Lint;
 /// <summary>Invoke-Migration -LintLevel: the pending migrations are linted (within their whole set) before anything runs.</summary>
 internal static class LintGate
 {
-    public static void Check(MigrationSession session, IReadOnlyList<PreparedScript> plan, bool group, LintSeverity level)
+    public static void Check(MigrationSession session, IReadOnlyList<PreparedScript> plan, bool group, LintSeverity level, LintRuleSettings rules)
     {
         var options = new LintOptions { PostgresMajor = session.ServerVersionNum / 10000, Layout = session.Layout, Group = group };
         var pending = plan.Select(p => p.Script.DisplayPath).ToHashSet(StringComparer.Ordinal);
-        var blocking = Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options)
+        var blocking = rules.Apply(Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options))
             .Where(f => f.Severity >= level && pending.Contains(f.File)).ToList();
         if (blocking.Count == 0) return;
         throw new SchemaOpsException("LintFailed", SchemaOpsErrorCategory.InvalidData,

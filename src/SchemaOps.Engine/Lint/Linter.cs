@@ -11,6 +11,8 @@ public sealed record LintOptions
     public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
     /// <summary>The set will run in group mode (one transaction): CONCURRENTLY fails in it.</summary>
     public bool Group { get; init; }
+    /// <summary>Rules turned off or re-graded (schemaops-lint.json).</summary>
+    public LintRuleSettings Rules { get; init; } = LintRuleSettings.Default;
 }
 
 /// <summary>
@@ -37,12 +39,12 @@ public static partial class Linter
             else if (File.Exists(path)) findings.AddRange(LintText(ScriptReader.Read(path, path), path, options));
             else throw new SchemaOpsException("LintPathNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"{path} does not exist", path);
         }
-        return findings;
+        return options.Rules.Apply(findings);
     }
 
     /// <summary>One script on its own: no set around it, so every table counts as existing.</summary>
-    public static IReadOnlyList<LintFinding> LintText(string text, string name, LintOptions options) =>
-        LintScript(new MigrationScript(MigrationKind.Versioned, null, name, name, name, text, 0, ScriptConfig.Default) { DisplayPath = name }, MigrationLayout.Flyway, [], hasUndo: true, options);
+    public static IReadOnlyList<LintFinding> LintText(string text, string name, LintOptions options) => options.Rules.Apply(
+        LintScript(new MigrationScript(MigrationKind.Versioned, null, name, name, name, text, 0, ScriptConfig.Default) { DisplayPath = name }, MigrationLayout.Flyway, [], hasUndo: true, options));
 
     internal static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options)
     {

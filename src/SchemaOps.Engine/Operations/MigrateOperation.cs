@@ -26,7 +26,7 @@ public static class MigrateOperation
             await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
-            if (settings.LintLevel is { } level) LintGate.Check(session, plan, settings.Group, level);
+            if (settings.LintLevel is { } level) LintGate.Check(session, plan, settings.Group, level, settings.LintRules);
 
             // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
             var where = request.Target.Display;
