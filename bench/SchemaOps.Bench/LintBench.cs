@@ -10,8 +10,7 @@ using SchemaOps.Engine.Sql;
 /// </summary>
 static class LintBench
 {
-    public static async Task RunAsync(string schemaops, string squawk, int rounds, string work, StringBuilder report,
-        Func<string, string[], Dictionary<string, string>, double> run, Func<List<double>, double> median)
+    public static void Run(string schemaops, string squawk, int rounds, string work, StringBuilder report, Func<List<double>, double> median)
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         string[] corpora = [Path.Combine(root, "bench/work/corpus/graphile-worker"), Path.Combine(root, "bench/lint-corpus/runbooks"), Path.Combine(root, "examples/parking/db/migration")];
@@ -68,7 +67,6 @@ static class LintBench
         var all = Directory.GetFiles(generated, "*.sql").Order(StringComparer.Ordinal).ToArray();
         var squawkTimes = new List<double>();
         var oursTimes = new List<double>();
-        var env = new Dictionary<string, string>();
         for (var round = 0; round <= rounds; round++)
         {
             var s = RunAllowingFindings(squawk, ["--assume-in-transaction", "--reporter", "json", .. all]);
@@ -82,7 +80,6 @@ static class LintBench
         report.AppendLine($"| `squawk --assume-in-transaction --reporter json` (all files) | {median(squawkTimes):0.000} | 1.00 |");
         report.AppendLine($"| `schemaops lint --format json` (the folder, as a set) | {median(oursTimes):0.000} | {median(oursTimes) / median(squawkTimes):0.00} |");
         Directory.Delete(generated, true);
-        await Task.CompletedTask;
     }
 
     private sealed record Found(string File, string Rule, int Line);

@@ -264,7 +264,7 @@ if (parts.Contains("backup"))
     report.AppendLine($"| `schemaops backup` (snapshot with exact row counts, list check, SHA-256) | {Median(exact):0.00} | {Median(exact) / Median(raw):0.00} |");
     report.AppendLine($"| `schemaops backup --row-counts estimated` | {Median(estimated):0.00} | {Median(estimated) / Median(raw):0.00} |");
 }
-if (parts.Contains("lint")) await LintBench.RunAsync(native, Environment.GetEnvironmentVariable("SCHEMAOPS_SQUAWK")!, rounds, work, report, Run, Median);
+if (parts.Contains("lint")) LintBench.Run(native, Environment.GetEnvironmentVariable("SCHEMAOPS_SQUAWK")!, rounds, work, report, Median);
 Console.WriteLine();
 Console.WriteLine(report);
 if (Directory.Exists(work)) Directory.Delete(work, true);

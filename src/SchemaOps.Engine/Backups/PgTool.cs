@@ -89,11 +89,3 @@ internal sealed class PgTool : IDisposable
         try { Directory.Delete(_privateFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
-
-/// <summary>Files only their owner can read (0600): backups, passfiles, snapshots saved beside backups.</summary>
-internal static class PrivateFile
-{
-    public static FileStream Create(string path, FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
-        ? new FileStream(path, mode, FileAccess.Write) // the user's profile folder's ACLs apply
-        : new FileStream(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-}

@@ -32,6 +32,22 @@ public sealed class ConnectionTarget
 
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
+    /// <summary>An open connection; a failure to connect is a SchemaOps error naming the target and what was being done.</summary>
+    internal async Task<NpgsqlConnection> OpenAsync(string doing, CancellationToken ct)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch (Exception e)
+        {
+            await connection.DisposeAsync();
+            throw DatabaseErrors.Translate(e, this, doing);
+        }
+    }
+
     /// <summary>The same server and credentials, another database; unpooled (for a database about to be dropped).</summary>
     public ConnectionTarget WithDatabase(string database) =>
         new(new NpgsqlConnectionStringBuilder(_connectionString) { Database = database, Pooling = false });

@@ -20,7 +20,7 @@ public static class ActivityOperation
 
     public static async Task<IReadOnlyList<SessionActivity>> SessionsAsync(ConnectionTarget target, TimeSpan longRunning, int? queryLength, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(target, ct);
+        await using var connection = await target.OpenAsync("reading the activity", ct);
         var sessions = await ReadAsync(connection, longRunning, queryLength, ct);
         foreach (var s in sessions) sink.WriteObject(s);
         return sessions;
@@ -28,7 +28,7 @@ public static class ActivityOperation
 
     public static async Task<ActivitySummary> SummaryAsync(ConnectionTarget target, TimeSpan longRunning, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(target, ct);
+        await using var connection = await target.OpenAsync("reading the activity", ct);
         var sessions = await ReadAsync(connection, longRunning, 0, ct);
         var max = int.Parse((string)(await connection.ScalarAsync("SHOW max_connections", ct))!);
         var reserved = int.Parse((string)(await connection.ScalarAsync("SHOW superuser_reserved_connections", ct))!);
@@ -55,8 +55,7 @@ public static class ActivityOperation
             string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
             double? D(int i) => r.IsDBNull(i) ? null : (double)r.GetDecimal(i);
             var state = S(5);
-            var query = S(9);
-            if (query is not null && queryLength is { } max && query.Length > max) query = max == 0 ? null : query[..max] + "…";
+            var query = Shorten(S(9), queryLength);
             list.Add(new SessionActivity
             {
                 Pid = r.GetInt32(0), Database = S(1), User = S(2), Application = S(3), ClientAddress = S(4), State = state, WaitEvent = S(6),
@@ -68,18 +67,7 @@ public static class ActivityOperation
         return list;
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(ConnectionTarget target, CancellationToken ct)
-    {
-        var connection = target.CreateConnection();
-        try
-        {
-            await connection.OpenAsync(ct);
-            return connection;
-        }
-        catch (Exception e)
-        {
-            await connection.DisposeAsync();
-            throw DatabaseErrors.Translate(e, target, "reading the activity");
-        }
-    }
+    /// <summary>A session's query as reports show it: cut at <paramref name="max"/> characters (none at 0; all when null).</summary>
+    internal static string? Shorten(string? query, int? max) =>
+        query is null || max is not { } m || query.Length <= m ? query : m == 0 ? null : query[..m] + "…";
 }

@@ -55,10 +55,9 @@ public static class LockReportOperation
     {
         if (options.QueryLength is < 0) throw Errors.InvalidArgument("InvalidQueryLength", "the query length cannot be negative");
         if (options.Interval is { } i && i <= TimeSpan.Zero) throw Errors.InvalidArgument("InvalidInterval", "the watch interval must be positive");
-        await using var connection = target.CreateConnection();
+        await using var connection = await target.OpenAsync("reading the locks", ct);
         try
         {
-            await connection.OpenAsync(ct);
             for (var round = 1; ; round++)
             {
                 var report = await OnceAsync(connection, target, options, ct);
@@ -81,8 +80,7 @@ public static class LockReportOperation
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
             {
-                var query = r.IsDBNull(15) ? null : r.GetString(15);
-                if (query is not null && options.QueryLength is { } max && query.Length > max) query = query[..max] + "…";
+                var query = ActivityOperation.Shorten(r.IsDBNull(15) ? null : r.GetString(15), options.QueryLength);
                 rows.Add(new LockReportEntry
                 {
                     TakenAt = now, Pid = r.GetInt32(0), Granted = r.GetBoolean(1), BlockedBy = r.GetFieldValue<int[]>(2), Mode = r.GetString(3), LockType = r.GetString(4),

@@ -17,7 +17,12 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     public static PreparedScript Prepare(MigrationScript script, int serverVersionNum)
     {
         if (script.PlaceholderProblem is { } problem) throw problem;
-        var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
+        return Prepare(script, SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine), serverVersionNum);
+    }
+
+    /// <summary>The same, for a script already split (the linter splits once for its rules and this decision).</summary>
+    internal static PreparedScript Prepare(MigrationScript script, IReadOnlyList<SqlStatement> statements, int serverVersionNum)
+    {
         var control = statements.Where(s => TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s)).ToList();
         if (control.Count == 2 && control[0] == statements[0] && TransactionRules.IsTransactionStart(statements[0]) && control[1] == statements[^1])
             statements = statements.Skip(1).SkipLast(1).ToList();

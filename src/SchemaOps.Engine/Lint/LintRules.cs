@@ -3,7 +3,6 @@ namespace SchemaOps.Engine.Lint;
 /// <summary>What a rule knows about the script a statement is in, and the migration set around it.</summary>
 internal sealed class LintContext
 {
-    public required string File { get; init; }
     /// <summary>SchemaOps will run the script inside a transaction (its .sql.conf, or no statement that refuses one).</summary>
     public required bool InTransaction { get; init; }
     /// <summary>Something else wraps it in a transaction anyway: its own BEGIN ... COMMIT, dbmate without transaction:false, or group mode.</summary>

@@ -60,9 +60,9 @@ public static partial class Linter
         }
         foreach (var (version, script) in undo)
         {
-            findings.AddRange(LintScript(script, set.Layout, newTables, hasUndo: true, options));
+            var dropped = new HashSet<string>(StringComparer.Ordinal);
+            findings.AddRange(LintScript(script, set.Layout, newTables, hasUndo: true, options, dropped));
             // A down that leaves behind a table its up created does not undo it (seen statically; columns and the rest need a rehearsal).
-            var dropped = Statements(script).Where(s => s.Starts("DROP", "TABLE")).SelectMany(s => DroppedTables(s)).ToHashSet();
             foreach (var table in createdBy.GetValueOrDefault(version, []).Where(t => !dropped.Contains(t)))
                 findings.Add(new LintFinding
                 {
@@ -71,18 +71,6 @@ public static partial class Linter
                 });
         }
         return findings;
-    }
-
-    private static IEnumerable<LintStatement> Statements(MigrationScript script)
-    {
-        try
-        {
-            return SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine).Select(s => new LintStatement(s, script.Text)).ToList();
-        }
-        catch (SchemaOpsException)
-        {
-            return []; // reported by LintScript
-        }
     }
 
     private static IEnumerable<string> DroppedTables(LintStatement s)
@@ -97,7 +85,9 @@ public static partial class Linter
         }
     }
 
-    private static List<LintFinding> LintScript(MigrationScript script, MigrationLayout layout, HashSet<string> newTables, bool hasUndo, LintOptions options)
+    /// <summary>The script's findings; <paramref name="newTables"/> gains the tables it creates, <paramref name="droppedTables"/> (when given) those it drops.</summary>
+    private static List<LintFinding> LintScript(MigrationScript script, MigrationLayout layout, HashSet<string> newTables, bool hasUndo, LintOptions options,
+        HashSet<string>? droppedTables = null)
     {
         var findings = new List<LintFinding>();
         var file = script.DisplayPath;
@@ -111,7 +101,7 @@ public static partial class Linter
         try
         {
             tokens = SqlLexer.Tokenize(script.Text, file, script.FirstLine);
-            statements = SqlSplitter.Split(script.Text, file, script.FirstLine);
+            statements = SqlSplitter.Split(script.Text, tokens);
         }
         catch (SchemaOpsException e)
         {
@@ -123,7 +113,7 @@ public static partial class Linter
         bool inTransaction;
         try
         {
-            inTransaction = PreparedScript.Prepare(script with { PlaceholderProblem = null }, options.PostgresMajor * 10000).InTransaction;
+            inTransaction = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000).InTransaction;
         }
         catch (SchemaOpsException e)
         {
@@ -136,7 +126,7 @@ public static partial class Linter
         var wrapped = control == 2 && statements.Count >= 2 && TransactionRules.IsTransactionStart(statements[0]) && TransactionRules.IsTransactionEnd(statements[^1]);
         var context = new LintContext
         {
-            File = file, InTransaction = inTransaction, PostgresMajor = options.PostgresMajor, IsUndo = script.Kind == MigrationKind.Undo,
+            InTransaction = inTransaction, PostgresMajor = options.PostgresMajor, IsUndo = script.Kind == MigrationKind.Undo,
             ForcedTransaction = wrapped ? "the script wraps itself in BEGIN ... COMMIT"
                 : options.Group ? "group mode runs every migration in one transaction"
                 : layout == MigrationLayout.Dbmate && script.Config.ExecuteInTransaction is null ? "dbmate runs this section in a transaction (add transaction:false to its -- migrate:up line)"
@@ -186,6 +176,7 @@ public static partial class Linter
             }
             else if (s.Starts("CREATE") || s.Starts("ALTER") || s.Starts("DROP")) hasDdl = true;
             if ((s.Starts("INSERT") || s.Starts("UPDATE") || s.Starts("DELETE")) && !context.IsNew(DmlTable(s))) dml.Add(s);
+            if (s.Starts("DROP", "TABLE")) droppedTables?.UnionWith(DroppedTables(s));
             if (s.Starts("DROP", "TABLE") || s.Starts("TRUNCATE") || s.Starts("ALTER", "TABLE") && s.Has("DROP", "COLUMN")) destructive.Add(s);
             if ((s.Starts("UPDATE") || s.Starts("DELETE")) && !s.Has("WHERE") && !context.IsNew(DmlTable(s)) && !Suppressed("unbatched-backfill"))
                 findings.Add(Finding("unbatched-backfill", LintSeverity.Warning, statement.Line, 1,

@@ -47,18 +47,7 @@ public static class ReportOperation
             ReportFormat.JUnit => ReportText.JUnit(report),
             _ => ReportText.Html(report),
         };
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new SchemaOpsException("ReportNotWritten", SchemaOpsErrorCategory.WriteError, $"cannot write the report to {full}: {e.Message}", full);
-        }
+        var full = AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), "ReportNotWritten", "the report");
         return new ReportFile
         {
             Path = full, Format = format, Succeeded = report.Succeeded, Migrations = report.Migrations.Count,

@@ -7,24 +7,8 @@ namespace SchemaOps.Engine.Snapshots;
 public static class SnapshotFile
 {
     /// <summary>Writes the file whole or not at all; <paramref name="privateFile"/>: owner-only (it sits beside a backup and tells its contents).</summary>
-    public static void Save(SchemaSnapshot snapshot, string path, bool privateFile = false)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot);
-            if (privateFile)
-                using (var stream = Backups.PrivateFile.Create(temporary, FileMode.Create)) stream.Write(bytes);
-            else File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, full, overwrite: true); // a reader never sees half a file
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new SchemaOpsException("SnapshotNotSaved", SchemaOpsErrorCategory.WriteError, $"cannot write the snapshot to {full}: {e.Message}", full);
-        }
-    }
+    public static void Save(SchemaSnapshot snapshot, string path, bool privateFile = false) =>
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot), "SnapshotNotSaved", "the snapshot", privateFile);
 
     public static SchemaSnapshot Load(string path)
     {

@@ -6,9 +6,11 @@ namespace SchemaOps.Engine.Sql;
 /// </summary>
 public static class SqlSplitter
 {
-    public static IReadOnlyList<SqlStatement> Split(string text, string file, int firstLine = 1)
+    public static IReadOnlyList<SqlStatement> Split(string text, string file, int firstLine = 1) => Split(text, SqlLexer.Tokenize(text, file, firstLine));
+
+    /// <summary>The statements of text already tokenized (for a caller that also needs the comments).</summary>
+    public static IReadOnlyList<SqlStatement> Split(string text, IReadOnlyList<SqlToken> tokens)
     {
-        var tokens = SqlLexer.Tokenize(text, file, firstLine);
         var statements = new List<SqlStatement>();
         var current = new List<SqlToken>();
         var words = new List<string>();

@@ -1,0 +1,32 @@
+namespace SchemaOps.Engine;
+
+/// <summary>Files only their owner can read (0600): backups, passfiles, snapshots saved beside backups.</summary>
+internal static class PrivateFile
+{
+    public static FileStream Create(string path, FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
+        ? new FileStream(path, mode, FileAccess.Write) // the user's profile folder's ACLs apply
+        : new FileStream(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+}
+
+/// <summary>Output files written whole or not at all: to a temporary name, then renamed into place, so a reader never sees half a file.</summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>; returns the full path. A failure is <paramref name="errorId"/>, naming the file.</summary>
+    public static string Write(string path, byte[] bytes, string errorId, string what, bool ownerOnly = false)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = ownerOnly ? PrivateFile.Create(temporary, FileMode.Create) : new FileStream(temporary, FileMode.Create, FileAccess.Write))
+                stream.Write(bytes);
+            File.Move(temporary, full, overwrite: true);
+            return full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new SchemaOpsException(errorId, SchemaOpsErrorCategory.WriteError, $"cannot write {what} to {full}: {e.Message}", full);
+        }
+    }
+}
