@@ -73,13 +73,12 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             BaselineVersion = BaselineVersion,
             ValidateOnMigrate = SkipValidation.IsPresent ? false : null,
             InstalledBy = InstalledBy,
+            LintLevel = LintLevel,
         }, s => s with
         {
             Target = Target,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
             LockWaitTimeout = LockWaitTimeout,
-            LintLevel = LintLevel,
-            LintRules = LintLevel is null ? s.LintRules : Engine.Lint.LintRuleSettings.Load(null, WorkingDirectory),
         });
         if (ThrottleLimit is not null || requests.Count > 1)
         {

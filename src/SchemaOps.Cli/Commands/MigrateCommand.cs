@@ -26,11 +26,7 @@ public sealed class MigrateCommand : ICommand
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
-        LintSeverity? lintLevel = args.Value("--lint-level") is { } l
-            ? Enum.TryParse<LintSeverity>(l, ignoreCase: true, out var level) ? level : throw new UsageException($"--lint-level '{l}' is not error, warning or info")
-            : null;
-        var lintRules = lintLevel is null ? Engine.Lint.LintRuleSettings.Default : Engine.Lint.LintRuleSettings.Load(null, Environment.CurrentDirectory);
-        var requests = await MigrationOptions.BuildAllAsync(args, context, ct, s => s with { LintLevel = lintLevel, LintRules = lintRules });
+        var requests = await MigrationOptions.BuildAllAsync(args, context, ct);
         if (requests.Count > 1 || args.Has("--targets")) return await RunFleetAsync(args, context, requests, ct);
         if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with several targets (--targets, or several --url / --environment)");
         var request = requests[0];

@@ -140,6 +140,9 @@ public static class MigrationOptions
         ValidateOnMigrate = a.Has("--no-validate") ? false : null,
         InstalledBy = a.Value("--installed-by"),
         CleanEnabled = a.Has("--allow-clean") ? true : null,
+        LintLevel = a.Value("--lint-level") is { } level
+            ? Engine.Lint.LintSeverityNames.TryParse(level) ?? throw new UsageException($"--lint-level '{level}' is not error, warning or info")
+            : null,
     };
 
     /// <summary>The lines of a targets file that name a database (blank lines and # comments skipped).</summary>

@@ -86,6 +86,9 @@ public static class ConfigResolver
             Placeholders = placeholders.Count > 0 ? placeholders : null,
             CleanEnabled = Bool(v, "SCHEMAOPS_CLEAN_ENABLED") ?? !Bool(v, "FLYWAY_CLEAN_DISABLED"),
             Environment = v["SCHEMAOPS_ENVIRONMENT"] ?? v["FLYWAY_ENVIRONMENT"],
+            LintLevel = v["SCHEMAOPS_LINT_LEVEL"] is { } level
+                ? Lint.LintSeverityNames.TryParse(level) ?? throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable SCHEMAOPS_LINT_LEVEL must be error, warning or info")
+                : null,
         };
     }
 
@@ -117,6 +120,9 @@ public static class ConfigResolver
             BaselineVersion = v.BaselineVersion ?? s.BaselineVersion,
             ValidateOnMigrate = v.ValidateOnMigrate ?? s.ValidateOnMigrate,
             InstalledBy = v.InstalledBy ?? s.InstalledBy,
+            LintLevel = v.LintLevel,
+            // The gate applies the team's rules file (turned-off and re-graded rules), from where the command runs.
+            LintRules = v.LintLevel is null ? s.LintRules : Lint.LintRuleSettings.Load(null, workingDirectory),
         };
     }
 }

@@ -28,6 +28,8 @@ public sealed record ConfigValues
     public string? BaselineVersion { get; init; }
     public bool? ValidateOnMigrate { get; init; }
     public string? InstalledBy { get; init; }
+    /// <summary>Migrate refuses to start when the pending scripts have lint findings at this severity or above.</summary>
+    public LintSeverity? LintLevel { get; init; }
     /// <summary>Which environment to use; read from environment variables and a config file's default, never from an environment itself.</summary>
     public string? Environment { get; init; }
 
@@ -56,6 +58,7 @@ public sealed record ConfigValues
         BaselineVersion = BaselineVersion ?? lower.BaselineVersion,
         ValidateOnMigrate = ValidateOnMigrate ?? lower.ValidateOnMigrate,
         InstalledBy = InstalledBy ?? lower.InstalledBy,
+        LintLevel = LintLevel ?? lower.LintLevel,
         Environment = Environment ?? lower.Environment,
     };
 

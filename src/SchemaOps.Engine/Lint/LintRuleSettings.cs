@@ -35,15 +35,20 @@ public sealed class LintRuleSettings
                 throw Errors.InvalidData("UnknownLintRule", $"{where}:{line}: unknown rule '{rule}' (see Test-MigrationScript's help for the list)", where, line);
             var value = entry.Value.AsString(rule).ToLowerInvariant();
             rules[rule] = value == "off" ? null
-                : Enum.TryParse<LintSeverity>(value, ignoreCase: true, out var severity) ? severity
+                : LintSeverityNames.TryParse(value) is { } severity ? severity
                 : throw entry.Value.Invalid(rule, "off, info, warning or error");
         }
         return new LintRuleSettings(rules);
     }
 
-    /// <summary>The findings with rules turned off dropped and re-graded ones at their new severity.</summary>
+    /// <summary>These settings with one more rule set (turned on at that severity, or off with null): for callers that build settings in code.</summary>
+    public LintRuleSettings With(string rule, LintSeverity? severity) => Linter.RuleIds.Contains(rule)
+        ? new LintRuleSettings(new Dictionary<string, LintSeverity?>(_rules, StringComparer.Ordinal) { [rule] = severity })
+        : throw new ArgumentException($"unknown rule '{rule}'", nameof(rule));
+
+    /// <summary>The findings with rules turned off (or opt-in and not turned on) dropped and re-graded ones at their new severity.</summary>
     public List<LintFinding> Apply(IEnumerable<LintFinding> findings) => findings
-        .Where(f => !_rules.TryGetValue(f.RuleId, out var s) || s is not null)
+        .Where(f => _rules.TryGetValue(f.RuleId, out var s) ? s is not null : !LintRules.OptInIds.Contains(f.RuleId))
         .Select(f => _rules.TryGetValue(f.RuleId, out var s) && s is { } severity && severity != f.Severity
             ? new LintFinding { File = f.File, Line = f.Line, Column = f.Column, RuleId = f.RuleId, Severity = severity, Message = f.Message, Suggestion = f.Suggestion, Statement = f.Statement }
             : f)

@@ -1,3 +1,5 @@
+using SchemaOps.Engine.Sql;
+
 namespace SchemaOps.Engine.Lint;
 
 /// <summary>What a rule knows about the script a statement is in, and the migration set around it.</summary>
@@ -19,7 +21,8 @@ internal sealed class LintContext
 /// <summary>Where a rule fires: the token it points at, what is wrong, and the safe rewrite if there is one.</summary>
 internal readonly record struct Hit(int TokenIndex, string Message, string? Suggestion = null);
 
-internal sealed record LintRule(string Id, LintSeverity Severity, string Summary, Func<LintStatement, LintContext, IEnumerable<Hit>> Check);
+/// <param name="OptIn">Off unless the rules file turns it on (as squawk's --include).</param>
+internal sealed record LintRule(string Id, LintSeverity Severity, string Summary, Func<LintStatement, LintContext, IEnumerable<Hit>> Check, bool OptIn = false);
 
 /// <summary>
 /// The statement rules, in one table. squawk's ids where the meaning is the same (so existing
@@ -36,6 +39,15 @@ internal static class LintRules
     }
 
     private static bool CreatesIndex(LintStatement s) => s.Starts("CREATE", "INDEX") || s.Starts("CREATE", "UNIQUE", "INDEX");
+
+    /// <summary>A hit on each column of the statement declared with one of the types.</summary>
+    private static IEnumerable<Hit> ColumnsOfType(LintStatement s, Func<LintStatement, int, bool> isType, string message, string suggestion) =>
+        s.ColumnTypes().Where(i => isType(s, i)).Select(i => new Hit(i, message, suggestion));
+
+    private static bool IsAny(LintStatement s, int i, params string[] types) => types.Contains(s.TypeNameAt(i));
+
+    // Type choices do not endanger a deployment, so they are info; squawk's ids keep its ignore comments working.
+    private const string IntegerAdvice = "bigint (bigint GENERATED ALWAYS AS IDENTITY for keys): changing the type later rewrites the table";
 
     public static readonly LintRule[] All =
     [
@@ -85,9 +97,13 @@ internal static class LintRules
                         : "ADD CONSTRAINT ... NOT VALID; then VALIDATE CONSTRAINT in another migration");
             }),
         new("disallowed-unique-constraint", LintSeverity.Warning, "ADD UNIQUE builds its index under an ACCESS EXCLUSIVE lock",
-            (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("ADD") && (s.Has("UNIQUE") || s.Has("PRIMARY", "KEY")) && !s.Has("USING", "INDEX") && !c.IsNew(s.Table),
-                Math.Max(s.Find(0, "UNIQUE"), s.Find(0, "PRIMARY")), $"the constraint's index is built while {s.Table} is locked",
+            (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("ADD") && s.Has("UNIQUE") && !s.Has("USING", "INDEX") && !c.IsNew(s.Table),
+                s.Find(0, "UNIQUE"), $"the constraint's index is built while {s.Table} is locked",
                 "CREATE UNIQUE INDEX CONCURRENTLY i ON ...; then ADD CONSTRAINT ... UNIQUE USING INDEX i")),
+        new("adding-serial-primary-key-field", LintSeverity.Warning, "ADD PRIMARY KEY builds its index under an ACCESS EXCLUSIVE lock",
+            (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("ADD") && s.Has("PRIMARY", "KEY") && !s.Has("USING", "INDEX") && !c.IsNew(s.Table),
+                s.Find(0, "PRIMARY", "KEY"), $"the primary key's index is built while {s.Table} is locked against reads and writes",
+                "CREATE UNIQUE INDEX CONCURRENTLY i ON ...; then ADD CONSTRAINT ... PRIMARY KEY USING INDEX i")),
         new("changing-column-type", LintSeverity.Warning, "ALTER COLUMN TYPE rewrites the table under an ACCESS EXCLUSIVE lock",
             (s, c) => When(s.Starts("ALTER", "TABLE") && s.Find(1, "ALTER") >= 0 && s.Has("TYPE") && !c.IsNew(s.Table),
                 Math.Max(s.Find(0, "TYPE"), s.Find(0, "SET", "DATA")), $"changing a column's type usually rewrites {s.Table} and its indexes while it is locked",
@@ -119,7 +135,50 @@ internal static class LintRules
             (s, c) => When(!c.InTransaction && c.ForcedTransaction is null
                     && (s.Starts("CREATE") && !s.Starts("CREATE", "OR") && !s.Has("IF", "NOT", "EXISTS") || s.Starts("DROP") && !s.Has("IF", "EXISTS")), 0,
                 "this script runs without a transaction: if it fails half-way, re-running it fails on what already exists", "CREATE ... IF NOT EXISTS / DROP ... IF EXISTS")),
+        new("require-concurrent-partition-detach", LintSeverity.Warning, "DETACH PARTITION without CONCURRENTLY locks the parent table (PostgreSQL 14+)",
+            (s, c) => When(s.Starts("ALTER", "TABLE") && s.Has("DETACH", "PARTITION") && !s.Has("CONCURRENTLY") && !s.Has("FINALIZE") && c.PostgresMajor >= 14 && !c.IsNew(s.Table),
+                s.Find(0, "DETACH"), $"detaching takes an ACCESS EXCLUSIVE lock on {s.Table}", "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY, in a migration without a transaction")),
+        new("require-concurrent-reindex", LintSeverity.Warning, "REINDEX without CONCURRENTLY blocks writes and the index's readers (PostgreSQL 12+)",
+            (s, c) => When(s.Starts("REINDEX") && !s.Has("CONCURRENTLY") && !s.Has("SYSTEM") && c.PostgresMajor >= 12, 0,
+                "REINDEX locks out writes to the table, and every query that would use the index, until it ends", "REINDEX ... CONCURRENTLY, in a migration without a transaction")),
+        new("ban-create-domain-with-constraint", LintSeverity.Warning, "a domain's constraints are re-checked against every column using it when they change",
+            (s, c) => When(s.Starts("CREATE", "DOMAIN") && (s.Has("CHECK") || s.Has("NOT", "NULL") || s.Has("CONSTRAINT")),
+                new[] { s.Find(0, "CHECK"), s.Find(0, "NOT", "NULL"), s.Find(0, "CONSTRAINT") }.Where(i => i >= 0).DefaultIfEmpty(0).Min(),
+                "changing this constraint later scans every table with a column of the domain, under lock", "put the constraint on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE)")),
+        new("ban-alter-domain-with-add-constraint", LintSeverity.Warning, "ALTER DOMAIN ADD CONSTRAINT scans every column using the domain under lock",
+            (s, c) => When(s.Starts("ALTER", "DOMAIN") && s.Has("ADD"), s.Find(0, "ADD"),
+                "every table with a column of this domain is scanned while locked", "put the constraint on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE)")),
+        new("ban-duplicate-column-assignments", LintSeverity.Error, "the same column assigned twice in one INSERT or UPDATE",
+            (s, c) => s.AssignedColumns().GroupBy(x => x.Name).Where(g => g.Count() > 1).SelectMany(g => g)
+                .Select(x => new Hit(x.Index, $"column {x.Name} is assigned more than once (PostgreSQL refuses the statement)"))),
+        new("identifier-too-long", LintSeverity.Warning, "a name over 63 bytes is silently truncated by PostgreSQL",
+            (s, c) => s.Tokens.Select((t, i) => (t, i))
+                .Where(x => s.IdentifierAt(x.i) is { } name && System.Text.Encoding.UTF8.GetByteCount(name) > 63)
+                .Select(x => new Hit(x.i, $"{x.t.Text} is longer than 63 bytes: PostgreSQL truncates it, so two long names can collide", "a name of at most 63 bytes"))),
+        new("prefer-bigint-over-int", LintSeverity.Info, "a 32-bit integer column can run out of values",
+            (s, c) => ColumnsOfType(s, (s, i) => IsAny(s, i, "INT", "INTEGER", "INT4", "SERIAL", "SERIAL4"), "a 32-bit integer runs out at 2,147,483,647", IntegerAdvice)),
+        new("prefer-bigint-over-smallint", LintSeverity.Info, "a 16-bit integer column can run out of values",
+            (s, c) => ColumnsOfType(s, (s, i) => IsAny(s, i, "SMALLINT", "INT2", "SMALLSERIAL", "SERIAL2"), "a 16-bit integer runs out at 32,767", IntegerAdvice)),
+        new("prefer-identity", LintSeverity.Info, "serial columns: identity columns are standard and simpler to own and grant",
+            (s, c) => ColumnsOfType(s, (s, i) => IsAny(s, i, "SERIAL", "SERIAL2", "SERIAL4", "SERIAL8", "SMALLSERIAL", "BIGSERIAL"),
+                "serial creates a separately owned sequence (grants, dumps and ownership need care)", "bigint GENERATED ALWAYS AS IDENTITY")),
+        new("prefer-text-field", LintSeverity.Info, "varchar(n): changing n later takes an ACCESS EXCLUSIVE lock",
+            (s, c) => ColumnsOfType(s, (s, i) => (IsAny(s, i, "VARCHAR") || IsAny(s, i, "CHARACTER") && s.Find(i, "CHARACTER", "VARYING") == i) && s.AfterTypeName(i) > i + 1 && s.Tokens[s.AfterTypeName(i) - 1].Upper == ")",
+                "a varchar length limit can only be changed under an ACCESS EXCLUSIVE lock", "text, with a CHECK (length(col) <= n) NOT VALID constraint if a limit is needed")),
+        new("prefer-timestamp-tz", LintSeverity.Info, "timestamp without time zone drops the UTC offset",
+            (s, c) => ColumnsOfType(s, (s, i) => IsAny(s, i, "TIMESTAMP") && s.Find(s.AfterTypeName(i), "WITH", "TIME", "ZONE") != s.AfterTypeName(i),
+                "timestamp stores wall-clock time without its offset: times from different zones become ambiguous", "timestamptz")),
+        new("require-table-schema", LintSeverity.Warning, "a table named without its schema depends on search_path",
+            (s, c) =>
+            {
+                var at = s.Starts("CREATE", "TABLE") || s.Starts("ALTER", "TABLE") || s.Starts("DROP", "TABLE") ? s.NameIndexAfter("TABLE") : -1;
+                return When(at >= 0 && !(at + 1 < s.Tokens.Count && s.Tokens[at + 1].Upper == "."), at,
+                    $"{s.Tokens[Math.Max(0, at)].Text} is resolved through search_path, which can differ between sessions and servers", "schema.table (e.g. public.users)");
+            }, OptIn: true),
         new("require-enum-value-ordering", LintSeverity.Info, "ADD VALUE without BEFORE/AFTER appends at the end",
             (s, c) => When(s.Starts("ALTER", "TYPE") && s.Has("ADD", "VALUE") && !s.Has("BEFORE") && !s.Has("AFTER"), s.Find(0, "ADD", "VALUE"), "the new value sorts after every existing one", "ADD VALUE 'x' BEFORE 'y' / AFTER 'y'")),
     ];
+
+    /// <summary>Rules that are off unless the rules file turns them on (declared after All: static fields initialize in order).</summary>
+    public static readonly HashSet<string> OptInIds = new(All.Where(r => r.OptIn).Select(r => r.Id), StringComparer.Ordinal);
 }

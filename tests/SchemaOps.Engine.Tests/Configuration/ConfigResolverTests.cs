@@ -62,6 +62,19 @@ public class ConfigResolverTests : IDisposable
     }
 
     [Fact]
+    public void The_lint_gate_is_set_like_any_other_setting_and_brings_the_teams_rules_file()
+    {
+        _dir.Write("schemaops.json", """{ "lintLevel": "warning", "environments": { "ci": { "url": "postgres://u@h/d", "lintLevel": "error" } } }""");
+        _dir.Write("schemaops-lint.json", """{ "rules": { "ban-char-field": "error" } }""");
+        Assert.Equal(LintSeverity.Warning, Resolve(new ConfigValues { Url = "postgres://u@h/d" }).Settings.LintLevel);
+        var ci = Resolve(new ConfigValues { Environment = "ci" });
+        Assert.Equal(LintSeverity.Error, ci.Settings.LintLevel);
+        Assert.Equal(LintSeverity.Error, Assert.Single(ci.Settings.LintRules.Apply([new LintFinding { RuleId = "ban-char-field", Severity = LintSeverity.Info, File = "f", Message = "m" }])).Severity);
+        Assert.Equal(LintSeverity.Info, Resolve(new ConfigValues { Environment = "ci", LintLevel = LintSeverity.Info }).Settings.LintLevel);
+        Assert.Equal(LintSeverity.Warning, Resolve(new ConfigValues { Environment = "ci" }, new() { ["SCHEMAOPS_LINT_LEVEL"] = "Warning" }).Settings.LintLevel);
+    }
+
+    [Fact]
     public void Placeholders_merge_name_by_name_across_layers()
     {
         _dir.Write("schemaops.json", Json);
@@ -220,6 +233,7 @@ public class ConfigResolverTests : IDisposable
     [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"dev\": { \"lockRetryCount\": \"many\" }\n  }\n}", "InvalidConfigValue", 3, "lockRetryCount")]
     [InlineData("schemaops.json", "{\n  \"locations\": [\"classpath:db/migration\"]\n}", "UnsupportedLocation", 2, "classpath")]
     [InlineData("flyway.toml", "[flyway]\nlocations = [\"a\",\n  \"b\"\ntable = \"x\"\n", "InvalidConfigFile", 4, "',' or ']'")]
+    [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"ci\": { \"lintLevel\": \"warnings\" }\n  }\n}", "InvalidConfigValue", 3, "lintLevel")]
     [InlineData("flyway.toml", "[[environments]]\n", "InvalidConfigFile", 1, "arrays of tables")]
     [InlineData("flyway.toml", "[flyway]\nbaselineOn = 1979-05-27\n", "InvalidConfigFile", 2, "1979-05-27")]
     [InlineData("flyway.conf", "flyway.url=x\nthis line has no separator\n", "InvalidConfigFile", 2, "key=value")]

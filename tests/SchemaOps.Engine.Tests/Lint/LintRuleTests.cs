@@ -38,6 +38,28 @@ public class LintRuleTests
         { "ban-uncommitted-transaction", "BEGIN;\nCREATE TABLE t (id int);", "BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;" },
         { "ban-concurrent-index-creation-in-transaction", "BEGIN;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (email);\nCOMMIT;", "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (email);" },
         { "prefer-robust-stmts", "CREATE INDEX CONCURRENTLY i ON users (email);", "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (email);" },
+        { "disallowed-unique-constraint", "ALTER TABLE users ADD COLUMN code text UNIQUE;", "ALTER TABLE users ADD PRIMARY KEY (id);" },
+        { "adding-serial-primary-key-field", "ALTER TABLE users ADD PRIMARY KEY (id);", "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_id;" },
+        { "adding-serial-primary-key-field", "ALTER TABLE users ADD COLUMN id bigserial PRIMARY KEY;", "CREATE TABLE users (id bigint PRIMARY KEY);" },
+        { "require-concurrent-partition-detach", "ALTER TABLE events DETACH PARTITION events_2020;", "ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY;" },
+        { "require-concurrent-reindex", "REINDEX INDEX users_email;", "REINDEX INDEX CONCURRENTLY users_email;" },
+        { "ban-create-domain-with-constraint", "CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');", "CREATE DOMAIN email AS text DEFAULT '';" },
+        { "ban-create-domain-with-constraint", "CREATE DOMAIN code AS text NOT NULL;", "CREATE TABLE codes (code text NOT NULL CHECK (code <> ''));" },
+        { "ban-alter-domain-with-add-constraint", "ALTER DOMAIN email ADD CONSTRAINT at CHECK (VALUE LIKE '%@%');", "ALTER DOMAIN email DROP CONSTRAINT at;" },
+        { "ban-duplicate-column-assignments", "UPDATE users SET name = 'a', email = 'b', name = 'c' WHERE id = 1;", "UPDATE users SET name = coalesce(name, 'a'), email = lower(name) WHERE id = 1;" },
+        { "ban-duplicate-column-assignments", "INSERT INTO users (id, name, id) VALUES (1, 'a', 2);", "INSERT INTO users (id, name) SELECT id, name FROM old_users;" },
+        { "ban-duplicate-column-assignments", "INSERT INTO users (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET (name, email) = ('a', 'b'), name = 'c';", "INSERT INTO users (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET name = excluded.name;" },
+        { "identifier-too-long", "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_by_email_and_name_and_creation_time_and_everything_else_too ON users (email);", "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_by_email ON users (email);" },
+        { "identifier-too-long", "CREATE TABLE \"ünïcödé_names_take_two_bytes_per_letter_so_this_one_is_too_long\" (id bigint);", "CREATE TABLE \"a_quoted_name_of_exactly_sixty_three_bytes_which_postgres_keeps\" (id bigint);" },
+        { "prefer-bigint-over-int", "CREATE TABLE t (id bigint, n int);", "CREATE TABLE t (id bigint, n bigint, c int8, label text CHECK (length(label)::int < 10));" },
+        { "prefer-bigint-over-int", "ALTER TABLE t ADD COLUMN n integer;", "ALTER TABLE t ADD COLUMN n bigint;" },
+        { "prefer-bigint-over-int", "ALTER TABLE t ALTER COLUMN n TYPE pg_catalog.int4;", "ALTER TABLE t ALTER COLUMN n TYPE bigint;" },
+        { "prefer-bigint-over-smallint", "CREATE TABLE t (id bigint, n smallint);", "CREATE TABLE t (id bigint, smallint_count bigint);" },
+        { "prefer-identity", "CREATE TABLE t (id bigserial PRIMARY KEY);", "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);" },
+        { "prefer-text-field", "CREATE TABLE t (name varchar(100));", "CREATE TABLE t (name varchar, other text);" },
+        { "prefer-text-field", "ALTER TABLE t ADD COLUMN name character varying (100);", "ALTER TABLE t ADD COLUMN name character varying;" },
+        { "prefer-timestamp-tz", "CREATE TABLE t (at timestamp(3), other timestamptz);", "CREATE TABLE t (at timestamp(3) with time zone, \"timestamp\" timestamptz);" },
+        { "prefer-timestamp-tz", "ALTER TABLE t ADD COLUMN at timestamp without time zone;", "ALTER TABLE t ADD COLUMN at timestamp with time zone;" },
         { "mixed-ddl-dml", "ALTER TABLE users ADD COLUMN level int;\nUPDATE users SET level = 1 WHERE level IS NULL;", "CREATE TABLE levels (id int);\nINSERT INTO levels VALUES (1);" },
     };
 
@@ -89,5 +111,27 @@ public class LintRuleTests
     {
         Assert.DoesNotContain(Lint("ALTER TABLE users ADD COLUMN n int DEFAULT 0;"), f => f.RuleId == "adding-field-with-default");
         Assert.Contains(Lint("ALTER TABLE users ADD COLUMN n int DEFAULT 0;", new LintOptions { PostgresMajor = 10 }), f => f.RuleId == "adding-field-with-default");
+    }
+
+    [Theory]
+    [InlineData("REINDEX INDEX users_email;", "require-concurrent-reindex", 11)]                          // REINDEX CONCURRENTLY came in 12
+    [InlineData("ALTER TABLE events DETACH PARTITION e1;", "require-concurrent-partition-detach", 13)]    // DETACH ... CONCURRENTLY in 14
+    public void A_concurrent_form_is_only_asked_for_where_the_server_has_it(string sql, string rule, int olderServer)
+    {
+        Assert.Contains(Lint(sql), f => f.RuleId == rule);
+        Assert.DoesNotContain(Lint(sql, new LintOptions { PostgresMajor = olderServer }), f => f.RuleId == rule);
+    }
+
+    [Fact]
+    public void An_opt_in_rule_is_silent_until_the_rules_file_turns_it_on()
+    {
+        const string sql = "CREATE TABLE users (id bigint);\nALTER TABLE public.users ADD COLUMN name text;\nDROP TABLE IF EXISTS \"Old\";";
+        Assert.DoesNotContain(Lint(sql), f => f.RuleId == "require-table-schema");
+
+        var on = new LintOptions { Rules = LintRuleSettings.Default.With("require-table-schema", LintSeverity.Error) };
+        var findings = Lint(sql, on).Where(f => f.RuleId == "require-table-schema").ToList();
+        Assert.Equal([(1, LintSeverity.Error), (3, LintSeverity.Error)], findings.Select(f => (f.Line, f.Severity)));
+        // The comment pushes CREATE TABLE to line 2.
+        Assert.DoesNotContain(Lint("-- squawk-ignore require-table-schema\n" + sql, on), f => f.Line == 2 && f.RuleId == "require-table-schema");
     }
 }
