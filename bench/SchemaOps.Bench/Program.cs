@@ -9,8 +9,8 @@ var native = args[0];
 var schemaopsDll = args[1];
 var dbmate = args[2];
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
-// Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup, lint. E.g. SCHEMAOPS_BENCH=fleet bench/run
-var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup,lint").Split(',');
+// Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup, lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup,lint,ephemeral").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -264,6 +264,7 @@ if (parts.Contains("backup"))
     report.AppendLine($"| `schemaops backup` (snapshot with exact row counts, list check, SHA-256) | {Median(exact):0.00} | {Median(exact) / Median(raw):0.00} |");
     report.AppendLine($"| `schemaops backup --row-counts estimated` | {Median(estimated):0.00} | {Median(estimated) / Median(raw):0.00} |");
 }
+if (parts.Contains("ephemeral")) await EphemeralBench.RunAsync(pg.Installation, rounds, work, report, Median);
 if (parts.Contains("lint")) LintBench.Run(native, Environment.GetEnvironmentVariable("SCHEMAOPS_SQUAWK")!, rounds, work, report, Median);
 Console.WriteLine();
 Console.WriteLine(report);

@@ -28,6 +28,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(ReportFile))]
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(LintFinding))]
+[JsonSerializable(typeof(RehearsalResult))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -47,5 +47,5 @@ public static class HumanFormat
 
     private static string Label(string? version, string description) => (version is null ? "R" : "V" + version) + " " + description;
 
-    private static string Trim(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+    internal static string Trim(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

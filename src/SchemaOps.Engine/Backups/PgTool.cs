@@ -39,7 +39,8 @@ internal sealed class PgTool : IDisposable
         // PGPASSWORD, PGPASSFILE or ~/.pgpass): the tools get the same, the password still only through a passfile.
         user ??= Environment.GetEnvironmentVariable("PGUSER") is { Length: > 0 } envUser ? envUser : null;
         password ??= Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } envPassword ? envPassword : null;
-        if (password is null && Environment.GetEnvironmentVariable("PGPASSFILE") is { Length: > 0 } userPassfile) _environment["PGPASSFILE"] = userPassfile;
+        if (password is null && (b.Passfile is { Length: > 0 } ? b.Passfile : Environment.GetEnvironmentVariable("PGPASSFILE")) is { Length: > 0 } userPassfile)
+            _environment["PGPASSFILE"] = userPassfile;
         if (user is not null) _environment["PGUSER"] = user;
         if (b.RootCertificate is { } root) _environment["PGSSLROOTCERT"] = root;
         if (b.SslCertificate is { } cert) _environment["PGSSLCERT"] = cert;

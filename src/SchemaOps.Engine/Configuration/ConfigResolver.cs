@@ -12,6 +12,11 @@ public sealed record ConfigRequest
     public string? ConfigPath { get; init; }
     public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
     public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
+    /// <summary>
+    /// Ignore the database named by environment variables (DATABASE_URL, FLYWAY_URL/USER/PASSWORD): for the
+    /// rehearsal, which undoes what it applies, so only a database named on purpose (parameter or config environment) is used.
+    /// </summary>
+    public bool IgnoreDatabaseVariables { get; init; }
 }
 
 /// <summary>
@@ -24,7 +29,21 @@ public static class ConfigResolver
 {
     public static MigrationRequest Resolve(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
     {
+        var (merged, target, environmentName) = Merge(request, warning, verbose, requireDatabase: true);
+        return new MigrationRequest(target!, ToSettings(merged, environmentName, request.WorkingDirectory));
+    }
+
+    /// <summary>The settings alone, for a command that brings its own database (the rehearsal's throwaway server).</summary>
+    public static MigrationSettings ResolveSettings(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
+    {
+        var (merged, _, environmentName) = Merge(request, warning, verbose, requireDatabase: false);
+        return ToSettings(merged, environmentName, request.WorkingDirectory);
+    }
+
+    private static (ConfigValues Merged, ConnectionTarget? Target, string? EnvironmentName) Merge(ConfigRequest request, Action<string>? warning, Action<string>? verbose, bool requireDatabase)
+    {
         var variables = FromVariables(request.Variables);
+        if (request.IgnoreDatabaseVariables) variables = variables with { Url = null, User = null, Password = null };
         var file = LoadFile(request, warning);
         if (file is not null) verbose?.Invoke($"settings from {file.Path}");
 
@@ -43,8 +62,8 @@ public static class ConfigResolver
             warning?.Invoke($"the database named by {(urlLayer == 0 ? "the parameter" : "an environment variable (FLYWAY_URL or DATABASE_URL)")} " +
                             $"is used instead of environment '{environmentName}''s url in {file!.Path}");
 
-        var target = ConnectionTarget.From(merged.Url, user, password);
-        return new MigrationRequest(target, ToSettings(merged, environmentName, request.WorkingDirectory));
+        var target = requireDatabase || merged.Url is not null ? ConnectionTarget.From(merged.Url, user, password) : null;
+        return (merged, target, environmentName);
     }
 
     /// <summary>"production" and "prod" are production whatever the file says; any other environment when it says production: true.</summary>

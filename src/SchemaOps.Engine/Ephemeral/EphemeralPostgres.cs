@@ -10,8 +10,9 @@ namespace SchemaOps.Engine.Ephemeral;
 public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseDirectory = null);
 
 /// <summary>
-/// A throwaway PostgreSQL server: a copy of a cached initdb template, a free port on 127.0.0.1, no unix
-/// socket, fsync off. When run as root the server runs as the `postgres` OS user (PostgreSQL refuses root).
+/// A throwaway PostgreSQL server: a copy of a cached initdb template, a free port on 127.0.0.1, its own
+/// unix socket folder (the cluster's, owner-only), fsync off. Connection strings name a private passfile
+/// instead of holding the generated password, so printing one reveals nothing. When run as root the server runs as the `postgres` OS user (PostgreSQL refuses root).
 /// Disposing stops it and deletes its folder; process exit does the same; clusters left by a killed
 /// process are removed the next time any cluster starts.
 /// </summary>
@@ -50,9 +51,15 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     public string Directory { get; }
     public int Port { get; }
 
-    /// <summary>An Npgsql connection string for a database of this cluster (holds the generated password: test and tool use only).</summary>
+    /// <summary>An Npgsql connection string for a database of this cluster: the password stays in the cluster's private passfile.</summary>
     public string ConnectionString(string database = "postgres") =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = SuperUser, Password = _password, Database = database, ApplicationName = "schemaops" }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = SuperUser, Passfile = PassfilePath, Database = database, ApplicationName = "schemaops" }.ConnectionString;
+
+    /// <summary>The owner-only passfile (libpq format) holding the generated password; pg_dump and psql read it as PGPASSFILE.</summary>
+    public string PassfilePath => Path.Combine(Directory, "pgpass");
+
+    /// <summary>The postmaster's process id.</summary>
+    public int ProcessId => _server.Id;
 
     /// <summary>The same as a postgres:// URL (the dbmate / libpq form).</summary>
     public string Url(string database = "postgres") => $"postgres://{SuperUser}:{Uri.EscapeDataString(_password)}@127.0.0.1:{Port}/{database}?sslmode=disable";
@@ -88,12 +95,16 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         CopyTree(templateData, data);
         if (runAs is { } owner) Unix.ChownTree(directory, owner);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Ours, not the server user's: only this user (and root) can read the password.
+        using (var writer = new StreamWriter(PrivateFile.Create(Path.Combine(directory, "pgpass"))))
+            writer.Write($"*:*:*:{SuperUser}:{password}\n");
 
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
             var log = new BoundedLog();
-            var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}"], directory, runAs is not null, log);
+            var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}", .. SocketArguments(directory)],
+                directory, runAs is not null, log);
             var cluster = new EphemeralPostgres(installation, directory, port, password, server, log);
             Live.TryAdd(cluster, 0);
             try
@@ -156,7 +167,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             }
             catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
             {
-                await Task.Delay(50, ct);
+                await Task.Delay(10, ct); // a refused connection costs well under a millisecond: poll often, start fast
             }
             catch (NpgsqlException e)
             {
@@ -183,7 +194,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
                 {
                     var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(18)).ToLowerInvariant();
                     var pwfile = Path.Combine(staging, "pwfile");
-                    WritePrivate(pwfile, password);
+                    using (var writer = new StreamWriter(PrivateFile.Create(pwfile))) writer.Write(password);
                     if (runAs is { } owner) Unix.ChownTree(staging, owner);
                     var data = Path.Combine(staging, "data");
                     await RunToolAsync(installation.Tool("initdb"),
@@ -202,7 +213,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
                         log_min_messages = warning
 
                         """);
-                    WritePrivate(Path.Combine(staging, "password"), password);
+                    using (var writer = new StreamWriter(PrivateFile.Create(Path.Combine(staging, "password")))) writer.Write(password);
                     File.WriteAllText(Path.Combine(staging, "ready"), "");
                     try
                     {
@@ -283,6 +294,10 @@ public sealed class EphemeralPostgres : IAsyncDisposable
                 $"{Path.GetFileName(file)} failed with exit code {p.ExitCode}:\n{log.Text}");
     }
 
+    /// <summary>The cluster's own socket folder, owner-only; none where unix sockets are not a thing or the path is too long for one (about 107 bytes).</summary>
+    private static string[] SocketArguments(string directory) =>
+        OperatingSystem.IsWindows() || directory.Length > 80 ? [] : ["-k", directory, "-c", "unix_socket_permissions=0700"];
+
     private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -298,15 +313,6 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-    }
-
-    private static void WritePrivate(string path, string content)
-    {
-        using var stream = OperatingSystem.IsWindows()
-            ? new FileStream(path, FileMode.CreateNew)
-            : new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-        using var writer = new StreamWriter(stream);
-        writer.Write(content);
     }
 
     private static void DeleteQuietly(string path)

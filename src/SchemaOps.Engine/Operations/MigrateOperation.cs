@@ -175,7 +175,7 @@ public static class MigrateOperation
         var entries = StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, settings.OutOfOrder);
         CheckBeforeMigrate(entries, settings, request.IgnorePatterns, request);
         var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
-            .Concat(entries.Where(e => e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
+            .Concat(entries.Where(e => !settings.VersionedOnly && e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
                            .OrderBy(e => e.Description, StringComparer.Ordinal))
             .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
             .ToList();

@@ -25,6 +25,8 @@ public sealed record MigrationSettings
     public bool PlaceholderReplacement { get; init; } = true;
     /// <summary>Apply all pending migrations in one transaction: all or none (refused if one cannot run in a transaction).</summary>
     public bool Group { get; init; }
+    /// <summary>Apply versioned migrations only, leaving repeatables for a later run (the rehearsal applies one version at a time; views come last).</summary>
+    internal bool VersionedOnly { get; init; }
     public bool BaselineOnMigrate { get; init; }
     public string BaselineVersion { get; init; } = "1";
     public string BaselineDescription { get; init; } = "<< Flyway Baseline >>";

@@ -26,6 +26,10 @@ public static class StateResolver
             previousOfVersion[row.Version!] = row;
         }
         var lastRunOfRepeatable = rows.Where(r => r.Kind == MigrationKind.Repeatable).GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Last());
+        // Undos as (rank the undone migration was applied at, rank of the undo): a repeatable that ran in between
+        // may have been built on what the undo removed (a view on a dropped table), so it runs again after the
+        // next migrate. Flyway leaves it as it is; then an undo and a re-apply lose the view without a word.
+        var undos = next.Where(n => n.Value.Kind == MigrationKind.Undo).Select(n => (Applied: n.Key, Undone: n.Value.InstalledRank)).ToList();
         // A repeatable's DELETE row (from repair) carries no version: it deletes the runs of that description before it.
         var repeatableDeletedAt = rows.Where(r => r.Kind == MigrationKind.Delete && r.VersionText is null)
             .GroupBy(r => r.Description).ToDictionary(g => g.Key, g => g.Max(r => r.InstalledRank));
@@ -42,7 +46,7 @@ public static class StateResolver
                 MigrationKind.Baseline => MigrationState.Baseline,
                 MigrationKind.Undo => MigrationState.Success,
                 MigrationKind.Repeatable when repeatableDeletedAt.GetValueOrDefault(row.Description) > row.InstalledRank => MigrationState.Deleted,
-                MigrationKind.Repeatable => RepeatableState(row, lastRunOfRepeatable, repeatables),
+                MigrationKind.Repeatable => RepeatableState(row, lastRunOfRepeatable, repeatables, undos),
                 _ => VersionedState(row, next.GetValueOrDefault(row.InstalledRank), versioned, highestLocal, highestApplied),
             };
             // A version in effect, or failed (its row stands for the file until repair), is not listed again as pending.
@@ -97,11 +101,13 @@ public static class StateResolver
         return MigrationState.Success;
     }
 
-    private static MigrationState RepeatableState(AppliedMigration row, Dictionary<string, AppliedMigration> lastRun, Dictionary<string, MigrationScript> local)
+    private static MigrationState RepeatableState(AppliedMigration row, Dictionary<string, AppliedMigration> lastRun, Dictionary<string, MigrationScript> local,
+        List<(int Applied, int Undone)> undos)
     {
         if (lastRun[row.Description].InstalledRank != row.InstalledRank) return MigrationState.Superseded;
         if (!local.TryGetValue(row.Description, out var script)) return row.Success ? MigrationState.Missing : MigrationState.FailedMissing;
         if (!row.Success) return MigrationState.Failed;
-        return script.Matches(row.Checksum) ? MigrationState.Success : MigrationState.Outdated;
+        var undoneUnderIt = undos.Any(u => u.Applied < row.InstalledRank && u.Undone > row.InstalledRank);
+        return script.Matches(row.Checksum) && !undoneUnderIt ? MigrationState.Success : MigrationState.Outdated;
     }
 }

@@ -52,7 +52,9 @@ public static class Validator
                 yield break;
             case MigrationState.Outdated when !pendingAllowed:
                 yield return Result(e, ValidationKind.OutdatedRepeatable, e.Applied!.Checksum?.ToString(), e.Local!.Checksum.ToString(),
-                    $"{e.Label} changed since it was last applied and will be re-applied");
+                    e.Local.Matches(e.Applied.Checksum)
+                        ? $"{e.Label} ran on top of a migration that has since been undone and will be re-applied"
+                        : $"{e.Label} changed since it was last applied and will be re-applied");
                 yield break;
             case MigrationState.Ignored or MigrationState.Pending or MigrationState.Outdated:
                 yield break;

@@ -9,7 +9,7 @@ namespace SchemaOps.Engine.Tests.Operations;
 public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDisposable
 {
     protected readonly TempDir Dir = new();
-    protected string ConnectionString { get; private set; } = "";
+    protected string ConnectionString { get; set; } = "";
 
     public async Task InitializeAsync() => ConnectionString = await pg.NewDatabaseAsync();
     /// <summary>

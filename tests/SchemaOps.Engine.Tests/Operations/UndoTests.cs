@@ -42,6 +42,25 @@ public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_repeatable_built_on_an_undone_migration_runs_again_after_the_re_apply()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        Dir.Write("V2__b.sql", "CREATE TABLE b (id int);");
+        Dir.Write("U2__b.sql", "DROP VIEW IF EXISTS a_and_b;\nDROP TABLE b;");
+        Dir.Write("R__a_and_b.sql", "CREATE OR REPLACE VIEW a_and_b AS SELECT id FROM a UNION ALL SELECT id FROM b;");
+        await MigrateAsync();
+
+        await UndoAsync(UndoScope.Last(1));
+        Assert.Equal(MigrationState.Outdated, (await InfoAsync()).Single(i => i.Kind == MigrationKind.Repeatable && i.InstalledRank is not null).State);
+        Assert.Contains(await ValidateAsync(), r => !r.Passed && r.Detail.Contains("undone"));
+
+        Assert.Equal(["2", null], (await MigrateAsync()).Select(r => r.Version));   // V2, then the view again
+        Assert.True(await TableExistsAsync("a_and_b"));
+        Assert.Empty(await MigrateAsync());                                        // and then it is up to date
+    }
+
+    [Fact]
     public async Task Undoes_down_to_a_target_or_everything()
     {
         WriteSet();

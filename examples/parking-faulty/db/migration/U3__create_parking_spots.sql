@@ -1,0 +1,2 @@
+DROP TABLE parking_spots;
+DROP TYPE spot_kind;

@@ -1,0 +1,1 @@
+ALTER TABLE parking_sessions DROP COLUMN fee_cents;

@@ -1,0 +1,1 @@
+UPDATE parking_sessions SET fee_cents = NULL;
