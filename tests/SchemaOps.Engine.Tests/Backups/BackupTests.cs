@@ -85,7 +85,7 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     {
         await ExecAsync("CREATE TABLE big AS SELECT g AS id, repeat('x', 200) AS filler FROM generate_series(1, 300000) g");
         // The hard case: the password written in the connection string itself (the server's own strings name a passfile).
-        var password = pg.Server.Password;
+        var password = _pg.Server.Password;
         ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Passfile = null, Password = password }.ConnectionString;
         var seen = new List<(string CommandLine, string Environment)>();
         using var stop = new CancellationTokenSource();

@@ -1,0 +1,125 @@
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Rehearsal;
+using SchemaOps.Engine.Tests.Operations;
+
+namespace SchemaOps.Engine.Tests.Rehearsal;
+
+/// <summary>The rehearsal end to end on a real PostgreSQL: generated sets in every layout, the examples, and the faults it must catch.</summary>
+public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private static readonly string Examples = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../examples"));
+
+    private Task<RehearsalResult> RehearseAsync(string location, MigrationLayout layout = MigrationLayout.Auto, TimeSpan? slow = null, bool ephemeral = false) =>
+        RehearsalOperation.RunAsync(new RehearsalRequest
+        {
+            Settings = new MigrationSettings { Locations = [location], Layout = layout },
+            Target = ephemeral ? null : ConnectionTarget.Parse(ConnectionString),
+            SlowThreshold = slow ?? TimeSpan.FromSeconds(30),
+        }, new RecordingSink(), CancellationToken.None);
+
+    /// <summary>300 migrations: a table, then a column on it, alternately; every one with its undo. <paramref name="forget"/>: that undo leaves its column behind.</summary>
+    private void Generate(MigrationLayout layout, int? forget = null)
+    {
+        for (var i = 1; i <= 300; i++)
+        {
+            var table = $"t{(i + 1) / 2:D3}";
+            var up = i % 2 == 1 ? $"CREATE TABLE {table} (id bigint PRIMARY KEY, name text);\nINSERT INTO {table} VALUES (1, 'a'), (2, 'b');"
+                : $"ALTER TABLE {table} ADD COLUMN c{i} text;\nCREATE INDEX {table}_c{i} ON {table} (c{i});";
+            var down = i % 2 == 1 ? $"DROP TABLE {table};" : i == forget ? $"DROP INDEX {table}_c{i};" : $"ALTER TABLE {table} DROP COLUMN c{i};";
+            switch (layout)
+            {
+                case MigrationLayout.Flyway:
+                    Dir.Write($"V{i}__step_{i}.sql", up);
+                    Dir.Write($"U{i}__step_{i}.sql", down);
+                    break;
+                case MigrationLayout.Dbmate:
+                    Dir.Write($"{20240101000000L + i}_step_{i}.sql", $"-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n");
+                    break;
+                default:
+                    Dir.Write($"{i:D6}_step_{i}.up.sql", up);
+                    Dir.Write($"{i:D6}_step_{i}.down.sql", down);
+                    break;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(MigrationLayout.Flyway)]
+    [InlineData(MigrationLayout.Dbmate)]
+    [InlineData(MigrationLayout.GolangMigrate)]
+    public async Task Three_hundred_migrations_rehearse_clean_in_each_layout(MigrationLayout layout)
+    {
+        Generate(layout);
+        var result = await RehearseAsync(Dir.Path);
+        Assert.True(result.Passed, string.Join("\n", result.Checks));
+        Assert.Equal(layout, result.Layout);
+        Assert.Equal(300, result.Migrations.Count);
+        Assert.All(result.Migrations, m => Assert.True(m.ApplySeconds is not null && m.UndoSeconds is not null && m.ReapplySeconds is not null, m.ToString()));
+        Assert.Equal(["lint", "apply", "slow migrations", "validate", "undo", "undo restores the state before", "re-apply", "re-apply reproduces the first apply"],
+            result.Checks.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task A_down_script_that_forgets_a_column_is_caught_and_named()
+    {
+        Generate(MigrationLayout.GolangMigrate, forget: 150);
+        var result = await RehearseAsync(Dir.Path);
+        Assert.False(result.Passed);
+        var undo = result.Checks.Single(c => c.Name == "undo");
+        Assert.False(undo.Passed);
+        Assert.True(undo.Detail.Contains("undoing 000150 "), undo.Detail);
+        var difference = Assert.Single(result.UndoDifferences);
+        Assert.Equal((SchemaObjectKind.Column, "t075.c150", SchemaChange.Added), (difference.Kind, difference.Name, difference.Change));
+        Assert.True(result.Checks.Single(c => c.Name == "re-apply").Skipped);
+        Assert.True(await TableExistsAsync("t075")); // stopped right there: the database shows what the undo left
+    }
+
+    [Fact]
+    public async Task The_example_passes_on_a_throwaway_server_and_the_faulty_copy_fails_each_fault_in_its_own_check()
+    {
+        var good = await RehearseAsync(Path.Combine(Examples, "parking/db/migration"), ephemeral: true);
+        Assert.True(good.Passed, string.Join("\n", good.Checks));
+        Assert.StartsWith("throwaway PostgreSQL", good.Target);
+        Assert.InRange(good.Migrations.Count, 15, 30);
+
+        var bad = await RehearseAsync(Path.Combine(Examples, "parking-faulty/db/migration"), slow: TimeSpan.FromSeconds(1), ephemeral: true);
+        Assert.False(bad.Passed);
+        var failed = bad.Checks.Where(c => !c.Passed).ToDictionary(c => c.Name);
+        Assert.Equal(["lint", "slow migrations", "undo"], failed.Keys);
+        Assert.Contains(failed["lint"].Problems, p => p.Contains("V19__drop_vehicle_created_at.sql") && p.Contains("ban-drop-column"));
+        Assert.Contains(failed["slow migrations"].Problems, p => p.Contains("V13__backfill_spot_tariffs.sql"));
+        Assert.Contains("undoing 12", failed["undo"].Detail);
+        Assert.Contains(bad.UndoDifferences, d => d.Name == "parking_spots.tariff_id");
+        Assert.Single(bad.Migrations, m => m.Slow);
+    }
+
+    [Fact]
+    public async Task A_migration_without_an_undo_script_is_a_floor_and_what_is_above_it_is_still_rehearsed()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");
+        Dir.Write("V2__b.sql", "CREATE TABLE b (id bigint);");
+        Dir.Write("V3__c.sql", "CREATE TABLE c (id bigint);");
+        Dir.Write("U3__c.sql", "DROP TABLE c;");
+        var result = await RehearseAsync(Dir.Path);
+        Assert.True(result.Passed, string.Join("\n", result.Checks));
+        Assert.Null(result.Migrations[0].UndoSeconds);   // below the floor: applied first, never undone
+        Assert.Null(result.Migrations[1].UndoSeconds);   // the floor itself
+        Assert.NotNull(result.Migrations[2].UndoSeconds);
+        Assert.True(await TableExistsAsync("c")); // re-applied
+    }
+
+    [Fact]
+    public async Task A_failing_migration_fails_the_apply_and_skips_the_rest()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        Dir.Write("V2__broken.sql", "ALTER TABLE missing ADD COLUMN x text;");
+        Dir.Write("U2__broken.sql", "SELECT 1;");
+        var result = await RehearseAsync(Dir.Path);
+        Assert.False(result.Passed);
+        var apply = result.Checks.Single(c => c.Name == "apply");
+        Assert.Contains("V2__broken.sql", apply.Detail + string.Join("", apply.Problems));
+        Assert.True(result.Checks.Single(c => c.Name == "undo").Skipped);
+    }
+}
