@@ -244,7 +244,7 @@ public static class RehearsalOperation
                 await MigrateOperation.MigrateAsync(request with { Settings = request.Settings with { Target = target, VersionedOnly = versionedOnly } }, inner, ct);
                 return null;
             }
-            catch (SchemaOpsException e)
+            catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step
             {
                 return e.Message;
             }
@@ -262,7 +262,7 @@ public static class RehearsalOperation
                 await UndoOperation.UndoAsync(request, UndoScope.Last(1), inner, ct);
                 return null;
             }
-            catch (SchemaOpsException e)
+            catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step
             {
                 return e.Message;
             }

@@ -9,9 +9,13 @@ public class EphemeralPostgresTests
     public async Task Starts_a_loopback_server_with_a_password_and_removes_everything_on_dispose()
     {
         string directory;
+        int postmaster;
         await using (var pg = await EphemeralPostgres.StartAsync())
         {
             directory = pg.Directory;
+            postmaster = pg.ProcessId;
+            Assert.DoesNotContain(pg.Password, pg.ConnectionString());                // the password stays in the passfile
+            Assert.True(File.Exists(Path.Combine(directory, $".s.PGSQL.{pg.Port}")));  // its own socket folder
             await using var conn = new NpgsqlConnection(pg.ConnectionString());
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand("SELECT current_setting('listen_addresses') || ' ' || current_setting('fsync')", conn);
@@ -23,6 +27,7 @@ public class EphemeralPostgresTests
             Assert.Equal("28P01", e.SqlState);
         }
         Assert.False(Directory.Exists(directory));
+        Assert.False(File.Exists($"/proc/{postmaster}/stat"));
     }
 
     [Fact]
