@@ -31,6 +31,7 @@
         'Test-DatabaseBackup'
         'Test-DatabaseHealth'
         'Test-MigrationScript'
+        'Invoke-MigrationRehearsal'
         'Undo-Migration'
     )
     FunctionsToExport    = @()

@@ -21,7 +21,42 @@ internal static class RequestBuilder
         // Config and connection mistakes become errors with their stable ids, like the operations' own.
         cmdlet.Guard(() => Resolve(cmdlet, parameters, more));
 
+    /// <summary>
+    /// Invoke-MigrationRehearsal: the settings, and a database only when named on purpose (-ConnectionString or
+    /// -Environment), never DATABASE_URL or FLYWAY_URL (a rehearsal undoes what it applies). Null: a throwaway server.
+    /// </summary>
+    public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForRehearsal(MigrationCmdlet cmdlet) => cmdlet.Guard(() =>
+    {
+        if (cmdlet.Environment is { Length: > 1 }) throw new PSArgumentException("a rehearsal takes one -Environment", nameof(cmdlet.Environment));
+        var request = new ConfigRequest
+        {
+            Parameters = Values(cmdlet) with { Environment = cmdlet.Environment?.FirstOrDefault() }, ConfigPath = cmdlet.ResolvedConfigPath,
+            WorkingDirectory = cmdlet.WorkingDirectory, IgnoreDatabaseVariables = true,
+        };
+        if (cmdlet.ConnectionString is null && cmdlet.Environment is not { Length: > 0 })
+            return (ConfigResolver.ResolveSettings(request, cmdlet.WriteWarning, cmdlet.WriteVerbose) with { LenientNaming = cmdlet.Lenient }, null);
+        var resolved = ConfigResolver.Resolve(request, cmdlet.WriteWarning, cmdlet.WriteVerbose);
+        return (resolved.Settings with { LenientNaming = cmdlet.Lenient }, (Engine.Connections.ConnectionTarget?)resolved.Target);
+    });
+
     private static List<MigrationRequest> Resolve(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters, Func<MigrationSettings, MigrationSettings>? more)
+    {
+        var values = Values(cmdlet);
+        if (parameters is not null) values = parameters(values);
+
+        var environments = cmdlet.Environment is { Length: > 0 } names ? names.Select(n => (string?)n) : [null];
+        return environments.Select(environment =>
+        {
+            var request = ConfigResolver.Resolve(
+                new ConfigRequest { Parameters = values with { Environment = environment }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory },
+                cmdlet.WriteWarning, cmdlet.WriteVerbose);
+            var settings = request.Settings with { LenientNaming = cmdlet.Lenient };
+            return request with { Settings = more is null ? settings : more(settings) };
+        }).ToList();
+    }
+
+    /// <summary>What the cmdlet's shared parameters say, as the highest configuration layer.</summary>
+    private static ConfigValues Values(DatabaseCmdlet cmdlet)
     {
         var credential = cmdlet.Credential?.GetNetworkCredential();
         var values = new ConfigValues
@@ -43,17 +78,7 @@ internal static class RequestBuilder
             };
         if (cmdlet is ScriptRunningCmdlet runner)
             values = values with { LockTimeout = runner.LockTimeout, LockRetryCount = runner.LockRetryCount, StatementTimeout = runner.StatementTimeout };
-        if (parameters is not null) values = parameters(values);
-
-        var environments = cmdlet.Environment is { Length: > 0 } names ? names.Select(n => (string?)n) : [null];
-        return environments.Select(environment =>
-        {
-            var request = ConfigResolver.Resolve(
-                new ConfigRequest { Parameters = values with { Environment = environment }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory },
-                cmdlet.WriteWarning, cmdlet.WriteVerbose);
-            var settings = request.Settings with { LenientNaming = cmdlet.Lenient };
-            return request with { Settings = more is null ? settings : more(settings) };
-        }).ToList();
+        return values;
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ Describe 'SchemaOps module' {
         (Get-Command -Module SchemaOps).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database', 'Test-MigrationScript') {
+    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database', 'Test-MigrationScript', 'Invoke-MigrationRehearsal') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
@@ -179,5 +179,26 @@ Describe 'Test-MigrationScript' {
         { Invoke-Migration -Path $set -ConnectionString $db -LintLevel Error -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'LintFailed,SchemaOps.Commands.InvokeMigrationCommand'
         Get-MigrationStatus -Path $set -ConnectionString $db | Where-Object State -eq 'Success' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-MigrationRehearsal' {
+    It 'rehearses the example on a throwaway server and passes' {
+        $result = Invoke-MigrationRehearsal -Path $script:migrations -Confirm:$false
+        $result.Verdict | Should -Be 'PASSED'
+        $result.Migrations.Count | Should -BeGreaterOrEqual 15
+        ($result.Checks | Where-Object Name -eq 'undo restores the state before').Passed | Should -BeTrue
+    }
+
+    It 'catches each fault of the faulty copy in its own check and writes a JUnit report' {
+        $junit = Join-Path TestDrive: 'rehearsal.xml'
+        $result = Invoke-MigrationRehearsal -Path "$root/examples/parking-faulty/db/migration" -SlowThreshold 00:00:01 -ReportPath $junit -Confirm:$false
+        $result.Passed | Should -BeFalse
+        ($result.Checks | Where-Object { -not $_.Passed }).Name | Should -Be @('lint', 'slow migrations', 'undo')
+        Get-Content $junit -Raw | Should -Match 'failures="3"'
+    }
+
+    It '-WhatIf starts nothing' {
+        Invoke-MigrationRehearsal -Path $script:migrations -WhatIf | Should -BeNullOrEmpty
     }
 }
