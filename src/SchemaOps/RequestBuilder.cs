@@ -28,15 +28,11 @@ internal static class RequestBuilder
     public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForRehearsal(MigrationCmdlet cmdlet) => cmdlet.Guard(() =>
     {
         if (cmdlet.Environment is { Length: > 1 }) throw new PSArgumentException("a rehearsal takes one -Environment", nameof(cmdlet.Environment));
-        var request = new ConfigRequest
+        var (settings, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest
         {
-            Parameters = Values(cmdlet) with { Environment = cmdlet.Environment?.FirstOrDefault() }, ConfigPath = cmdlet.ResolvedConfigPath,
-            WorkingDirectory = cmdlet.WorkingDirectory, IgnoreDatabaseVariables = true,
-        };
-        if (cmdlet.ConnectionString is null && cmdlet.Environment is not { Length: > 0 })
-            return (ConfigResolver.ResolveSettings(request, cmdlet.WriteWarning, cmdlet.WriteVerbose) with { LenientNaming = cmdlet.Lenient }, null);
-        var resolved = ConfigResolver.Resolve(request, cmdlet.WriteWarning, cmdlet.WriteVerbose);
-        return (resolved.Settings with { LenientNaming = cmdlet.Lenient }, (Engine.Connections.ConnectionTarget?)resolved.Target);
+            Parameters = Values(cmdlet) with { Environment = cmdlet.Environment?.FirstOrDefault() }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory,
+        }, cmdlet.WriteWarning, cmdlet.WriteVerbose);
+        return (settings with { LenientNaming = cmdlet.Lenient }, target);
     });
 
     private static List<MigrationRequest> Resolve(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters, Func<MigrationSettings, MigrationSettings>? more)

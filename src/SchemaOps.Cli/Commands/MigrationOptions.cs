@@ -101,27 +101,19 @@ public static class MigrationOptions
         }
     }
 
-    /// <summary>
-    /// The rehearsal's settings (PATH arguments are its locations), and its database only when named on
-    /// purpose with --url or --environment: never DATABASE_URL or FLYWAY_URL from the shell, since a rehearsal
-    /// undoes what it applies. No database named: null (a throwaway server).
-    /// </summary>
+    /// <summary>The rehearsal's settings (PATH arguments are its locations) and its database when --url or --environment names one (see ConfigResolver.ResolveForRehearsal).</summary>
     public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForRehearsal(ParsedArguments a, CliContext context)
     {
         if (a.Values("--url").Count > 1 || a.Values("--environment").Count > 1) throw new UsageException("rehearse takes one --url or --environment");
         if (a.Has("--ephemeral") && (a.Has("--url") || a.Has("--environment"))) throw new UsageException("--ephemeral (the default) excludes --url and --environment");
-        var parameters = Parameters(a) is var p && a.Positionals.Count > 0 ? p with { Locations = a.Positionals } : Parameters(a);
-        var commandLine = CommandLineSettings(a, null);
-        var request = new ConfigRequest
-        {
-            Parameters = parameters with { Url = a.Value("--url"), Environment = a.Value("--environment") },
-            ConfigPath = a.Value("--config"), Variables = context.Environment, IgnoreDatabaseVariables = true,
-        };
-        Action<string> warning = m => context.Stderr.WriteLine("WARNING: " + m);
-        Action<string>? verbose = a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null;
-        if (!a.Has("--url") && !a.Has("--environment")) return (commandLine(ConfigResolver.ResolveSettings(request, warning, verbose)), null);
-        var resolved = ConfigResolver.Resolve(request, warning, verbose);
-        return (commandLine(resolved.Settings), resolved.Target);
+        var parameters = Parameters(a);
+        var (settings, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest
+            {
+                Parameters = parameters with { Url = a.Value("--url"), Environment = a.Value("--environment"), Locations = a.Positionals.Count > 0 ? a.Positionals : parameters.Locations },
+                ConfigPath = a.Value("--config"), Variables = context.Environment,
+            },
+            m => context.Stderr.WriteLine("WARNING: " + m), a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
+        return (CommandLineSettings(a, null)(settings), target);
     }
 
     /// <summary>The settings only the command line gives (no config key), parsed now so their mistakes come first.</summary>

@@ -67,7 +67,8 @@ public static class RestoreOperation
         return result;
     }
 
-    private static async Task DropQuietlyAsync(ConnectionTarget admin, string database)
+    /// <summary>Drops a database SchemaOps created (a failed restore's, a rehearsal's scratch one); a failure here is not the error to report.</summary>
+    internal static async Task DropQuietlyAsync(ConnectionTarget admin, string database)
     {
         try
         {

@@ -12,11 +12,6 @@ public sealed record ConfigRequest
     public string? ConfigPath { get; init; }
     public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
     public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
-    /// <summary>
-    /// Ignore the database named by environment variables (DATABASE_URL, FLYWAY_URL/USER/PASSWORD): for the
-    /// rehearsal, which undoes what it applies, so only a database named on purpose (parameter or config environment) is used.
-    /// </summary>
-    public bool IgnoreDatabaseVariables { get; init; }
 }
 
 /// <summary>
@@ -33,17 +28,23 @@ public static class ConfigResolver
         return new MigrationRequest(target!, ToSettings(merged, environmentName, request.WorkingDirectory));
     }
 
-    /// <summary>The settings alone, for a command that brings its own database (the rehearsal's throwaway server).</summary>
-    public static MigrationSettings ResolveSettings(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
+    /// <summary>
+    /// For the rehearsal, which undoes what it applies: a database only when named on purpose (a Url or
+    /// Environment parameter), never one from DATABASE_URL / FLYWAY_URL or the config's default environment.
+    /// No database named: the settings alone (the rehearsal starts a throwaway server).
+    /// </summary>
+    public static (MigrationSettings Settings, ConnectionTarget? Target) ResolveForRehearsal(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
     {
-        var (merged, _, environmentName) = Merge(request, warning, verbose, requireDatabase: false);
-        return ToSettings(merged, environmentName, request.WorkingDirectory);
+        var named = request.Parameters.Url is not null || request.Parameters.Environment is not null;
+        var (merged, target, environmentName) = Merge(request, warning, verbose, requireDatabase: named, ignoreDatabaseVariables: true);
+        return (ToSettings(merged, environmentName, request.WorkingDirectory), target);
     }
 
-    private static (ConfigValues Merged, ConnectionTarget? Target, string? EnvironmentName) Merge(ConfigRequest request, Action<string>? warning, Action<string>? verbose, bool requireDatabase)
+    private static (ConfigValues Merged, ConnectionTarget? Target, string? EnvironmentName) Merge(ConfigRequest request, Action<string>? warning, Action<string>? verbose,
+        bool requireDatabase, bool ignoreDatabaseVariables = false)
     {
         var variables = FromVariables(request.Variables);
-        if (request.IgnoreDatabaseVariables) variables = variables with { Url = null, User = null, Password = null };
+        if (ignoreDatabaseVariables) variables = variables with { Url = null, User = null, Password = null };
         var file = LoadFile(request, warning);
         if (file is not null) verbose?.Invoke($"settings from {file.Path}");
 
@@ -62,7 +63,7 @@ public static class ConfigResolver
             warning?.Invoke($"the database named by {(urlLayer == 0 ? "the parameter" : "an environment variable (FLYWAY_URL or DATABASE_URL)")} " +
                             $"is used instead of environment '{environmentName}''s url in {file!.Path}");
 
-        var target = requireDatabase || merged.Url is not null ? ConnectionTarget.From(merged.Url, user, password) : null;
+        var target = requireDatabase ? ConnectionTarget.From(merged.Url, user, password) : null; // an unused url is never parsed
         return (merged, target, environmentName);
     }
 

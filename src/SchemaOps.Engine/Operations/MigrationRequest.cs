@@ -13,8 +13,13 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
     /// session: what every operation that works with scripts starts with.
     /// </summary>
     internal Task<MigrationSession> OpenWithScriptsAsync(IOperationSink sink, CancellationToken ct) =>
-        MigrationSession.OpenAsync(Target, Settings,
-            MigrationLayouts.Scan(Settings.Layout, Settings.Locations, new ScanOptions(Settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning), ct);
+        MigrationSession.OpenAsync(Target, Settings, Scanned ?? Scan(Settings, sink), ct);
+
+    /// <summary>The folders as already read (raw, before placeholders): a rehearsal reads them once for its hundreds of steps.</summary>
+    internal ScannedMigrations? Scanned { get; init; }
+
+    internal static ScannedMigrations Scan(MigrationSettings settings, IOperationSink sink) =>
+        MigrationLayouts.Scan(settings.Layout, settings.Locations, new ScanOptions(settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
 
     /// <summary>For operations that read no migration (baseline, clean): the layout is the one asked for, or the database's; the folders' callbacks still run.</summary>
     internal Task<MigrationSession> OpenWithoutScriptsAsync(IOperationSink sink, CancellationToken ct) =>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using SchemaOps.Engine.Backups;
 using SchemaOps.Engine.Connections;
-using SchemaOps.Engine.Ephemeral;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Reports;
@@ -53,7 +51,7 @@ public static class RehearsalOperation
 
         // Lint first: no database needed, and a problem in the files is found even if the server cannot start.
         Progress("linting", 0);
-        var set = MigrationLayouts.Scan(settings.Layout, settings.Locations, new ScanOptions(settings.LenientNaming), sink.WriteVerbose, sink.WriteWarning);
+        var set = MigrationRequest.Scan(settings, sink); // read once: every step below reuses it
         var findings = settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { Layout = set.Layout, Group = settings.Group }));
         var blocking = findings.Where(f => f.Severity >= request.LintLevel).ToList();
         Check(new RehearsalCheck
@@ -64,7 +62,7 @@ public static class RehearsalOperation
         });
 
         await using var place = await RehearsalPlace.OpenAsync(request, settings, sink, ct);
-        var migration = new MigrationRequest(place.Target, settings);
+        var migration = new MigrationRequest(place.Target, settings) { Scanned = set };
         var run = new Run(migration, sink, ct);
         var (undoable, floor) = await UndoPlanAsync(migration, set, ct);
 
@@ -127,14 +125,15 @@ public static class RehearsalOperation
             else Check(Skipped("re-apply", "the undo did not restore the state before"));
         }
 
-        var steps = Steps(set, run, findings, request.SlowThreshold);
+        var passed = checks.All(c => c.Passed);
+        var title = $"SchemaOps rehearsal of {string.Join(", ", settings.Locations)}: {(passed ? "PASSED" : "FAILED")}";
         var result = new RehearsalResult
         {
-            Locations = settings.Locations, Target = place.Display, Layout = set.Layout, Passed = checks.All(c => c.Passed),
-            Checks = checks, Migrations = steps, LintFindings = findings, UndoDifferences = undoDifferences, ReapplyDifferences = reapplyDifferences,
-            SlowThresholdSeconds = request.SlowThreshold.TotalSeconds, Seconds = clock.Elapsed.TotalSeconds,
+            Locations = settings.Locations, Target = place.Display, Layout = set.Layout, Passed = passed,
+            Checks = checks, Migrations = Steps(set, run, findings, request.SlowThreshold), LintFindings = findings, UndoDifferences = undoDifferences,
+            ReapplyDifferences = reapplyDifferences, SlowThresholdSeconds = request.SlowThreshold.TotalSeconds, Seconds = clock.Elapsed.TotalSeconds,
+            Reports = WriteReports(request.Reports, title, place.Display, run, checks, [.. undoDifferences, .. reapplyDifferences]),
         };
-        result = WithReports(result, request.Reports, run);
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, Activity, result.Verdict, 100, Completed: true));
         return result;
     }
@@ -187,27 +186,16 @@ public static class RehearsalOperation
     }
 
     /// <summary>The report capability's formats: the first apply's results, validation, differences, and each check as a test case.</summary>
-    private static RehearsalResult WithReports(RehearsalResult result, IReadOnlyList<string> paths, Run run)
+    private static List<string> WriteReports(IReadOnlyList<string> paths, string title, string target, Run run, List<RehearsalCheck> checks, List<SchemaDifference> differences)
     {
-        if (paths.Count == 0) return result;
-        var items = new List<object>();
-        items.AddRange(run.First);
-        items.AddRange(run.Validation);
-        items.AddRange(result.UndoDifferences);
-        items.AddRange(result.ReapplyDifferences);
-        items.AddRange(result.Checks.Select(c => new HealthCheck
+        if (paths.Count == 0) return [];
+        IEnumerable<object> items = [.. run.First, .. run.Validation, .. differences, .. checks.Select(c => new HealthCheck
         {
-            Name = $"rehearsal: {c.Name}", Passed = c.Passed, Database = result.Target,
+            Name = $"rehearsal: {c.Name}", Passed = c.Passed, Database = target,
             Detail = (c.Skipped ? "skipped: " : "") + c.Detail + string.Concat(c.Problems.Select(p => "\n" + p)),
-        }));
-        var report = ReportOperation.Build(items, $"SchemaOps rehearsal of {string.Join(", ", result.Locations)}: {result.Verdict}");
-        var written = paths.Select(p => ReportOperation.Write(report, p, ReportOperation.FormatOf(p)).Path).ToList();
-        return new RehearsalResult
-        {
-            Locations = result.Locations, Target = result.Target, Layout = result.Layout, Passed = result.Passed, Checks = result.Checks,
-            Migrations = result.Migrations, LintFindings = result.LintFindings, UndoDifferences = result.UndoDifferences,
-            ReapplyDifferences = result.ReapplyDifferences, SlowThresholdSeconds = result.SlowThresholdSeconds, Seconds = result.Seconds, Reports = written,
-        };
+        })];
+        var report = ReportOperation.Build(items, title);
+        return paths.Select(p => ReportOperation.Write(report, p, ReportOperation.FormatOf(p)).Path).ToList();
     }
 
     private static (SchemaObjectKind, string, string) Key(SchemaDifference d) => (d.Kind, d.Schema, d.Name);
@@ -236,12 +224,18 @@ public static class RehearsalOperation
         public List<ValidationResult> Validation { get; } = [];
 
         /// <summary>Migrates up to <paramref name="target"/> (null: everything).</summary>
-        public async Task<string?> ApplyAsync(List<MigrationResult> into, string? target, bool versionedOnly)
+        public Task<string?> ApplyAsync(List<MigrationResult> into, string? target, bool versionedOnly) => AttemptAsync(into, inner =>
+            MigrateOperation.MigrateAsync(request with { Settings = request.Settings with { Target = target, VersionedOnly = versionedOnly } }, inner, ct));
+
+        public Task<string?> UndoOneAsync() => AttemptAsync(Undone, inner => UndoOperation.UndoAsync(request, UndoScope.Last(1), inner, ct));
+
+        /// <summary>Runs one operation; its migration results go <paramref name="into"/> even when it fails. Null, or the error that stopped it.</summary>
+        private async Task<string?> AttemptAsync(List<MigrationResult> into, Func<ConfirmedSink, Task> operation)
         {
             var inner = new ConfirmedSink(sink);
             try
             {
-                await MigrateOperation.MigrateAsync(request with { Settings = request.Settings with { Target = target, VersionedOnly = versionedOnly } }, inner, ct);
+                await operation(inner);
                 return null;
             }
             catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step
@@ -251,24 +245,6 @@ public static class RehearsalOperation
             finally
             {
                 into.AddRange(inner.Results);
-            }
-        }
-
-        public async Task<string?> UndoOneAsync()
-        {
-            var inner = new ConfirmedSink(sink);
-            try
-            {
-                await UndoOperation.UndoAsync(request, UndoScope.Last(1), inner, ct);
-                return null;
-            }
-            catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step
-            {
-                return e.Message;
-            }
-            finally
-            {
-                Undone.AddRange(inner.Results);
             }
         }
 

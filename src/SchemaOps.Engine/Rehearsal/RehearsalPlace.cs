@@ -1,7 +1,6 @@
 using SchemaOps.Engine.Backups;
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Ephemeral;
-using SchemaOps.Engine.History;
 using SchemaOps.Engine.Operations;
 
 namespace SchemaOps.Engine.Rehearsal;
@@ -13,15 +12,13 @@ namespace SchemaOps.Engine.Rehearsal;
 internal sealed class RehearsalPlace : IAsyncDisposable
 {
     private readonly EphemeralPostgres? _server;
-    private readonly ConnectionTarget? _scratchAdmin;
-    private readonly string? _scratch;
+    private readonly bool _scratch;
 
-    private RehearsalPlace(ConnectionTarget target, string display, EphemeralPostgres? server = null, ConnectionTarget? scratchAdmin = null, string? scratch = null)
+    private RehearsalPlace(ConnectionTarget target, string display, EphemeralPostgres? server = null, bool scratch = false)
     {
         Target = target;
         Display = display;
         _server = server;
-        _scratchAdmin = scratchAdmin;
         _scratch = scratch;
     }
 
@@ -30,63 +27,41 @@ internal sealed class RehearsalPlace : IAsyncDisposable
 
     public static async Task<RehearsalPlace> OpenAsync(RehearsalRequest request, MigrationSettings settings, IOperationSink sink, CancellationToken ct)
     {
+        RehearsalPlace place;
         if (request.Target is null)
         {
             var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(request.PgBinDirectory), ct);
-            try
-            {
-                var database = await server.CreateDatabaseAsync("rehearsal", ct);
-                var place = new RehearsalPlace(ConnectionTarget.Parse(server.ConnectionString(database)),
-                    $"throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port}", server);
-                sink.WriteVerbose($"rehearsing on a {place.Display} (removed afterwards)");
-                if (request.FromBackup is not null) await RestoreAsync(request, place.Target, settings, sink, ct);
-                return place;
-            }
-            catch
-            {
-                await server.DisposeAsync();
-                throw;
-            }
+            place = new RehearsalPlace(ConnectionTarget.Parse(server.ConnectionString("rehearsal")),
+                $"throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port}", server);
+            sink.WriteVerbose($"rehearsing on a {place.Display} (removed afterwards)");
         }
-
-        ProductionGuard.DemandConfirmation(new MigrationRequest(request.Target, settings), "rehearse (it undoes and re-applies migrations)");
-        if (request.FromBackup is null) return new RehearsalPlace(request.Target, request.Target.Display);
-
-        // A scratch database beside the one named: the backup is restored there, never over the named database.
-        var scratch = $"schemaops_rehearsal_{Guid.NewGuid():N}"[..32];
-        var admin = request.Target.WithDatabase("postgres");
-        var target = request.Target.WithDatabase(scratch);
-        await using (var conn = admin.CreateConnection())
+        else
         {
-            await conn.OpenAsync(ct);
-            await conn.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(scratch)}", ct);
+            ProductionGuard.DemandConfirmation(new MigrationRequest(request.Target, settings), "rehearse (it undoes and re-applies migrations)");
+            if (request.FromBackup is null) return new RehearsalPlace(request.Target, request.Target.Display);
+            // A scratch database beside the one named: the backup is restored there, never over the named database.
+            var scratch = request.Target.WithDatabase($"schemaops_rehearsal_{Guid.NewGuid():N}"[..32]);
+            place = new RehearsalPlace(scratch, $"{scratch.Display} (scratch database, dropped afterwards)", scratch: true);
         }
-        var scratchPlace = new RehearsalPlace(target, $"{target.Display} (scratch database, dropped afterwards)", scratchAdmin: admin, scratch: scratch);
         try
         {
-            await RestoreAsync(request, target, settings, sink, ct);
-            return scratchPlace;
+            // The throwaway server's database, and the scratch one, are created by the restore when there is one.
+            if (request.FromBackup is not null)
+                await RestoreOperation.RestoreAsync(new MigrationRequest(place.Target, settings with { Production = false }), request.FromBackup,
+                    new RestoreOptions { CreateDatabase = true, PgBinDirectory = request.PgBinDirectory }, new ConfirmedSink(sink), ct);
+            else await place._server!.CreateDatabaseAsync(place.Target.Database, ct);
+            return place;
         }
         catch
         {
-            await scratchPlace.DisposeAsync();
+            await place.DisposeAsync();
             throw;
         }
     }
 
-    private static Task RestoreAsync(RehearsalRequest request, ConnectionTarget target, MigrationSettings settings, IOperationSink sink, CancellationToken ct) =>
-        RestoreOperation.RestoreAsync(new MigrationRequest(target, settings with { Production = false }), request.FromBackup!,
-            new RestoreOptions { PgBinDirectory = request.PgBinDirectory }, new ConfirmedSink(sink), ct);
-
     public async ValueTask DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync();
-        if (_scratch is not null)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await using var conn = _scratchAdmin!.CreateConnection();
-            await conn.OpenAsync(CancellationToken.None);
-            await conn.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(_scratch)} WITH (FORCE)", CancellationToken.None);
-        }
+        if (_scratch) await RestoreOperation.DropQuietlyAsync(Target.WithDatabase("postgres"), Target.Database); // WITH (FORCE): our pooled sessions too
     }
 }
