@@ -10,12 +10,14 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
     private static readonly string Examples = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../examples"));
 
-    private Task<RehearsalResult> RehearseAsync(string location, MigrationLayout layout = MigrationLayout.Auto, TimeSpan? slow = null, bool ephemeral = false) =>
+    private Task<RehearsalResult> RehearseAsync(string location, MigrationLayout layout = MigrationLayout.Auto, TimeSpan? slow = null, bool ephemeral = false,
+        string? fromBackup = null) =>
         RehearsalOperation.RunAsync(new RehearsalRequest
         {
             Settings = new MigrationSettings { Locations = [location], Layout = layout },
             Target = ephemeral ? null : ConnectionTarget.Parse(ConnectionString),
             SlowThreshold = slow ?? TimeSpan.FromSeconds(30),
+            FromBackup = fromBackup,
         }, new RecordingSink(), CancellationToken.None);
 
     /// <summary>300 migrations: a table, then a column on it, alternately; every one with its undo. <paramref name="forget"/>: that undo leaves its column behind.</summary>
@@ -121,5 +123,27 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
         var apply = result.Checks.Single(c => c.Name == "apply");
         Assert.Contains("V2__broken.sql", apply.Detail + string.Join("", apply.Problems));
         Assert.True(result.Checks.Single(c => c.Name == "undo").Skipped);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task From_a_backup_only_the_pending_migrations_are_rehearsed_and_the_scratch_database_is_dropped(bool ephemeral)
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint PRIMARY KEY);\nINSERT INTO a SELECT generate_series(1, 1000);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        await MigrateAsync(s => s with { Target = "1" });
+        var backup = await Engine.Backups.BackupOperation.BackupAsync(Request(), new Engine.Backups.BackupOptions(Path.Combine(Dir.Path, "prod.dump")), new RecordingSink(), CancellationToken.None);
+        Dir.Write("V2__b.sql", "ALTER TABLE a ADD COLUMN note text;");
+        Dir.Write("U2__b.sql", "ALTER TABLE a DROP COLUMN note;");
+        var databases = await ScalarAsync<long>("SELECT count(*) FROM pg_database");
+
+        var result = await RehearseAsync(Dir.Path, ephemeral: ephemeral, fromBackup: backup.Path);
+
+        Assert.True(result.Passed, string.Join("\n", result.Checks));
+        Assert.Equal(["2"], result.Migrations.Where(m => m.ApplySeconds is not null).Select(m => m.Version)); // V1 came with the backup
+        Assert.Equal(ephemeral ? "throwaway" : "schemaops_rehearsal_", ephemeral ? result.Target[..9] : result.Target.Split('/')[1][..20]);
+        Assert.Equal(databases, await ScalarAsync<long>("SELECT count(*) FROM pg_database")); // the scratch database is gone again
+        Assert.False(await ScalarAsync<bool>("SELECT EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'note')")); // the named database untouched
     }
 }
