@@ -10,36 +10,46 @@ using SchemaOps.Engine.Ephemeral;
 /// </summary>
 static class EphemeralBench
 {
-    public static async Task RunAsync(PostgresInstallation installation, int rounds, string work, StringBuilder report, Func<List<double>, double> median)
+    public static async Task RunAsync(PostgresInstallation installation, int rounds, StringBuilder report, Func<List<double>, double> median)
     {
-        var cold = new List<double>();
-        var warm = new List<double>();
-        var byHandCold = new List<double>();
-        var byHandWarm = new List<double>();
-        var root = Directory.CreateDirectory(Path.Combine(work, "ephemeral")).FullName;
-        Chown(root);
-        for (var round = 0; round <= rounds; round++) // round 0 warms the file cache and is not counted
-        {
-            var baseDir = Path.Combine(root, $"base{round}");
-            var c = await TimeStart(baseDir);   // no template yet in this base folder: initdb, then copy and start
-            var w = await TimeStart(baseDir);   // the template is there now
-            var (hc, hw) = ByHand(installation, Path.Combine(root, $"hand{round}"));
-            if (round == 0) continue;
-            cold.Add(c); warm.Add(w); byHandCold.Add(hc); byHandWarm.Add(hw);
-            Console.WriteLine($"  ephemeral round {round}: cold {c:0.000} s, warm {w:0.000} s; by hand: initdb + pg_ctl {hc:0.000} s, copy + pg_ctl {hw:0.000} s");
-        }
         report.AppendLine($"| a throwaway PostgreSQL {installation.MajorVersion} accepting connections, median of {rounds} (s) | SchemaOps | by hand | SchemaOps / by hand |");
         report.AppendLine("|---|---|---|---|");
-        report.AppendLine($"| cold: no template (initdb, then start) | {median(cold):0.000} | {median(byHandCold):0.000} (`initdb` + `pg_ctl start -w`) | {median(cold) / median(byHandCold):0.00} |");
-        report.AppendLine($"| warm: template cached (copy, then start) | {median(warm):0.000} | {median(byHandWarm):0.000} (`cp -a` + `pg_ctl start -w`) | {median(warm) / median(byHandWarm):0.00} |");
+        // Both sides in the same file system: where SchemaOps puts clusters by default (memory when /dev/shm
+        // has room), and on disk (the temp folder: where it goes when memory is short or data is big).
+        var places = new List<(string Label, string Parent)>();
+        if (Path.GetDirectoryName(EphemeralStorage.Choose()) is { } chosen && chosen != Path.GetTempPath().TrimEnd('/')) places.Add(($"in memory ({chosen}, the default)", chosen));
+        places.Add(($"on disk ({Path.GetTempPath().TrimEnd('/')})", Path.GetTempPath()));
+        foreach (var (label, parent) in places)
+        {
+            var cold = new List<double>();
+            var warm = new List<double>();
+            var byHandCold = new List<double>();
+            var byHandWarm = new List<double>();
+            var root = Directory.CreateDirectory(Path.Combine(parent, "schemaops-bench-ephemeral")).FullName;
+            Chown(root);
+            for (var round = 0; round <= rounds; round++) // round 0 warms the file cache and the JIT and is not counted
+            {
+                var baseDir = Path.Combine(root, $"base{round}");
+                var c = await TimeStart(installation, baseDir);   // no template yet in this base folder: initdb, then copy and start
+                var w = await TimeStart(installation, baseDir);   // the template is there now
+                var (hc, hw) = ByHand(installation, Path.Combine(root, $"hand{round}"));
+                Directory.Delete(baseDir, true);
+                if (round == 0) continue;
+                cold.Add(c); warm.Add(w); byHandCold.Add(hc); byHandWarm.Add(hw);
+                Console.WriteLine($"  ephemeral {label} round {round}: cold {c:0.000} s, warm {w:0.000} s; by hand: initdb + pg_ctl {hc:0.000} s, copy + pg_ctl {hw:0.000} s");
+            }
+            Directory.Delete(root, true);
+            report.AppendLine($"| {label}, cold: no template (initdb, then start) | {median(cold):0.000} | {median(byHandCold):0.000} (`initdb` + `pg_ctl start -w`) | {median(cold) / median(byHandCold):0.00} |");
+            report.AppendLine($"| {label}, warm: template cached (copy, then start) | {median(warm):0.000} | {median(byHandWarm):0.000} (`cp -a` + `pg_ctl start -w`) | {median(warm) / median(byHandWarm):0.00} |");
+        }
         report.AppendLine();
     }
 
     /// <summary>From the call to the first successful query, then disposed (not timed).</summary>
-    private static async Task<double> TimeStart(string baseDir)
+    private static async Task<double> TimeStart(PostgresInstallation installation, string baseDir)
     {
         var watch = Stopwatch.StartNew();
-        await using var pg = await EphemeralPostgres.StartAsync(new EphemeralOptions(BaseDirectory: baseDir));
+        await using var pg = await EphemeralPostgres.StartAsync(new EphemeralOptions(installation.BinDirectory, baseDir));
         await using (var conn = new NpgsqlConnection(pg.ConnectionString() + ";Pooling=false"))
         {
             await conn.OpenAsync();

@@ -12,12 +12,12 @@ var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
 // Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup, lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
 var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup,lint,ephemeral").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
-if (Directory.Exists(work)) if (Directory.Exists(work)) Directory.Delete(work, true);
+if (Directory.Exists(work)) Directory.Delete(work, true);
 
 await using var pg = await EphemeralPostgres.StartAsync();
 var psql = pg.Installation.Tool("psql");
 var env = new Dictionary<string, string> { ["PGPASSWORD"] = pg.Password };
-Console.WriteLine($"PostgreSQL {pg.Installation.MajorVersion} on 127.0.0.1:{pg.Port} (throwaway cluster: fsync=off, synchronous_commit=off), {Environment.ProcessorCount} cores");
+Console.WriteLine($"PostgreSQL {pg.MajorVersion} on 127.0.0.1:{pg.Port} (throwaway cluster: fsync=off, synchronous_commit=off), {Environment.ProcessorCount} cores");
 
 // Two sets of 1,000 migrations, each in Flyway and dbmate layouts and as plain files for psql:
 // "ddl-heavy": a table with a primary key, an index and rows (the server creates ~5 files each: server-bound);
@@ -264,7 +264,7 @@ if (parts.Contains("backup"))
     report.AppendLine($"| `schemaops backup` (snapshot with exact row counts, list check, SHA-256) | {Median(exact):0.00} | {Median(exact) / Median(raw):0.00} |");
     report.AppendLine($"| `schemaops backup --row-counts estimated` | {Median(estimated):0.00} | {Median(estimated) / Median(raw):0.00} |");
 }
-if (parts.Contains("ephemeral")) await EphemeralBench.RunAsync(pg.Installation, rounds, work, report, Median);
+if (parts.Contains("ephemeral")) await EphemeralBench.RunAsync(pg.Installation, rounds, report, Median);
 if (parts.Contains("lint")) LintBench.Run(native, Environment.GetEnvironmentVariable("SCHEMAOPS_SQUAWK")!, rounds, work, report, Median);
 Console.WriteLine();
 Console.WriteLine(report);

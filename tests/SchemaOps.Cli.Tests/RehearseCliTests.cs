@@ -8,7 +8,7 @@ namespace SchemaOps.Cli.Tests;
 public class RehearseCliTests : IDisposable
 {
     private static readonly string Examples = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../examples"));
-    private static readonly string EphemeralBase = Path.Combine(Path.GetTempPath(), "schemaops-ephemeral");
+    private static readonly string EphemeralBase = SchemaOps.Engine.Ephemeral.EphemeralStorage.Choose();
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -36,6 +36,15 @@ public class RehearseCliTests : IDisposable
         Assert.Equal(["lint", "slow migrations", "undo"], result.GetProperty("checks").EnumerateArray()
             .Where(c => !c.GetProperty("passed").GetBoolean()).Select(c => c.GetProperty("name").GetString()));
         Assert.Contains("failures=\"3\"", File.ReadAllText(report)); // the JUnit report for CI
+    }
+
+    [Fact]
+    public async Task SCHEMAOPS_EPHEMERAL_DIR_decides_where_the_throwaway_server_lives_and_nothing_but_the_template_stays()
+    {
+        var place = Path.Combine(_dir.Path, "clusters");
+        var run = await CliProcess.RunAsync(["rehearse", Path.Combine(Examples, "parking/db/migration")], new Dictionary<string, string?> { ["SCHEMAOPS_EPHEMERAL_DIR"] = place });
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Equal(["template"], Directory.GetDirectories(place).Select(d => Path.GetFileName(d).Split('-')[0])); // the cached template, no cluster
     }
 
     [Fact]

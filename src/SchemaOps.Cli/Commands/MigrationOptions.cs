@@ -75,7 +75,7 @@ public static class MigrationOptions
             var server = await EphemeralPostgres.StartAsync(ct: ct);
             context.Cleanup.Add(server);
             var database = await server.CreateDatabaseAsync(ct: ct);
-            context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
+            context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
             return [Resolve(context, a, parameters with { Url = server.ConnectionString(database) }, commandLine)];
         }
         if (urls.Any(HasInlinePassword))

@@ -20,8 +20,8 @@ public static class BackupTestOperation
     public static async Task<BackupTestResult> TestOnEphemeralAsync(MigrationSettings settings, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory,
         IOperationSink sink, CancellationToken ct)
     {
-        await using var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory), ct);
-        sink.WriteVerbose($"started a throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port} for the test restore");
+        await using var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory, ExpectedDataBytes: EphemeralStorage.SizeOf(backupPath)), ct);
+        sink.WriteVerbose($"started a throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port} for the test restore");
         return await TestAsync(new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString("postgres")), settings), backupPath, snapshot, pgBinDirectory, sink, ct);
     }
 

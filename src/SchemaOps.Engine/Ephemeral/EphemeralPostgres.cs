@@ -7,7 +7,10 @@ using Npgsql;
 
 namespace SchemaOps.Engine.Ephemeral;
 
-public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseDirectory = null);
+/// <param name="BinDirectory">PostgreSQL's bin folder; found when null (<see cref="PostgresInstallation.Find"/>).</param>
+/// <param name="BaseDirectory">Where the cluster's folder goes; <see cref="EphemeralStorage.Choose"/> when null.</param>
+/// <param name="ExpectedDataBytes">About how much data will be loaded (e.g. a backup's size), so a big restore is not put in memory.</param>
+public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseDirectory = null, long ExpectedDataBytes = 0);
 
 /// <summary>
 /// A throwaway PostgreSQL server: a copy of a cached initdb template, a free port on 127.0.0.1, its own
@@ -18,10 +21,11 @@ public sealed record EphemeralOptions(string? BinDirectory = null, string? BaseD
 /// </summary>
 public sealed class EphemeralPostgres : IAsyncDisposable
 {
-    private const string SuperUser = "postgres";
+    public const string SuperUser = "postgres";
+    public const string Host = "127.0.0.1";
     // Room for a test suite's parallel databases and for realistic session counts (the lock-report benchmark opens 200).
     private const int MaxConnections = 300;
-    private static readonly ConcurrentDictionary<EphemeralPostgres, byte> Live = new();
+    private static readonly ConcurrentDictionary<string, EphemeralPostgres> Live = new();
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
 
     private readonly Process _server;
@@ -33,7 +37,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            foreach (var cluster in Live.Keys) cluster.StopAndDelete();
+            foreach (var cluster in Live.Values) cluster.StopAndDelete();
         };
     }
 
@@ -41,6 +45,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     {
         Installation = installation;
         Directory = directory;
+        MajorVersion = int.TryParse(File.ReadAllText(Path.Combine(directory, "data", "PG_VERSION")).Trim(), out var major) ? major : 0;
         Port = port;
         _password = password;
         _server = server;
@@ -48,12 +53,24 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     }
 
     public PostgresInstallation Installation { get; }
+
+    /// <summary>The cluster's folder (its data folder is "data" inside); its name is the cluster's <see cref="Id"/>.</summary>
     public string Directory { get; }
+
+    public string Id => Path.GetFileName(Directory);
     public int Port { get; }
+
+    /// <summary>The server's major version, read from its data folder (no process started to ask).</summary>
+    public int MajorVersion { get; }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.Now;
+
+    /// <summary>From the call to StartAsync to the server accepting connections.</summary>
+    public TimeSpan StartDuration { get; private set; }
 
     /// <summary>An Npgsql connection string for a database of this cluster: the password stays in the cluster's private passfile.</summary>
     public string ConnectionString(string database = "postgres") =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = SuperUser, Passfile = PassfilePath, Database = database, ApplicationName = "schemaops" }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = SuperUser, Passfile = PassfilePath, Database = database, ApplicationName = "schemaops" }.ConnectionString;
 
     /// <summary>The owner-only passfile (libpq format) holding the generated password; pg_dump and psql read it as PGPASSFILE.</summary>
     public string PassfilePath => Path.Combine(Directory, "pgpass");
@@ -62,7 +79,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     public int ProcessId => _server.Id;
 
     /// <summary>The same as a postgres:// URL (the dbmate / libpq form).</summary>
-    public string Url(string database = "postgres") => $"postgres://{SuperUser}:{Uri.EscapeDataString(_password)}@127.0.0.1:{Port}/{database}?sslmode=disable";
+    public string Url(string database = "postgres") => $"postgres://{SuperUser}:{Uri.EscapeDataString(_password)}@{Host}:{Port}/{database}?sslmode=disable";
 
     public string Password => _password;
 
@@ -79,25 +96,19 @@ public sealed class EphemeralPostgres : IAsyncDisposable
 
     public static async Task<EphemeralPostgres> StartAsync(EphemeralOptions? options = null, CancellationToken ct = default)
     {
+        var watch = Stopwatch.StartNew();
         options ??= new EphemeralOptions();
         var installation = PostgresInstallation.Find(options.BinDirectory);
         var runAs = ServerUser();
-        var baseDir = options.BaseDirectory ?? Path.Combine(Path.GetTempPath(), "schemaops-ephemeral");
-        System.IO.Directory.CreateDirectory(baseDir);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(baseDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                          UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        RemoveStaleClusters(baseDir);
+        var baseDir = options.BaseDirectory ?? EphemeralStorage.Choose(options.ExpectedDataBytes);
+        PrepareBaseDirectory(baseDir);
+        foreach (var known in EphemeralStorage.KnownBaseDirectories().Append(baseDir).Distinct())
+            if (System.IO.Directory.Exists(known)) RemoveStaleClusters(known);
 
         var (templateData, password) = await EnsureTemplateAsync(installation, baseDir, runAs, ct);
         var directory = Path.Combine(baseDir, $"cluster-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         var data = Path.Combine(directory, "data");
-        CopyTree(templateData, data);
-        if (runAs is { } owner) Unix.ChownTree(directory, owner);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // Ours, not the server user's: only this user (and root) can read the password.
-        using (var writer = new StreamWriter(PrivateFile.Create(Path.Combine(directory, "pgpass"))))
-            writer.Write($"*:*:*:{SuperUser}:{password}\n");
+        LayOutCluster(templateData, directory, password, runAs);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -106,17 +117,19 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             var server = StartProcess(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}", .. SocketArguments(directory)],
                 directory, runAs is not null, log);
             var cluster = new EphemeralPostgres(installation, directory, port, password, server, log);
-            Live.TryAdd(cluster, 0);
+            Live.TryAdd(cluster.Id, cluster);
             try
             {
                 await cluster.WaitUntilReadyAsync(ct);
+                cluster.StartDuration = watch.Elapsed;
                 return cluster;
             }
             catch (SchemaOpsException) when (attempt < 3 && log.Text.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
             {
-                await cluster.DisposeAsync(); // another process took the port between our probe and the bind: try another
-                CopyTree(templateData, data);
-                if (runAs is { } again) Unix.ChownTree(directory, again);
+                // Another process took the port between our probe and the bind: try another, in a fresh copy
+                // (disposing the failed cluster removed its folder).
+                await cluster.DisposeAsync();
+                LayOutCluster(templateData, directory, password, runAs);
             }
             catch
             {
@@ -135,7 +148,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     private void StopAndDelete()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        Live.TryRemove(this, out _);
+        Live.TryRemove(Id, out _);
         try
         {
             if (!_server.HasExited)
@@ -150,8 +163,14 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         DeleteQuietly(Directory);
     }
 
+    /// <summary>
+    /// Waits for the server to say it is ready: the status line PostgreSQL writes into postmaster.pid once
+    /// it accepts connections (what pg_ctl start -w waits for). No connection is made, so no backend start
+    /// and authentication are paid for here: the caller's first connection pays them anyway.
+    /// </summary>
     private async Task WaitUntilReadyAsync(CancellationToken ct)
     {
+        var pidFile = Path.Combine(Directory, "data", "postmaster.pid");
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -159,28 +178,35 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             if (_server.HasExited)
                 throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.InvalidOperation,
                     $"the throwaway PostgreSQL server ({Installation.BinDirectory}) exited with code {_server.ExitCode} while starting:\n{_log.Text}");
-            try
-            {
-                await using var conn = new NpgsqlConnection(ConnectionString() + ";Timeout=2;Pooling=false");
-                await conn.OpenAsync(ct);
-                return;
-            }
-            catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(10, ct); // a refused connection costs well under a millisecond: poll often, start fast
-            }
-            catch (NpgsqlException e)
-            {
+            if (ReadsReady(pidFile)) return;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
                 throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.OperationTimeout,
-                    $"the throwaway PostgreSQL server did not accept connections within 60 s ({e.Message}):\n{_log.Text}");
-            }
+                    $"the throwaway PostgreSQL server did not accept connections within 60 s:\n{_log.Text}");
+            await Task.Delay(5, ct); // reading a small file costs microseconds: poll often, start fast
+        }
+    }
+
+    /// <summary>postmaster.pid's 8th line is the server's status; "ready" once it accepts connections.</summary>
+    private bool ReadsReady(string pidFile)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(pidFile);
+            return lines.Length >= 8 && lines[0].Trim() == _server.Id.ToString() && lines[7].Trim() == "ready";
+        }
+        catch (IOException)
+        {
+            return false; // not written yet, or being rewritten
         }
     }
 
     private static async Task<(string Data, string Password)> EnsureTemplateAsync(PostgresInstallation installation, string baseDir, (int, int)? runAs, CancellationToken ct)
     {
-        var key = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(installation.BinDirectory)))[..10].ToLowerInvariant();
-        var template = Path.Combine(baseDir, $"template-pg{installation.MajorVersion}-{key}");
+        // One template per set of binaries; a binary replaced in place (an upgrade) gets a new one.
+        var postgres = new FileInfo(installation.Tool("postgres"));
+        var identity = $"{installation.BinDirectory}|{postgres.Length}|{postgres.LastWriteTimeUtc.Ticks}";
+        var key = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity)))[..12].ToLowerInvariant();
+        var template = Path.Combine(baseDir, $"template-{key}");
         var passwordFile = Path.Combine(template, "password");
         await TemplateGate.WaitAsync(ct);
         try
@@ -234,6 +260,26 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         finally
         {
             TemplateGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Creates the base folder, searchable but not listable by others (the server's OS user must reach its
+    /// cluster inside). Setting the mode fails unless the folder is ours, so a folder planted by another user
+    /// is refused instead of used.
+    /// </summary>
+    private static void PrepareBaseDirectory(string baseDir)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(baseDir);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(baseDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SchemaOpsException("EphemeralFolderUnusable", SchemaOpsErrorCategory.PermissionDenied,
+                $"cannot use {baseDir} for throwaway PostgreSQL clusters ({e.Message}); point {EphemeralStorage.OverrideVariable} at a folder of your own", baseDir);
         }
     }
 
@@ -305,14 +351,38 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void CopyTree(string from, string to)
+    /// <summary>The cluster's folder: a copy of the template's data folder, owned by the server's user, and our passfile.</summary>
+    private static void LayOutCluster(string templateData, string directory, string password, (int, int)? runAs)
     {
-        DeleteQuietly(to);
+        System.IO.Directory.CreateDirectory(directory);
+        if (runAs is { } owner) Unix.Chown(directory, owner);
+        CopyTree(templateData, Path.Combine(directory, "data"), runAs);
+        // Ours, not the server user's: only this user (and root) can read the password.
+        using var writer = new StreamWriter(PrivateFile.Create(Path.Combine(directory, "pgpass")));
+        writer.Write($"*:*:*:{SuperUser}:{password}\n");
+    }
+
+    /// <summary>
+    /// Copies a data folder (about 2,000 files), files in parallel, each given to <paramref name="owner"/>
+    /// as it is made; the folder itself owner-only, as PostgreSQL demands.
+    /// </summary>
+    private static void CopyTree(string from, string to, (int, int)? owner)
+    {
         System.IO.Directory.CreateDirectory(to);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (owner is { } o) Unix.Chown(to, o);
         foreach (var dir in System.IO.Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, dir));
+            System.IO.Directory.CreateDirectory(target);
+            if (owner is { } d) Unix.Chown(target, d);
+        }
+        Parallel.ForEach(System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories), file =>
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            File.Copy(file, target);
+            if (owner is { } f) Unix.Chown(target, f);
+        });
     }
 
     private static void DeleteQuietly(string path)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace SchemaOps.Engine.Ephemeral;
@@ -5,14 +6,20 @@ namespace SchemaOps.Engine.Ephemeral;
 /// <summary>An installed set of PostgreSQL server binaries (initdb, postgres, pg_ctl ...).</summary>
 public sealed class PostgresInstallation
 {
-    private PostgresInstallation(string binDirectory, int majorVersion)
+    // Finding costs a process or two (pg_config): once per process for each way of asking.
+    private static readonly ConcurrentDictionary<string, PostgresInstallation> Found = new();
+    private readonly Lazy<int> _majorVersion;
+
+    private PostgresInstallation(string binDirectory, string versionTool)
     {
         BinDirectory = binDirectory;
-        MajorVersion = majorVersion;
+        _majorVersion = new Lazy<int>(() => ReadMajorVersion(versionTool));
     }
 
     public string BinDirectory { get; }
-    public int MajorVersion { get; }
+
+    /// <summary>The major version, asked of the binary (<c>--version</c>) the first time it is needed.</summary>
+    public int MajorVersion => _majorVersion.Value;
 
     public string Tool(string name) => Path.Combine(BinDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name);
 
@@ -22,15 +29,16 @@ public sealed class PostgresInstallation
     /// </summary>
     public static PostgresInstallation Find(string? binDirectory = null)
     {
+        var question = $"{binDirectory}|{Environment.GetEnvironmentVariable("SCHEMAOPS_PG_BIN")}|{Environment.GetEnvironmentVariable("PATH")}";
+        if (Found.TryGetValue(question, out var known)) return known;
         foreach (var dir in Candidates(binDirectory))
         {
-            var install = new PostgresInstallation(dir, 0);
+            var install = new PostgresInstallation(dir, "");
             if (!File.Exists(install.Tool("initdb")) || !File.Exists(install.Tool("postgres"))) continue;
             // A PATH folder may hold links to the real bin folder: use the real one, so the tools beside
             // (psql, pg_dump, pg_restore) are found too.
             var real = new FileInfo(install.Tool("postgres")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? install.Tool("postgres");
-            var realDirectory = Path.GetDirectoryName(real)!;
-            return new PostgresInstallation(realDirectory, ReadMajorVersion(Path.Combine(realDirectory, Path.GetFileName(real))));
+            return Found[question] = new PostgresInstallation(Path.GetDirectoryName(real)!, real);
         }
         throw new SchemaOpsException("PostgresBinariesNotFound", SchemaOpsErrorCategory.ObjectNotFound,
             (binDirectory is null ? "no PostgreSQL server binaries (initdb, postgres) were found on PATH, via pg_config, or in the usual locations. "
@@ -49,10 +57,10 @@ public sealed class PostgresInstallation
         // Links are not followed: Debian's /usr/bin/pg_dump is a wrapper script that picks a version itself, so
         // among equal versions a real binary (e.g. /usr/lib/postgresql/15/bin) wins over a link.
         var found = Candidates(binDirectory)
-            .Select(dir => new PostgresInstallation(dir, 0))
+            .Select(dir => new PostgresInstallation(dir, Path.Combine(dir, OperatingSystem.IsWindows() ? "pg_dump.exe" : "pg_dump")))
             .Where(i => File.Exists(i.Tool("pg_dump")) && File.Exists(i.Tool("pg_restore")))
             .DistinctBy(i => Path.GetFullPath(i.BinDirectory))
-            .Select(i => (Install: new PostgresInstallation(i.BinDirectory, ReadMajorVersion(i.Tool("pg_dump"))), IsLink: new FileInfo(i.Tool("pg_dump")).LinkTarget is not null))
+            .Select(i => (Install: i, IsLink: new FileInfo(i.Tool("pg_dump")).LinkTarget is not null))
             .OrderByDescending(x => x.Install.MajorVersion).ThenBy(x => x.IsLink)
             .Select(x => x.Install)
             .FirstOrDefault();
@@ -68,15 +76,18 @@ public sealed class PostgresInstallation
         return found;
     }
 
-    private static List<string> Candidates(string? binDirectory)
+    /// <summary>Where to look, in order; lazily, so pg_config only runs when PATH did not have the binaries.</summary>
+    private static IEnumerable<string> Candidates(string? binDirectory)
     {
-        var candidates = new List<string>();
-        if (!string.IsNullOrEmpty(binDirectory)) return [binDirectory];
-        if (Environment.GetEnvironmentVariable("SCHEMAOPS_PG_BIN") is { Length: > 0 } env) candidates.Add(env);
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        if (PgConfigBinDir() is { } fromPgConfig) candidates.Add(fromPgConfig);
-        candidates.AddRange(WellKnownLocations());
-        return candidates;
+        if (!string.IsNullOrEmpty(binDirectory))
+        {
+            yield return binDirectory;
+            yield break;
+        }
+        if (Environment.GetEnvironmentVariable("SCHEMAOPS_PG_BIN") is { Length: > 0 } env) yield return env;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)) yield return dir;
+        if (PgConfigBinDir() is { } fromPgConfig) yield return fromPgConfig;
+        foreach (var dir in WellKnownLocations()) yield return dir;
     }
 
     private static IEnumerable<string> WellKnownLocations()

@@ -30,9 +30,10 @@ internal sealed class RehearsalPlace : IAsyncDisposable
         RehearsalPlace place;
         if (request.Target is null)
         {
-            var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(request.PgBinDirectory), ct);
+            var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(request.PgBinDirectory,
+                ExpectedDataBytes: request.FromBackup is null ? 0 : EphemeralStorage.SizeOf(request.FromBackup)), ct);
             place = new RehearsalPlace(ConnectionTarget.Parse(server.ConnectionString("rehearsal")),
-                $"throwaway PostgreSQL {server.Installation.MajorVersion} on 127.0.0.1:{server.Port}", server);
+                $"throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port}", server);
             sink.WriteVerbose($"rehearsing on a {place.Display} (removed afterwards)");
         }
         else

@@ -40,6 +40,23 @@ public class EphemeralPostgresTests
     }
 
     [Fact]
+    public async Task Its_major_version_is_read_from_the_data_folder_and_matches_the_binary()
+    {
+        await using var pg = await EphemeralPostgres.StartAsync();
+        Assert.Equal(pg.Installation.MajorVersion, pg.MajorVersion);
+        Assert.True(pg.StartDuration > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void A_cluster_expecting_more_data_than_memory_can_hold_goes_on_disk()
+    {
+        var onDisk = EphemeralStorage.Choose(expectedDataBytes: 1L << 50); // a petabyte backup
+        Assert.StartsWith(Path.GetTempPath(), onDisk);
+        if (Environment.GetEnvironmentVariable(EphemeralStorage.OverrideVariable) is null && new DriveInfo("/dev/shm") is { DriveType: DriveType.Ram, AvailableFreeSpace: > 2L << 30 })
+            Assert.StartsWith("/dev/shm/", EphemeralStorage.Choose()); // small: in memory when there is room
+    }
+
+    [Fact]
     public void Missing_binaries_give_a_clear_error_with_how_to_install()
     {
         var e = Assert.Throws<SchemaOpsException>(() => PostgresInstallation.Find("/nonexistent/pg/bin"));
@@ -50,7 +67,7 @@ public class EphemeralPostgresTests
     [Fact]
     public async Task A_cluster_left_by_a_dead_process_is_removed_on_next_start()
     {
-        var baseDir = Path.Combine(Path.GetTempPath(), "schemaops-ephemeral");
+        var baseDir = EphemeralStorage.Choose();
         Directory.CreateDirectory(baseDir);
         // pid 2^22+1 is above Linux's default pid_max, so no live process owns it.
         var stale = Path.Combine(baseDir, "cluster-4194305-deadbeef");
