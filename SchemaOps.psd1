@@ -26,12 +26,14 @@
         'Get-MigrationChecksum'
         'New-Migration'
         'New-MigrationTarget'
+        'Remove-EphemeralDatabase'
         'Repair-MigrationHistory'
         'Restore-Database'
         'Test-DatabaseBackup'
         'Test-DatabaseHealth'
         'Test-MigrationScript'
         'Invoke-MigrationRehearsal'
+        'New-EphemeralDatabase'
         'Undo-Migration'
     )
     FunctionsToExport    = @()

@@ -29,6 +29,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(LintFinding))]
 [JsonSerializable(typeof(RehearsalResult))]
+[JsonSerializable(typeof(EphemeralDatabase))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

@@ -31,6 +31,7 @@ public static class HumanFormat
         ActivitySummary s => $"{s.Server}: {s.Connections} of {s.MaxConnections} connections ({s.UsedPercent:0.#}%), {s.Active} active, {s.Idle} idle, {s.IdleInTransaction} idle in transaction, {s.LongRunning} long-running, {s.WaitingForLocks} waiting for locks",
         RestoreResult x => $"restored {x.Backup} into {x.Database}{(x.Created ? " (created)" : "")}{(x.Replaced ? " (objects replaced)" : "")} in {x.DurationMilliseconds} ms",
         LintFinding l => l.ToString(),
+        EphemeralDatabase e => $"throwaway PostgreSQL {e.ServerVersion} on {e.Host}:{e.Port}, database {e.Database}, user {e.User}, ready in {e.StartSeconds:0.000} s (id {e.Id}, data in {e.DataDirectory})",
         ReportFile f => $"wrote the {f.Format} report {f.Path}: {f.Migrations} migration(s), {f.Problems} problem(s){(f.Succeeded ? "" : ": the run FAILED")}",
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
         _ => item.ToString() ?? "",

@@ -11,7 +11,11 @@ public sealed class ParsedArguments
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
+    /// <summary>Every argument that is not an option, those after "--" included.</summary>
     public List<string> Positionals { get; } = [];
+
+    /// <summary>The arguments after "--", as given.</summary>
+    public List<string> Rest { get; } = [];
 
     public static ParsedArguments Parse(IEnumerable<string> args, IReadOnlyList<OptionSpec> specs)
     {
@@ -20,7 +24,14 @@ public sealed class ParsedArguments
         while (e.MoveNext())
         {
             var arg = e.Current;
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--")
+            if (arg == "--")
+            {
+                // The end of options: what follows is taken as it is (a path starting with --, a command to run).
+                while (e.MoveNext()) parsed.Rest.Add(e.Current);
+                parsed.Positionals.AddRange(parsed.Rest);
+                break;
+            }
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 parsed.Positionals.Add(arg);
                 continue;

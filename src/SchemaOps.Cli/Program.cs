@@ -5,7 +5,7 @@ namespace SchemaOps.Cli;
 
 public static class Program
 {
-    private static readonly ICommand[] Commands = [new MigrateCommand(), new InfoCommand(), new ValidateCommand(), new BaselineCommand(), new RepairCommand(), new UndoCommand(), new NewCommand(), new CleanCommand(), new ChecksumCommand(), new SnapshotCommand(), new CompareCommand(), new LocksCommand(), new BackupCommand(), new TestBackupCommand(), new HealthCommand(), new ActivityCommand(), new ReportCommand(), new RestoreCommand(), new LintCommand(), new RehearseCommand()];
+    private static readonly ICommand[] Commands = [new MigrateCommand(), new InfoCommand(), new ValidateCommand(), new BaselineCommand(), new RepairCommand(), new UndoCommand(), new NewCommand(), new CleanCommand(), new ChecksumCommand(), new SnapshotCommand(), new CompareCommand(), new LocksCommand(), new BackupCommand(), new TestBackupCommand(), new HealthCommand(), new ActivityCommand(), new ReportCommand(), new RestoreCommand(), new LintCommand(), new RehearseCommand(), new EphemeralCommand()];
 
     public static async Task<int> Main(string[] args)
     {
@@ -15,7 +15,7 @@ public static class Program
             // First Ctrl+C: cancel cleanly (the running migration rolls back). A second one ends the process.
             if (cts.IsCancellationRequested) return;
             e.Cancel = true;
-            Console.Error.WriteLine("canceling: the migration in progress is being rolled back (Ctrl+C again to quit at once)");
+            Console.Error.WriteLine("canceling: what is in progress is rolled back, and a throwaway server removed (Ctrl+C again to quit at once)");
             cts.Cancel();
         };
         // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.
@@ -36,11 +36,12 @@ public static class Program
             return ExitCodes.Success;
         }
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
-        var json = args.Contains("--json");
+        var ours = args.TakeWhile(a => a != "--").ToList(); // after "--" come another command's arguments
+        var json = ours.Contains("--json");
         try
         {
             if (command is null) throw new UsageException($"unknown command '{args[0]}'");
-            if (args.Skip(1).Any(a => a is "--help" or "-h"))
+            if (ours.Skip(1).Any(a => a is "--help" or "-h"))
             {
                 context.Stdout.WriteLine(CommandHelp(command));
                 return ExitCodes.Success;

@@ -10,13 +10,20 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>Runs the operation; its output, progress and questions reach the pipeline as they happen.</summary>
-    protected void Run(Func<IOperationSink, CancellationToken, Task> operation)
+    /// <summary>
+    /// Runs the operation; its output, progress and questions reach the pipeline as they happen. An engine
+    /// error ends the command, or with <paramref name="terminating"/> false is written and the next input processed.
+    /// </summary>
+    protected void Run(Func<IOperationSink, CancellationToken, Task> operation, bool terminating = true)
     {
         using var sink = new PipelineSink(this);
         try
         {
             sink.Pump(Task.Run(() => operation(sink, _stop.Token)));
+        }
+        catch (SchemaOpsException e) when (!terminating)
+        {
+            WriteError(ToRecord(e));
         }
         catch (SchemaOpsException e)
         {
@@ -42,7 +49,9 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
         }
     }
 
-    private void Fail(SchemaOpsException e) => ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version));
+    private void Fail(SchemaOpsException e) => ThrowTerminatingError(ToRecord(e));
+
+    private static ErrorRecord ToRecord(SchemaOpsException e) => new(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version);
 
     protected override void StopProcessing() => _stop.Cancel();
 

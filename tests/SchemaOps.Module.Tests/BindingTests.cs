@@ -47,4 +47,23 @@ public class BindingTests
     {
         Assert.DoesNotContain(typeof(MigrationTarget).GetProperties(), p => p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Theory]
+    [MemberData(nameof(DatabaseCmdlets))]
+    public void An_ephemeral_database_binds_its_connection_string_and_nothing_else_into_every_database_cmdlet(string name)
+    {
+        var cmdlet = CmdletMetadata.All().Single(c => c.Name == name);
+        var byName = cmdlet.Parameters.Where(p => p.FromPipelineByName).SelectMany(p => p.Aliases.Append(p.Name)).ToHashSet();
+        Assert.Equal([nameof(EphemeralDatabase.ConnectionString)], typeof(EphemeralDatabase).GetProperties().Select(p => p.Name).Where(byName.Contains));
+        Assert.Equal(typeof(string), cmdlet.Parameters.Single(p => p.Name == "ConnectionString").Type);
+    }
+
+    [Fact]
+    public void An_ephemeral_database_binds_its_id_into_Remove_EphemeralDatabase()
+    {
+        var remove = CmdletMetadata.All().Single(c => c.Name == "Remove-EphemeralDatabase");
+        var byName = remove.Parameters.Where(p => p.FromPipelineByName).SelectMany(p => p.Aliases.Append(p.Name)).ToHashSet();
+        Assert.Equal([nameof(EphemeralDatabase.Id)], typeof(EphemeralDatabase).GetProperties().Select(p => p.Name).Where(byName.Contains));
+        Assert.Equal(typeof(string[]), remove.Parameters.Single(p => p.Name == "Id").Type);
+    }
 }

@@ -30,13 +30,18 @@ public static class ContractRules
     // Destructive verbs: the only ones allowed (and required) to use ConfirmImpact High.
     private static readonly HashSet<string> DestructiveVerbs = ["Clear", "Remove", "Restore", "Undo", "Reset"];
 
+    // Removals of what this session made throwaway by design: Medium (as Remove-Item and Remove-Job are),
+    // since High would prompt in every test teardown and fail a -NonInteractive CI run.
+    public static readonly HashSet<string> ThrowawayRemovals = ["Remove-EphemeralDatabase"];
+
     public static IEnumerable<string> Violations(CmdletInfo c, ISet<string> tableViews)
     {
         if (!ApprovedVerbs.Contains(c.Verb)) yield return $"{c.Name}: '{c.Verb}' is not an approved verb";
         var changesState = !ReadOnlyVerbs.Contains(c.Verb) && !InMemoryOnly.Contains(c.Name);
         if (changesState && !c.SupportsShouldProcess) yield return $"{c.Name}: changes state but does not support ShouldProcess";
         if (c.ConfirmImpact == nameof(ConfirmImpact.High) && !DestructiveVerbs.Contains(c.Verb)) yield return $"{c.Name}: ConfirmImpact High on a verb that is not destructive";
-        if (DestructiveVerbs.Contains(c.Verb) && c.ConfirmImpact != nameof(ConfirmImpact.High)) yield return $"{c.Name}: destructive but ConfirmImpact is not High";
+        if (DestructiveVerbs.Contains(c.Verb) && !ThrowawayRemovals.Contains(c.Name) && c.ConfirmImpact != nameof(ConfirmImpact.High)) yield return $"{c.Name}: destructive but ConfirmImpact is not High";
+        if (ThrowawayRemovals.Contains(c.Name) && c.ConfirmImpact != nameof(ConfirmImpact.Medium)) yield return $"{c.Name}: a throwaway removal, but ConfirmImpact is not Medium";
 
         var outputs = MamlGenerator.OutputTypes(c.Type).ToList();
         if (outputs.Count == 0) yield return $"{c.Name}: no [OutputType]";
