@@ -4,14 +4,17 @@ using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Lint;
 
-/// <summary>Invoke-Migration -LintLevel: the pending migrations are linted (within their whole set) before anything runs.</summary>
+/// <summary>
+/// Invoke-Migration -LintLevel: the pending migrations are linted (within their whole set) before anything
+/// runs. The set's other scripts are in the database already (or will not run): their tables count as existing.
+/// </summary>
 internal static class LintGate
 {
     public static void Check(MigrationSession session, IReadOnlyList<PreparedScript> plan, bool group, LintSeverity level, LintRuleSettings rules)
     {
         var options = new LintOptions { PostgresMajor = session.ServerVersionNum / 10000, Layout = session.Layout, Group = group };
         var pending = plan.Select(p => p.Script.DisplayPath).ToHashSet(StringComparer.Ordinal);
-        var blocking = rules.Apply(Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options))
+        var blocking = rules.Apply(Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options, inDatabase: s => !pending.Contains(s.DisplayPath)))
             .Where(f => f.Severity >= level && pending.Contains(f.File)).ToList();
         if (blocking.Count == 0) return;
         throw new SchemaOpsException("LintFailed", SchemaOpsErrorCategory.InvalidData,

@@ -46,7 +46,12 @@ public static partial class Linter
     public static IReadOnlyList<LintFinding> LintText(string text, string name, LintOptions options) => options.Rules.Apply(
         LintScript(new MigrationScript(MigrationKind.Versioned, null, name, name, name, text, 0, ScriptConfig.Default) { DisplayPath = name }, MigrationLayout.Flyway, [], hasUndo: true, options));
 
-    internal static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options)
+    /// <summary>
+    /// The set's findings. <paramref name="inDatabase"/> names scripts already applied to the database being
+    /// migrated: the tables they created hold data by now, so later scripts treat them as existing tables
+    /// (an index on one needs CONCURRENTLY) rather than as new ones created earlier in the set.
+    /// </summary>
+    internal static List<LintFinding> LintSet(ScannedMigrations set, LintOptions options, Func<MigrationScript, bool>? inDatabase = null)
     {
         var findings = new List<LintFinding>();
         var newTables = new HashSet<string>(StringComparer.Ordinal);
@@ -56,7 +61,9 @@ public static partial class Linter
         {
             var before = newTables.ToHashSet();
             findings.AddRange(LintScript(script, set.Layout, newTables, hasUndo: script.Kind != MigrationKind.Versioned || undo.ContainsKey(script.Version!), options));
-            if (script.Version is not null) createdBy[script.Version] = newTables.Except(before).ToList();
+            var created = newTables.Except(before).ToList();
+            if (script.Version is not null) createdBy[script.Version] = created;
+            if (inDatabase?.Invoke(script) == true) newTables.ExceptWith(created);
         }
         foreach (var (version, script) in undo)
         {

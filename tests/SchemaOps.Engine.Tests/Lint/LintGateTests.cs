@@ -10,7 +10,7 @@ public class LintGateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     {
         Dir.Write("V1__accounts.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);");
         await MigrateAsync(s => s with { LintLevel = LintSeverity.Warning });
-        Dir.Write("V2__index.sql", "CREATE INDEX accounts_email ON accounts (email);"); // accounts already exists in the database, but V1 created it in this set
+        Dir.Write("V2__index.sql", "-- squawk-ignore require-concurrent-index-creation\nCREATE INDEX accounts_email ON accounts (email);");
         Dir.Write("V3__risky.sql", "ALTER TABLE legacy ADD COLUMN level int NOT NULL;");
 
         var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { LintLevel = LintSeverity.Error }));
@@ -18,10 +18,30 @@ public class LintGateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal("LintFailed", e.ErrorId);
         Assert.Contains("V3__risky.sql:1", e.Message);
         Assert.Contains("[adding-required-field]", e.Message);
-        Assert.DoesNotContain("V2__index", e.Message); // created earlier in the set: no CONCURRENTLY needed
+        Assert.DoesNotContain("V1__accounts", e.Message); // applied: its findings are history
+        Assert.DoesNotContain("V2__index", e.Message);    // suppressed where intended
         Assert.Single(await HistoryAsync()); // nothing applied, not even V2
 
         File.Delete(Path.Combine(Dir.Path, "V3__risky.sql"));
         Assert.Single(await MigrateAsync(s => s with { LintLevel = LintSeverity.Warning }));
+    }
+
+    [Fact]
+    public async Task A_table_created_by_an_applied_migration_counts_as_existing_one_created_by_a_pending_one_as_new()
+    {
+        Dir.Write("V1__accounts.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);");
+        await MigrateAsync();
+        // accounts has been live (and filling up) since V1 was applied: a plain CREATE INDEX locks its writes.
+        Dir.Write("V2__index.sql", "CREATE INDEX accounts_email ON accounts (email);");
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { LintLevel = LintSeverity.Warning }));
+        Assert.Contains("V2__index.sql:1", e.Message);
+        Assert.Contains("[require-concurrent-index-creation]", e.Message);
+        Assert.Single(await HistoryAsync());
+
+        // The same index on a table created by a migration pending in the same run: the table is empty, no alarm.
+        File.Delete(Path.Combine(Dir.Path, "V2__index.sql"));
+        Dir.Write("V2__invoices.sql", "CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint);");
+        Dir.Write("V3__index.sql", "CREATE INDEX invoices_account ON invoices (account_id);");
+        Assert.Equal(2, (await MigrateAsync(s => s with { LintLevel = LintSeverity.Warning })).Count);
     }
 }
