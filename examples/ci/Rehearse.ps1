@@ -5,12 +5,16 @@
 param(
     [string] $Path = 'db/migration',
     [string] $ReportDirectory = 'rehearsal',
-    [int] $SlowSeconds = 30,
-    [ValidateSet('Error', 'Warning', 'Info')] [string] $LintLevel = 'Warning'
+    # Unset: the repository's schemaops.json (slowThreshold, lintLevel), else 30 s and Warning.
+    [int] $SlowSeconds,
+    [ValidateSet('Error', 'Warning', 'Info')] [string] $LintLevel
 )
 $ErrorActionPreference = 'Stop'
 New-Item -ItemType Directory -Force $ReportDirectory | Out-Null
-$result = Invoke-MigrationRehearsal -Path $Path -SlowThreshold ([TimeSpan]::FromSeconds($SlowSeconds)) -LintLevel $LintLevel `
+$thresholds = @{}
+if ($PSBoundParameters.ContainsKey('SlowSeconds')) { $thresholds.SlowThreshold = [TimeSpan]::FromSeconds($SlowSeconds) }
+if ($LintLevel) { $thresholds.LintLevel = $LintLevel }
+$result = Invoke-MigrationRehearsal -Path $Path @thresholds `
     -ReportPath (Join-Path $ReportDirectory 'rehearsal.xml'), (Join-Path $ReportDirectory 'rehearsal.md'), (Join-Path $ReportDirectory 'rehearsal.html')
 $result.Checks | Format-Table Name, Passed, Skipped, Detail -AutoSize
 $result.Migrations | Format-Table Version, Description, ApplySeconds, UndoSeconds, ReapplySeconds, Slow, LintFindings -AutoSize

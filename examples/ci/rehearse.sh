@@ -7,9 +7,11 @@ migrations="${1:-db/migration}"
 reports="${REPORT_DIR:-rehearsal}"
 mkdir -p "$reports"
 status=0
+# Thresholds: SLOW_MIGRATION / LINT_LEVEL when set, else the repository's schemaops.json (slowThreshold,
+# lintLevel), else 30s and warning.
 schemaops rehearse "$migrations" \
-  --slow "${SLOW_MIGRATION:-30s}" \
-  --lint-level "${LINT_LEVEL:-warning}" \
+  ${SLOW_MIGRATION:+--slow "$SLOW_MIGRATION"} \
+  ${LINT_LEVEL:+--lint-level "$LINT_LEVEL"} \
   --report "$reports/rehearsal.xml" --report "$reports/rehearsal.md" --report "$reports/rehearsal.html" || status=$?
 # A summary in the job's page (GitHub Actions), whatever the verdict.
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$reports/rehearsal.md" ]; then cat "$reports/rehearsal.md" >> "$GITHUB_STEP_SUMMARY"; fi

@@ -16,13 +16,13 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
     [ValidateNotNullOrEmpty]
     public string? FromBackup { get; set; }
 
-    /// <summary>A migration taking longer fails the slow-migrations check.</summary>
+    /// <summary>A migration taking longer fails the slow-migrations check; default: the config's slowThreshold, else 30 s.</summary>
     [Parameter]
-    public TimeSpan SlowThreshold { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? SlowThreshold { get; set; }
 
-    /// <summary>Lint findings at this severity or above fail the lint check.</summary>
+    /// <summary>Lint findings at this severity or above fail the lint check; default: the config's lintLevel, else warning.</summary>
     [Parameter]
-    public LintSeverity LintLevel { get; set; } = LintSeverity.Warning;
+    public LintSeverity? LintLevel { get; set; }
 
     /// <summary>Report files: .md, .json, .xml (JUnit), .html.</summary>
     [Parameter]

@@ -39,6 +39,19 @@ public class RehearseCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_slow_threshold_and_lint_level_come_from_the_environment_when_not_given()
+    {
+        var run = await CliProcess.RunAsync(["rehearse", Path.Combine(Examples, "parking-faulty/db/migration"), "--json"],
+            new Dictionary<string, string?> { ["SCHEMAOPS_SLOW_THRESHOLD"] = "1s", ["SCHEMAOPS_LINT_LEVEL"] = "error" });
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var result = JsonDocument.Parse(run.Stdout).RootElement[0];
+        Assert.Equal(1, result.GetProperty("slowThresholdSeconds").GetDouble());
+        // The faulty DROP COLUMN is a warning: below the error level, so only the slow migration and the undo fail.
+        Assert.Equal(["slow migrations", "undo"], result.GetProperty("checks").EnumerateArray()
+            .Where(c => !c.GetProperty("passed").GetBoolean()).Select(c => c.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task SCHEMAOPS_EPHEMERAL_DIR_decides_where_the_throwaway_server_lives_and_nothing_but_the_template_stays()
     {
         var place = Path.Combine(_dir.Path, "clusters");

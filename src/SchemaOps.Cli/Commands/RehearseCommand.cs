@@ -15,18 +15,18 @@ public sealed class RehearseCommand : ICommand
         .. MigrationOptions.Common,
         MigrationOptions.ConfirmProduction,
         new("--from-backup", "restore this backup (schemaops backup / pg_dump -Fc) first, for production-like data: into the throwaway server, or a scratch database beside --url's (dropped afterwards)", ValueName: "FILE"),
-        new("--slow", "a migration taking longer than this is a failed check (default 30s)", ValueName: "DURATION"),
-        new("--lint-level", "lint findings at this severity fail the lint check: error, warning (default) or info", ValueName: "LEVEL"),
+        new("--slow", "a migration taking longer than this is a failed check (default: slowThreshold in config, SCHEMAOPS_SLOW_THRESHOLD, else 30s)", ValueName: "DURATION"),
+        new("--lint-level", "lint findings at this severity fail the lint check: error, warning or info (default: lintLevel in config, SCHEMAOPS_LINT_LEVEL, else warning)", ValueName: "LEVEL"),
         new("--report", "write the rehearsal report to FILE: .md, .json, .xml (JUnit) or .html (repeatable)", Repeatable: true, ValueName: "FILE"),
         new("--pg-bin", "the folder holding PostgreSQL's binaries (default: PATH, pg_config, the usual locations)", ValueName: "DIR"),
     ];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var slow = args.Duration("--slow") ?? TimeSpan.FromSeconds(30);
-        var lintLevel = args.Value("--lint-level") is { } l
+        var slow = args.Duration("--slow");
+        LintSeverity? lintLevel = args.Value("--lint-level") is { } l
             ? Engine.Lint.LintSeverityNames.TryParse(l) ?? throw new UsageException($"--lint-level '{l}' is not error, warning or info")
-            : LintSeverity.Warning;
+            : null;
         var (settings, target) = MigrationOptions.ForRehearsal(args, context);
         var request = new RehearsalRequest
         {

@@ -17,7 +17,7 @@ internal static class ConfigKeys
     {
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
         "lockRetryCount", "statementTimeout", "cleanEnabled", "cleanDisabled", "production", "group", "outOfOrder", "baselineOnMigrate",
-        "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel",
+        "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
     };
 
     public static bool IsKnown(string key) => Keys.Contains(key) || key.StartsWith("placeholders.", StringComparison.OrdinalIgnoreCase);
@@ -74,6 +74,7 @@ internal static class ConfigKeys
             "validateonmigrate" => values with { ValidateOnMigrate = raw.AsBool(key) },
             "installedby" => values with { InstalledBy = raw.AsString(key) },
             "environment" => values with { Environment = raw.AsString(key) },
+            "slowthreshold" => values with { SlowThreshold = raw.AsDuration(key) },
             "lintlevel" => values with { LintLevel = Lint.LintSeverityNames.TryParse(raw.AsString(key)) ?? throw raw.Invalid(key, "error, warning or info") },
             _ => throw new ArgumentException($"not a config key: {key}", nameof(key)), // Check() filtered the unknown ones
         };

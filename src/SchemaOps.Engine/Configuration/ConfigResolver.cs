@@ -109,6 +109,9 @@ public static class ConfigResolver
             LintLevel = v["SCHEMAOPS_LINT_LEVEL"] is { } level
                 ? Lint.LintSeverityNames.TryParse(level) ?? throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable SCHEMAOPS_LINT_LEVEL must be error, warning or info")
                 : null,
+            SlowThreshold = v["SCHEMAOPS_SLOW_THRESHOLD"] is { } slow
+                ? DurationText.TryParse(slow, out var threshold) ? threshold : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable SCHEMAOPS_SLOW_THRESHOLD must be a duration (like 500ms, 30s or 5m)")
+                : null,
         };
     }
 
@@ -141,6 +144,7 @@ public static class ConfigResolver
             ValidateOnMigrate = v.ValidateOnMigrate ?? s.ValidateOnMigrate,
             InstalledBy = v.InstalledBy ?? s.InstalledBy,
             LintLevel = v.LintLevel,
+            SlowThreshold = v.SlowThreshold,
             // The gate applies the team's rules file (turned-off and re-graded rules), from where the command runs.
             LintRules = v.LintLevel is null ? s.LintRules : Lint.LintRuleSettings.Load(null, workingDirectory),
         };

@@ -30,6 +30,8 @@ public sealed record ConfigValues
     public string? InstalledBy { get; init; }
     /// <summary>Migrate refuses to start when the pending scripts have lint findings at this severity or above.</summary>
     public LintSeverity? LintLevel { get; init; }
+    /// <summary>A rehearsed migration taking longer than this is slow (fails the rehearsal's check).</summary>
+    public TimeSpan? SlowThreshold { get; init; }
     /// <summary>Which environment to use; read from environment variables and a config file's default, never from an environment itself.</summary>
     public string? Environment { get; init; }
 
@@ -59,6 +61,7 @@ public sealed record ConfigValues
         ValidateOnMigrate = ValidateOnMigrate ?? lower.ValidateOnMigrate,
         InstalledBy = InstalledBy ?? lower.InstalledBy,
         LintLevel = LintLevel ?? lower.LintLevel,
+        SlowThreshold = SlowThreshold ?? lower.SlowThreshold,
         Environment = Environment ?? lower.Environment,
     };
 

@@ -53,6 +53,8 @@ public sealed record MigrationSettings
     public int LockRetryCount { get; init; } = Execution.LockSafety.Default.Attempts - 1;
     /// <summary>Refuse to start when a pending migration has a lint finding at this severity or above; null: no lint gate.</summary>
     public LintSeverity? LintLevel { get; init; }
+    /// <summary>A rehearsed migration taking longer than this is slow; null: the rehearsal's default (30 s).</summary>
+    public TimeSpan? SlowThreshold { get; init; }
     /// <summary>Rules turned off or re-graded for the lint gate (schemaops-lint.json).</summary>
     public Lint.LintRuleSettings LintRules { get; init; } = Lint.LintRuleSettings.Default;
     /// <summary>statement_timeout for migration statements; null: the server's (usually none).</summary>

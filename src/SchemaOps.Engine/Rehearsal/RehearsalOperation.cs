@@ -16,9 +16,10 @@ public sealed record RehearsalRequest
     public ConnectionTarget? Target { get; init; }
     /// <summary>Restore this backup first (into the throwaway server, or a scratch database on the target's server).</summary>
     public string? FromBackup { get; init; }
-    public TimeSpan SlowThreshold { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Lint findings at this severity or above fail the lint check.</summary>
-    public LintSeverity LintLevel { get; init; } = LintSeverity.Warning;
+    /// <summary>A migration taking longer fails the slow-migrations check; null: the config's slowThreshold, else <see cref="RehearsalOperation.DefaultSlowThreshold"/>.</summary>
+    public TimeSpan? SlowThreshold { get; init; }
+    /// <summary>Lint findings at this severity or above fail the lint check; null: the config's lintLevel, else warning.</summary>
+    public LintSeverity? LintLevel { get; init; }
     /// <summary>Report files to write (format from the extension: .md, .json, .xml JUnit, .html).</summary>
     public IReadOnlyList<string> Reports { get; init; } = [];
     /// <summary>Where PostgreSQL's binaries are, for the throwaway server and pg_restore; null: found as usual.</summary>
@@ -34,12 +35,17 @@ public sealed record RehearsalRequest
 /// </summary>
 public static class RehearsalOperation
 {
+    /// <summary>Every runbook's line for a migration too slow for a maintenance window.</summary>
+    public static readonly TimeSpan DefaultSlowThreshold = TimeSpan.FromSeconds(30);
     private const int ProgressId = 40;
     private const string Activity = "Rehearsal";
 
     public static async Task<RehearsalResult> RunAsync(RehearsalRequest request, IOperationSink sink, CancellationToken ct, Action<RehearsalCheck>? onCheck = null)
     {
         var clock = Stopwatch.StartNew();
+        // The request's (a parameter) wins over the config's (file or environment variable), which wins over the default.
+        var slowThreshold = request.SlowThreshold ?? request.Settings.SlowThreshold ?? DefaultSlowThreshold;
+        var lintLevel = request.LintLevel ?? request.Settings.LintLevel ?? LintSeverity.Warning;
         var settings = request.Settings with { LintLevel = null, Target = null };
         var checks = new List<RehearsalCheck>();
         void Check(RehearsalCheck check)
@@ -53,11 +59,11 @@ public static class RehearsalOperation
         Progress("linting", 0);
         var set = MigrationRequest.Scan(settings, sink); // read once: every step below reuses it
         var findings = settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { Layout = set.Layout, Group = settings.Group }));
-        var blocking = findings.Where(f => f.Severity >= request.LintLevel).ToList();
+        var blocking = findings.Where(f => f.Severity >= lintLevel).ToList();
         Check(new RehearsalCheck
         {
             Name = "lint", Passed = blocking.Count == 0,
-            Detail = $"{blocking.Count} finding(s) at {request.LintLevel.ToString().ToLowerInvariant()} or above, {findings.Count - blocking.Count} below",
+            Detail = $"{blocking.Count} finding(s) at {lintLevel.ToString().ToLowerInvariant()} or above, {findings.Count - blocking.Count} below",
             Problems = blocking.Select(f => f.ToString()).ToList(),
         });
 
@@ -87,7 +93,7 @@ public static class RehearsalOperation
         SchemaSnapshot? applied = null;
         if (error is null)
         {
-            Check(SlowCheck(run.First, request.SlowThreshold));
+            Check(SlowCheck(run.First, slowThreshold));
             Check(await run.ValidateAsync());
             applied = await run.SnapshotAsync(RowCountMode.Exact);
         }
@@ -130,8 +136,8 @@ public static class RehearsalOperation
         var result = new RehearsalResult
         {
             Locations = settings.Locations, Target = place.Display, Layout = set.Layout, Passed = passed,
-            Checks = checks, Migrations = Steps(set, run, findings, request.SlowThreshold), LintFindings = findings, UndoDifferences = undoDifferences,
-            ReapplyDifferences = reapplyDifferences, SlowThresholdSeconds = request.SlowThreshold.TotalSeconds, Seconds = clock.Elapsed.TotalSeconds,
+            Checks = checks, Migrations = Steps(set, run, findings, slowThreshold), LintFindings = findings, UndoDifferences = undoDifferences,
+            ReapplyDifferences = reapplyDifferences, SlowThresholdSeconds = slowThreshold.TotalSeconds, Seconds = clock.Elapsed.TotalSeconds,
             Reports = WriteReports(request.Reports, title, place.Display, run, checks, [.. undoDifferences, .. reapplyDifferences]),
         };
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, Activity, result.Verdict, 100, Completed: true));

@@ -75,6 +75,22 @@ public class ConfigResolverTests : IDisposable
     }
 
     [Fact]
+    public void The_rehearsals_slow_threshold_is_set_like_any_other_setting_and_a_bad_one_is_refused()
+    {
+        _dir.Write("schemaops.json", """{ "slowThreshold": "10s", "environments": { "ci": { "url": "postgres://u@h/d", "slowThreshold": "2m" } } }""");
+        Assert.Equal(TimeSpan.FromSeconds(10), Resolve(new ConfigValues { Url = "postgres://u@h/d" }).Settings.SlowThreshold);
+        Assert.Equal(TimeSpan.FromMinutes(2), Resolve(new ConfigValues { Environment = "ci" }).Settings.SlowThreshold);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), Resolve(new ConfigValues { Environment = "ci" }, new() { ["SCHEMAOPS_SLOW_THRESHOLD"] = "500ms" }).Settings.SlowThreshold);
+
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Environment = "ci" }, new() { ["SCHEMAOPS_SLOW_THRESHOLD"] = "soon" }));
+        Assert.Contains("SCHEMAOPS_SLOW_THRESHOLD", e.Message);
+        _dir.Write("schemaops.json", "{ \"url\": \"postgres://u@h/d\",\n  \"slowThreshold\": \"later\" }");
+        var bad = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.Equal(2, bad.Line);
+        Assert.Contains("slowThreshold", bad.Message);
+    }
+
+    [Fact]
     public void Placeholders_merge_name_by_name_across_layers()
     {
         _dir.Write("schemaops.json", Json);
