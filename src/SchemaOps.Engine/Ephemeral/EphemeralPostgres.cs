@@ -351,15 +351,28 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The cluster's folder: a copy of the template's data folder, owned by the server's user, and our passfile.</summary>
+    /// <summary>
+    /// The cluster's folder: a copy of the template's data folder, owned by the server's user, and our
+    /// passfile. A failed copy (a full disk, say) leaves no half cluster behind.
+    /// </summary>
     private static void LayOutCluster(string templateData, string directory, string password, (int, int)? runAs)
     {
-        System.IO.Directory.CreateDirectory(directory);
-        if (runAs is { } owner) Unix.Chown(directory, owner);
-        CopyTree(templateData, Path.Combine(directory, "data"), runAs);
-        // Ours, not the server user's: only this user (and root) can read the password.
-        using var writer = new StreamWriter(PrivateFile.Create(Path.Combine(directory, "pgpass")));
-        writer.Write($"*:*:*:{SuperUser}:{password}\n");
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            if (runAs is { } owner) Unix.Chown(directory, owner);
+            CopyTree(templateData, Path.Combine(directory, "data"), runAs);
+            // Ours, not the server user's: only this user (and root) can read the password.
+            using var writer = new StreamWriter(PrivateFile.Create(Path.Combine(directory, "pgpass")));
+            writer.Write($"*:*:*:{SuperUser}:{password}\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || e is AggregateException { InnerException: IOException or UnauthorizedAccessException })
+        {
+            DeleteQuietly(directory);
+            var cause = e is AggregateException a ? a.InnerException! : e;
+            throw new SchemaOpsException("EphemeralFolderUnusable", SchemaOpsErrorCategory.WriteError,
+                $"cannot create a throwaway cluster in {directory} ({cause.Message}); free some space or point {EphemeralStorage.OverrideVariable} at another folder", directory);
+        }
     }
 
     /// <summary>
