@@ -148,6 +148,18 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_full_disk_is_BackupNoSpace_and_leaves_nothing_behind()
+    {
+        await ExecAsync("CREATE TABLE filler AS SELECT i, md5(i::text) AS h FROM generate_series(1, 200000) i"); // a few MB compressed
+        await using var small = await SmallFileSystem.MountAsync("1m");
+        if (small is null) return; // not root: nothing to mount with
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(small.Path, "full.dump"))));
+        Assert.Equal("BackupNoSpace", e.ErrorId);
+        Assert.Contains("full.dump", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(small.Path)); // no archive, no partial, no snapshot file
+    }
+
+    [Fact]
     public async Task A_missing_or_too_old_pg_dump_is_refused_with_what_to_install()
     {
         var empty = Directory.CreateDirectory(Path.Combine(Dir.Path, "empty-bin")).FullName;

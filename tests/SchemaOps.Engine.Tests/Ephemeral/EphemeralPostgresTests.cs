@@ -59,31 +59,14 @@ public class EphemeralPostgresTests
     [Fact]
     public async Task A_full_file_system_is_a_clear_error_and_leaves_no_half_cluster()
     {
-        // A 60 MB file system: room for the template (about 40 MB), not for a copy of it. Mounting needs root,
-        // which is how this suite runs here and in CI; elsewhere there is nothing to mount with.
-        if (Environment.UserName != "root") return;
-        var place = Directory.CreateTempSubdirectory("schemaops-full-").FullName;
-        Assert.Equal(0, await Run("mount", "-t", "tmpfs", "-o", "size=60m", "tmpfs", place));
-        try
-        {
-            var e = await Assert.ThrowsAsync<SchemaOpsException>(() => EphemeralPostgres.StartAsync(new EphemeralOptions(BaseDirectory: place)));
-            Assert.Equal("EphemeralFolderUnusable", e.ErrorId);
-            Assert.Contains(EphemeralStorage.OverrideVariable, e.Message);
-            Assert.Empty(Directory.GetDirectories(place, "cluster-*"));
-            Assert.Single(Directory.GetDirectories(place, "template-*")); // the cached template is kept
-        }
-        finally
-        {
-            await Run("umount", place);
-            Directory.Delete(place);
-        }
-    }
-
-    private static async Task<int> Run(string file, params string[] args)
-    {
-        using var p = System.Diagnostics.Process.Start(file, args);
-        await p.WaitForExitAsync();
-        return p.ExitCode;
+        // Room for the template (about 40 MB), not for a copy of it.
+        await using var small = await SmallFileSystem.MountAsync("60m");
+        if (small is null) return; // not root: nothing to mount with
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => EphemeralPostgres.StartAsync(new EphemeralOptions(BaseDirectory: small.Path)));
+        Assert.Equal("EphemeralFolderUnusable", e.ErrorId);
+        Assert.Contains(EphemeralStorage.OverrideVariable, e.Message);
+        Assert.Empty(Directory.GetDirectories(small.Path, "cluster-*"));
+        Assert.Single(Directory.GetDirectories(small.Path, "template-*")); // the cached template is kept
     }
 
     [Fact]
