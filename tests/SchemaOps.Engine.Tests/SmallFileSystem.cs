@@ -13,11 +13,12 @@ public sealed class SmallFileSystem : IAsyncDisposable
 
     public string Path { get; }
 
-    public static async Task<SmallFileSystem?> MountAsync(string size)
+    /// <param name="readOnly">Mounted read-only: writing fails even for root (permissions do not stop root).</param>
+    public static async Task<SmallFileSystem?> MountAsync(string size, bool readOnly = false)
     {
         if (Environment.UserName != "root") return null;
         var path = Directory.CreateTempSubdirectory("schemaops-small-").FullName;
-        if (await RunAsync("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path) != 0)
+        if (await RunAsync("mount", "-t", "tmpfs", "-o", $"size={size}{(readOnly ? ",ro" : "")}", "tmpfs", path) != 0)
             throw new InvalidOperationException($"could not mount a {size} tmpfs on {path} as root");
         return new SmallFileSystem(path);
     }

@@ -160,6 +160,16 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_folder_that_cannot_be_written_is_BackupNotWritable_before_pg_dump_runs()
+    {
+        await using var readOnly = await SmallFileSystem.MountAsync("1m", readOnly: true);
+        if (readOnly is null) return; // not root: nothing to mount with
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => BackupAsync(new BackupOptions(Path.Combine(readOnly.Path, "x.dump"))));
+        Assert.Equal("BackupNotWritable", e.ErrorId);
+        Assert.Contains(readOnly.Path, e.Message);
+    }
+
+    [Fact]
     public async Task A_missing_or_too_old_pg_dump_is_refused_with_what_to_install()
     {
         var empty = Directory.CreateDirectory(Path.Combine(Dir.Path, "empty-bin")).FullName;
