@@ -45,7 +45,12 @@ public static class MigrateOperation
             if (accepted > 0 && accepted < plan.Count)
                 sink.WriteWarning($"only the first {accepted} of {plan.Count} migrations will run: the rest come after one that was declined");
             if (plan.Count == 0) sink.WriteVerbose($"{where} is up to date: no migration to apply");
-            if (!setupAccepted || accepted == 0 && !setupNeeded) return [];
+            var callbacks = OperationCallbacks.For(session, "Migrate");
+            // As in Flyway, beforeMigrate and afterMigrate run on every migrate, pending migrations or not:
+            // re-granting privileges after each deployment is their classic use.
+            var callbacksOnly = plan.Count == 0 && callbacks.Before.Count + callbacks.After.Count > 0 &&
+                sink.ShouldProcess(where, "Run the beforeMigrate / afterMigrate callbacks (no migration to apply)");
+            if (!setupAccepted || accepted == 0 && !setupNeeded && !callbacksOnly) return [];
 
             if (setupNeeded)
             {
@@ -56,13 +61,12 @@ public static class MigrateOperation
                 await tx.CommitAsync(CancellationToken.None);
             }
 
+            if (accepted == 0 && !callbacksOnly) return [];
             await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
-            var callbacks = OperationCallbacks.For(session, "Migrate");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
                 { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
-            if (accepted == 0) return [];
-            return await callbacks.AroundAsync(executor, sink, () => settings.Group
-                ? ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
+            return await callbacks.AroundAsync(executor, sink, () => accepted == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
+                : settings.Group ? ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
                 : ApplyEachAsync(executor, plan.Take(accepted).ToList(), request, sink, ct), ct);
         });
     }
@@ -143,10 +147,10 @@ public static class MigrateOperation
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
                     baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);
-            if (plan.Count > 0) callbacks.Before.ForEach(script.Callback);
+            callbacks.Before.ForEach(script.Callback); // every migrate runs them, pending migrations or not
             if (settings.Group) script.Group(plan);
             else foreach (var p in plan) script.Migration(p);
-            if (plan.Count > 0) callbacks.After.ForEach(script.Callback);
+            callbacks.After.ForEach(script.Callback);
             script.Save(path);
             sink.WriteVerbose($"wrote the SQL of {plan.Count} migration(s) to {path}; nothing was changed in {request.Target.Display}");
             var results = plan.Select(p => Result(p, MigrationOutcome.Planned, 0, null, request.Target.Database, null)).ToList();

@@ -26,8 +26,10 @@ public class CallbackTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         Assert.Equal(["1", "2"], applied.Select(r => r.Version)); // callbacks are not migrations
         Assert.Equal("before,before each,after each,before each,after each,after", await AuditAsync());
-        Assert.Empty(await MigrateAsync()); // nothing to apply: no callbacks either
+        Assert.Empty(await MigrateAsync(sink: new RecordingSink(whatIf: true))); // -WhatIf: nothing runs
         Assert.Equal("before,before each,after each,before each,after each,after", await AuditAsync());
+        Assert.Empty(await MigrateAsync()); // nothing to apply: before and after still run, as in Flyway (no each: no migration)
+        Assert.Equal("before,before each,after each,before each,after each,after,before,after", await AuditAsync());
     }
 
     [Fact]
