@@ -15,7 +15,7 @@ public static class Program
             // First Ctrl+C: cancel cleanly (the running migration rolls back). A second one ends the process.
             if (cts.IsCancellationRequested) return;
             e.Cancel = true;
-            Console.Error.WriteLine("canceling: what is in progress is rolled back, and a throwaway server removed (Ctrl+C again to quit at once)");
+            Console.Error.WriteLine("canceling: the work in progress is rolled back and anything started for it removed (Ctrl+C again to quit at once)");
             cts.Cancel();
         };
         // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.

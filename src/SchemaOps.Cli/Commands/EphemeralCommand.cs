@@ -88,7 +88,7 @@ public sealed class EphemeralCommand : ICommand
     }
 
     /// <summary>What libpq-based tools (psql, pg_dump, dbmate, ...) and SchemaOps itself read: never the password, only where it is kept.</summary>
-    public static IEnumerable<(string Name, string Value)> Variables(EphemeralDatabase d) =>
+    private static IEnumerable<(string Name, string Value)> Variables(EphemeralDatabase d) =>
     [
         ("PGHOST", d.Host), ("PGPORT", d.Port.ToString()), ("PGUSER", d.User), ("PGDATABASE", d.Database), ("PGPASSFILE", d.Passfile),
         ("DATABASE_URL", $"postgres://{d.User}@{d.Host}:{d.Port}/{Uri.EscapeDataString(d.Database)}?sslmode=disable"),

@@ -21,7 +21,9 @@ public sealed class PostgresInstallation
     /// <summary>The major version, asked of the binary (<c>--version</c>) the first time it is needed.</summary>
     public int MajorVersion => _majorVersion.Value;
 
-    public string Tool(string name) => Path.Combine(BinDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name);
+    public string Tool(string name) => ToolIn(BinDirectory, name);
+
+    private static string ToolIn(string directory, string name) => Path.Combine(directory, OperatingSystem.IsWindows() ? name + ".exe" : name);
 
     /// <summary>
     /// Finds the binaries: an explicit folder, SCHEMAOPS_PG_BIN, PATH, pg_config --bindir, then the usual
@@ -33,11 +35,11 @@ public sealed class PostgresInstallation
         if (Found.TryGetValue(question, out var known)) return known;
         foreach (var dir in Candidates(binDirectory))
         {
-            var install = new PostgresInstallation(dir, "");
-            if (!File.Exists(install.Tool("initdb")) || !File.Exists(install.Tool("postgres"))) continue;
+            var postgres = ToolIn(dir, "postgres");
+            if (!File.Exists(ToolIn(dir, "initdb")) || !File.Exists(postgres)) continue;
             // A PATH folder may hold links to the real bin folder: use the real one, so the tools beside
             // (psql, pg_dump, pg_restore) are found too.
-            var real = new FileInfo(install.Tool("postgres")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? install.Tool("postgres");
+            var real = new FileInfo(postgres).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? postgres;
             return Found[question] = new PostgresInstallation(Path.GetDirectoryName(real)!, real);
         }
         throw new SchemaOpsException("PostgresBinariesNotFound", SchemaOpsErrorCategory.ObjectNotFound,
@@ -57,7 +59,7 @@ public sealed class PostgresInstallation
         // Links are not followed: Debian's /usr/bin/pg_dump is a wrapper script that picks a version itself, so
         // among equal versions a real binary (e.g. /usr/lib/postgresql/15/bin) wins over a link.
         var found = Candidates(binDirectory)
-            .Select(dir => new PostgresInstallation(dir, Path.Combine(dir, OperatingSystem.IsWindows() ? "pg_dump.exe" : "pg_dump")))
+            .Select(dir => new PostgresInstallation(dir, ToolIn(dir, "pg_dump")))
             .Where(i => File.Exists(i.Tool("pg_dump")) && File.Exists(i.Tool("pg_restore")))
             .DistinctBy(i => Path.GetFullPath(i.BinDirectory))
             .Select(i => (Install: i, IsLink: new FileInfo(i.Tool("pg_dump")).LinkTarget is not null))
