@@ -44,7 +44,7 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
         if (target is not null) settings = RequestBuilder.ConfirmProduction(this, Force.IsPresent, settings, "Rehearse (apply, undo, re-apply)");
         var request = new RehearsalRequest
         {
-            Settings = settings with { LintRules = Guard(() => Engine.Lint.LintRuleSettings.Load(null, WorkingDirectory)) },
+            Settings = settings,
             Target = target, FromBackup = FromBackup is null ? null : ResolvePath(FromBackup), SlowThreshold = SlowThreshold, LintLevel = LintLevel,
             Reports = (ReportPath ?? []).Select(ResolvePath).ToList(), PgBinDirectory = PgBinPath is null ? null : ResolvePath(PgBinPath),
         };

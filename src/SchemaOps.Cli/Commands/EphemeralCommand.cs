@@ -31,7 +31,7 @@ public sealed class EphemeralCommand : ICommand
         if (args.Positionals.Count > args.Rest.Count) throw new UsageException("a command to run goes after --, e.g. schemaops ephemeral -- ./integration-tests.sh");
         // With a command, stdout is the command's: ours (the description, --json too) goes to stderr.
         var runsCommand = args.Rest.Count > 0;
-        var sink = runsCommand ? new CliSink(context.Stderr, context.Stderr, args.Has("--json"), args.Has("--verbose"), whatIf: false) : context.Sink(args);
+        var sink = context.Sink(args, output: runsCommand ? context.Stderr : null);
         var database = await EphemeralDatabaseOperation.StartAsync(args.Value("--database") ?? EphemeralDatabaseOperation.DefaultDatabase,
             args.Value("--pg-bin") is { } bin ? Path.GetFullPath(bin) : null, sink, ct);
         context.Cleanup.Add(new Removal(database!.Id, sink));

@@ -16,6 +16,7 @@ public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, SchemaOps.
     /// <summary>Things to dispose when the command ends (a throwaway server, for one).</summary>
     public List<IAsyncDisposable> Cleanup { get; } = [];
 
-    public CliSink Sink(ParsedArguments args, bool whatIf = false) =>
-        new(Stdout, Stderr, json: args.Has("--json"), verbose: args.Has("--verbose"), whatIf);
+    /// <param name="output">Where results go; default stdout (a command whose stdout belongs to another process passes stderr).</param>
+    public CliSink Sink(ParsedArguments args, bool whatIf = false, TextWriter? output = null) =>
+        new(output ?? Stdout, Stderr, json: args.Has("--json"), verbose: args.Has("--verbose"), whatIf);
 }

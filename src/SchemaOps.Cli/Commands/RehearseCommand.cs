@@ -30,7 +30,7 @@ public sealed class RehearseCommand : ICommand
         var (settings, target) = MigrationOptions.ForRehearsal(args, context);
         var request = new RehearsalRequest
         {
-            Settings = settings with { LintRules = Engine.Lint.LintRuleSettings.Load(null, Environment.CurrentDirectory) },
+            Settings = settings,
             Target = target, FromBackup = args.Value("--from-backup"), SlowThreshold = slow, LintLevel = lintLevel,
             Reports = args.Values("--report"), PgBinDirectory = args.Value("--pg-bin"),
         };

@@ -37,7 +37,9 @@ public static class ConfigResolver
     {
         var named = request.Parameters.Url is not null || request.Parameters.Environment is not null;
         var (merged, target, environmentName) = Merge(request, warning, verbose, requireDatabase: named, ignoreDatabaseVariables: true);
-        return (ToSettings(merged, environmentName, request.WorkingDirectory), target);
+        // A rehearsal always lints, so it always applies the team's rules file (migrate only with its lint gate).
+        var settings = ToSettings(merged, environmentName, request.WorkingDirectory);
+        return (settings with { LintRules = Lint.LintRuleSettings.Load(null, request.WorkingDirectory) }, target);
     }
 
     private static (ConfigValues Merged, ConnectionTarget? Target, string? EnvironmentName) Merge(ConfigRequest request, Action<string>? warning, Action<string>? verbose,

@@ -18,22 +18,21 @@ public static class EphemeralStorage
     private const int RestoreExpansion = 10;
 
     private static string FolderName => $"schemaops-ephemeral-{Environment.UserName}";
+    private static string? Override => Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } chosen ? chosen : null;
+    private static string InMemory => Path.Combine(MemoryRoot, FolderName);
+    private static string OnDisk => Path.Combine(Path.GetTempPath(), FolderName);
 
     /// <summary>Every place clusters may be found, for stale-cluster cleanup: the override, memory, disk.</summary>
     public static IEnumerable<string> KnownBaseDirectories()
     {
-        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } chosen) yield return chosen;
-        if (!OperatingSystem.IsWindows()) yield return Path.Combine(MemoryRoot, FolderName);
-        yield return Path.Combine(Path.GetTempPath(), FolderName);
+        if (Override is { } chosen) yield return chosen;
+        if (!OperatingSystem.IsWindows()) yield return InMemory;
+        yield return OnDisk;
     }
 
     /// <summary>The base folder for a new cluster expected to hold about <paramref name="expectedDataBytes"/> of data.</summary>
-    public static string Choose(long expectedDataBytes = 0)
-    {
-        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } chosen) return chosen;
-        var needed = MemoryHeadroom + RestoreExpansion * Math.Max(0, expectedDataBytes);
-        return HasMemoryRoom(needed) ? Path.Combine(MemoryRoot, FolderName) : Path.Combine(Path.GetTempPath(), FolderName);
-    }
+    public static string Choose(long expectedDataBytes = 0) =>
+        Override ?? (HasMemoryRoom(MemoryHeadroom + RestoreExpansion * Math.Max(0, expectedDataBytes)) ? InMemory : OnDisk);
 
     /// <summary>The size of a backup (a file, or a directory-format folder), for <see cref="Choose"/>.</summary>
     public static long SizeOf(string path) =>
