@@ -5,13 +5,13 @@ public static class HumanFormat
 {
     public static string Line(object item) => item switch
     {
-        MigrationInfo i => $"{i.Version ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
+        MigrationInfo i => $"{i.Version?.Text ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
         MigrationResult r => r.Outcome switch
         {
-            MigrationOutcome.Applied => $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}",
-            MigrationOutcome.Planned => $"planned  {Label(r.Version, r.Description),-50}{(r.InTransaction ? "" : "  (no transaction)")}",
-            MigrationOutcome.Skipped => $"skipped  {Label(r.Version, r.Description),-50}",
-            _ => $"FAILED   {Label(r.Version, r.Description),-50}",
+            MigrationOutcome.Applied => $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version?.Text, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}",
+            MigrationOutcome.Planned => $"planned  {Label(r.Version?.Text, r.Description),-50}{(r.InTransaction ? "" : "  (no transaction)")}",
+            MigrationOutcome.Skipped => $"skipped  {Label(r.Version?.Text, r.Description),-50}",
+            _ => $"FAILED   {Label(r.Version?.Text, r.Description),-50}",
         },
         ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Name}: {v.Detail}",
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
@@ -20,9 +20,9 @@ public static class HumanFormat
         MigrationFile f => $"created  {f.Path}",
         FleetResult t => t.Succeeded ? $"ok       {t.Database}: {t.Applied} applied in {t.ElapsedMilliseconds} ms" : $"FAILED   {t.Database}: [{t.ErrorId}] {t.Error}",
         CleanedSchema c => $"cleaned  {c}",
-        SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion ?? "(no history)"}",
+        SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion?.Text ?? "(no history)"}",
         LockReportEntry l => $"{new string(' ', 2 * l.Depth)}{l.Pid,-7} {(l.Granted ? "holds    " : "waits for")} {l.Mode,-24} {l.Target,-30} {(l.WaitSeconds is { } w ? $"{w,6:0.0} s" : "        ")} {l.User}/{l.Application} {l.State}: {l.Query}",
-        DatabaseBackup b => $"backed up {b.Database} to {b.Path}: {b.SizeBytes / 1048576.0:0.0} MB, {b.TocEntries} entries, sha256 {b.Sha256}, {b.DurationMilliseconds} ms (migration version {b.MigrationVersion ?? "none"})",
+        DatabaseBackup b => $"backed up {b.Database} to {b.Path}: {b.SizeBytes / 1048576.0:0.0} MB, {b.TocEntries} entries, sha256 {b.Sha256}, {b.DurationMilliseconds} ms (migration version {b.MigrationVersion?.Text ?? "none"})",
         BackupTestResult t => t.Passed
             ? $"ok       {t.Backup} restores cleanly: {t.TablesChecked} tables, {t.RowsChecked} rows match ({t.RestoreMilliseconds} ms to restore)"
             : $"PROBLEM  {t.Backup} restored with {t.DifferenceCount} difference(s):\n" + string.Join("\n", t.Differences.Select(d => "  " + Line(d))),

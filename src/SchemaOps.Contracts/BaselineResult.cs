@@ -3,7 +3,7 @@ namespace SchemaOps;
 /// <summary>The outcome of baseline.</summary>
 public sealed class BaselineResult
 {
-    public string Version { get; init; } = "";
+    public MigrationVersion Version { get; init; } = MigrationVersion.Parse("1");
     public string Description { get; init; } = "";
     public int? InstalledRank { get; init; }
     /// <summary>False when the table already held this exact baseline (nothing was written).</summary>

@@ -22,7 +22,7 @@ public sealed class DatabaseBackup
     public string ServerVersion { get; init; } = "";
     public int PgDumpVersion { get; init; }
     /// <summary>The highest migration version in effect when the backup was taken.</summary>
-    public string? MigrationVersion { get; init; }
+    public MigrationVersion? MigrationVersion { get; init; }
     /// <summary>Entries in the archive's table of contents (pg_restore --list).</summary>
     public int TocEntries { get; init; }
     /// <summary>The snapshot saved beside the backup (&lt;path&gt;.snapshot.json), for Test-DatabaseBackup.</summary>

@@ -3,7 +3,7 @@ namespace SchemaOps;
 /// <summary>A migration file created by New-Migration.</summary>
 public sealed class MigrationFile
 {
-    public string Version { get; init; } = "";
+    public MigrationVersion Version { get; init; } = MigrationVersion.Parse("1");
     public string Description { get; init; } = "";
     public MigrationKind Kind { get; init; }
     public string Path { get; init; } = "";

@@ -3,7 +3,7 @@ namespace SchemaOps;
 /// <summary>One migration as `info` sees it: local file, history row, or both.</summary>
 public sealed class MigrationInfo
 {
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Description { get; init; } = "";
     public MigrationKind Kind { get; init; }
     /// <summary>The history table's type column (SQL, BASELINE, SCHEMA, ...).</summary>
@@ -18,5 +18,5 @@ public sealed class MigrationInfo
     /// <summary>Full path of the local script, when there is one.</summary>
     public string? LocalPath { get; init; }
 
-    public override string ToString() => $"{Version ?? "R"} {Description} [{State}]";
+    public override string ToString() => $"{Version?.Text ?? "R"} {Description} [{State}]";
 }

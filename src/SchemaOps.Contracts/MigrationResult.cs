@@ -3,7 +3,7 @@ namespace SchemaOps;
 /// <summary>One migration executed (or refused) by a run, emitted as it finishes.</summary>
 public sealed class MigrationResult
 {
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Description { get; init; } = "";
     public MigrationKind Kind { get; init; }
     public string Script { get; init; } = "";
@@ -17,5 +17,5 @@ public sealed class MigrationResult
     /// <summary>The error text when Outcome is Failed.</summary>
     public string? Error { get; init; }
 
-    public override string ToString() => $"{Version ?? "R"} {Description}: {Outcome} ({ExecutionTime} ms)";
+    public override string ToString() => $"{Version?.Text ?? "R"} {Description}: {Outcome} ({ExecutionTime} ms)";
 }

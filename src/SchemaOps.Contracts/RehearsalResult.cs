@@ -3,7 +3,7 @@ namespace SchemaOps;
 /// <summary>One migration as a rehearsal saw it: how long it took to apply, undo and re-apply, and what was found.</summary>
 public sealed class RehearsalStep
 {
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Description { get; init; } = "";
     public MigrationKind Kind { get; init; }
     public string Script { get; init; } = "";
@@ -17,7 +17,7 @@ public sealed class RehearsalStep
     public bool Slow { get; init; }
     public int LintFindings { get; init; }
 
-    public override string ToString() => $"{Version ?? "R"} {Description}: {ApplySeconds:0.000} s{(Slow ? " SLOW" : "")}";
+    public override string ToString() => $"{Version?.Text ?? "R"} {Description}: {ApplySeconds:0.000} s{(Slow ? " SLOW" : "")}";
 }
 
 /// <summary>One check of a rehearsal (lint, apply, slow migrations, validate, undo, undo restores, re-apply, re-apply reproduces).</summary>

@@ -14,7 +14,7 @@ public enum RepairAction
 public sealed class RepairChange
 {
     public RepairAction Action { get; init; }
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Description { get; init; } = "";
     public string Script { get; init; } = "";
     public int InstalledRank { get; init; }
@@ -22,5 +22,5 @@ public sealed class RepairChange
     public string? After { get; init; }
     public string Database { get; init; } = "";
 
-    public override string ToString() => $"{Action} {Version ?? "R"} {Description}" + (Before is null && After is null ? "" : $": {Before} -> {After}");
+    public override string ToString() => $"{Action} {Version?.Text ?? "R"} {Description}" + (Before is null && After is null ? "" : $": {Before} -> {After}");
 }

@@ -41,7 +41,7 @@ public sealed class SchemaSnapshot
     /// <summary>The migrations in effect (applied, failed or baseline), from the history table; empty when there is none.</summary>
     public List<SnapshotMigration> Migrations { get; init; } = [];
     /// <summary>The highest version in effect, when there is a history table.</summary>
-    public string? MigrationVersion { get; init; }
+    public MigrationVersion? MigrationVersion { get; init; }
 
     public int TableCount => Objects.Count(o => o.Kind == SchemaObjectKind.Table);
     public int ObjectCount => Objects.Count;
@@ -75,7 +75,7 @@ public sealed class TableRowCount
 
 public sealed class SnapshotMigration
 {
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Description { get; init; } = "";
     public string Type { get; init; } = "";
     public int? Checksum { get; init; }

@@ -9,7 +9,7 @@ public sealed class ValidationResult
     public string Name { get; init; } = "";
     public bool Passed { get; init; }
     public ValidationKind Kind { get; init; }
-    public string? Version { get; init; }
+    public MigrationVersion? Version { get; init; }
     public string Script { get; init; } = "";
     public string? Expected { get; init; }
     public string? Actual { get; init; }

@@ -29,7 +29,7 @@ public sealed class BackupDatabaseCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? PgBinPath { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
         var options = new BackupOptions(ResolvePath(Path)) { Format = Format, Jobs = Jobs, RowCounts = RowCount, PgBinDirectory = PgBinPath is null ? null : ResolvePath(PgBinPath) };

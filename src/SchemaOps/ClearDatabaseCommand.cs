@@ -12,12 +12,16 @@ public sealed class ClearDatabaseCommand : DatabaseCmdlet
     [Parameter]
     public SwitchParameter AllowClean { get; set; }
 
+    /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
-    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
 
-    protected override void ProcessRecord()
+    internal override TimeSpan? LockWait => LockWaitTimeout;
+
+    protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, v => v with { CleanEnabled = AllowClean.IsPresent ? true : null }, s => s with { LockWaitTimeout = LockWaitTimeout });
+        var request = RequestBuilder.Build(this, v => v with { CleanEnabled = AllowClean.IsPresent ? true : null });
         Run((sink, ct) => CleanOperation.CleanAsync(request, sink, ct));
     }
 }

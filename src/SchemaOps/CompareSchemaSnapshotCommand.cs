@@ -18,7 +18,7 @@ public sealed class CompareSchemaSnapshotCommand : SchemaOpsCmdlet
     [SnapshotFromPath]
     public SchemaSnapshot Difference { get; set; } = null!;
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         foreach (var difference in SnapshotComparer.Compare(Reference, Difference)) WriteObject(difference);
     }

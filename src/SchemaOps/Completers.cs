@@ -24,10 +24,20 @@ internal static class Completion
         _ => [],
     };
 
-    /// <summary>A path as typed, resolved against PowerShell's current location (not the process's).</summary>
+    /// <summary>
+    /// A path as typed, resolved against PowerShell's current location (not the process's). Completion runs
+    /// while TabExpansion2 is running, when the runspace's SessionStateProxy refuses access; a nested command
+    /// in the current runspace is how a completer may read it.
+    /// </summary>
     public static string Resolve(string path)
     {
-        var location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath;
+        string? location = null;
+        if (Runspace.DefaultRunspace is not null)
+        {
+            using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+            location = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").Invoke<PathInfo>().FirstOrDefault() is { Provider.Name: "FileSystem" } here
+                ? here.ProviderPath : null;
+        }
         return location is null ? Path.GetFullPath(path) : Path.GetFullPath(path, location);
     }
 }

@@ -8,7 +8,7 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(ReportFile))]
 public sealed class ExportMigrationReportCommand : SchemaOpsCmdlet
 {
-    /// <summary>MigrationResult, DatabaseBackup, SchemaDifference, HealthCheck and ValidationResult objects, from the pipeline.</summary>
+    /// <summary>The objects of the run, from the pipeline: anything a SchemaOps cmdlet emits.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
@@ -27,12 +27,16 @@ public sealed class ExportMigrationReportCommand : SchemaOpsCmdlet
 
     private readonly List<object> _items = [];
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         // -InputObject $results passes the whole array at once; the pipeline passes one object at a time.
-        if (InputObject?.BaseObject is System.Collections.IEnumerable many and not string)
-            foreach (var item in many) _items.Add(item is PSObject ps ? ps.BaseObject : item);
-        else if (InputObject?.BaseObject is { } one) _items.Add(one);
+        var items = InputObject?.BaseObject is System.Collections.IEnumerable many and not string ? many.Cast<object?>() : [InputObject?.BaseObject];
+        foreach (var item in items.Select(i => i is PSObject ps ? ps.BaseObject : i).OfType<object>())
+        {
+            if (ReportOperation.Accepts(item)) _items.Add(item);
+            else WriteError(new ErrorRecord(new ArgumentException($"a report takes the objects SchemaOps cmdlets emit, not {item.GetType().FullName}"),
+                "UnsupportedReportInput", ErrorCategory.InvalidType, item)); // the rest of the run is still reported
+        }
     }
 
     protected override void EndProcessing()

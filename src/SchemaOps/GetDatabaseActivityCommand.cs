@@ -18,12 +18,13 @@ public sealed class GetDatabaseActivityCommand : DatabaseCmdlet
 
     /// <summary>An active query running longer than this is flagged LongRunning.</summary>
     [Parameter]
+    [Duration]
     public TimeSpan? LongRunningThreshold { get; set; }
 
     [Parameter(ParameterSetName = SessionsSet)]
     public SwitchParameter FullQuery { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var target = RequestBuilder.Build(this).Target;
         var threshold = LongRunningThreshold ?? ActivityOperation.DefaultLongRunning;

@@ -15,6 +15,7 @@ public sealed class GetLockReportCommand : DatabaseCmdlet
 
     /// <summary>Only blocking trees in which someone has waited at least this long.</summary>
     [Parameter]
+    [Duration]
     public TimeSpan MinimumWait { get; set; }
 
     /// <summary>The whole query text instead of its first 120 characters.</summary>
@@ -26,13 +27,14 @@ public sealed class GetLockReportCommand : DatabaseCmdlet
     public SwitchParameter Watch { get; set; }
 
     [Parameter]
+    [Duration]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int? Count { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var target = RequestBuilder.Build(this).Target;
         var options = new LockReportOptions

@@ -16,7 +16,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
     [Parameter]
     public SwitchParameter OutOfOrder { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this, more: s => s with { Target = Target, OutOfOrder = OutOfOrder.IsPresent });
         Run((sink, ct) => InfoOperation.InfoAsync(request, sink, ct));

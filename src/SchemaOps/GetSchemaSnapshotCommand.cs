@@ -20,7 +20,7 @@ public sealed class GetSchemaSnapshotCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutFile { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
         var outFile = OutFile is null ? null : ResolvePath(OutFile);

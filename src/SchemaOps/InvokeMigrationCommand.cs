@@ -4,10 +4,14 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Commands;
 
 /// <summary>Applies pending migrations, each atomically with its history row. -WhatIf lists exactly what would run.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Module)]
-[OutputType(typeof(MigrationResult), typeof(FleetResult))]
+[Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = MigrateSet, HelpUri = HelpLinks.Module)]
+[OutputType(typeof(MigrationResult), ParameterSetName = [MigrateSet, DryRunSet])]
+[OutputType(typeof(FleetResult), ParameterSetName = [MigrateSet])]
 public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
 {
+    private const string MigrateSet = "Migrate";
+    private const string DryRunSet = "DryRun";
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MigrationVersionCompleter))]
@@ -35,8 +39,12 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     [ArgumentCompleter(typeof(IgnorePatternCompleter))]
     public string[]? IgnoreMigrationPattern { get; set; }
 
+    /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
-    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
+
+    internal override TimeSpan? LockWait => LockWaitTimeout;
 
     /// <summary>Refuse to start when a pending migration has a lint finding at this severity or above.</summary>
     [Parameter]
@@ -51,19 +59,23 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     /// parallel, at most this many at once, with one FleetResult per target. Several environments alone
     /// also make a fleet, 4 at a time.
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = MigrateSet)]
     [ValidateRange(1, 256)]
     public int? ThrottleLimit { get; set; }
 
     // Fleet targets gathered in ProcessRecord; object-typed so no engine type appears in this class's fields.
     private readonly List<object> _fleet = [];
 
-    /// <summary>Write the SQL that would run to this file instead of running it.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? DryRunPath { get; set; }
+    /// <summary>Write the SQL that would run to -OutFile instead of running it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DryRunSet)]
+    public SwitchParameter DryRun { get; set; }
 
-    protected override void ProcessRecord()
+    /// <summary>The dry run's SQL file.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DryRunSet)]
+    [ValidateNotNullOrEmpty]
+    public string OutFile { get; set; } = "";
+
+    protected override void ProcessInput()
     {
         var requests = RequestBuilder.BuildAll(this, v => v with
         {
@@ -78,19 +90,18 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
         {
             Target = Target,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
-            LockWaitTimeout = LockWaitTimeout,
         });
+        if (DryRun.IsPresent && requests.Count > 1)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-DryRun takes one database, not a fleet (several -Environment)"), "FleetDryRun", ErrorCategory.InvalidArgument, null));
         if (ThrottleLimit is not null || requests.Count > 1)
         {
-            if (DryRunPath is not null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-DryRunPath takes one database, not a fleet (-ThrottleLimit or several -Environment)"), "FleetDryRun", ErrorCategory.InvalidArgument, null));
             _fleet.AddRange(requests);
             return;
         }
         var request = requests[0];
-        if (DryRunPath is not null)
+        if (DryRun.IsPresent)
         {
-            var path = ResolvePath(DryRunPath);
+            var path = ResolvePath(OutFile);
             Run((sink, ct) => MigrateOperation.DryRunAsync(request, path, sink, ct));
         }
         else

@@ -18,16 +18,17 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
 
     /// <summary>A migration taking longer fails the slow-migrations check; default: the config's slowThreshold, else 30 s.</summary>
     [Parameter]
+    [Duration]
     public TimeSpan? SlowThreshold { get; set; }
 
     /// <summary>Lint findings at this severity or above fail the lint check; default: the config's lintLevel, else warning.</summary>
     [Parameter]
     public LintSeverity? LintLevel { get; set; }
 
-    /// <summary>Report files: .md, .json, .xml (JUnit), .html.</summary>
+    /// <summary>Report files to write: .md, .json, .xml (JUnit), .html.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string[]? ReportPath { get; set; }
+    public string[]? OutFile { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -37,7 +38,7 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var (settings, target) = RequestBuilder.ForRehearsal(this);
         if (!ShouldProcess(target?.Display ?? "a throwaway PostgreSQL", "Rehearse the migrations: apply, undo, re-apply")) return;
@@ -46,7 +47,7 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
         {
             Settings = settings,
             Target = target, FromBackup = FromBackup is null ? null : ResolvePath(FromBackup), SlowThreshold = SlowThreshold, LintLevel = LintLevel,
-            Reports = (ReportPath ?? []).Select(ResolvePath).ToList(), PgBinDirectory = PgBinPath is null ? null : ResolvePath(PgBinPath),
+            Reports = (OutFile ?? []).Select(ResolvePath).ToList(), PgBinDirectory = PgBinPath is null ? null : ResolvePath(PgBinPath),
         };
         Run(async (sink, ct) => sink.WriteObject(await RehearsalOperation.RunAsync(request, sink, ct)));
     }

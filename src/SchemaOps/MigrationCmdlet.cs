@@ -7,10 +7,10 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 {
     /// <summary>
     /// An Npgsql connection string, a postgres:// URL or a jdbc:postgresql:// URL. Default: the config
-    /// environment's url, $env:FLYWAY_URL or $env:DATABASE_URL. Also taken from the pipeline as plain strings,
-    /// so a list of URLs pipes into a fleet migration.
+    /// environment's url, $env:FLYWAY_URL or $env:DATABASE_URL. From the pipeline by property name only
+    /// (MigrationTarget, EphemeralDatabase): taken by value, any piped object's text would become a connection string.
     /// </summary>
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
     public string? ConnectionString { get; set; }
 
@@ -19,13 +19,13 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     public PSCredential? Credential { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     /// <summary>The history table; null: the layout's default.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? Table { get; set; }
 
     /// <summary>Null: the config's layout, else Auto (from the file names or the database's history table).</summary>
@@ -37,7 +37,7 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     /// for the database. Invoke-Migration takes several (a fleet).
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
     public string[]? Environment { get; set; }
 
@@ -56,6 +56,9 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 
     internal virtual bool Lenient => false;
 
+    /// <summary>How long to wait for another runner's migration lock; declared by the cmdlets that take it. Null: the engine's default.</summary>
+    internal virtual TimeSpan? LockWait => null;
+
     // No engine type appears in this class's fields or signatures (RequestBuilder builds the requests), so
     // PowerShell can load the cmdlets before the engine's load context is hooked up.
 }
@@ -65,7 +68,7 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
 {
     /// <summary>Migration folders, searched recursively. Default: the config's locations, else db/migration.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string[]? Path { get; set; }
 
     [Parameter]
@@ -89,8 +92,9 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
 /// </summary>
 public abstract class ScriptRunningCmdlet : MigrationCmdlet
 {
-    /// <summary>lock_timeout for each transactional migration; TimeSpan.Zero waits as long as it takes.</summary>
+    /// <summary>lock_timeout for each transactional migration; 0s waits as long as it takes.</summary>
     [Parameter]
+    [Duration]
     public TimeSpan? LockTimeout { get; set; }
 
     [Parameter]
@@ -98,5 +102,6 @@ public abstract class ScriptRunningCmdlet : MigrationCmdlet
     public int? LockRetryCount { get; set; }
 
     [Parameter]
+    [Duration]
     public TimeSpan? StatementTimeout { get; set; }
 }

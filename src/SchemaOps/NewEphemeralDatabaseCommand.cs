@@ -22,10 +22,11 @@ public sealed class NewEphemeralDatabaseCommand : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string? PgBinPath { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var bin = PgBinPath is null ? null : ResolvePath(PgBinPath);
         var database = Database;
-        Run((sink, ct) => EphemeralDatabaseOperation.StartAsync(database, bin, sink, ct));
+        var owner = SessionServers.Owner();
+        Run((sink, ct) => EphemeralDatabaseOperation.StartAsync(database, bin, owner, sink, ct));
     }
 }

@@ -24,7 +24,7 @@ public sealed class NewMigrationCommand : SchemaOpsCmdlet
     [Parameter]
     public MigrationLayout Layout { get; set; } = MigrationLayout.Auto;
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var location = ResolvePath(Path);
         Run((sink, _) =>

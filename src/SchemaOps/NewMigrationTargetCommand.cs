@@ -9,7 +9,7 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(MigrationTarget))]
 public sealed class NewMigrationTargetCommand : MigrationCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
         var (connectionString, user, password) = request.Target.SplitSecret();

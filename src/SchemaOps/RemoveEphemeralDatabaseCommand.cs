@@ -5,7 +5,7 @@ using SchemaOps.Engine.Ephemeral;
 
 namespace SchemaOps.Commands;
 
-/// <summary>Stops throwaway PostgreSQL servers started by New-EphemeralDatabase in this session and deletes their data.</summary>
+/// <summary>Stops throwaway PostgreSQL servers started by New-EphemeralDatabase in this session (runspace) and deletes their data.</summary>
 /// ConfirmImpact Medium, not the High of other removals: these servers are throwaway by design, and a
 /// prompt in every test teardown would fail a -NonInteractive CI run.
 [Cmdlet(VerbsCommon.Remove, "EphemeralDatabase", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ById, HelpUri = HelpLinks.Module)]
@@ -28,12 +28,13 @@ public sealed class RemoveEphemeralDatabaseCommand : SchemaOpsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         // One error per unknown id, not the end of the pipeline: the other servers are still removed.
         var passThru = PassThru.IsPresent;
-        foreach (var id in All.IsPresent ? EphemeralDatabaseOperation.RunningIds() : Id)
-            Run((sink, _) => EphemeralDatabaseOperation.RemoveAsync(id, passThru, sink), terminating: false);
+        var owner = SessionServers.Owner();
+        foreach (var id in All.IsPresent ? EphemeralDatabaseOperation.RunningIds(owner) : Id)
+            Run((sink, _) => EphemeralDatabaseOperation.RemoveAsync(id, owner, passThru, sink), terminating: false);
     }
 }
 
@@ -41,5 +42,5 @@ public sealed class RemoveEphemeralDatabaseCommand : SchemaOpsCmdlet
 public sealed class EphemeralIdCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Matching(EphemeralDatabaseOperation.RunningIds(), wordToComplete);
+        Completion.Matching(EphemeralDatabaseOperation.RunningIds(SessionServers.Owner()), wordToComplete);
 }

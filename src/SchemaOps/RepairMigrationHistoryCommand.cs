@@ -13,19 +13,22 @@ public sealed class RepairMigrationHistoryCommand : MigrationCmdlet
     [ArgumentCompleter(typeof(IgnorePatternCompleter))]
     public string[]? IgnoreMigrationPattern { get; set; }
 
+    /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
-    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
+
+    internal override TimeSpan? LockWait => LockWaitTimeout;
 
     /// <summary>Repair in a production environment without the prompt that -Confirm:$false does not skip.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s with
         {
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
-            LockWaitTimeout = LockWaitTimeout,
         }, "Repair the migration history"));
         Run((sink, ct) => RepairOperation.RepairAsync(request, sink, ct));
     }

@@ -46,7 +46,7 @@ internal static class RequestBuilder
             var request = ConfigResolver.Resolve(
                 new ConfigRequest { Parameters = values with { Environment = environment }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory },
                 cmdlet.WriteWarning, cmdlet.WriteVerbose);
-            var settings = request.Settings with { LenientNaming = cmdlet.Lenient };
+            var settings = request.Settings with { LenientNaming = cmdlet.Lenient, LockWaitTimeout = cmdlet.LockWait ?? request.Settings.LockWaitTimeout };
             return request with { Settings = more is null ? settings : more(settings) };
         }).ToList();
     }

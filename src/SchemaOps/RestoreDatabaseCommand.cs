@@ -8,8 +8,12 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreDatabaseCommand : DatabaseCmdlet
 {
-    /// <summary>The backup file or folder; from Backup-Database's output by property name.</summary>
+    /// <summary>
+    /// The backup file or folder, taken as written (one archive; no wildcards). Binds by property name from
+    /// Backup-Database's output (Path) and from Get-Item / Get-ChildItem (PSPath).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
@@ -29,7 +33,7 @@ public sealed class RestoreDatabaseCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? PgBinPath { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s, "Restore over the database"));
         var path = ResolvePath(Path);

@@ -3,25 +3,43 @@ using System.Management.Automation;
 namespace SchemaOps.Commands;
 
 /// <summary>
-/// What every SchemaOps cmdlet shares: running an engine operation off the pipeline thread with
-/// Ctrl+C wired to cancellation, and turning engine errors into ErrorRecords with stable ids.
+/// What every SchemaOps cmdlet shares: running an engine operation off the pipeline thread with Ctrl+C and
+/// a stopped pipeline wired to cancellation, turning engine errors into ErrorRecords with stable ids, and
+/// PowerShell's rule for errors: a problem with one input item is written and the next item goes on; what
+/// stops everything (a failed change, bad parameters) ends the command.
 /// </summary>
-public abstract class SchemaOpsCmdlet : PSCmdlet
+public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
+    /// <summary>Does the cmdlet's work for one input item (or once, without pipeline input).</summary>
+    protected abstract void ProcessInput();
+
+    protected sealed override void ProcessRecord()
+    {
+        try
+        {
+            ProcessInput();
+        }
+        catch (InputItemSkipped)
+        {
+            // Its error was written; the next input item is processed.
+        }
+    }
+
     /// <summary>
     /// Runs the operation; its output, progress and questions reach the pipeline as they happen. An engine
-    /// error ends the command, or with <paramref name="terminating"/> false is written and the next input processed.
+    /// error ends the command; it is only written, and the next input processed, when <paramref name="terminating"/>
+    /// is false or when a cmdlet that changes nothing works on one of several piped items.
     /// </summary>
-    protected void Run(Func<IOperationSink, CancellationToken, Task> operation, bool terminating = true)
+    protected void Run(Func<IOperationSink, CancellationToken, Task> operation, bool? terminating = null)
     {
-        using var sink = new PipelineSink(this);
+        using var sink = new PipelineSink(this, _stop);
         try
         {
             sink.Pump(Task.Run(() => operation(sink, _stop.Token)));
         }
-        catch (SchemaOpsException e) when (!terminating)
+        catch (SchemaOpsException e) when (!(terminating ?? !(MyInvocation.ExpectingInput && ChangesNothing)))
         {
             WriteError(ToRecord(e));
         }
@@ -35,12 +53,20 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Runs quick work on the pipeline thread (reading config, building requests) with the same stable error ids as <see cref="Run"/>.</summary>
+    /// <summary>
+    /// Runs quick work on the pipeline thread (reading config, building requests) with the same stable error ids
+    /// as <see cref="Run"/>. A problem with a piped item (a bad URL, an unknown environment) is that item's error only.
+    /// </summary>
     internal T Guard<T>(Func<T> body)
     {
         try
         {
             return body();
+        }
+        catch (SchemaOpsException e) when (MyInvocation.ExpectingInput)
+        {
+            WriteError(ToRecord(e));
+            throw new InputItemSkipped();
         }
         catch (SchemaOpsException e)
         {
@@ -48,6 +74,18 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
             throw; // not reached: Fail throws
         }
     }
+
+    /// <summary>Get-, Test- and Compare- cmdlets: one piped item's failure leaves the others' results standing.</summary>
+    private bool ChangesNothing => MyInvocation.MyCommand is CmdletInfo { Verb: "Get" or "Test" or "Compare" };
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Ends the processing of one input item whose error has been written.</summary>
+    private sealed class InputItemSkipped : Exception;
 
     private void Fail(SchemaOpsException e) => ThrowTerminatingError(ToRecord(e));
 
@@ -57,6 +95,31 @@ public abstract class SchemaOpsCmdlet : PSCmdlet
 
     /// <summary>A path as the user meant it: relative to PowerShell's current location, not the process's.</summary>
     internal string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>
+    /// Existing files or folders named by -Path (wildcards expanded) or -LiteralPath, as PowerShell's own cmdlets
+    /// resolve them: a path that names nothing is a non-terminating PathNotFound error, and the others go on.
+    /// </summary>
+    internal IEnumerable<string> ResolveExisting(IEnumerable<string> paths, bool literal)
+    {
+        foreach (var path in paths)
+        {
+            List<string> found;
+            try
+            {
+                ProviderInfo? provider = null;
+                found = literal ? [GetUnresolvedProviderPathFromPSPath(path)] : [.. GetResolvedProviderPathFromPSPath(path, out provider)];
+                found = provider is null or { Name: "FileSystem" } ? found.Where(f => File.Exists(f) || Directory.Exists(f)).ToList() : [];
+            }
+            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException)
+            {
+                found = [];
+            }
+            if (found.Count == 0)
+                WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            foreach (var f in found) yield return f;
+        }
+    }
 
     private static ErrorCategory Map(SchemaOpsErrorCategory category) => category switch
     {

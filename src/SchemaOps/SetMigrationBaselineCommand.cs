@@ -17,12 +17,16 @@ public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string Description { get; set; } = "<< Flyway Baseline >>";
 
+    /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
-    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
 
-    protected override void ProcessRecord()
+    internal override TimeSpan? LockWait => LockWaitTimeout;
+
+    protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, v => v with { BaselineVersion = Version }, s => s with { BaselineDescription = Description, LockWaitTimeout = LockWaitTimeout });
+        var request = RequestBuilder.Build(this, v => v with { BaselineVersion = Version }, s => s with { BaselineDescription = Description });
         Run((sink, ct) => BaselineOperation.BaselineAsync(request, sink, ct));
     }
 }

@@ -8,8 +8,12 @@ namespace SchemaOps.Commands;
 [OutputType(typeof(BackupTestResult))]
 public sealed class TestDatabaseBackupCommand : DatabaseCmdlet
 {
-    /// <summary>The backup file or folder; from Backup-Database's output by property name.</summary>
+    /// <summary>
+    /// The backup file or folder, taken as written (one archive; no wildcards). Binds by property name from
+    /// Backup-Database's output (Path) and from Get-Item / Get-ChildItem (PSPath).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
@@ -25,7 +29,7 @@ public sealed class TestDatabaseBackupCommand : DatabaseCmdlet
     [Parameter]
     public SwitchParameter Ephemeral { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var path = ResolvePath(Path);
         var snapshot = Snapshot;

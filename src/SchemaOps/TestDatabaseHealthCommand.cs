@@ -13,12 +13,14 @@ public sealed class TestDatabaseHealthCommand : DatabaseCmdlet
     public double? MaxConnectionUsePercent { get; set; }
 
     [Parameter]
+    [Duration]
     public TimeSpan? LongTransactionThreshold { get; set; }
 
     [Parameter]
+    [Duration]
     public TimeSpan? MaxReplicationLag { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
         var d = new HealthOptions();

@@ -15,33 +15,38 @@ public sealed class TestMigrationChecksumCommand : MigrationCmdlet
 
     /// <summary>
     /// Only these versions. Binds from status objects, so `Get-MigrationStatus | Where-Object ... |
-    /// Test-MigrationChecksum` checks just those: the versions are collected and validated once at the end.
+    /// Test-MigrationChecksum` checks just those: what comes down the pipeline is collected and validated once at the end.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     public string[]? Version { get; set; }
 
-    private readonly List<string> _versions = [];
+    /// <summary>Only these scripts (file names): how a repeatable migration, which has no version, is chosen. Binds from status objects too.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotEmpty]
+    public string[]? Script { get; set; }
 
-    protected override void ProcessRecord()
+    private readonly List<string> _versions = [];
+    private readonly List<string> _scripts = [];
+
+    protected override void ProcessInput()
     {
-        if (Version is not null)
-        {
-            _versions.AddRange(Version); // validated together in EndProcessing
-            return;
-        }
-        Validate(null);
+        // A status object chooses its migration by Version (versioned) or Script (repeatable); the choices are
+        // validated together at the end. Anything else (no input, a MigrationTarget) validates everything now.
+        if (Version is { Length: > 0 }) _versions.AddRange(Version);
+        else if (Script is { Length: > 0 }) _scripts.AddRange(Script);
+        else Validate(null, null);
     }
 
     protected override void EndProcessing()
     {
-        if (_versions.Count > 0) Validate(_versions);
+        if (_versions.Count + _scripts.Count > 0) Validate(_versions, _scripts);
     }
 
-    private void Validate(IReadOnlyCollection<string>? versions)
+    private void Validate(IReadOnlyCollection<string>? versions, IReadOnlyCollection<string>? scripts)
     {
         var request = RequestBuilder.Build(this, more: s => s with { IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns });
-        Run((sink, ct) => InfoOperation.ValidateAsync(request, sink, ct, versions));
+        Run((sink, ct) => InfoOperation.ValidateAsync(request, sink, ct, versions, scripts));
     }
 }

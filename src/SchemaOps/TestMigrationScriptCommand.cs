@@ -9,12 +9,20 @@ namespace SchemaOps.Commands;
 public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
 {
     private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
     private const string TextSet = "Text";
 
-    /// <summary>Migration folders (linted as sets) or script files.</summary>
+    /// <summary>Migration folders (linted as sets) or script files; wildcards are expanded.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Migration folders or script files, taken as written; Get-ChildItem's output binds here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>SQL text to lint, from the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = TextSet, ValueFromPipeline = true)]
@@ -43,28 +51,35 @@ public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string? RuleConfigPath { get; set; }
 
-    /// <summary>Only findings at or above this severity.</summary>
+    /// <summary>Only findings at or above this severity (the same threshold Invoke-Migration -LintLevel refuses at).</summary>
     [Parameter]
-    public LintSeverity MinimumSeverity { get; set; } = LintSeverity.Info;
+    public LintSeverity LintLevel { get; set; } = LintSeverity.Info;
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
         var defaults = new LintOptions();
+        var rules = RuleConfigPath is null ? null : ResolvePath(RuleConfigPath);
         var here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         var options = defaults with
         {
             PostgresMajor = PostgresVersion ?? defaults.PostgresMajor, Layout = Layout ?? MigrationLayout.Auto, Group = Group.IsPresent,
-            Rules = Guard(() => LintRuleSettings.Load(RuleConfigPath is null ? null : ResolvePath(RuleConfigPath), here)),
+            Rules = Guard(() => LintRuleSettings.Load(rules, here)),
         };
-        var minimum = MinimumSeverity;
-        var paths = ParameterSetName == PathSet ? Path.Select(ResolvePath).ToList() : null;
-        var sql = Sql;
-        var name = Name;
-        Run((sink, _) =>
+        var level = LintLevel;
+        if (ParameterSetName == TextSet)
         {
-            var findings = paths is not null ? Linter.LintPaths(paths, options, sink) : Linter.LintText(sql, name, options);
-            foreach (var f in findings.Where(f => f.Severity >= minimum)) sink.WriteObject(f);
-            return Task.CompletedTask;
-        });
+            var (sql, name) = (Sql, Name);
+            Lint(sink => Linter.LintText(sql, name, options), level, terminating: true);
+            return;
+        }
+        // Each folder or file on its own: one that cannot be read is an error, and the others are still linted.
+        foreach (var path in ResolveExisting(ParameterSetName == PathSet ? Path : LiteralPath, literal: ParameterSetName == LiteralPathSet))
+            Lint(sink => Linter.LintPaths([path], options, sink), level, terminating: false);
     }
+
+    private void Lint(Func<IOperationSink, IReadOnlyList<LintFinding>> lint, LintSeverity level, bool terminating) => Run((sink, _) =>
+    {
+        foreach (var f in lint(sink).Where(f => f.Severity >= level)) sink.WriteObject(f);
+        return Task.CompletedTask;
+    }, terminating);
 }

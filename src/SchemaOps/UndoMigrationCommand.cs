@@ -26,16 +26,20 @@ public sealed class UndoMigrationCommand : ScriptRunningCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 
+    /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
-    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
+
+    internal override TimeSpan? LockWait => LockWaitTimeout;
 
     /// <summary>Undo in a production environment without the prompt that -Confirm:$false does not skip.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s with { LockWaitTimeout = LockWaitTimeout }, "Undo migrations"));
+        var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s, "Undo migrations"));
         var scope = ParameterSetName switch
         {
             TargetSet => new UndoScope(Target: Target),

@@ -40,4 +40,9 @@ public static class CmdletMetadata
         return new CmdletInfo(t, (string)a.ConstructorArguments[0].Value!, (string)a.ConstructorArguments[1].Value!,
             named.GetValueOrDefault("SupportsShouldProcess") is true, impact, parameters);
     }
+
+    public static IEnumerable<string> OutputTypes(Type cmdlet) =>
+        cmdlet.GetCustomAttributesData().Where(a => a.AttributeType.Name == "OutputTypeAttribute")
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(a => ((Type)a.Value!).FullName!);
 }

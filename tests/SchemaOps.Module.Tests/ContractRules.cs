@@ -43,7 +43,7 @@ public static class ContractRules
         if (DestructiveVerbs.Contains(c.Verb) && !ThrowawayRemovals.Contains(c.Name) && c.ConfirmImpact != nameof(ConfirmImpact.High)) yield return $"{c.Name}: destructive but ConfirmImpact is not High";
         if (ThrowawayRemovals.Contains(c.Name) && c.ConfirmImpact != nameof(ConfirmImpact.Medium)) yield return $"{c.Name}: a throwaway removal, but ConfirmImpact is not Medium";
 
-        var outputs = MamlGenerator.OutputTypes(c.Type).ToList();
+        var outputs = CmdletMetadata.OutputTypes(c.Type).ToList();
         if (outputs.Count == 0) yield return $"{c.Name}: no [OutputType]";
         foreach (var o in outputs.Where(o => !tableViews.Contains(o))) yield return $"{c.Name}: output type {o} has no table view";
 

@@ -23,7 +23,7 @@ public class ModuleContractTests
     [Fact]
     public void Manifest_exports_exactly_the_cmdlets_in_the_assembly()
     {
-        var manifest = File.ReadAllText(Path.Combine(Root, "SchemaOps.psd1"));
+        var manifest = File.ReadAllText(Path.Combine(Root, "module", "SchemaOps.psd1"));
         var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
         var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).Order();
         var found = CmdletMetadata.All().Select(c => c.Name).Order();
@@ -31,12 +31,17 @@ public class ModuleContractTests
         Assert.DoesNotContain("*", manifest[manifest.IndexOf("CmdletsToExport", StringComparison.Ordinal)..].Split('\n')[0]);
     }
 
-    [Fact]
-    public void Manifest_version_is_the_one_in_Directory_Build_props()
+    [Theory]
+    [InlineData("module/SchemaOps.psd1")]
+    [InlineData("SchemaOps.psd1")]
+    public void Manifest_version_and_guid_are_the_module_s_own(string manifest)
     {
         var props = XDocument.Load(Path.Combine(Root, "Directory.Build.props"));
         var version = props.Descendants("Version").Single().Value;
-        Assert.Matches($"ModuleVersion\\s*=\\s*'{Regex.Escape(version)}'", File.ReadAllText(Path.Combine(Root, "SchemaOps.psd1")));
+        var text = File.ReadAllText(Path.Combine(Root, manifest));
+        Assert.Matches($"ModuleVersion\\s*=\\s*'{Regex.Escape(version)}'", text);
+        var guid = Regex.Match(File.ReadAllText(Path.Combine(Root, "module", "SchemaOps.psd1")), @"GUID\s*=\s*'([^']+)'").Groups[1].Value;
+        Assert.Matches($"GUID\\s*=\\s*'{guid}'", text);
     }
 
     [Theory]

@@ -31,6 +31,9 @@ public class PublishTests
             Assert.True(File.Exists(Path.Combine(folder, "en-US", "about_SchemaOps.help.txt")));
             Assert.False(Directory.Exists(Path.Combine(folder, "help")), "the help source is not shipped");
             Assert.Equal(["SchemaOps.Contracts.dll", "SchemaOps.dll"], Directory.GetFiles(folder, "*.dll").Select(Path.GetFileName).Order());
+            // The build folder the repository's root manifest loads is the same module folder.
+            static IEnumerable<string> Files(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order();
+            Assert.Equal(Files(folder), Files(Path.Combine(ModuleContractTests.Root, "out", "build")));
         }
         finally
         {

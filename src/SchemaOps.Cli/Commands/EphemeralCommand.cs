@@ -33,7 +33,7 @@ public sealed class EphemeralCommand : ICommand
         var runsCommand = args.Rest.Count > 0;
         var sink = context.Sink(args, output: runsCommand ? context.Stderr : null);
         var database = await EphemeralDatabaseOperation.StartAsync(args.Value("--database") ?? EphemeralDatabaseOperation.DefaultDatabase,
-            args.Value("--pg-bin") is { } bin ? Path.GetFullPath(bin) : null, sink, ct);
+            args.Value("--pg-bin") is { } bin ? Path.GetFullPath(bin) : null, Owner, sink, ct);
         context.Cleanup.Add(new Removal(database!.Id, sink));
         if (!runsCommand)
         {
@@ -94,9 +94,12 @@ public sealed class EphemeralCommand : ICommand
         ("DATABASE_URL", $"postgres://{d.User}@{d.Host}:{d.Port}/{Uri.EscapeDataString(d.Database)}?sslmode=disable"),
     ];
 
+    /// <summary>The CLI process is one session: it owns the servers it starts.</summary>
+    private static readonly Guid Owner = Guid.NewGuid();
+
     /// <summary>Removes the server when the command ends, whichever way it ends.</summary>
     private sealed class Removal(string id, IOperationSink sink) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await EphemeralDatabaseOperation.RemoveAsync(id, passThru: false, sink);
+        public async ValueTask DisposeAsync() => await EphemeralDatabaseOperation.RemoveAsync(id, Owner, passThru: false, sink);
     }
 }

@@ -63,7 +63,7 @@ public sealed class RehearseCommand : ICommand
         o.WriteLine();
         o.WriteLine($"{"version",-10} {"description",-40} {"apply s",8} {"undo s",8} {"re-apply s",10} {"lint",5}");
         foreach (var m in r.Migrations)
-            o.WriteLine($"{m.Version ?? "R",-10} {HumanFormat.Trim(m.Description, 40),-40} {S(m.ApplySeconds),8} {(m.HasUndo ? S(m.UndoSeconds) : "no undo"),8} {S(m.ReapplySeconds),10} {m.LintFindings,5}{(m.Slow ? "  SLOW" : "")}");
+            o.WriteLine($"{m.Version?.Text ?? "R",-10} {HumanFormat.Trim(m.Description, 40),-40} {S(m.ApplySeconds),8} {(m.HasUndo ? S(m.UndoSeconds) : "no undo"),8} {S(m.ReapplySeconds),10} {m.LintFindings,5}{(m.Slow ? "  SLOW" : "")}");
         o.WriteLine();
         foreach (var path in r.Reports) o.WriteLine($"report: {path}");
         var failed = r.Checks.Where(c => !c.Passed).Select(c => c.Name).ToList();

@@ -50,16 +50,42 @@ public sealed class ReportCommand : ICommand
             var root = document.RootElement;
             var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
             foreach (var e in elements)
-            {
-                bool Has(string p) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(p, out _);
-                yield return Has("outcome") ? e.Deserialize(CliJson.Default.MigrationResult)!
-                    : Has("sha256") ? e.Deserialize(CliJson.Default.DatabaseBackup)!
-                    : Has("change") ? e.Deserialize(CliJson.Default.SchemaDifference)!
-                    : Has("kind") && Has("passed") ? e.Deserialize(CliJson.Default.ValidationResult)!
-                    : Has("passed") && Has("detail") ? e.Deserialize(CliJson.Default.HealthCheck)!
-                    : throw new SchemaOpsException("InvalidReportInput", SchemaOpsErrorCategory.InvalidData,
-                        $"{file}: an object that is not a migration result, backup, schema difference, health check or validation result", file);
-            }
+                yield return Recognise(e) ?? throw new SchemaOpsException("InvalidReportInput", SchemaOpsErrorCategory.InvalidData,
+                    $"{file}: an object that no SchemaOps command prints", file);
         }
+    }
+
+    /// <summary>
+    /// The object a --json output printed, recognised by a property only its type has (the most specific first:
+    /// several types have a state, a path or a passed flag).
+    /// </summary>
+    private static object? Recognise(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object) return null;
+        bool Has(params string[] properties) => properties.All(p => e.TryGetProperty(p, out _));
+        var d = CliJson.Default;
+        return Has("outcome") ? e.Deserialize(d.MigrationResult)
+            : Has("sha256") ? e.Deserialize(d.DatabaseBackup)
+            : Has("restoredInto") ? e.Deserialize(d.BackupTestResult)
+            : Has("replaced") ? e.Deserialize(d.RestoreResult)
+            : Has("change") ? e.Deserialize(d.SchemaDifference)
+            : Has("elapsedMilliseconds", "versions") ? e.Deserialize(d.FleetResult)
+            : Has("ruleId") ? e.Deserialize(d.LintFinding)
+            : Has("verdict") ? e.Deserialize(d.RehearsalResult)
+            : Has("objects", "takenAt") ? e.Deserialize(d.SchemaSnapshot)
+            : Has("blockedBy") ? e.Deserialize(d.LockReportEntry)
+            : Has("action", "installedRank") ? e.Deserialize(d.RepairChange)
+            : Has("maxConnections") ? e.Deserialize(d.ActivitySummary)
+            : Has("idleInTransaction", "pid") ? e.Deserialize(d.SessionActivity)
+            : Has("passfile") ? e.Deserialize(d.EphemeralDatabase)
+            : Has("objectsDropped") ? e.Deserialize(d.CleanedSchema)
+            : Has("problems", "format") ? e.Deserialize(d.ReportFile)
+            : Has("state", "installedRank") ? e.Deserialize(d.MigrationInfo)
+            : Has("created", "installedRank") ? e.Deserialize(d.BaselineResult)
+            : Has("kind", "passed") ? e.Deserialize(d.ValidationResult)
+            : Has("passed", "detail") ? e.Deserialize(d.HealthCheck)
+            : Has("checksum", "path") && !Has("kind") ? e.Deserialize(d.ScriptChecksum)
+            : Has("kind", "path") ? e.Deserialize(d.MigrationFile)
+            : null;
     }
 }

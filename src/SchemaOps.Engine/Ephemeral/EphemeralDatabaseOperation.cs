@@ -13,12 +13,16 @@ public static class EphemeralDatabaseOperation
     public const string DefaultDatabase = "postgres";
     private const int MaxIdentifierBytes = 63; // NAMEDATALEN - 1: longer names are cut short by PostgreSQL
 
-    // The servers handed out, by id. Only these can be removed by id: a server a rehearsal or test restore
-    // started in another runspace of the same session is not the caller's to remove.
-    private static readonly ConcurrentDictionary<string, (EphemeralPostgres Server, EphemeralDatabase Description)> HandedOut = new();
+    // The servers handed out, by id, with the session they belong to (a PowerShell runspace's id; the CLI's
+    // process). Only these can be removed, and only by their own session: a server a rehearsal started, or one
+    // another runspace of the same process holds, is not the caller's to remove.
+    private static readonly ConcurrentDictionary<string, (EphemeralPostgres Server, EphemeralDatabase Description, Guid Owner)> HandedOut = new();
 
-    /// <summary>Starts the server, writes its description to the sink and returns it; null when ShouldProcess declined (-WhatIf).</summary>
-    public static async Task<EphemeralDatabase?> StartAsync(string database, string? binDirectory, IOperationSink sink, CancellationToken ct)
+    /// <summary>
+    /// Starts the server for <paramref name="owner"/>, writes its description to the sink and returns it; null
+    /// when ShouldProcess declined (-WhatIf).
+    /// </summary>
+    public static async Task<EphemeralDatabase?> StartAsync(string database, string? binDirectory, Guid owner, IOperationSink sink, CancellationToken ct)
     {
         if (database.Length == 0 || Encoding.UTF8.GetByteCount(database) > MaxIdentifierBytes)
             throw new SchemaOpsException("EphemeralDatabaseNameInvalid", SchemaOpsErrorCategory.InvalidArgument,
@@ -36,7 +40,7 @@ public static class EphemeralDatabaseOperation
             throw;
         }
         var description = Describe(server, database);
-        HandedOut[description.Id] = (server, description);
+        HandedOut[description.Id] = (server, description, owner);
         sink.WriteVerbose($"started throwaway PostgreSQL {description.ServerVersion} ({description.Id}) on {description.Host}:{description.Port} in {description.StartSeconds:0.000} s; data in {description.DataDirectory}");
         sink.WriteObject(description);
         return description;
@@ -46,11 +50,11 @@ public static class EphemeralDatabaseOperation
     /// Stops the server and deletes its data; with <paramref name="passThru"/> its description goes to the sink.
     /// An id not handed out by this process (or already removed) is an error naming the ones it can remove.
     /// </summary>
-    public static async Task RemoveAsync(string id, bool passThru, IOperationSink sink)
+    public static async Task RemoveAsync(string id, Guid owner, bool passThru, IOperationSink sink)
     {
-        if (!HandedOut.TryGetValue(id, out var entry))
+        if (!HandedOut.TryGetValue(id, out var entry) || entry.Owner != owner)
             throw new SchemaOpsException("EphemeralDatabaseNotFound", SchemaOpsErrorCategory.ObjectNotFound,
-                $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds() is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}");
+                $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds(owner) is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}");
         if (!sink.ShouldProcess($"throwaway PostgreSQL {id} on {entry.Description.Host}:{entry.Description.Port}", "Stop it and delete its data")) return;
         await entry.Server.DisposeAsync();
         HandedOut.TryRemove(id, out _);
@@ -58,8 +62,16 @@ public static class EphemeralDatabaseOperation
         if (passThru) sink.WriteObject(entry.Description);
     }
 
-    /// <summary>The ids of the servers handed out and not yet removed, oldest first.</summary>
-    public static IReadOnlyList<string> RunningIds() => HandedOut.Values.OrderBy(e => e.Description.StartedAt).Select(e => e.Description.Id).ToList();
+    /// <summary>The ids of the servers handed out to <paramref name="owner"/> and not yet removed, oldest first.</summary>
+    public static IReadOnlyList<string> RunningIds(Guid owner) =>
+        HandedOut.Values.Where(e => e.Owner == owner).OrderBy(e => e.Description.StartedAt).Select(e => e.Description.Id).ToList();
+
+    /// <summary>Stops and deletes every server <paramref name="owner"/> still holds: its session is ending.</summary>
+    public static async Task RemoveAllAsync(Guid owner)
+    {
+        foreach (var id in RunningIds(owner))
+            if (HandedOut.TryRemove(id, out var entry)) await entry.Server.DisposeAsync();
+    }
 
     private static EphemeralDatabase Describe(EphemeralPostgres server, string database) => new()
     {

@@ -58,6 +58,6 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
         // DELETE), a changed checksum is realigned in SchemaOps' checksum table.
         if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
         if (change.Action != RepairAction.MarkedDeleted) return;
-        await RecordAsync(new HistoryRow(change.Version, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
+        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
     }
 }

@@ -71,7 +71,7 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
         // A changed checksum is realigned in SchemaOps' checksum table.
         if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
         if (change.Action is not (RepairAction.RemovedFailedRow or RepairAction.MarkedDeleted)) return;
-        await RecordAsync(new HistoryRow(change.Version, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
+        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
     }
 
     private string? Previous(string version)

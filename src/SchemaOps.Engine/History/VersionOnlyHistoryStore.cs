@@ -86,7 +86,7 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
     protected async Task AlignChecksumAsync(RepairChange change, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"UPDATE {Checksums.Quoted} SET checksum = $2 WHERE ltrim(version, '0') = ltrim($1, '0')", Connection)
-        { Parameters = { new() { Value = change.Version! }, new() { Value = int.Parse(change.After!) } } };
+        { Parameters = { new() { Value = change.Version!.Text }, new() { Value = int.Parse(change.After!) } } };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -27,7 +27,7 @@ public static class BaselineOperation
                 if (Equals(existing.Version, version) && existing.Description == settings.BaselineDescription)
                 {
                     sink.WriteVerbose($"{session.History.Name} already has this baseline (rank {existing.InstalledRank}); nothing to do");
-                    return Emit(sink, new BaselineResult { Version = version.Text, Description = existing.Description, InstalledRank = existing.InstalledRank, Created = false, Database = request.Target.Database });
+                    return Emit(sink, new BaselineResult { Version = version, Description = existing.Description, InstalledRank = existing.InstalledRank, Created = false, Database = request.Target.Database });
                 }
                 throw Errors.InvalidOperation("BaselineConflict",
                     $"{session.History.Name} already has a baseline at version {existing.VersionText} ('{existing.Description}'); it cannot be baselined again at {version}", existing.VersionText);
@@ -39,7 +39,7 @@ public static class BaselineOperation
 
             var tableTarget = $"{session.History.Name} in {request.Target.Display}";
             if (!sink.ShouldProcess(tableTarget, $"Baseline at version {version}"))
-                return new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, Created = false, Database = request.Target.Database };
+                return new BaselineResult { Version = version, Description = settings.BaselineDescription, Created = false, Database = request.Target.Database };
 
             return await OperationCallbacks.For(session, "Baseline").AroundAsync(session, request, sink, async () =>
             {
@@ -47,7 +47,7 @@ public static class BaselineOperation
                 await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
                 var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
                 await tx.CommitAsync(CancellationToken.None);
-                return Emit(sink, new BaselineResult { Version = version.Text, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
+                return Emit(sink, new BaselineResult { Version = version, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
             }, ct);
         });
     }

@@ -45,7 +45,7 @@ public static class FleetOperation
             return new FleetResult
             {
                 Database = request.Target.Display, Succeeded = true, Applied = applied.Count,
-                Versions = applied.Select(a => a.Version ?? "R " + a.Description).ToArray(), ElapsedMilliseconds = (int)watch.ElapsedMilliseconds,
+                Versions = applied.Select(a => a.Version?.Text ?? "R " + a.Description).ToArray(), ElapsedMilliseconds = (int)watch.ElapsedMilliseconds,
             };
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

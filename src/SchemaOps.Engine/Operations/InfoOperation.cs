@@ -19,10 +19,11 @@ public static class InfoOperation
 
     /// <summary>
     /// One result per migration checked, or one per problem; all problems, not just the first. With
-    /// <paramref name="onlyVersions"/>, only those versions' results (compared as versions: 1.0 is 1).
+    /// <paramref name="onlyVersions"/> or <paramref name="onlyScripts"/>, only the results of those versions
+    /// (compared as versions: 1.0 is 1) and scripts (file names; how a repeatable is chosen).
     /// </summary>
     public static async Task<IReadOnlyList<ValidationResult>> ValidateAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct,
-        IReadOnlyCollection<string>? onlyVersions = null)
+        IReadOnlyCollection<string>? onlyVersions = null, IReadOnlyCollection<string>? onlyScripts = null)
     {
         var ignore = request.IgnorePatterns;
         var wanted = onlyVersions?.Select(v => MigrationVersion.TryParse(v, out var parsed, out var error) ? parsed!
@@ -31,7 +32,9 @@ public static class InfoOperation
         {
             var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
             var results = Validator.Validate(entries, ignore, pendingAllowed: false, baseline)
-                .Where(r => wanted is null || r.Version is not null && wanted.Contains(MigrationVersion.Parse(r.Version)))
+                .Where(r => wanted is null && onlyScripts is null
+                            || r.Version is not null && wanted?.Contains(r.Version) == true
+                            || onlyScripts?.Contains(r.Script, StringComparer.Ordinal) == true)
                 .ToList();
             foreach (var r in results) sink.WriteObject(r);
             return (IReadOnlyList<ValidationResult>)results;

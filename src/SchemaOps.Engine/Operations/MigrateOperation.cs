@@ -200,7 +200,7 @@ public static class MigrateOperation
             if (problems.Count > 0)
                 throw new SchemaOpsException("ValidationFailed", SchemaOpsErrorCategory.InvalidData,
                     $"validation failed for {request.Target.Display}, nothing was applied ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):\n  " +
-                    string.Join("\n  ", problems.Select(p => p.Detail)), file: problems[0].Script, version: problems[0].Version);
+                    string.Join("\n  ", problems.Select(p => p.Detail)), file: problems[0].Script, version: problems[0].Version?.Text);
         }
         else if (entries.FirstOrDefault(e => e.State is MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture) is { } failed)
         {
@@ -211,7 +211,7 @@ public static class MigrateOperation
 
     private static MigrationResult Result(PreparedScript p, MigrationOutcome outcome, int elapsed, int? rank, string database, string? error) => new()
     {
-        Version = p.Script.Version?.Text,
+        Version = p.Script.Version,
         Description = p.Script.Description,
         Kind = p.Script.Kind,
         Script = p.Script.Script,

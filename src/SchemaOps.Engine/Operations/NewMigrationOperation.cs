@@ -53,7 +53,7 @@ public static class NewMigrationOperation
             if (!sink.ShouldProcess(path, "Create migration file")) continue;
             using (var stream = new FileStream(path, FileMode.CreateNew)) // never overwrite, even if one appeared meanwhile
             using (var writer = new StreamWriter(stream)) writer.Write(text);
-            var file = new MigrationFile { Version = version, Description = words, Kind = kind, Path = path };
+            var file = new MigrationFile { Version = MigrationVersion.Parse(version), Description = words, Kind = kind, Path = path };
             created.Add(file);
             sink.WriteObject(file);
         }

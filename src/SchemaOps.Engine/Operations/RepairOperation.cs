@@ -29,7 +29,7 @@ public static class RepairOperation
                 return [];
             }
             var planned = Plan(StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, settings.OutOfOrder), ignore, request.Target.Database);
-            var accepted = planned.Where(c => sink.ShouldProcess($"{session.History.Name} row {c.InstalledRank} ({Labels.Of(c.Version is null ? MigrationKind.Repeatable : MigrationKind.Versioned, c.Version, c.Description)}) in {request.Target.Display}",
+            var accepted = planned.Where(c => sink.ShouldProcess($"{session.History.Name} row {c.InstalledRank} ({Labels.Of(c.Version is null ? MigrationKind.Repeatable : MigrationKind.Versioned, c.Version?.Text, c.Description)}) in {request.Target.Display}",
                 Describe(c))).ToList();
             if (planned.Count == 0) sink.WriteVerbose($"{session.History.Name} matches the migration files: nothing to repair");
             if (accepted.Count == 0) return [];
@@ -51,7 +51,7 @@ public static class RepairOperation
         var changes = new List<RepairChange>();
         RepairChange Change(MigrationEntry e, RepairAction action, string? before = null, string? after = null) => new()
         {
-            Action = action, Version = e.VersionText, Description = e.Description, Script = e.Script,
+            Action = action, Version = e.ShownVersion, Description = e.Description, Script = e.Script,
             InstalledRank = e.Applied!.InstalledRank, Before = before, After = after, Database = database,
         };
 

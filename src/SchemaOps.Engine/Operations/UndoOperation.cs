@@ -85,7 +85,7 @@ public static class UndoOperation
                     var (rank, elapsed) = await executor.ApplyAsync(p, ct);
                     var result = new MigrationResult
                     {
-                        Version = p.Script.Version!.Text, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
+                        Version = p.Script.Version, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
                         Checksum = p.Script.Checksum, Outcome = MigrationOutcome.Applied, ExecutionTime = elapsed, InTransaction = p.InTransaction,
                         InstalledRank = rank, Database = request.Target.Database,
                     };

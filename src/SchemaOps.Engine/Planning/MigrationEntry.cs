@@ -9,6 +9,8 @@ public sealed record MigrationEntry(MigrationScript? Local, AppliedMigration? Ap
     public MigrationKind Kind => Applied?.Kind ?? Local!.Kind;
     public string? VersionText => Applied?.VersionText ?? Local?.Version?.Text;
     public MigrationVersion? Version => Local?.Version ?? Applied?.Version;
+    /// <summary>The version as output objects carry it: spelled as the history has it once applied.</summary>
+    public MigrationVersion? ShownVersion => Applied?.Version ?? Local?.Version;
     public string Description => Applied?.Description ?? Local!.Description;
     public string Script => Applied?.Script ?? Local!.Script;
 
@@ -17,7 +19,7 @@ public sealed record MigrationEntry(MigrationScript? Local, AppliedMigration? Ap
 
     public MigrationInfo ToInfo() => new()
     {
-        Version = VersionText,
+        Version = ShownVersion,
         Description = Description,
         Kind = Kind,
         Type = Applied?.Type ?? HistoryTypes.Sql,

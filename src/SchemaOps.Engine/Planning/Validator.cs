@@ -9,7 +9,7 @@ namespace SchemaOps.Engine.Planning;
 public static class Validator
 {
     public static List<ValidationResult> Validate(IReadOnlyList<MigrationEntry> entries, IReadOnlyList<IgnorePattern> ignore,
-        bool pendingAllowed, Sources.MigrationVersion? baseline)
+        bool pendingAllowed, MigrationVersion? baseline)
     {
         var results = new List<ValidationResult>();
         foreach (var e in entries)
@@ -23,7 +23,7 @@ public static class Validator
         return results;
     }
 
-    private static IEnumerable<ValidationResult> Check(MigrationEntry e, IReadOnlyList<IgnorePattern> ignore, bool pendingAllowed, Sources.MigrationVersion? baseline)
+    private static IEnumerable<ValidationResult> Check(MigrationEntry e, IReadOnlyList<IgnorePattern> ignore, bool pendingAllowed, MigrationVersion? baseline)
     {
         bool Ignored(string state) => ignore.Any(p => p.Matches(e.Kind, state));
 
@@ -80,7 +80,7 @@ public static class Validator
         Name = e.Label,
         Passed = kind == ValidationKind.Ok,
         Kind = kind,
-        Version = e.VersionText,
+        Version = e.ShownVersion,
         Script = e.Script,
         Expected = expected,
         Actual = actual,

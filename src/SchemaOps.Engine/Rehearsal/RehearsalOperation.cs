@@ -151,9 +151,9 @@ public static class RehearsalOperation
     {
         var info = await InfoOperation.InfoAsync(request, NullSink.Instance, ct);
         var withUndo = set.Scripts.Where(s => s.Kind == MigrationKind.Undo).Select(s => s.Version!.ToString()).ToHashSet();
-        var pending = info.Where(i => i.Kind == MigrationKind.Versioned && i.State == MigrationState.Pending).OrderByDescending(i => MigrationVersion.Parse(i.Version!)).ToList();
-        var undoable = pending.TakeWhile(i => withUndo.Contains(i.Version!)).Select(i => i.Version!).Reverse().ToList();
-        return (undoable, undoable.Count < pending.Count ? pending[undoable.Count].Version : null);
+        var pending = info.Where(i => i.Kind == MigrationKind.Versioned && i.State == MigrationState.Pending).OrderByDescending(i => i.Version).ToList();
+        var undoable = pending.TakeWhile(i => withUndo.Contains(i.Version!.Text)).Select(i => i.Version!.Text).Reverse().ToList();
+        return (undoable, undoable.Count < pending.Count ? pending[undoable.Count].Version!.Text : null);
     }
 
     private static RehearsalCheck SlowCheck(List<MigrationResult> applied, TimeSpan threshold)
@@ -170,10 +170,10 @@ public static class RehearsalOperation
     private static List<RehearsalStep> Steps(ScannedMigrations set, Run run, IReadOnlyList<LintFinding> findings, TimeSpan threshold)
     {
         var undo = set.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!.ToString());
-        static string Key(MigrationResult r) => r.Version ?? "R " + r.Description;
+        static string Key(MigrationResult r) => r.Version?.Text ?? "R " + r.Description;
         var first = run.First.GroupBy(Key).ToDictionary(g => g.Key, g => g.Last());
         var again = run.Again.GroupBy(Key).ToDictionary(g => g.Key, g => g.Last());
-        var undone = run.Undone.ToDictionary(r => r.Version!);
+        var undone = run.Undone.ToDictionary(r => r.Version!.Text);
         return set.Scripts.Where(s => s.Kind != MigrationKind.Undo)
             .OrderBy(s => s.Kind == MigrationKind.Repeatable).ThenBy(s => s.Version).ThenBy(s => s.Description, StringComparer.Ordinal)
             .Select(s =>
@@ -182,7 +182,7 @@ public static class RehearsalOperation
                 var applied = first.GetValueOrDefault(key);
                 return new RehearsalStep
                 {
-                    Version = s.Version?.ToString(), Description = s.Description, Kind = s.Kind, Script = s.DisplayPath,
+                    Version = s.Version, Description = s.Description, Kind = s.Kind, Script = s.DisplayPath,
                     ApplySeconds = applied?.ExecutionTime / 1000.0, UndoSeconds = undone.GetValueOrDefault(key)?.ExecutionTime / 1000.0,
                     ReapplySeconds = again.GetValueOrDefault(key)?.ExecutionTime / 1000.0, HasUndo = s.Version is not null && undo.ContainsKey(key),
                     Slow = applied is not null && applied.ExecutionTime > threshold.TotalMilliseconds,

@@ -10,33 +10,45 @@ namespace SchemaOps.Engine.Reports;
 /// </summary>
 public static class ReportOperation
 {
+    /// <summary>Whether a report can hold the object: every object SchemaOps emits (its types live in the SchemaOps namespace).</summary>
+    public static bool Accepts(object item) => item.GetType().Namespace == nameof(SchemaOps);
+
     public static DeploymentReport Build(IEnumerable<object> items, string? title = null)
     {
         var list = items.ToList();
-        var migrations = list.OfType<MigrationResult>().ToList();
-        var backups = list.OfType<DatabaseBackup>().ToList();
-        var health = list.OfType<HealthCheck>().ToList();
-        var validation = list.OfType<ValidationResult>().ToList();
-        var unknown = list.Where(i => i is not (MigrationResult or DatabaseBackup or SchemaDifference or HealthCheck or ValidationResult)).Select(i => i.GetType().Name).Distinct().ToList();
-        if (unknown.Count > 0)
-            throw Errors.InvalidArgument("UnsupportedReportInput",
-                $"a report takes MigrationResult, DatabaseBackup, SchemaDifference, HealthCheck and ValidationResult objects; it was given {string.Join(", ", unknown)}");
+        var foreign = list.Where(i => !Accepts(i)).Select(i => i.GetType().Name).Distinct().ToList();
+        if (foreign.Count > 0)
+            throw Errors.InvalidArgument("UnsupportedReportInput", $"a report takes the objects SchemaOps cmdlets and commands emit; it was given {string.Join(", ", foreign)}");
+        List<T> Of<T>() => list.OfType<T>().ToList();
+        var (migrations, fleet, backups, restores, health, snapshots) =
+            (Of<MigrationResult>(), Of<FleetResult>(), Of<DatabaseBackup>(), Of<RestoreResult>(), Of<HealthCheck>(), Of<SchemaSnapshot>());
+        var (validation, backupTests, lint, rehearsals) = (Of<ValidationResult>(), Of<BackupTestResult>(), Of<LintFinding>(), Of<RehearsalResult>());
         return new DeploymentReport
         {
             Title = title ?? "SchemaOps deployment report",
             CreatedAt = DateTime.UtcNow,
             Operator = Environment.UserName,
             Machine = Environment.MachineName,
-            Databases = migrations.Select(m => m.Database).Concat(backups.Select(b => b.Database)).Concat(health.Select(h => h.Database))
+            Databases = migrations.Select(m => m.Database).Concat(fleet.Select(f => f.Database)).Concat(backups.Select(b => b.Database))
+                .Concat(restores.Select(r => r.Database)).Concat(health.Select(h => h.Database)).Concat(snapshots.Select(s => s.Database))
                 .Where(d => d.Length > 0).Distinct().ToList(),
-            Migrations = migrations,
-            Backups = backups,
-            Differences = list.OfType<SchemaDifference>().ToList(),
-            HealthChecks = health,
-            Validation = validation,
-            Succeeded = migrations.All(m => m.Outcome != MigrationOutcome.Failed) && health.All(h => h.Passed) && validation.All(v => v.Passed),
+            Migrations = migrations, Fleet = fleet, Status = Of<MigrationInfo>(), Validation = validation, Backups = backups, BackupTests = backupTests,
+            Restores = restores, HealthChecks = health, LintFindings = lint, Rehearsals = rehearsals, Snapshots = snapshots,
+            Differences = Of<SchemaDifference>(), Repairs = Of<RepairChange>(), Locks = Of<LockReportEntry>(),
+            Other = list.Where(i => i is not (MigrationResult or FleetResult or MigrationInfo or ValidationResult or DatabaseBackup or BackupTestResult
+                    or RestoreResult or HealthCheck or LintFinding or RehearsalResult or SchemaSnapshot or SchemaDifference or RepairChange or LockReportEntry))
+                .Select(i => new ReportNote { Type = i.GetType().Name, Text = i.ToString() ?? "" }).ToList(),
+            Succeeded = Problems(migrations, fleet, health, validation, backupTests, rehearsals, lint) == 0,
         };
     }
+
+    /// <summary>What went wrong in the run: failed migrations, fleet targets, checks, validations, backup tests and rehearsals, and lint errors.</summary>
+    public static int Problems(DeploymentReport r) => Problems(r.Migrations, r.Fleet, r.HealthChecks, r.Validation, r.BackupTests, r.Rehearsals, r.LintFindings);
+
+    private static int Problems(List<MigrationResult> migrations, List<FleetResult> fleet, List<HealthCheck> health, List<ValidationResult> validation,
+        List<BackupTestResult> backupTests, List<RehearsalResult> rehearsals, List<LintFinding> lint) =>
+        migrations.Count(m => m.Outcome == MigrationOutcome.Failed) + fleet.Count(f => !f.Succeeded) + health.Count(h => !h.Passed)
+        + validation.Count(v => !v.Passed) + backupTests.Count(t => !t.Passed) + rehearsals.Count(x => !x.Passed) + lint.Count(f => f.Severity == LintSeverity.Error);
 
     public static ReportFile Write(DeploymentReport report, string path, ReportFormat format)
     {
@@ -50,8 +62,7 @@ public static class ReportOperation
         var full = AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), "ReportNotWritten", "the report");
         return new ReportFile
         {
-            Path = full, Format = format, Succeeded = report.Succeeded, Migrations = report.Migrations.Count,
-            Problems = report.Migrations.Count(m => m.Outcome == MigrationOutcome.Failed) + report.HealthChecks.Count(h => !h.Passed) + report.Validation.Count(v => !v.Passed),
+            Path = full, Format = format, Succeeded = report.Succeeded, Migrations = report.Migrations.Count, Problems = Problems(report),
         };
     }
 

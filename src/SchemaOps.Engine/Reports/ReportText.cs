@@ -13,38 +13,19 @@ internal static class ReportText
     public static string Markdown(DeploymentReport r)
     {
         var s = new StringBuilder();
-        s.AppendLine($"# {r.Title}").AppendLine();
+        s.AppendLine($"# {Line(r.Title)}").AppendLine();
         s.AppendLine($"- **Result:** {(r.Succeeded ? "succeeded" : "FAILED")}");
         s.AppendLine($"- **When:** {r.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", Inv)} UTC");
-        s.AppendLine($"- **Who:** {Cell(r.Operator)} on {Cell(r.Machine)}");
-        if (r.Databases.Count > 0) s.AppendLine($"- **Databases:** {string.Join(", ", r.Databases.Select(Cell))}");
-        if (r.Backups.Count > 0)
+        s.AppendLine($"- **Who:** {MdCell(r.Operator)} on {MdCell(r.Machine)}");
+        if (r.Databases.Count > 0) s.AppendLine($"- **Databases:** {string.Join(", ", r.Databases.Select(MdCell))}");
+        foreach (var section in ReportSections.Of(r))
         {
-            s.AppendLine().AppendLine("## Backup").AppendLine().AppendLine("| Path | Size (MB) | SHA-256 | Migration version | Time (s) |").AppendLine("|---|---:|---|---|---:|");
-            foreach (var b in r.Backups) s.AppendLine($"| {Cell(b.Path)} | {b.SizeBytes / 1048576.0:0.0} | `{b.Sha256}` | {Cell(b.MigrationVersion ?? "")} | {b.DurationMilliseconds / 1000.0:0.0} |");
-        }
-        if (r.Migrations.Count > 0)
-        {
-            s.AppendLine().AppendLine("## Migrations").AppendLine().AppendLine("| Version | Description | Outcome | Time (ms) | In transaction | Database |").AppendLine("|---|---|---|---:|---|---|");
-            foreach (var m in r.Migrations)
-                s.AppendLine($"| {Cell(Label(m))} | {Cell(m.Description)} | {m.Outcome}{(m.Error is null ? "" : ": " + Cell(m.Error))} | {m.ExecutionTime} | {(m.InTransaction ? "yes" : "no")} | {Cell(m.Database)} |");
-            s.AppendLine().AppendLine($"Total: {r.Migrations.Count} migration(s), {r.Migrations.Sum(m => (long)m.ExecutionTime)} ms.");
-        }
-        if (r.HealthChecks.Count > 0)
-        {
-            s.AppendLine().AppendLine("## Health").AppendLine().AppendLine("| Check | Passed | Detail | Database |").AppendLine("|---|---|---|---|");
-            foreach (var h in r.HealthChecks) s.AppendLine($"| {Cell(h.Name)} | {(h.Passed ? "yes" : "**NO**")} | {Cell(h.Detail)} | {Cell(h.Database)} |");
-        }
-        if (r.Validation.Count > 0)
-        {
-            var failed = r.Validation.Where(v => !v.Passed).ToList();
-            s.AppendLine().AppendLine("## Validation").AppendLine().AppendLine($"{r.Validation.Count - failed.Count} of {r.Validation.Count} passed.");
-            foreach (var v in failed) s.AppendLine($"- **{Cell(v.Name)}**: {v.Kind}: {Cell(v.Detail)}");
-        }
-        if (r.Differences.Count > 0)
-        {
-            s.AppendLine().AppendLine("## Schema changes").AppendLine().AppendLine("| Change | Kind | Object | Before | After |").AppendLine("|---|---|---|---|---|");
-            foreach (var d in r.Differences) s.AppendLine($"| {d.Change} | {d.Kind} | {Cell(Name(d))} | {Cell(Short(d.Reference))} | {Cell(Short(d.Difference))} |");
+            s.AppendLine().AppendLine($"## {Line(section.Title)}").AppendLine();
+            if (section.Summary is not null) s.AppendLine(section.Summary);
+            if (section.Rows.Count == 0) continue;
+            if (section.Summary is not null) s.AppendLine();
+            s.AppendLine($"| {string.Join(" | ", section.Columns)} |").AppendLine($"|{string.Concat(section.Columns.Select(_ => "---|"))}");
+            foreach (var row in section.Rows) s.AppendLine($"| {string.Join(" | ", row.Select(Md))} |");
         }
         return s.ToString();
     }
@@ -64,8 +45,15 @@ internal static class ReportText
         {
             Suite("migrations", r.Migrations.Select(m => Case($"migrations.{m.Database}", $"{Label(m)} {m.Description}", m.ExecutionTime / 1000.0,
                 m.Outcome == MigrationOutcome.Failed ? m.Error ?? "failed" : null)).ToList()),
+            Suite("fleet", r.Fleet.Select(f => Case("fleet", f.Database, f.ElapsedMilliseconds / 1000.0, f.Succeeded ? null : $"{f.ErrorId}: {f.Error}")).ToList()),
             Suite("health", r.HealthChecks.Select(h => Case($"health.{h.Database}", h.Name, 0, h.Passed ? null : h.Detail, h.Detail)).ToList()),
             Suite("validation", r.Validation.Select(v => Case("validation", v.Name, 0, v.Passed ? null : $"{v.Kind}: {v.Detail}")).ToList()),
+            Suite("backups", r.BackupTests.Select(t => Case("backups", t.Backup, t.RestoreMilliseconds / 1000.0,
+                t.Passed ? null : $"{t.DifferenceCount} difference(s): " + string.Join("\n", t.Differences.Select(d => $"{d.Change} {d.Kind} {Name(d)}")))).ToList()),
+            Suite("rehearsals", r.Rehearsals.SelectMany(x => x.Checks.Where(c => !c.Skipped).Select(c => Case($"rehearsals.{x.Target}", c.Name, c.Seconds,
+                c.Passed ? null : c.Detail + string.Concat(c.Problems.Select(p => "\n" + p))))).ToList()),
+            // Lint errors fail the run; warnings and notes are the linter's advice, listed in the other forms.
+            Suite("lint", r.LintFindings.Where(f => f.Severity == LintSeverity.Error).Select(f => Case("lint", $"{f.File}:{f.Line} {f.RuleId}", 0, f.Message)).ToList()),
             // Schema changes are what a migration is for: listed, not failed.
             Suite("schema", r.Differences.Count == 0 ? [] : [Case("schema", "schema changes", 0, null, string.Join("\n", r.Differences.Select(d => $"{d.Change} {d.Kind} {Name(d)}")))]),
         };
@@ -76,7 +64,6 @@ internal static class ReportText
 
     public static string Html(DeploymentReport r)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
         var s = new StringBuilder();
         s.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(r.Title)).Append("</title><style>")
          .Append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
@@ -84,36 +71,14 @@ internal static class ReportText
          .Append("</style></head><body>\n");
         s.Append($"<h1>{E(r.Title)}</h1>\n<p class=\"{(r.Succeeded ? "ok" : "bad")}\">{(r.Succeeded ? "Succeeded" : "FAILED")}</p>\n");
         s.Append($"<p>{r.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", Inv)} UTC, by {E(r.Operator)} on {E(r.Machine)}. Databases: {E(string.Join(", ", r.Databases))}</p>\n");
-        if (r.Migrations.Count > 0)
+        if (r.Migrations.Count > 0) s.Append("<h2>Timeline</h2>\n").Append(Timeline(r.Migrations));
+        foreach (var section in ReportSections.Of(r))
         {
-            s.Append("<h2>Timeline</h2>\n").Append(Timeline(r.Migrations));
-            s.Append("<h2>Migrations</h2><table><tr><th>Version</th><th>Description</th><th>Outcome</th><th>Time (ms)</th><th>Database</th></tr>\n");
-            foreach (var m in r.Migrations)
-                s.Append($"<tr><td>{E(Label(m))}</td><td>{E(m.Description)}</td><td class=\"{(m.Outcome == MigrationOutcome.Failed ? "bad" : "ok")}\">{m.Outcome}{(m.Error is null ? "" : $"<pre>{E(m.Error)}</pre>")}</td><td>{m.ExecutionTime}</td><td>{E(m.Database)}</td></tr>\n");
-            s.Append("</table>\n");
-        }
-        if (r.Backups.Count > 0)
-        {
-            s.Append("<h2>Backup</h2><table><tr><th>Path</th><th>Size (MB)</th><th>SHA-256</th><th>Migration version</th></tr>\n");
-            foreach (var b in r.Backups) s.Append($"<tr><td>{E(b.Path)}</td><td>{b.SizeBytes / 1048576.0:0.0}</td><td><code>{E(b.Sha256)}</code></td><td>{E(b.MigrationVersion)}</td></tr>\n");
-            s.Append("</table>\n");
-        }
-        if (r.HealthChecks.Count > 0)
-        {
-            s.Append("<h2>Health</h2><table><tr><th>Check</th><th>Passed</th><th>Detail</th></tr>\n");
-            foreach (var h in r.HealthChecks) s.Append($"<tr><td>{E(h.Name)}</td><td class=\"{(h.Passed ? "ok" : "bad")}\">{(h.Passed ? "yes" : "no")}</td><td>{E(h.Detail)}</td></tr>\n");
-            s.Append("</table>\n");
-        }
-        if (r.Validation.Any(v => !v.Passed))
-        {
-            s.Append("<h2>Validation problems</h2><ul>\n");
-            foreach (var v in r.Validation.Where(v => !v.Passed)) s.Append($"<li><b>{E(v.Name)}</b>: {v.Kind}: {E(v.Detail)}</li>\n");
-            s.Append("</ul>\n");
-        }
-        if (r.Differences.Count > 0)
-        {
-            s.Append("<h2>Schema changes</h2><table><tr><th>Change</th><th>Kind</th><th>Object</th><th>Before</th><th>After</th></tr>\n");
-            foreach (var d in r.Differences) s.Append($"<tr><td>{d.Change}</td><td>{d.Kind}</td><td>{E(Name(d))}</td><td><pre>{E(d.Reference)}</pre></td><td><pre>{E(d.Difference)}</pre></td></tr>\n");
+            s.Append($"<h2>{E(section.Title)}</h2>\n");
+            if (section.Summary is not null) s.Append($"<p>{E(section.Summary)}</p>\n");
+            if (section.Rows.Count == 0) continue;
+            s.Append("<table><tr>").Append(string.Concat(section.Columns.Select(c => $"<th>{E(c)}</th>"))).Append("</tr>\n");
+            foreach (var row in section.Rows) s.Append("<tr>").Append(string.Concat(row.Select(HtmlCell))).Append("</tr>\n");
             s.Append("</table>\n");
         }
         return s.Append("</body></html>\n").ToString();
@@ -140,13 +105,37 @@ internal static class ReportText
         return s.Append("</svg>\n").ToString();
     }
 
-    private static string Label(MigrationResult m) => m.Version is null ? "R" : (m.Kind == MigrationKind.Undo ? "U" : "V") + m.Version;
+    private static string Label(MigrationResult m) => ReportSections.Label(m);
     private static string Name(SchemaDifference d) => d.Schema.Length > 0 ? $"{d.Schema}.{d.Name}" : d.Name;
+
     private static string Short(string? text, int max = 80)
     {
         var line = (text ?? "").ReplaceLineEndings(" ");
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
+
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    private static string HtmlCell(Cell c) => c.Style switch
+    {
+        CellStyle.Code => $"<td><code>{E(c.Text)}</code></td>",
+        CellStyle.Good => $"<td class=\"ok\">{E(c.Text)}</td>",
+        CellStyle.Bad => $"<td class=\"bad\">{E(c.Text)}</td>",
+        CellStyle.Pre => $"<td><pre>{E(c.Text)}</pre></td>",
+        _ => $"<td>{E(c.Text)}</td>",
+    };
+
+    private static string Md(Cell c) => c.Style switch
+    {
+        CellStyle.Code => $"`{c.Text.Replace("`", "'")}`",
+        CellStyle.Bad => c.Text.Length == 0 ? "" : $"**{MdCell(c.Text)}**",
+        CellStyle.Pre => MdCell(Short(c.Text, 120)),
+        _ => MdCell(c.Text),
+    };
+
     // A Markdown table cell: one line, pipes escaped.
-    private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|");
+    private static string MdCell(string text) => Line(text).Replace("|", "\\|");
+
+    // One line: a name or title holding a line break must not start lines of its own in the report.
+    private static string Line(string text) => text.ReplaceLineEndings(" ");
 }

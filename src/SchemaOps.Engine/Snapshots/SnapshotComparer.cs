@@ -14,7 +14,7 @@ public static class SnapshotComparer
         Diff(differences, reference.RowCounts.Where(c => c.Exact), difference.RowCounts.Where(c => c.Exact),
             c => (SchemaObjectKind.RowCount, c.Schema, c.Table), c => c.Rows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             bothSidesOnly: true); // a table present on one side only is already a Table difference
-        Diff(differences, reference.Migrations, difference.Migrations, m => (SchemaObjectKind.Migration, "", m.Version ?? "R " + m.Description),
+        Diff(differences, reference.Migrations, difference.Migrations, m => (SchemaObjectKind.Migration, "", m.Version?.Text ?? "R " + m.Description),
             m => $"{m.State} {m.Type} checksum {m.Checksum?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: {m.Description}");
         return differences.OrderBy(d => d.Kind).ThenBy(d => d.Schema, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
     }

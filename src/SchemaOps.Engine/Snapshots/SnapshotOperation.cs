@@ -63,7 +63,7 @@ public static class SnapshotOperation
             Objects = objects,
             RowCounts = counts,
             Migrations = migrations,
-            MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => MigrationVersion.Parse(m.Version!)).DefaultIfEmpty().Max()?.Text,
+            MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => m.Version!).DefaultIfEmpty().Max(),
         };
     }
 
@@ -116,7 +116,7 @@ public static class SnapshotOperation
             .Where(x => x.State is not null)
             .Select(x => new SnapshotMigration
             {
-                Version = x.Entry.VersionText, Description = x.Entry.Description, Type = x.Entry.Applied!.Type, Checksum = x.Entry.Applied.Checksum, State = x.State!,
+                Version = x.Entry.ShownVersion, Description = x.Entry.Description, Type = x.Entry.Applied!.Type, Checksum = x.Entry.Applied.Checksum, State = x.State!,
             })
             .ToList();
 }

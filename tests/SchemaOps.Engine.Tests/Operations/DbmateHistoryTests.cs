@@ -26,7 +26,7 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
         WriteSet();
         var applied = await MigrateAsync();
 
-        Assert.Equal(["20240101000000", "20240102000000"], applied.Select(r => r.Version));
+        Assert.Equal(["20240101000000", "20240102000000"], applied.Select(r => r.Version?.Text));
         Assert.All(applied, r => Assert.Null(r.InstalledRank));
         Assert.Equal(["20240101000000", "20240102000000"], await VersionsAsync());
         Assert.Equal("character varying(128)", await ScalarAsync<string>(
@@ -48,7 +48,7 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var problem = Assert.Single(await ValidateAsync(), r => !r.Passed);
         Assert.Equal(ValidationKind.ChecksumMismatch, problem.Kind);
-        Assert.Equal("20240101000000", problem.Version);
+        Assert.Equal("20240101000000", problem.Version?.Text);
         var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(new UndoScope(All: true)));
         Assert.Contains("changed since it was applied", refused.Message);
 
@@ -65,7 +65,7 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await ExecAsync("CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101000000'); CREATE TABLE a (id int);");
         Dir.Write("20240101000000_create_a.sql", "-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down\nDROP TABLE a;\n");
 
-        Assert.Equal(["20240102000000"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.Equal(["20240102000000"], (await MigrateAsync()).Select(r => r.Version?.Text));
         Assert.All(await ValidateAsync(), r => Assert.True(r.Passed, r.Detail));
         var infos = await InfoAsync();
         Assert.Null(infos[0].Checksum);
@@ -98,7 +98,7 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var undone = await UndoAsync(new UndoScope(All: true));
 
-        Assert.Equal(["20240102000000", "20240101000000"], undone.Select(r => r.Version));
+        Assert.Equal(["20240102000000", "20240101000000"], undone.Select(r => r.Version?.Text));
         Assert.Empty(await VersionsAsync());
         Assert.False(await TableExistsAsync("a"));
         Assert.Equal(2, (await MigrateAsync()).Count); // and re-applies
@@ -190,7 +190,7 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var infos = await InfoOperation.InfoAsync(Request(s => s with { Locations = [empty.Path] }), new RecordingSink(), CancellationToken.None);
 
-        Assert.Equal(["20240101000000", "20240102000000"], infos.Select(i => i.Version));
+        Assert.Equal(["20240101000000", "20240102000000"], infos.Select(i => i.Version?.Text));
         Assert.All(infos, i => Assert.Equal(MigrationState.Future, i.State));
     }
 }

@@ -41,7 +41,7 @@ public class DryRunTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var planned = await DryRunAsync(file, s => s with { Schemas = ["app"] });
 
-        Assert.Equal(["1", "2", "3", null], planned.Select(p => p.Version));
+        Assert.Equal(["1", "2", "3", null], planned.Select(p => p.Version?.Text));
         Assert.All(planned, p => Assert.Equal(MigrationOutcome.Planned, p.Outcome));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'")); // not even the schema
         var text = await File.ReadAllTextAsync(file);
@@ -69,7 +69,7 @@ public class DryRunTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("20240102000000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n");
         var file = Path.Combine(Path.GetTempPath(), $"schemaops-plan-{Guid.NewGuid():N}.sql");
 
-        Assert.Equal(["20240102000000"], (await DryRunAsync(file)).Select(p => p.Version));
+        Assert.Equal(["20240102000000"], (await DryRunAsync(file)).Select(p => p.Version?.Text));
         Assert.False(await TableExistsAsync("b"));
 
         await PgTools.PsqlFileAsync(_pg, Database, file);

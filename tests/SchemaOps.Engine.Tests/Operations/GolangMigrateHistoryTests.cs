@@ -25,7 +25,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
         WriteSet();
         var applied = await MigrateAsync();
 
-        Assert.Equal(["1", "2"], applied.Select(r => r.Version));
+        Assert.Equal(["1", "2"], applied.Select(r => r.Version?.Text));
         Assert.All(applied, r => Assert.True(r.InTransaction));
         Assert.Equal("2", await StateAsync());
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM b"));
@@ -110,7 +110,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
 
         await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
         Assert.Equal("3 dirty", await StateAsync());
-        Assert.Contains(await InfoAsync(), i => i.Version == "3" && i.State == MigrationState.Failed);
+        Assert.Contains(await InfoAsync(), i => i.Version?.Text == "3" && i.State == MigrationState.Failed);
 
         var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
         Assert.Equal("ValidationFailed", refused.ErrorId);
@@ -121,7 +121,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
         Assert.Equal("2", await StateAsync());
 
         Dir.Write("3_idx.up.sql", "CREATE INDEX CONCURRENTLY b_x ON b (id);");
-        Assert.Equal(["3"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.Equal(["3"], (await MigrateAsync()).Select(r => r.Version?.Text));
         Assert.Equal("3", await StateAsync());
     }
 
@@ -135,7 +135,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
         await ExecAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null); " +
                         "CREATE TABLE a (id int); CREATE TABLE b (id int); INSERT INTO schema_migrations (version, dirty) VALUES (2, false);");
 
-        Assert.Equal(["3"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.Equal(["3"], (await MigrateAsync()).Select(r => r.Version?.Text));
         Assert.Equal("3", await StateAsync());
 
         await UndoAsync(UndoScope.Last(2));
@@ -151,7 +151,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
 
         var infos = await InfoAsync();
 
-        Assert.Equal([("1", MigrationState.Success), ("2", MigrationState.Failed)], infos.Select(i => (i.Version, i.State)));
+        Assert.Equal([("1", MigrationState.Success), ("2", MigrationState.Failed)], infos.Select(i => (i.Version?.Text, i.State)));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
         await BaselineOperation.BaselineAsync(Request(s => s with { Layout = MigrationLayout.GolangMigrate, BaselineVersion = "1" }), new RecordingSink(), CancellationToken.None);
 
         Assert.Equal("1", await StateAsync());
-        Assert.Equal(["2"], (await MigrateAsync()).Select(r => r.Version));
+        Assert.Equal(["2"], (await MigrateAsync()).Select(r => r.Version?.Text));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var results = await MigrateAsync();
 
-        Assert.Equal(["1", "1.9", "1.10", null], results.Select(r => r.Version));
+        Assert.Equal(["1", "1.9", "1.10", null], results.Select(r => r.Version?.Text));
         Assert.All(results, r => Assert.Equal(MigrationOutcome.Applied, r.Outcome));
         var c1 = FlywayChecksum.Compute("CREATE TABLE users (id int PRIMARY KEY);\n");
         Assert.Equal(
@@ -174,16 +174,16 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("V3__c.sql", "SELECT 3;");
         Dir.Write("V4__d.sql", "SELECT 4;");
         Assert.Equal(2, (await MigrateAsync(s => s with { Target = "3" })).Count);
-        Assert.Equal(MigrationState.AboveTarget, (await InfoAsync(s => s with { Target = "3" })).Single(i => i.Version == "4").State);
+        Assert.Equal(MigrationState.AboveTarget, (await InfoAsync(s => s with { Target = "3" })).Single(i => i.Version?.Text == "4").State);
         await MigrateAsync();
 
         Dir.Write("V2__b.sql", "SELECT 2;");
-        Assert.Equal(MigrationState.Ignored, (await InfoAsync()).Single(i => i.Version == "2").State);
+        Assert.Equal(MigrationState.Ignored, (await InfoAsync()).Single(i => i.Version?.Text == "2").State);
         var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
         Assert.Contains("never applied", e.Message);
 
-        Assert.Equal("2", Assert.Single(await MigrateAsync(s => s with { OutOfOrder = true })).Version);
-        Assert.Equal(MigrationState.OutOfOrder, (await InfoAsync()).Single(i => i.Version == "2").State);
+        Assert.Equal("2", Assert.Single(await MigrateAsync(s => s with { OutOfOrder = true })).Version?.Text);
+        Assert.Equal(MigrationState.OutOfOrder, (await InfoAsync()).Single(i => i.Version?.Text == "2").State);
     }
 
     [Fact]
@@ -211,9 +211,9 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.False(await TableExistsAsync("flyway_schema_history"));
 
         var applied = await MigrateAsync(s => s with { BaselineOnMigrate = true });
-        Assert.Equal("2", Assert.Single(applied).Version);
+        Assert.Equal("2", Assert.Single(applied).Version?.Text);
         Assert.StartsWith("1|1|<< Flyway Baseline >>|BASELINE|<< Flyway Baseline >>|-|true", (await HistoryAsync())[0]);
-        Assert.Equal(MigrationState.IgnoredBaseline, (await InfoAsync()).Single(i => i.Version == "1" && i.Kind == MigrationKind.Versioned).State);
+        Assert.Equal(MigrationState.IgnoredBaseline, (await InfoAsync()).Single(i => i.Version?.Text == "1" && i.Kind == MigrationKind.Versioned).State);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Single(await HistoryAsync());
         Assert.False(await TableExistsAsync("b"));
         Dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\n");
-        Assert.Equal("2", Assert.Single(await MigrateAsync(s => s with { LockWaitTimeout = TimeSpan.FromSeconds(5) })).Version);
+        Assert.Equal("2", Assert.Single(await MigrateAsync(s => s with { LockWaitTimeout = TimeSpan.FromSeconds(5) })).Version?.Text);
     }
 
     [Fact]

@@ -17,9 +17,9 @@ public class RepairTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var change = Assert.Single(await RepairAsync());
 
-        Assert.Equal((RepairAction.RemovedFailedRow, "2", 2), (change.Action, change.Version, change.InstalledRank));
+        Assert.Equal((RepairAction.RemovedFailedRow, "2", 2), (change.Action, change.Version?.Text, change.InstalledRank));
         Assert.Single(await HistoryAsync());
-        Assert.Equal("2", Assert.Single(await MigrateAsync()).Version);
+        Assert.Equal("2", Assert.Single(await MigrateAsync()).Version?.Text);
     }
 
     [Fact]

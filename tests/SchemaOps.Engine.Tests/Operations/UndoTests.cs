@@ -26,18 +26,18 @@ public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var undone = await UndoAsync(UndoScope.Last(2));
 
-        Assert.Equal(["3", "2"], undone.Select(r => r.Version));
+        Assert.Equal(["3", "2"], undone.Select(r => r.Version?.Text));
         Assert.All(undone, r => Assert.Equal(MigrationKind.Undo, r.Kind));
         var history = await HistoryAsync();
         Assert.Equal($"4|3|c|UNDO_SQL|U3__c.sql|{FlywayChecksum.Compute("DROP TABLE c;")}|true", history[3]);
         Assert.Equal($"5|2|b|UNDO_SQL|U2__b.sql|{FlywayChecksum.Compute("DROP TABLE b;")}|true", history[4]);
         Assert.False(await TableExistsAsync("b"));
         Assert.True(await TableExistsAsync("a"));
-        var states = (await InfoAsync()).Where(i => i.Kind == MigrationKind.Versioned).Select(i => (i.Version, i.State)).ToList();
+        var states = (await InfoAsync()).Where(i => i.Kind == MigrationKind.Versioned).Select(i => (i.Version?.Text, i.State)).ToList();
         Assert.Contains(("2", MigrationState.Undone), states);
         Assert.Contains(("2", MigrationState.Pending), states); // the file is pending again, not Ignored
 
-        Assert.Equal(["2", "3"], (await MigrateAsync()).Select(r => r.Version)); // and re-applies
+        Assert.Equal(["2", "3"], (await MigrateAsync()).Select(r => r.Version?.Text)); // and re-applies
         Assert.All(await ValidateAsync(), r => Assert.True(r.Passed));
     }
 
@@ -55,7 +55,7 @@ public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal(MigrationState.Outdated, (await InfoAsync()).Single(i => i.Kind == MigrationKind.Repeatable && i.InstalledRank is not null).State);
         Assert.Contains(await ValidateAsync(), r => !r.Passed && r.Detail.Contains("undone"));
 
-        Assert.Equal(["2", null], (await MigrateAsync()).Select(r => r.Version));   // V2, then the view again
+        Assert.Equal(["2", null], (await MigrateAsync()).Select(r => r.Version?.Text));   // V2, then the view again
         Assert.True(await TableExistsAsync("a_and_b"));
         Assert.Empty(await MigrateAsync());                                        // and then it is up to date
     }
@@ -65,8 +65,8 @@ public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
     {
         WriteSet();
         await MigrateAsync();
-        Assert.Equal(["3", "2"], (await UndoAsync(new UndoScope(Target: "1"))).Select(r => r.Version));
-        Assert.Equal(["1"], (await UndoAsync(new UndoScope(All: true))).Select(r => r.Version));
+        Assert.Equal(["3", "2"], (await UndoAsync(new UndoScope(Target: "1"))).Select(r => r.Version?.Text));
+        Assert.Equal(["1"], (await UndoAsync(new UndoScope(All: true))).Select(r => r.Version?.Text));
         Assert.False(await TableExistsAsync("a"));
     }
 

@@ -25,7 +25,7 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal([ValidationKind.ChecksumMismatch, ValidationKind.MissingLocally, ValidationKind.DescriptionMismatch, ValidationKind.NotApplied],
             failed.Select(r => r.Kind));
         var checksum = failed[0];
-        Assert.Equal("1", checksum.Version);
+        Assert.Equal("1", checksum.Version?.Text);
         Assert.Equal(Engine.Sources.FlywayChecksum.Compute("SELECT 1;").ToString(), checksum.Expected);
         Assert.Equal(Engine.Sources.FlywayChecksum.Compute("SELECT 10;").ToString(), checksum.Actual);
         Assert.Equal(("c", "renamed"), (failed[2].Expected, failed[2].Actual));
@@ -50,7 +50,7 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await MigrateAsync();
         Dir.Write("V2__b.sql", "SELECT 20;");
         var only1 = await InfoOperation.ValidateAsync(Request(), new RecordingSink(), default, ["1.0"]);
-        Assert.Equal("1", Assert.Single(only1).Version);
+        Assert.Equal("1", Assert.Single(only1).Version?.Text);
         Assert.True(only1[0].Passed);
         var only2 = await InfoOperation.ValidateAsync(Request(), new RecordingSink(), default, ["2"]);
         Assert.Equal(ValidationKind.ChecksumMismatch, Assert.Single(only2).Kind);
@@ -64,7 +64,7 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await MigrateAsync();
         File.Delete(Path.Combine(Dir.Path, "V2__b.sql"));
 
-        Assert.Equal(MigrationState.Future, (await InfoAsync()).Single(i => i.Version == "2").State);
+        Assert.Equal(MigrationState.Future, (await InfoAsync()).Single(i => i.Version?.Text == "2").State);
         Assert.All(await ValidateAsync(), r => Assert.True(r.Passed));
         var strict = await ValidateAsync(s => s with { IgnoreMigrationPatterns = [] });
         Assert.Equal(ValidationKind.FutureMigration, Assert.Single(strict, r => !r.Passed).Kind);
@@ -97,7 +97,7 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal(1, result.InstalledRank);
         Assert.Equal(["1|1|<< Flyway Baseline >>|BASELINE|<< Flyway Baseline >>|-|true"], await HistoryAsync());
         Assert.Equal(0, await ScalarAsync<int>("SELECT execution_time FROM flyway_schema_history"));
-        Assert.Equal("2", Assert.Single(await MigrateAsync()).Version);
+        Assert.Equal("2", Assert.Single(await MigrateAsync()).Version?.Text);
 
         var again = await BaselineAsync(s => s with { BaselineVersion = "1" });
         Assert.False(again.Created);
@@ -110,7 +110,7 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await BaselineAsync(s => s with { BaselineVersion = "5" });
         var conflict = await Assert.ThrowsAsync<SchemaOpsException>(() => BaselineAsync(s => s with { BaselineVersion = "6" }));
         Assert.Equal("BaselineConflict", conflict.ErrorId);
-        Assert.Equal(MigrationState.BelowBaseline, (await InfoAsync()).Single(i => i.Version == "1" && i.Kind == MigrationKind.Versioned).State);
+        Assert.Equal(MigrationState.BelowBaseline, (await InfoAsync()).Single(i => i.Version?.Text == "1" && i.Kind == MigrationKind.Versioned).State);
 
         await ExecAsync("DROP TABLE flyway_schema_history");
         await MigrateAsync();

@@ -141,7 +141,7 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
         var result = await RehearseAsync(Dir.Path, ephemeral: ephemeral, fromBackup: backup.Path);
 
         Assert.True(result.Passed, string.Join("\n", result.Checks));
-        Assert.Equal(["2"], result.Migrations.Where(m => m.ApplySeconds is not null).Select(m => m.Version)); // V1 came with the backup
+        Assert.Equal(["2"], result.Migrations.Where(m => m.ApplySeconds is not null).Select(m => m.Version?.Text)); // V1 came with the backup
         Assert.Equal(ephemeral ? "throwaway" : "schemaops_rehearsal_", ephemeral ? result.Target[..9] : result.Target.Split('/')[1][..20]);
         Assert.Equal(databases, await ScalarAsync<long>("SELECT count(*) FROM pg_database")); // the scratch database is gone again
         Assert.False(await ScalarAsync<bool>("SELECT EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'note')")); // the named database untouched

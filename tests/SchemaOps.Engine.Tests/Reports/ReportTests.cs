@@ -10,9 +10,9 @@ public class ReportTests : IDisposable
 
     private static readonly object[] Run =
     [
-        new DatabaseBackup { Path = "/backups/pre.dump", SizeBytes = 3 * 1048576, Sha256 = new string('a', 64), DurationMilliseconds = 1200, Database = "ops@db01:5432/shop", MigrationVersion = "4" },
-        new MigrationResult { Version = "5", Description = "add <email> | index", Outcome = MigrationOutcome.Applied, ExecutionTime = 120, InTransaction = true, Database = "ops@db01:5432/shop" },
-        new MigrationResult { Version = "6", Description = "backfill", Outcome = MigrationOutcome.Failed, ExecutionTime = 30, Error = "V6__backfill.sql:3: division by zero", Database = "ops@db01:5432/shop" },
+        new DatabaseBackup { Path = "/backups/pre.dump", SizeBytes = 3 * 1048576, Sha256 = new string('a', 64), DurationMilliseconds = 1200, Database = "ops@db01:5432/shop", MigrationVersion = MigrationVersion.Parse("4") },
+        new MigrationResult { Version = MigrationVersion.Parse("5"), Description = "add <email> | index", Outcome = MigrationOutcome.Applied, ExecutionTime = 120, InTransaction = true, Database = "ops@db01:5432/shop" },
+        new MigrationResult { Version = MigrationVersion.Parse("6"), Description = "backfill", Outcome = MigrationOutcome.Failed, ExecutionTime = 30, Error = "V6__backfill.sql:3: division by zero", Database = "ops@db01:5432/shop" },
         new HealthCheck { Name = "InvalidIndexes", Passed = true, Detail = "every index is valid", Database = "ops@db01:5432/shop" },
         new HealthCheck { Name = "LongTransactions", Passed = false, Detail = "pid 42 open 600 s", Database = "ops@db01:5432/shop" },
         new SchemaDifference { Kind = SchemaObjectKind.Column, Schema = "public", Name = "users.email", Change = SchemaChange.Added, Difference = "#2 text" },

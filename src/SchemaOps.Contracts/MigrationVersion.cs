@@ -1,13 +1,19 @@
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace SchemaOps.Engine.Sources;
+namespace SchemaOps;
 
 /// <summary>
 /// A Flyway version: dot-separated unbounded integers compared part by part, missing and trailing parts
 /// being zero, so 1 == 1.0 == 01 and 1.9 &lt; 1.10. <see cref="Text"/> keeps the file's spelling
 /// (underscores turned into dots, leading zeros kept) because that is what the history table stores.
+/// Output objects carry versions as this type, so `Sort-Object Version` sorts 9 before 18 and
+/// `$_.Version -gt '1.9'` compares as versions (PowerShell converts the string with <see cref="Parse"/>);
+/// JSON and text show the spelling.
 /// </summary>
-public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
+[JsonConverter(typeof(MigrationVersionJsonConverter))]
+public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparable, IEquatable<MigrationVersion>
 {
     private readonly BigInteger[] _parts; // trailing zeros trimmed, so equal versions have equal parts
 
@@ -20,7 +26,7 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable
     public string Text { get; }
 
     public static MigrationVersion Parse(string raw) =>
-        TryParse(raw, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidVersion", error!);
+        TryParse(raw, out var v, out var error) ? v! : throw new SchemaOpsException("InvalidVersion", SchemaOpsErrorCategory.InvalidArgument, error!);
 
     public static bool TryParse(string raw, out MigrationVersion? version, out string? error)
     {
@@ -64,6 +70,14 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable
         return 0;
     }
 
+    int IComparable.CompareTo(object? obj) => obj switch
+    {
+        null => 1,
+        MigrationVersion v => CompareTo(v),
+        string s => CompareTo(Parse(s)),
+        _ => throw new ArgumentException($"a version compares with a version, not with {obj.GetType().Name}", nameof(obj)),
+    };
+
     public bool Equals(MigrationVersion? other) => other is not null && CompareTo(other) == 0;
     public override bool Equals(object? obj) => obj is MigrationVersion v && Equals(v);
 
@@ -82,4 +96,15 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable
     public static bool operator >=(MigrationVersion a, MigrationVersion b) => a.CompareTo(b) >= 0;
 
     public override string ToString() => Text;
+}
+
+/// <summary>A version in JSON is its spelling, as in the history table: "1.2", not an object.</summary>
+public sealed class MigrationVersionJsonConverter : JsonConverter<MigrationVersion>
+{
+    public override MigrationVersion? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null
+        : MigrationVersion.TryParse(reader.TokenType == JsonTokenType.Number ? reader.GetDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetString()!,
+            out var version, out var error) ? version : throw new JsonException(error);
+
+    public override void Write(Utf8JsonWriter writer, MigrationVersion value, JsonSerializerOptions options) => writer.WriteStringValue(value.Text);
 }

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+
+namespace SchemaOps.PowerShell.Tests;
+
+/// <summary>
+/// A pipeline that stops (Select-Object -First, Ctrl+C, a host that cannot answer a question) stops the engine:
+/// nothing changes after the cmdlet returns, and what was applied was written to the pipeline.
+/// </summary>
+public class StoppingTests(PostgresServer server) : ModuleTest(server)
+{
+    /// <summary>Five migrations of ~0.3 s each: time enough for a runaway engine to apply more after the cmdlet returned.</summary>
+    private void SlowSet()
+    {
+        for (var i = 1; i <= 5; i++) Write($"slow/V{i}__step{i}.sql", $"CREATE TABLE step{i} (id int);\nSELECT pg_sleep(0.3);");
+    }
+
+    [Fact]
+    public void Select_First_stops_the_run_after_the_first_migration_and_nothing_commits_afterwards()
+    {
+        SlowSet();
+        var first = Run("Invoke-Migration -ConnectionString $db -Path slow -Confirm:$false | Select-Object -First 1").Succeeded();
+        Assert.Single(first.Output);
+        Assert.Equal(1, AppliedCount());
+        Thread.Sleep(1500); // a runaway engine would apply V2..V5 meanwhile
+        Assert.Equal(1, AppliedCount());
+        Assert.Equal(0, Scalar<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+    }
+
+    [Fact]
+    public void Ctrl_C_rolls_back_the_migration_in_progress_and_everything_applied_was_reported()
+    {
+        SlowSet();
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = Pwsh.Runspace;
+        ps.AddScript("Invoke-Migration -ConnectionString $db -Path slow -Confirm:$false");
+        var output = new PSDataCollection<PSObject>();
+        var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        SpinWait.SpinUntil(() => output.Count >= 2, TimeSpan.FromSeconds(30));
+        ps.Stop(); // what Ctrl+C does in pwsh
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+        var reported = output.Count;
+        Assert.InRange(reported, 2, 4);
+        Assert.Equal(reported, AppliedCount());
+        Thread.Sleep(1000);
+        Assert.Equal(reported, AppliedCount());
+        Assert.Equal(0, Scalar<long>("SELECT count(*) FROM flyway_schema_history WHERE NOT success"));
+    }
+
+    [Fact]
+    public void A_question_the_host_cannot_ask_fails_as_PowerShell_s_own_cmdlets_fail_and_changes_nothing()
+    {
+        Write("set/V1__a.sql", "CREATE TABLE a (id int);");
+        // The test host cannot prompt, like pwsh -NonInteractive: what does PowerShell's own cmdlet say then?
+        var theirs = Run("$ConfirmPreference = 'Low'; New-Item -ItemType File -Path x.txt").FirstError!;
+        var ours = Run("$ConfirmPreference = 'Low'; Invoke-Migration -ConnectionString $db -Path set").FirstError!;
+        Assert.Equal(theirs.Exception.GetType(), ours.Exception.GetType());
+        Assert.Equal(theirs.FullyQualifiedErrorId.Split(',')[0], ours.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.DoesNotContain("UnexpectedError", ours.FullyQualifiedErrorId);
+        Assert.Equal(0, AppliedCount());
+    }
+}
