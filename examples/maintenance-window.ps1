@@ -31,13 +31,14 @@ if ($Environment) { $db.Environment = $Environment }
 if ($ConnectionString) { $db.ConnectionString = $ConnectionString }
 if ($Credential) { $db.Credential = $Credential }
 $folders = if ($Path) { @{ Path = $Path } } else { @{} }
-New-Item -ItemType Directory -Path $LogFolder -Force | Out-Null
+# Under -WhatIf only the migration is shown: the log, the backup, its proof and the snapshot are made for real.
+New-Item -ItemType Directory -Path $LogFolder -Force -WhatIf:$false | Out-Null
 $log = [System.Collections.Generic.List[object]]::new()   # everything Export-MigrationReport will tell
 
 function Write-Report([string] $Title) {
-    $log | Export-MigrationReport -Path (Join-Path $LogFolder 'deployment.md') -Title $Title | Out-Null
-    $log | Export-MigrationReport -Path (Join-Path $LogFolder 'deployment.html') -Title $Title | Out-Null
-    $log | Export-MigrationReport -Path (Join-Path $LogFolder 'junit.xml') -Title $Title | Out-Null
+    foreach ($file in 'deployment.md', 'deployment.html', 'junit.xml') {
+        $log | Export-MigrationReport -Path (Join-Path $LogFolder $file) -Title $Title -WhatIf:$false | Out-Null
+    }
     Write-Host "Log: $LogFolder"
 }
 
@@ -50,15 +51,16 @@ if ($health | Where-Object { -not $_.Passed }) {
 }
 
 Write-Host '2. Backup, proven by a test restore'
-$backup = Backup-Database @db -Path (Join-Path $LogFolder 'pre-migration.dump') -Confirm:$false
+$backup = Backup-Database @db -Path (Join-Path $LogFolder 'pre-migration.dump') -Confirm:$false -WhatIf:$false
 $log.Add($backup)
-$proof = $backup | Test-DatabaseBackup @db -Confirm:$false
+$proof = $backup | Test-DatabaseBackup @db -Confirm:$false -WhatIf:$false
 if (-not $proof.Passed) { throw "the backup does not restore cleanly: $($proof.Differences | Out-String)" }
 
 Write-Host '3. Snapshot and validation'
 $before = Join-Path $LogFolder 'before.json'
-Get-SchemaSnapshot @db -OutFile $before -RowCount Estimated | Out-Null
-$problems = Test-MigrationChecksum @db @folders | Where-Object { -not $_.Passed }
+Get-SchemaSnapshot @db -OutFile $before -RowCount Estimated -WhatIf:$false | Out-Null
+# The new versions are pending until step 6: only drift, failures and missing files stop the window here.
+$problems = Test-MigrationChecksum @db @folders -IgnoreMigrationPattern '*:pending', '*:future' | Where-Object { -not $_.Passed }
 if ($problems) {
     $problems | ForEach-Object { $log.Add($_) }
     Write-Report 'Refused: validation failed'
@@ -66,7 +68,7 @@ if ($problems) {
 }
 
 Write-Host '4. Locks: nobody may be blocking already'
-$blocking = Get-LockReport @db -MinimumWait 00:00:05
+$blocking = Get-LockReport @db -MinimumWait 5s
 if ($blocking) {
     $blocking | Format-Table
     throw 'sessions are already waiting for locks: the migration would queue behind them (nothing was applied)'

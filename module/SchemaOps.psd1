@@ -41,7 +41,6 @@
     AliasesToExport      = @()
     VariablesToExport    = @()
     FormatsToProcess     = @('SchemaOps.Format.ps1xml')
-    TypesToProcess       = @('SchemaOps.Types.ps1xml')
     PrivateData          = @{
         PSData = @{
             Tags         = @('PostgreSQL', 'Migration', 'Flyway', 'Database', 'Schema', 'DevOps', 'Linux', 'Windows')

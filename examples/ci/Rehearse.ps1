@@ -15,7 +15,7 @@ $thresholds = @{}
 if ($PSBoundParameters.ContainsKey('SlowSeconds')) { $thresholds.SlowThreshold = [TimeSpan]::FromSeconds($SlowSeconds) }
 if ($LintLevel) { $thresholds.LintLevel = $LintLevel }
 $result = Invoke-MigrationRehearsal -Path $Path @thresholds `
-    -ReportPath (Join-Path $ReportDirectory 'rehearsal.xml'), (Join-Path $ReportDirectory 'rehearsal.md'), (Join-Path $ReportDirectory 'rehearsal.html')
+    -OutFile (Join-Path $ReportDirectory 'rehearsal.xml'), (Join-Path $ReportDirectory 'rehearsal.md'), (Join-Path $ReportDirectory 'rehearsal.html')
 $result.Checks | Format-Table Name, Passed, Skipped, Detail -AutoSize
 $result.Migrations | Format-Table Version, Description, ApplySeconds, UndoSeconds, ReapplySeconds, Slow, LintFindings -AutoSize
 if ($env:GITHUB_STEP_SUMMARY) { Get-Content (Join-Path $ReportDirectory 'rehearsal.md') | Add-Content $env:GITHUB_STEP_SUMMARY }

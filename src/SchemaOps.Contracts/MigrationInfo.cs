@@ -15,6 +15,10 @@ public sealed class MigrationInfo
     public DateTime? InstalledOn { get; init; }
     public string? InstalledBy { get; init; }
     public int? ExecutionTime { get; init; }
+    /// <summary><see cref="ExecutionTime"/> as a TimeSpan, for runbooks; null when not applied.</summary>
+    public TimeSpan? Duration => ExecutionTime is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+    /// <summary>In effect in the database: applied (in order or not) or the baseline.</summary>
+    public bool IsApplied => State is MigrationState.Success or MigrationState.OutOfOrder or MigrationState.Baseline;
     /// <summary>Full path of the local script, when there is one.</summary>
     public string? LocalPath { get; init; }
 

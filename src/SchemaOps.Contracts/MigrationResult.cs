@@ -11,6 +11,8 @@ public sealed class MigrationResult
     public MigrationOutcome Outcome { get; init; }
     /// <summary>Milliseconds, as recorded in the history table.</summary>
     public int ExecutionTime { get; init; }
+    /// <summary><see cref="ExecutionTime"/> as a TimeSpan, for runbooks.</summary>
+    public TimeSpan Duration => TimeSpan.FromMilliseconds(ExecutionTime);
     public bool InTransaction { get; init; }
     public int? InstalledRank { get; init; }
     public string Database { get; init; } = "";

@@ -21,7 +21,7 @@ public sealed class RestoreDatabaseCommand : DatabaseCmdlet
     [Parameter]
     public SwitchParameter CreateDatabase { get; set; }
 
-    /// <summary>Drop and replace the objects the backup holds (the target is not empty).</summary>
+    /// <summary>Replace the database's contents with the backup's (the target is not empty): objects created since go too.</summary>
     [Parameter]
     public SwitchParameter Clean { get; set; }
 

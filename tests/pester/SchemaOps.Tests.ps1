@@ -1,8 +1,8 @@
 #Requires -Version 7.4
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# The module as a user meets it: import, discover, help, -WhatIf, pipelines against a real PostgreSQL.
-# Needs `dotnet build SchemaOps.sln` first and PostgreSQL's server binaries (the suite starts its own
-# throwaway servers with New-EphemeralDatabase). .ci/run runs it when pwsh and Pester 5 exist.
+# The module as a user meets it: import, discover, help, -WhatIf, pipelines against a real PostgreSQL, every
+# exported cmdlet run for real. Needs `dotnet build SchemaOps.sln` and PostgreSQL's server binaries (the suite
+# starts its own throwaway servers with New-EphemeralDatabase). tests/pester/run runs it (and installs pwsh/Pester).
 
 BeforeAll {
     $root = Resolve-Path "$PSScriptRoot/../.."
@@ -21,14 +21,25 @@ AfterAll {
 Describe 'SchemaOps module' {
     It 'exports exactly its cmdlets' {
         # The manifest is the list (a module contract test checks it against the compiled cmdlets).
-        $manifest = Import-PowerShellDataFile "$root/SchemaOps.psd1"
+        $manifest = Import-PowerShellDataFile "$root/module/SchemaOps.psd1"
         (Get-Command -Module SchemaOps).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
     }
 
-    It 'has help with examples for <_>' -ForEach @('Invoke-Migration', 'Get-MigrationStatus', 'Test-MigrationChecksum', 'Set-MigrationBaseline', 'Get-MigrationChecksum', 'New-MigrationTarget', 'Repair-MigrationHistory', 'Undo-Migration', 'New-Migration', 'Clear-Database', 'Get-SchemaSnapshot', 'Compare-SchemaSnapshot', 'Get-LockReport', 'Backup-Database', 'Test-DatabaseBackup', 'Get-DatabaseActivity', 'Test-DatabaseHealth', 'Export-MigrationReport', 'Restore-Database', 'Test-MigrationScript', 'Invoke-MigrationRehearsal', 'New-EphemeralDatabase', 'Remove-EphemeralDatabase') {
+    It 'has help with examples for <_>' -ForEach (Import-PowerShellDataFile "$PSScriptRoot/../../module/SchemaOps.psd1").CmdletsToExport {
         $help = Get-Help $_ -Full
-        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$_\s*\["   # not the auto-generated syntax stand-in
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        @($help.syntax.syntaxItem).Count | Should -Be (Get-Command $_).ParameterSets.Count
+    }
+
+    It 'finds its about topics' {
+        Get-Help about_SchemaOps | Out-String | Should -Match 'Flyway'
+        Get-Help about_SchemaOps_Runbooks | Out-String | Should -Match 'Pester'
+    }
+
+    It 'runs every exported cmdlet somewhere in these suites' {
+        $code = (Get-ChildItem $PSScriptRoot -Filter *.Tests.ps1 | Get-Content) -notmatch '^\s*#' -join "`n"
+        (Import-PowerShellDataFile "$root/module/SchemaOps.psd1").CmdletsToExport | Where-Object { $code -notmatch "\b$_\b" } | Should -BeNullOrEmpty
     }
 
     It 'loads Npgsql from its Dependencies folder' {
@@ -48,20 +59,20 @@ Describe 'Invoke-Migration' {
 
     It 'applies the example set and validates clean' {
         $results = Invoke-Migration -Path $migrations -ConnectionString $db -Confirm:$false
-        $results | Should -HaveCount 9
+        $results | Should -HaveCount 20
         $results.Outcome | Sort-Object -Unique | Should -Be 'Applied'
         Test-MigrationChecksum -Path $migrations -ConnectionString $db | Where-Object { -not $_.Passed } | Should -BeNullOrEmpty
     }
 
     It 'takes a target object from the pipeline' {
         $target = New-MigrationTarget -ConnectionString $db -Path $migrations
-        $target | Invoke-Migration -Confirm:$false | Should -HaveCount 9
+        $target | Invoke-Migration -Confirm:$false | Should -HaveCount 20
         $target | Get-MigrationStatus | Where-Object State -eq 'Pending' | Should -BeNullOrEmpty
     }
 
-    It '-DryRunPath writes the SQL and changes nothing' {
+    It '-DryRun writes the SQL to -OutFile and changes nothing' {
         $plan = Join-Path TestDrive: 'plan.sql'
-        $planned = Invoke-Migration -Path $migrations -ConnectionString $db -DryRunPath $plan
+        $planned = Invoke-Migration -Path $migrations -ConnectionString $db -DryRun -OutFile $plan
         $planned.Outcome | Sort-Object -Unique | Should -Be 'Planned'
         Get-Content $plan -Raw | Should -Match 'COMMIT;'
         Get-MigrationStatus -Path $migrations -ConnectionString $db | Where-Object State -ne 'Pending' | Should -BeNullOrEmpty
@@ -121,7 +132,7 @@ Describe 'Invoke-Migration' {
         $file = Join-Path TestDrive: 'parking.dump'
         $result = Backup-Database -Path $file -ConnectionString $db -Confirm:$false | Test-DatabaseBackup -ConnectionString $db -Confirm:$false
         $result.Passed | Should -BeTrue
-        (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'restores a backup with -Clean and writes the report of the run' {
@@ -137,7 +148,7 @@ Describe 'Invoke-Migration' {
 
 Describe 'Test-MigrationScript' {
     It 'lints the example set clean at warning level' {
-        Test-MigrationScript -Path $script:migrations -MinimumSeverity Warning | Should -BeNullOrEmpty
+        Test-MigrationScript -Path $script:migrations -LintLevel Warning | Should -BeNullOrEmpty
     }
 
     It 'finds a risky statement from the pipeline, with line, rule and the safe rewrite' {
@@ -150,8 +161,17 @@ Describe 'Test-MigrationScript' {
     }
 
     It 'honours squawk-ignore comments and words inside strings never fire' {
-        "-- squawk-ignore ban-drop-table`nDROP TABLE users;`nSELECT 'DROP TABLE users';" | Test-MigrationScript |
-            Where-Object RuleId -eq 'ban-drop-table' | Should -BeNullOrEmpty
+        $findings = "-- squawk-ignore ban-drop-table`nDROP TABLE users;`nSELECT 'DROP TABLE users';`nDROP TABLE orders;" | Test-MigrationScript -ErrorAction Stop
+        # The one unsuppressed DROP fires (so the text really was linted); the suppressed one and the string do not.
+        ($findings | Where-Object RuleId -eq 'ban-drop-table').Line | Should -Be 4
+    }
+
+    It 'lints files from Get-ChildItem, one finding set per file' {
+        $set = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'piped')
+        Set-Content (Join-Path $set 'V1__a.sql') 'CREATE INDEX a_x ON a (x);'
+        Set-Content (Join-Path $set 'V2__b.sql') 'ALTER TABLE b ADD COLUMN c int NOT NULL;'
+        $findings = Get-ChildItem $set -Filter *.sql | Test-MigrationScript
+        ($findings.File | ForEach-Object { Split-Path -Leaf $_ } | Sort-Object -Unique) | Should -Be @('V1__a.sql', 'V2__b.sql')
     }
 
     It 'knows tables created earlier in the set need no CONCURRENTLY' {
@@ -183,7 +203,7 @@ Describe 'Invoke-MigrationRehearsal' {
 
     It 'catches each fault of the faulty copy in its own check and writes a JUnit report' {
         $junit = Join-Path TestDrive: 'rehearsal.xml'
-        $result = Invoke-MigrationRehearsal -Path "$root/examples/parking-faulty/db/migration" -SlowThreshold 00:00:01 -ReportPath $junit -Confirm:$false
+        $result = Invoke-MigrationRehearsal -Path "$root/examples/parking-faulty/db/migration" -SlowThreshold 1s -OutFile $junit -Confirm:$false
         $result.Passed | Should -BeFalse
         ($result.Checks | Where-Object { -not $_.Passed }).Name | Should -Be @('lint', 'slow migrations', 'undo')
         Get-Content $junit -Raw | Should -Match 'failures="3"'
@@ -191,6 +211,91 @@ Describe 'Invoke-MigrationRehearsal' {
 
     It '-WhatIf starts nothing' {
         Invoke-MigrationRehearsal -Path $script:migrations -WhatIf | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'History maintenance' {
+    BeforeEach { $script:db = New-TestDatabase }
+
+    It 'computes the checksum Flyway would store, for files from Get-ChildItem too' {
+        $one = Get-MigrationChecksum -Path "$migrations/V1__create_clients.sql"
+        $one.Checksum | Should -BeOfType ([int])
+        (Get-ChildItem $migrations -Filter 'V1__*.sql' | Get-MigrationChecksum).Checksum | Should -Be $one.Checksum
+    }
+
+    It 'adopts an existing database at a version and migrates only what comes after' {
+        # Objects made by another tool (here: another history table), then taken over at version 1.
+        $legacy = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'legacy')
+        Set-Content (Join-Path $legacy 'V1__old.sql') 'CREATE TABLE old (id int);'
+        Invoke-Migration -Path $legacy -ConnectionString $db -Table legacy_history -Confirm:$false | Out-Null
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'adopt')
+        Copy-Item (Join-Path $legacy 'V1__old.sql') $folder
+        Set-Content (Join-Path $folder 'V2__new.sql') 'CREATE TABLE new (id int);'
+        { Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NonEmptySchemaWithoutHistory,SchemaOps.Commands.InvokeMigrationCommand'
+        $baseline = Set-MigrationBaseline -ConnectionString $db -Version 1 -Confirm:$false
+        $baseline.Created | Should -BeTrue
+        (Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false).Version | Should -Be '2'
+    }
+
+    It 'repairs a failed migration row so a fixed script can run' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'repair')
+        Set-Content (Join-Path $folder 'V1__idx.sql') "CREATE TABLE t (id int);`n"
+        Set-Content (Join-Path $folder 'V2__idx.sql') "CREATE INDEX CONCURRENTLY t_id ON t (id);`nCREATE INDEX CONCURRENTLY broken ON missing_table (id);"
+        { Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false -ErrorAction Stop } | Should -Throw
+        (Get-MigrationStatus -Path $folder -ConnectionString $db | Where-Object { "$($_.Version)" -eq '2' }).State | Should -Be 'Failed'
+        $changes = Repair-MigrationHistory -Path $folder -ConnectionString $db -Confirm:$false
+        $changes.Action | Should -Contain 'RemovedFailedRow'
+        Set-Content (Join-Path $folder 'V2__idx.sql') "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_id ON t (id);"
+        (Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false).Outcome | Should -Be 'Applied'
+    }
+
+    It 'creates the next migration and its undo, never overwriting' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'new')
+        Set-Content (Join-Path $folder 'V7__seven.sql') 'SELECT 1;'
+        $created = New-Migration 'add permits' -Path $folder -Confirm:$false
+        $created.Path | ForEach-Object { Split-Path -Leaf $_ } | Should -Be @('V8__add_permits.sql', 'U8__add_permits.sql')
+        New-Migration 'add permits' -Path $folder -WhatIf | Should -BeNullOrEmpty
+    }
+
+    It 'cleans only when allowed, and then the managed schema is empty' {
+        Invoke-Migration -Path $migrations -ConnectionString $db -Confirm:$false | Out-Null
+        { Clear-Database -ConnectionString $db -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'CleanDisabled,SchemaOps.Commands.ClearDatabaseCommand'
+        (Clear-Database -ConnectionString $db -AllowClean -Confirm:$false).ObjectsDropped | Should -BeGreaterThan 10
+        Get-MigrationStatus -Path $migrations -ConnectionString $db | Where-Object State -ne 'Pending' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Diagnostics during a window' {
+    It 'names the session that blocks a migration, and counts connections' {
+        $server = New-EphemeralDatabase -Confirm:$false
+        try {
+            $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'locks')
+            Set-Content (Join-Path $folder 'V1__vehicles.sql') 'CREATE TABLE vehicles (id int);'
+            Invoke-Migration -ConnectionString $server.ConnectionString -Path $folder -Confirm:$false | Out-Null
+            $psql = Join-Path $server.BinDirectory 'psql'
+            $env:PGPASSFILE = $server.Passfile
+            $connect = @('-h', $server.Host, '-p', $server.Port, '-U', $server.User, '-d', $server.Database, '-X', '-q')
+            Set-Content (Join-Path $folder 'hold.sql') 'BEGIN; LOCK TABLE vehicles; SELECT pg_sleep(30);'
+            Set-Content (Join-Path $folder 'wait.sql') 'SELECT count(*) FROM vehicles;'
+            $holder = Start-Process $psql -ArgumentList ($connect + @('-f', (Join-Path $folder 'hold.sql'))) -PassThru -RedirectStandardOutput (Join-Path $folder 'hold.out')
+            Start-Sleep -Milliseconds 500
+            $waiter = Start-Process $psql -ArgumentList ($connect + @('-f', (Join-Path $folder 'wait.sql'))) -PassThru -RedirectStandardOutput (Join-Path $folder 'wait.out')
+            $report = $null
+            foreach ($i in 1..50) { $report = Get-LockReport -ConnectionString $server.ConnectionString -Relation vehicles; if ($report | Where-Object { -not $_.Granted }) { break }; Start-Sleep -Milliseconds 100 }
+            ($report | Where-Object Depth -eq 0).Mode | Should -Be 'AccessExclusiveLock'
+            ($report | Where-Object { -not $_.Granted }).Target | Should -Be 'public.vehicles'
+            Get-LockReport -ConnectionString $server.ConnectionString -Watch -Interval 100ms -Count 2 | Should -Not -BeNullOrEmpty
+            $summary = Get-DatabaseActivity -ConnectionString $server.ConnectionString -Summary
+            $summary.WaitingForLocks | Should -BeGreaterOrEqual 1
+            (Get-DatabaseActivity -ConnectionString $server.ConnectionString).Pid | Should -Contain $report[0].Pid
+            (Test-DatabaseHealth -ConnectionString $server.ConnectionString -LongTransactionThreshold 200ms | Where-Object Name -eq 'LongTransactions').Passed | Should -BeFalse
+        }
+        finally {
+            $holder, $waiter | Where-Object { $_ } | Stop-Process -Force -ErrorAction SilentlyContinue
+            Remove-Item Env:PGPASSFILE -ErrorAction SilentlyContinue
+            $server | Remove-EphemeralDatabase -Confirm:$false
+        }
     }
 }
 

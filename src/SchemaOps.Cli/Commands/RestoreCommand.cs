@@ -12,7 +12,7 @@ public sealed class RestoreCommand : ICommand
     [
         .. MigrationOptions.Common, MigrationOptions.ConfirmProduction,
         new("--create", "create the target database first (it must not exist)", TakesValue: false),
-        new("--clean", "drop and replace the objects the backup holds (the database is not empty)", TakesValue: false),
+        new("--clean", "replace the database's contents with the backup's (the database is not empty): objects created since the backup go too", TakesValue: false),
         new("--pg-bin", "the folder holding pg_restore (default: found like the server binaries)", ValueName: "DIR"),
         new("--what-if", "say what would be done and do nothing", TakesValue: false),
     ];

@@ -57,11 +57,7 @@ internal sealed class PgTool : IDisposable
     /// <summary>Runs the tool to its end; returns its exit code and the tail of its stderr. <paramref name="tick"/> runs every second meanwhile.</summary>
     public async Task<(int ExitCode, string Errors, string Output)> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct, Action? tick = null)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.OrdinalIgnoreCase)).ToList()) psi.Environment.Remove(name);
-        foreach (var (k, v) in _environment) psi.Environment[k] = v;
-        using var process = Process.Start(psi) ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{tool} could not be started");
+        using var process = Process.Start(StartInfo(tool, args, redirectInput: false)) ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{tool} could not be started");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
@@ -72,11 +68,70 @@ internal sealed class PgTool : IDisposable
         }
         catch (OperationCanceledException)
         {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone
+            Kill(process);
             await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
         return (process.ExitCode, Tail(await errors), await output);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="producer"/> and feeds its output to <paramref name="consumer"/>'s input after
+    /// <paramref name="prelude"/>; <paramref name="epilogue"/> follows only when the producer succeeded. A failing
+    /// producer kills the consumer before it sees the end of its input. Returns both exit codes and error tails.
+    /// </summary>
+    public async Task<(int Producer, int Consumer, string Errors)> PipeAsync(string producer, IEnumerable<string> producerArgs, string consumer,
+        IEnumerable<string> consumerArgs, string prelude, string epilogue, CancellationToken ct)
+    {
+        using var from = Process.Start(StartInfo(producer, producerArgs, redirectInput: false))
+            ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{producer} could not be started");
+        using var to = Process.Start(StartInfo(consumer, consumerArgs, redirectInput: true))
+            ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{consumer} could not be started");
+        var fromErrors = from.StandardError.ReadToEndAsync(CancellationToken.None);
+        var toErrors = to.StandardError.ReadToEndAsync(CancellationToken.None);
+        var toOutput = to.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            var input = to.StandardInput;
+            await input.WriteAsync(prelude.AsMemory(), ct);
+            await input.FlushAsync(ct);
+            await from.StandardOutput.BaseStream.CopyToAsync(input.BaseStream, ct);
+            await from.WaitForExitAsync(ct);
+            if (from.ExitCode != 0)
+            {
+                Kill(to); // never let the consumer reach the end of a cut-off input
+            }
+            else
+            {
+                await input.WriteAsync(epilogue.AsMemory(), ct);
+                input.Close();
+            }
+            await to.WaitForExitAsync(ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            Kill(from);
+            Kill(to);
+            await from.WaitForExitAsync(CancellationToken.None);
+            await to.WaitForExitAsync(CancellationToken.None);
+            if (e is OperationCanceledException) throw;
+        }
+        await toOutput;
+        return (from.ExitCode, to.ExitCode, Tail(await fromErrors + "\n" + await toErrors));
+    }
+
+    private ProcessStartInfo StartInfo(string tool, IEnumerable<string> args, bool redirectInput)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.OrdinalIgnoreCase)).ToList()) psi.Environment.Remove(name);
+        foreach (var (k, v) in _environment) psi.Environment[k] = v;
+        return psi;
+    }
+
+    private static void Kill(Process process)
+    {
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone
     }
 
     private static string Tail(string text)

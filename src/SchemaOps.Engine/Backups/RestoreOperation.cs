@@ -10,15 +10,17 @@ public sealed record RestoreOptions
 {
     /// <summary>Create the target database first (it must not exist).</summary>
     public bool CreateDatabase { get; init; }
-    /// <summary>Drop the objects the backup holds before recreating them (into a database that is not empty).</summary>
+    /// <summary>Replace what the database holds with what the backup holds (into a database that is not empty).</summary>
     public bool Clean { get; init; }
     public string? PgBinDirectory { get; init; }
 }
 
 /// <summary>
-/// Restore-Database: pg_restore into the target database in ONE transaction (--single-transaction), so a
-/// failed restore changes nothing. A database that already holds objects is refused unless -Clean says to
-/// replace them; a production database needs explicit confirmation, as for every destructive change.
+/// Restore-Database: pg_restore into the target database in ONE transaction, so a failed restore changes nothing.
+/// A database that already holds objects is refused unless -Clean says to replace it; then everything the backup
+/// does not hold goes too (tables a later migration created, schemas and extensions since), in the same
+/// transaction: afterwards the database is the backup's, not a mix. A production database needs explicit
+/// confirmation, as for every destructive change.
 /// </summary>
 public static class RestoreOperation
 {
@@ -46,15 +48,30 @@ public static class RestoreOperation
             else if (!options.Clean && (long)(await connection.ScalarAsync(
                          "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'", ct))! > 0)
                 throw new SchemaOpsException("RestoreTargetNotEmpty", SchemaOpsErrorCategory.InvalidOperation,
-                    $"{target.Display} already holds objects; nothing was changed. Pass -Clean / --clean to drop and replace the objects the backup holds, or restore into a new database (-CreateDatabase / --create)");
+                    $"{target.Display} already holds objects; nothing was changed. Pass -Clean / --clean to replace its contents with the backup's, or restore into a new database (-CreateDatabase / --create)");
             return 0;
         });
 
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         using var pg = new PgTool(target);
-        string[] args = ["--exit-on-error", "--single-transaction", $"--dbname={target.Database}", .. options.Clean ? ["--clean", "--if-exists"] : Array.Empty<string>(), path];
-        var (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
-            tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", $"{watch.Elapsed.TotalSeconds:0} s", -1)));
+        sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", options.Clean ? "replacing its contents" : "restoring", -1));
+        int exit;
+        string errors;
+        if (options.Clean)
+        {
+            // pg_restore's --clean drops only what the backup holds; the prelude removes the rest. psql runs it all
+            // in one transaction, committed only after pg_restore finished well.
+            var prelude = await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct));
+            (var producer, var consumer, errors) = await pg.PipeAsync(tools.Tool("pg_restore"), ["--clean", "--if-exists", "--file=-", path],
+                tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct);
+            exit = producer != 0 ? producer : consumer;
+        }
+        else
+        {
+            string[] args = ["--exit-on-error", "--single-transaction", $"--dbname={target.Database}", path];
+            (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
+                tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", $"{watch.Elapsed.TotalSeconds:0} s", -1)));
+        }
         if (exit != 0)
         {
             if (options.CreateDatabase) await DropQuietlyAsync(admin, target.Database);
@@ -65,6 +82,35 @@ public static class RestoreOperation
         var result = new RestoreResult { Backup = path, Database = target.Display, Created = options.CreateDatabase, Replaced = options.Clean, DurationMilliseconds = watch.ElapsedMilliseconds };
         sink.WriteObject(result);
         return result;
+    }
+
+    /// <summary>
+    /// BEGIN, then DROP statements for what the backup does not hold: extensions and schemas it has no entry for, and
+    /// every object of the schemas it shares (its own --clean then drops nothing twice, and recreates them).
+    /// </summary>
+    private static async Task<string> ReplacePreludeAsync(ConnectionTarget target, PgTool pg, PostgresInstallation tools, string archive, CancellationToken ct)
+    {
+        var (exit, errors, toc) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", archive], ct);
+        if (exit != 0) throw new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read {archive}; nothing was changed:\n{errors}", archive);
+        var held = System.Text.RegularExpressions.Regex.Matches(toc, @"^\d+;\s+\d+\s+\d+\s+(SCHEMA|EXTENSION)\s+-\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (Kind: m.Groups[1].Value, Name: m.Groups[2].Value)).ToHashSet();
+
+        var sql = new System.Text.StringBuilder("BEGIN;\n");
+        await using var connection = target.CreateConnection();
+        await connection.OpenAsync(ct);
+        foreach (var extension in await connection.StringsAsync("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname", ct))
+            if (!held.Contains(("EXTENSION", extension))) sql.AppendLine($"DROP EXTENSION IF EXISTS {HistoryTableName.Quote(extension)} CASCADE;");
+        const string Schemas = """
+            SELECT nspname FROM pg_namespace n WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+            ORDER BY nspname
+            """;
+        foreach (var schema in await connection.StringsAsync(Schemas, ct))
+        {
+            if (schema != "public" && !held.Contains(("SCHEMA", schema))) sql.AppendLine($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE;");
+            else foreach (var (kind, name) in await CleanOperation.ObjectsAsync(connection, schema, ct)) sql.AppendLine($"DROP {kind} IF EXISTS {name} CASCADE;");
+        }
+        return sql.ToString();
     }
 
     /// <summary>Drops a database SchemaOps created (a failed restore's, a rehearsal's scratch one); a failure here is not the error to report.</summary>

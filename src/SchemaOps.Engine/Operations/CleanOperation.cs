@@ -74,7 +74,8 @@ public static class CleanOperation
         return results;
     }
 
-    private static async Task<List<(string Kind, string Name)>> ObjectsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    /// <summary>The objects of <paramref name="schema"/> a clean drops (kind and qualified name), most dependent first; not an extension's.</summary>
+    internal static async Task<List<(string Kind, string Name)>> ObjectsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(ObjectsQuery, connection) { Parameters = { new() { Value = schema } } };
         var objects = new List<(string, string)>();

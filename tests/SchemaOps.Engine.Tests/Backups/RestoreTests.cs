@@ -71,4 +71,46 @@ public class RestoreTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal("ProductionConfirmationRequired", e.ErrorId);
         Assert.Null(await RestoreOperation.RestoreAsync(production, backup.Path, new RestoreOptions { Clean = true }, new RecordingSink(whatIf: true), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_clean_restore_replaces_the_database_with_the_backup_also_dropping_what_came_after_it()
+    {
+        var backup = await BackupAsync();
+        var copy = RequestFor(NewDatabaseName());
+        await RestoreOperation.RestoreAsync(copy, backup.Path, new RestoreOptions { CreateDatabase = true }, new RecordingSink(), CancellationToken.None);
+        // What a failed maintenance window leaves: new tables, a new schema, an extension, a changed table.
+        await using (var c = copy.Target.CreateConnection())
+        {
+            await c.OpenAsync();
+            await new NpgsqlCommand("""
+                CREATE TABLE tariffs (id int PRIMARY KEY); ALTER TABLE accounts ADD COLUMN tariff_id int REFERENCES tariffs (id);
+                CREATE SCHEMA audit; CREATE TABLE audit.log (at timestamptz); CREATE TYPE level AS ENUM ('a', 'b'); CREATE EXTENSION pg_trgm;
+                CREATE INDEX accounts_balance ON accounts (balance);
+                """, c).ExecuteNonQueryAsync();
+        }
+
+        await RestoreOperation.RestoreAsync(copy, backup.Path, new RestoreOptions { Clean = true }, new RecordingSink(), CancellationToken.None);
+
+        Assert.Empty(SnapshotComparer.Compare(backup.Snapshot!, await SnapshotOf(copy)));
+        await using var check = copy.Target.CreateConnection();
+        await check.OpenAsync();
+        Assert.Equal(0L, await new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'", check).ExecuteScalarAsync());
+        Assert.Equal(0L, await new NpgsqlCommand("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'", check).ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_clean_restore_of_a_broken_archive_changes_nothing()
+    {
+        var backup = await BackupAsync();
+        var truncated = Path.Combine(Dir.Path, "broken.dump");
+        var bytes = await File.ReadAllBytesAsync(backup.Path);
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length * 2 / 3)]);
+        await ExecAsync("CREATE TABLE came_after (id int); INSERT INTO came_after VALUES (1);");
+        var before = await SnapshotOf(Request());
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => RestoreOperation.RestoreAsync(Request(), truncated, new RestoreOptions { Clean = true }, new RecordingSink(), CancellationToken.None));
+
+        Assert.True(e.ErrorId is "RestoreFailed" or "BackupUnreadable", e.ErrorId);
+        Assert.Empty(SnapshotComparer.Compare(before, await SnapshotOf(Request())));
+    }
 }
