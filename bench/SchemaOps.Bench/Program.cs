@@ -9,6 +9,10 @@ var native = args[0];
 var schemaopsDll = args[1];
 var dbmate = args[2];
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
+// The module (Release build folder) and pwsh, for Invoke-Migration beside the CLI; unset: that row is left out.
+var pwsh = Environment.GetEnvironmentVariable("SCHEMAOPS_PWSH");
+var module = Environment.GetEnvironmentVariable("SCHEMAOPS_MODULE");
+const string InvokeMigration = "Invoke-Migration (pwsh)";
 // Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup, lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
 var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup,lint,ephemeral").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
@@ -53,17 +57,21 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
     File.WriteAllText(Path.Combine(root, "all.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.sql\nCOMMIT;\n")));
     File.WriteAllText(Path.Combine(root, "all-down.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Reverse().Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.down.sql\nCOMMIT;\n")));
 
-    var tools = new (string Name, Func<string, (string File, string[] Args)> Command)[]
+    var tools = new List<(string Name, Func<string, (string File, string[] Args)> Command)>
     {
         ("schemaops", db => (native, ["migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
         ("schemaops (dotnet)", db => ("dotnet", [schemaopsDll, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
         ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
         ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
     };
+    // The cmdlet in real pwsh, the module imported first: it times Invoke-Migration itself, so pwsh's own start is not counted.
+    if (pwsh is not null)
+        tools.Add((InvokeMigration, db => (pwsh, ["-NoProfile", "-NonInteractive", "-Command",
+            $"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); Invoke-Migration -Path '{flyway}' -ConnectionString 'postgres://postgres@127.0.0.1:{pg.Port}/{db}' -Confirm:$false | Out-Null; $w.Elapsed.TotalSeconds"])));
 
     var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
     for (var round = 0; round <= rounds; round++) // round 0 warms up the server and the file cache and is not counted
-        foreach (var (name, command) in round % 2 == 0 ? tools.Reverse() : tools) // alternate the order between rounds
+        foreach (var (name, command) in round % 2 == 0 ? Enumerable.Reverse(tools) : tools) // alternate the order between rounds
         {
             var db = await pg.CreateDatabaseAsync();
             // Every run starts from a quiet disk: no dirty buffers in PostgreSQL, none in the kernel. (Dropping
@@ -71,7 +79,7 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
             await Sql("postgres", "CHECKPOINT");
             Run("sync", [], env);
             var (file, arguments) = command(db);
-            var seconds = Run(file, arguments, env);
+            var seconds = name == InvokeMigration ? RunTimingItself(file, arguments, env) : Run(file, arguments, env);
             if (await CountRows(db, check) != Count) throw new Exception($"{name} did not apply all {Count} migrations of {set}");
             if (round == 0) continue;
             times[name].Add(seconds);
@@ -79,6 +87,9 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
         }
 
     Table($"{set}: apply {Count} migrations", times);
+    if (pwsh is not null)
+        report.AppendLine($"{InvokeMigration} / schemaops (native): {Median(times[InvokeMigration]) / Median(times["schemaops"]):0.00}; " +
+                          $"/ schemaops (dotnet): {Median(times[InvokeMigration]) / Median(times["schemaops (dotnet)"]):0.00} (target: at most 1.2)\n");
 
     // Undo everything: each tool undoes what it applied itself (untimed), one transaction per migration.
     // dbmate has no "rollback N": its users loop `dbmate rollback`, so that loop is what is timed.
@@ -285,6 +296,20 @@ static double Run(string file, string[] args, Dictionary<string, string> env)
     var elapsed = watch.Elapsed.TotalSeconds;
     if (p.ExitCode != 0) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
     return elapsed;
+}
+
+// A process that prints its own elapsed seconds last (pwsh timing a cmdlet without its own start).
+static double RunTimingItself(string file, string[] args, Dictionary<string, string> env)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args) psi.ArgumentList.Add(a);
+    foreach (var (k, v) in env) psi.Environment[k] = v;
+    using var p = Process.Start(psi)!;
+    var stdout = p.StandardOutput.ReadToEndAsync();
+    var stderr = p.StandardError.ReadToEndAsync();
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new Exception($"{file} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
+    return double.Parse(stdout.Result.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
 }
 
 async Task Sql(string db, string sql)

@@ -24,7 +24,7 @@ public enum SchemaOpsErrorCategory
 public class SchemaOpsException : Exception
 {
     public SchemaOpsException(string errorId, SchemaOpsErrorCategory category, string message,
-        string? file = null, int? line = null, string? version = null, Exception? inner = null)
+        string? file = null, int? line = null, string? version = null, Exception? inner = null, string? target = null)
         : base(message, inner)
     {
         ErrorId = errorId;
@@ -32,6 +32,7 @@ public class SchemaOpsException : Exception
         File = file;
         Line = line;
         Version = version;
+        Target = target;
     }
 
     public string ErrorId { get; }
@@ -39,4 +40,9 @@ public class SchemaOpsException : Exception
     public string? File { get; }
     public int? Line { get; }
     public string? Version { get; }
+    /// <summary>What else the error is about when it is not a file or a version: a database (user@host:port/db), an id, a pattern. Never a secret.</summary>
+    public string? Target { get; }
+
+    /// <summary>The object the error is about, most specific first: the file, the version, else the target.</summary>
+    public string? TargetObject => File ?? Version ?? Target;
 }

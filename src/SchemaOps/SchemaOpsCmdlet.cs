@@ -89,7 +89,7 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
 
     private void Fail(SchemaOpsException e) => ThrowTerminatingError(ToRecord(e));
 
-    private static ErrorRecord ToRecord(SchemaOpsException e) => new(e, e.ErrorId, Map(e.Category), (object?)e.File ?? e.Version);
+    private static ErrorRecord ToRecord(SchemaOpsException e) => new(e, e.ErrorId, Map(e.Category), e.TargetObject);
 
     protected override void StopProcessing() => _stop.Cancel();
 

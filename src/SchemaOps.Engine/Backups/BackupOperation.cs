@@ -39,7 +39,7 @@ public static class BackupOperation
         if (!Directory.Exists(folder))
             throw new SchemaOpsException("BackupFolderNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"the folder {folder} does not exist", path);
 
-        await using var session = await SnapshotOperation.OpenAsync(request, ct);
+        await using var session = await SnapshotOperation.OpenAsync(request, sink, ct);
         if (!sink.ShouldProcess(path, $"Back up {request.Target.Display} with pg_dump ({options.Format} format)")) return new DatabaseBackup { Path = path, Format = options.Format, Database = request.Target.Display };
         var serverMajor = session.ServerVersionNum / 10000;
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);

@@ -33,12 +33,13 @@ public sealed class ConnectionTarget
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
     /// <summary>An open connection; a failure to connect is a SchemaOps error naming the target and what was being done.</summary>
-    internal async Task<NpgsqlConnection> OpenAsync(string doing, CancellationToken ct)
+    internal async Task<NpgsqlConnection> OpenAsync(string doing, IOperationSink sink, CancellationToken ct)
     {
         var connection = CreateConnection();
         try
         {
             await connection.OpenAsync(ct);
+            sink.WriteVerbose($"connected to {Display} (PostgreSQL {connection.PostgreSqlVersion}) for {doing}");
             return connection;
         }
         catch (Exception e)

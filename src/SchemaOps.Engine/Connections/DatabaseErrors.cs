@@ -21,14 +21,14 @@ public static class DatabaseErrors
                 "53300" => ("TooManyConnections", SchemaOpsErrorCategory.ResourceBusy),
                 _ => ("DatabaseError", SchemaOpsErrorCategory.InvalidOperation),
             };
-            return new SchemaOpsException(id, category, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}", inner: e);
+            return new SchemaOpsException(id, category, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}", inner: e, target: target.Display);
         }
         if (e is OperationCanceledException)
-            return new SchemaOpsException("OperationCanceled", SchemaOpsErrorCategory.OperationStopped, $"{doing} on {target.Display} was canceled", inner: e);
+            return new SchemaOpsException("OperationCanceled", SchemaOpsErrorCategory.OperationStopped, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
         if (e is NpgsqlException or SocketException or TimeoutException or IOException)
             return new SchemaOpsException("ConnectionFailed", SchemaOpsErrorCategory.ConnectionError,
-                $"{doing} on {target.Display} failed: {RootMessage(e)}", inner: e);
-        return new SchemaOpsException("UnexpectedError", SchemaOpsErrorCategory.InvalidOperation, $"{doing} on {target.Display} failed: {e.Message}", inner: e);
+                $"{doing} on {target.Display} failed: {RootMessage(e)}", inner: e, target: target.Display);
+        return new SchemaOpsException("UnexpectedError", SchemaOpsErrorCategory.InvalidOperation, $"{doing} on {target.Display} failed: {e.Message}", inner: e, target: target.Display);
     }
 
     // Npgsql's connection messages name host and port, never the password.

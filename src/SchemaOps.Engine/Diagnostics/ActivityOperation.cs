@@ -20,7 +20,7 @@ public static class ActivityOperation
 
     public static async Task<IReadOnlyList<SessionActivity>> SessionsAsync(ConnectionTarget target, TimeSpan longRunning, int? queryLength, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await target.OpenAsync("reading the activity", ct);
+        await using var connection = await target.OpenAsync("reading the activity", sink, ct);
         var sessions = await ReadAsync(connection, longRunning, queryLength, ct);
         foreach (var s in sessions) sink.WriteObject(s);
         return sessions;
@@ -28,7 +28,7 @@ public static class ActivityOperation
 
     public static async Task<ActivitySummary> SummaryAsync(ConnectionTarget target, TimeSpan longRunning, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await target.OpenAsync("reading the activity", ct);
+        await using var connection = await target.OpenAsync("reading the activity", sink, ct);
         var sessions = await ReadAsync(connection, longRunning, 0, ct);
         var max = int.Parse((string)(await connection.ScalarAsync("SHOW max_connections", ct))!);
         var reserved = int.Parse((string)(await connection.ScalarAsync("SHOW superuser_reserved_connections", ct))!);

@@ -37,7 +37,7 @@ public static class HealthOperation
         MigrationSession session;
         try
         {
-            session = await SnapshotOperation.OpenAsync(request, ct);
+            session = await SnapshotOperation.OpenAsync(request, sink, ct);
         }
         catch (SchemaOpsException e) when (e.Category is SchemaOpsErrorCategory.ConnectionError or SchemaOpsErrorCategory.AuthenticationError or SchemaOpsErrorCategory.OperationTimeout)
         {

@@ -55,7 +55,7 @@ public static class LockReportOperation
     {
         if (options.QueryLength is < 0) throw Errors.InvalidArgument("InvalidQueryLength", "the query length cannot be negative");
         if (options.Interval is { } i && i <= TimeSpan.Zero) throw Errors.InvalidArgument("InvalidInterval", "the watch interval must be positive");
-        await using var connection = await target.OpenAsync("reading the locks", ct);
+        await using var connection = await target.OpenAsync("reading the locks", sink, ct);
         try
         {
             for (var round = 1; ; round++)

@@ -54,7 +54,7 @@ public static class EphemeralDatabaseOperation
     {
         if (!HandedOut.TryGetValue(id, out var entry) || entry.Owner != owner)
             throw new SchemaOpsException("EphemeralDatabaseNotFound", SchemaOpsErrorCategory.ObjectNotFound,
-                $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds(owner) is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}");
+                $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds(owner) is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}", target: id);
         if (!sink.ShouldProcess($"throwaway PostgreSQL {id} on {entry.Description.Host}:{entry.Description.Port}", "Stop it and delete its data")) return;
         await entry.Server.DisposeAsync();
         HandedOut.TryRemove(id, out _);

@@ -13,7 +13,7 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
     /// session: what every operation that works with scripts starts with.
     /// </summary>
     internal Task<MigrationSession> OpenWithScriptsAsync(IOperationSink sink, CancellationToken ct) =>
-        MigrationSession.OpenAsync(Target, Settings, Scanned ?? Scan(Settings, sink), ct);
+        MigrationSession.OpenAsync(Target, Settings, Scanned ?? Scan(Settings, sink), sink, ct);
 
     /// <summary>The folders as already read (raw, before placeholders): a rehearsal reads them once for its hundreds of steps.</summary>
     internal ScannedMigrations? Scanned { get; init; }
@@ -23,17 +23,17 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
 
     /// <summary>For operations that read no migration (baseline, clean): the layout is the one asked for, or the database's; the folders' callbacks still run.</summary>
     internal Task<MigrationSession> OpenWithoutScriptsAsync(IOperationSink sink, CancellationToken ct) =>
-        MigrationSession.OpenAsync(Target, Settings, new(Settings.Layout, []) { Callbacks = CallbackSet.Scan(Settings.Locations, sink.WriteWarning) }, ct);
+        MigrationSession.OpenAsync(Target, Settings, new(Settings.Layout, []) { Callbacks = CallbackSet.Scan(Settings.Locations, sink.WriteWarning) }, sink, ct);
 
     internal MigrationVersion? TargetVersion =>
         Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null
         : MigrationVersion.TryParse(Settings.Target, out var v, out var error) ? v
-        : throw Errors.InvalidArgument("InvalidTarget", $"target: {error} (or 'latest')");
+        : throw Errors.InvalidArgument("InvalidTarget", $"target: {error} (or 'latest')", Settings.Target);
 
     internal IReadOnlyList<IgnorePattern> IgnorePatterns => Settings.IgnoreMigrationPatterns.Select(IgnorePattern.Parse).ToList();
 
     internal MigrationVersion BaselineVersion =>
-        MigrationVersion.TryParse(Settings.BaselineVersion, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidBaselineVersion", $"baseline version: {error}");
+        MigrationVersion.TryParse(Settings.BaselineVersion, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidBaselineVersion", $"baseline version: {error}", Settings.BaselineVersion);
 
     /// <summary>Runs a database operation, turning driver errors into SchemaOps errors that name the target and hold no secret.</summary>
     internal async Task<T> GuardAsync<T>(string doing, Func<Task<T>> body)

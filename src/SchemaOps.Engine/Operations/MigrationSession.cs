@@ -25,7 +25,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
     /// the local scripts (none for operations that read no folder) and the layout they were read in.
     /// </summary>
-    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, CancellationToken ct)
+    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, IOperationSink sink, CancellationToken ct)
     {
         var connection = target.CreateConnection();
         try
@@ -47,6 +47,8 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                     ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
             var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct);
+            sink.WriteVerbose($"connected to {target.Display} (PostgreSQL {connection.PostgreSqlVersion}); {history.Layout} history in {history.Name}" +
+                              (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
                 ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks)
                 : new MigrationSession(connection, target, schemas, history, versionNum,

@@ -20,7 +20,7 @@ public static class NewMigrationOperation
         var words = description.Trim();
         if (words.Length == 0) throw Errors.InvalidArgument("InvalidDescription", "a migration needs a description (e.g. \"add users email\")");
         if (words.IndexOfAny(Forbidden) >= 0)
-            throw Errors.InvalidArgument("InvalidDescription", $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)})");
+            throw Errors.InvalidArgument("InvalidDescription", $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)})", description);
         Directory.CreateDirectory(location);
 
         if (layout == MigrationLayout.Auto) layout = MigrationLayouts.Detect([location]);

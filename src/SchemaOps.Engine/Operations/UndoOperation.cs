@@ -27,7 +27,7 @@ public static class UndoOperation
             throw Errors.InvalidArgument("InvalidUndoScope", "say what to undo with exactly one of -Count / --count, -Target / --target or -All / --all");
         if (scope.Count is < 1) throw Errors.InvalidArgument("InvalidUndoScope", $"count must be at least 1 (was {scope.Count})");
         var target = scope.Target is null ? null
-            : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}");
+            : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}", scope.Target);
 
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects

@@ -15,7 +15,7 @@ public static class SnapshotOperation
 {
     public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
     {
-        await using var session = await OpenAsync(request, ct);
+        await using var session = await OpenAsync(request, sink, ct);
         return await request.GuardAsync("taking a snapshot", async () =>
         {
             await using var tx = await BeginAsync(session.Connection, ct);
@@ -27,8 +27,8 @@ public static class SnapshotOperation
     }
 
     /// <summary>A session that reads no migration folder (a snapshot needs only the database and its history table).</summary>
-    internal static Task<MigrationSession> OpenAsync(MigrationRequest request, CancellationToken ct) =>
-        MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), ct);
+    internal static Task<MigrationSession> OpenAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct) =>
+        MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), sink, ct);
 
     /// <summary>The read-only REPEATABLE READ transaction a snapshot is read in (and a backup's pg_dump shares).</summary>
     internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct)
