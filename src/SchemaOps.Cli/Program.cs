@@ -15,7 +15,7 @@ public static class Program
             // First Ctrl+C: cancel cleanly (the running migration rolls back). A second one ends the process.
             if (cts.IsCancellationRequested) return;
             e.Cancel = true;
-            Console.Error.WriteLine("canceling: the work in progress is rolled back and anything started for it removed (Ctrl+C again to quit at once)");
+            Console.Error.WriteLine("canceling: stopping the work in progress and removing what was started for it (Ctrl+C again to quit at once)");
             cts.Cancel();
         };
         // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.
@@ -66,7 +66,7 @@ public static class Program
         }
         catch (OperationCanceledException)
         {
-            return Fail(context, json, ExitCodes.Canceled, "OperationCanceled", "OperationStopped", "canceled; nothing was left half-applied");
+            return Fail(context, json, ExitCodes.Canceled, "OperationCanceled", "OperationStopped", "canceled; what was in progress was rolled back");
         }
     }
 

@@ -309,6 +309,50 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
     }
 
+    [Fact]
+    public async Task Ctrl_C_in_a_migration_outside_a_transaction_says_what_stayed_applied()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__index.sql", "CREATE INDEX CONCURRENTLY a_id ON a (id);\nSELECT pg_sleep(30);\n");
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        var stderr = runner.StandardError.ReadToEndAsync();
+        await WaitForActiveQueryAsync("pg_sleep(30)");
+
+        Assert.Equal(0, kill(runner.Id, 2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await runner.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(130, runner.ExitCode);
+        var said = await stderr;
+        Assert.Contains("MigrationInterrupted", said);
+        Assert.Contains("stay applied", said);
+        Assert.DoesNotContain("rolled back", said);
+        Assert.Equal(false, await pg.ScalarAsync(_db, "SELECT success FROM flyway_schema_history WHERE version = '2'"));
+        Assert.Equal("a_id", await pg.ScalarAsync(_db, "SELECT to_regclass('a_id')::text")); // its first statement stays
+    }
+
+    [Fact]
+    public async Task A_statement_longer_than_30_seconds_runs_to_its_end()
+    {
+        // Npgsql's default command timeout is 30 s: a backfill or an index on a big table must not die at it.
+        _dir.Write("V1__backfill.sql", "CREATE TABLE a (id int);\nSELECT pg_sleep(31);\n");
+        var run = await Run("migrate", "--path", _dir.Path);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(true, await pg.ScalarAsync(_db, "SELECT success FROM flyway_schema_history WHERE version = '1'"));
+    }
+
+    [Fact]
+    public async Task A_statement_timeout_fails_the_migration_with_exit_3_not_as_a_cancel()
+    {
+        _dir.Write("V1__slow.sql", "CREATE TABLE a (id int);\nSELECT pg_sleep(5);\n");
+        var run = await Run("migrate", "--path", _dir.Path, "--statement-timeout", "1s", "--json");
+        Assert.Equal(3, run.ExitCode);
+        using var error = JsonDocument.Parse(run.Stderr[run.Stderr.IndexOf('{')..]);
+        Assert.Equal("MigrationStatementTimeout", error.RootElement.GetProperty("error").GetProperty("id").GetString());
+        Assert.Contains("V1__slow.sql:2", error.RootElement.GetProperty("error").GetProperty("message").GetString());
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('a')::text")); // rolled back whole
+    }
+
     private async Task WaitForActiveQueryAsync(string fragment)
     {
         var deadline = Stopwatch.StartNew();

@@ -18,6 +18,17 @@ public sealed class ConnectionTarget
         // The server's DETAIL (which key is duplicated, which row fails a check) is what an operator needs to
         // fix a failed migration. It describes data, never credentials.
         builder.IncludeErrorDetail = true;
+        // No client-side limit on how long a statement may run: a backfill or an index on a big table takes as
+        // long as it takes (Npgsql's default would abort it at 30 s). A limit is the server's statement_timeout
+        // (-StatementTimeout / --statement-timeout), which fails the migration cleanly.
+        builder.CommandTimeout = 0;
+        // With no command timeout, a server that vanished mid-statement must still be noticed: TCP keepalives.
+        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0)
+        {
+            builder.TcpKeepAlive = true;
+            builder.TcpKeepAliveTime = 60;
+            builder.TcpKeepAliveInterval = 10;
+        }
         _connectionString = builder.ConnectionString;
         Database = builder.Database ?? builder.Username ?? "";
         Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";

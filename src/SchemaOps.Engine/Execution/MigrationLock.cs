@@ -10,18 +10,28 @@ namespace SchemaOps.Engine.Execution;
 /// golang-migrate's; dbmate takes none, so its tables get a Flyway-style key), so SchemaOps and that tool
 /// exclude each other too. It is taken outside any transaction, so it never holds back CREATE INDEX CONCURRENTLY
 /// (which waits for every open transaction: Flyway's #3497). Released on dispose, or by PostgreSQL when the
-/// connection dies.
+/// connection dies. It is what makes other runners wait and says who they wait for; exactly-once does not depend
+/// on it (<see cref="HistoryGuard"/>). Behind a pooler it is not taken at all: there it would lock a server process
+/// other clients share, and could stay locked after we left.
 /// </summary>
 public sealed class MigrationLock : IAsyncDisposable
 {
     private const long FlywayLockBase = 77431708279161; // ASCII "Flyway"
-    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlConnection? _connection;
     private readonly long _key;
 
-    private MigrationLock(NpgsqlConnection connection, long key)
+    private MigrationLock(NpgsqlConnection? connection, long key)
     {
         _connection = connection;
         _key = key;
+    }
+
+    internal static async Task<MigrationLock> AcquireAsync(Operations.MigrationSession session, TimeSpan wait, IOperationSink sink, CancellationToken ct)
+    {
+        if (!await session.BehindPoolerAsync(ct)) return await AcquireAsync(session.Connection, session.History, wait, sink, ct);
+        sink.WriteVerbose($"{session.Target.Display} is reached through a connection pooler (the server process running our statements is not the one " +
+                          "the connection reported): no session lock, which a pooler shares between clients; each migration's own transaction is guarded instead");
+        return new MigrationLock(null, 0);
     }
 
     /// <summary>Flyway's key: the base plus Java's String.hashCode of the quoted table name.</summary>
@@ -55,7 +65,7 @@ public sealed class MigrationLock : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection.State == System.Data.ConnectionState.Open)
+        if (_connection is { State: System.Data.ConnectionState.Open })
             await _connection.ExecuteAsync($"SELECT pg_advisory_unlock({_key})", CancellationToken.None);
     }
 

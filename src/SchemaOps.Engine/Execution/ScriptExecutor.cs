@@ -17,6 +17,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 {
     internal LockWatch? Watch { get; init; }
 
+    /// <summary>Checks, inside each transaction, that nobody changed the history since the plan (see <see cref="HistoryGuard"/>).</summary>
+    internal HistoryGuard? Guard { get; init; }
+
     /// <summary>beforeEachMigrate / afterEachMigrate callbacks: run inside each migration's transaction.</summary>
     internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
@@ -110,6 +113,16 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
         Add(new("BEGIN"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
+        var checkAt = -1;
+        if (record && Guard is not null)
+        {
+            Add(new(Guard.LockSql));
+            if (Guard.CheckSql is { } check)
+            {
+                checkAt = batch.BatchCommands.Count;
+                Add(new(check));
+            }
+        }
         foreach (var script in scripts)
         {
             if (!record)
@@ -124,10 +137,12 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var callback in AfterEach) AddScript(callback);
             foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(c, script);
         }
+        if (record && Guard is not null && history.StateAfterRecord(0) is null) Add(new(Guard.ObserveSql)); // the record does not tell the new state
         Add(new("COMMIT"));
         try
         {
             var recorded = new List<(int?, int)>();
+            string? observed = null;
             await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
                 // Statements may return rows too; each history change ends with one (installed_rank, execution_time) row.
@@ -136,15 +151,32 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                     while (await reader.ReadAsync(ct))
                         if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank" && reader.GetName(1) == "execution_time")
                             recorded.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1)));
+                        else if (reader.FieldCount == 1 && reader.GetName(0) == HistoryGuard.ObservedColumn)
+                            observed = reader.IsDBNull(0) ? "" : reader.GetString(0);
                 } while (await reader.NextResultAsync(ct));
             }
+            // Committed: our change is the state to expect now.
+            if (record && Guard is not null) Guard.Expected = observed ?? history.StateAfterRecord(recorded.LastOrDefault().Item1) ?? Guard.Expected;
             return recorded;
+        }
+        catch (PostgresException) when (checkAt >= 0 && FirstFailed(batch) == checkAt)
+        {
+            // The guard's check failed: someone changed the history since the plan. Nothing of ours ran.
+            await RollbackQuietlyAsync();
+            throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");
+        }
+        catch (PostgresException e) when (e.SqlState == "55P03" && FirstFailed(batch) is var f && f >= 0 && owners[f].Script is null)
+        {
+            // Our own guard lock waited past lock_timeout: another runner is inside its migration's transaction.
+            await RollbackQuietlyAsync();
+            var p = scripts[0];
+            throw new SchemaOpsException(LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy,
+                $"{p.Script.DisplayPath}: another runner's migration transaction held the history: lock timeout", p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
         catch (PostgresException e)
         {
             await RollbackQuietlyAsync();
-            // Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed.
-            var failed = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
+            var failed = FirstFailed(batch);
             var (script, statement) = failed >= 0 ? owners[failed] : (null, null);
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
             if (script is not null && statement is not null) throw Failure(script, statement, e, group);
@@ -159,6 +191,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             throw;
         }
     }
+
+    /// <summary>Every command that completed has its StatementType set from the server's reply; the first one still Unknown failed (-1: none).</summary>
+    private static int FirstFailed(NpgsqlBatch batch) => batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToList().FindIndex(c => c.StatementType == StatementType.Unknown);
 
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
@@ -198,6 +233,13 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 try
                 {
                     await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
+                    if (failure is OperationCanceledException)
+                        // Not "rolled back": outside a transaction, what ran before this statement stays.
+                        throw new SchemaOpsException("MigrationInterrupted", SchemaOpsErrorCategory.OperationStopped,
+                            $"{p.Script.DisplayPath}:{s.Line}: canceled while this migration ran outside a transaction: the statements before line {s.Line} " +
+                            $"stay applied, and {(history.RecordsFailures ? $"{history.Name} records it as failed" : $"{history.Name} cannot record the failure")}. " +
+                            "Inspect the database, finish or undo those statements by hand, then repair before migrating again.",
+                            p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
                 }
                 catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
                 {
@@ -227,7 +269,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         var (id, category) = e.SqlState switch
         {
             "55P03" => (LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy),
-            "57014" => ("MigrationCanceled", SchemaOpsErrorCategory.OperationStopped),
+            // Our own Ctrl+C surfaces as an OperationCanceledException; a 57014 here is the server's statement_timeout
+            // (or a pg_cancel_backend from someone else): a failed migration, not a canceled run.
+            "57014" when safety.StatementTimeout is not null => ("MigrationStatementTimeout", SchemaOpsErrorCategory.OperationTimeout),
+            "57014" => ("MigrationCanceledByServer", SchemaOpsErrorCategory.InvalidOperation),
             "42501" => ("MigrationPermissionDenied", SchemaOpsErrorCategory.PermissionDenied),
             _ => ("MigrationFailed", SchemaOpsErrorCategory.InvalidOperation),
         };

@@ -49,6 +49,9 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
                 { Parameters = { new() { Value = row.Version!, NpgsqlDbType = NpgsqlDbType.Varchar } } };
     }
 
+    // Applying adds a version, undoing removes one: the count and the highest catch both, out-of-order ones too.
+    public override string StateSql => $"SELECT count(*)::text || ':' || coalesce(max(version), '') FROM {Name.Quoted}";
+
     // The row of version $1 however its digits are padded (001 is 1), as SchemaOps compares versions.
     private const string SameVersion = "ltrim(version, '0') = ltrim($1, '0')";
 

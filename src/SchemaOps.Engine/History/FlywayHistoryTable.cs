@@ -56,6 +56,12 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
 
     public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row) => [InsertCommand(row)];
 
+    // Every change adds a row with the next rank (read from the primary key's index: cheap however long the history).
+    public override string StateSql => $"SELECT coalesce(max(installed_rank), 0)::text FROM {Name.Quoted}";
+
+    // Our insert took the next rank, under the guard's lock: it is the highest now.
+    public override string? StateAfterRecord(int? rank) => rank?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>One history row; rank 0 for the SCHEMA row (Flyway's), else MAX + 1 (under the migration lock).</summary>
     private NpgsqlBatchCommand InsertCommand(HistoryRow row, bool schemaRow = false)
     {

@@ -54,6 +54,8 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
                 { Parameters = { new() { Value = ToBigint(version) }, new() { Value = dirty } } };
     }
 
+    public override string StateSql => $"SELECT coalesce(string_agg(version::text || ':' || dirty::text, ','), '') FROM {Name.Quoted}";
+
     /// <summary>
     /// golang-migrate's key: CRC-32 of "schema\0table\0database" times its salt, in 32 bits. Taking the same
     /// lock means a `migrate up` started meanwhile waits for SchemaOps, and the other way round.

@@ -89,6 +89,18 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     public abstract Task<List<AppliedMigration>> ReadAsync(CancellationToken ct);
 
     /// <summary>
+    /// A query of one text value that changes whenever the history does (a row added, removed or rewritten by
+    /// anyone): what <see cref="Execution.HistoryGuard"/> compares to tell whether another runner got there first.
+    /// </summary>
+    public abstract string StateSql { get; }
+
+    /// <summary>
+    /// The state <see cref="StateSql"/> would read right after a record of ours returned <paramref name="rank"/>, when
+    /// the rank tells it (Flyway's does: no statement needed to learn it); else null.
+    /// </summary>
+    public virtual string? StateAfterRecord(int? rank) => null;
+
+    /// <summary>
     /// The commands that record <paramref name="row"/> (an applied or undone migration), to share a batch and a
     /// transaction with the migration. The last command returns one row (installed_rank, execution_time);
     /// installed_rank is null where the table has no ranks. A null row.ExecutionTime is measured by the

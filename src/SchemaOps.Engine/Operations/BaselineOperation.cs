@@ -19,7 +19,7 @@ public static class BaselineOperation
                 throw Errors.InvalidOperation("BaselineNotSupported",
                     $"dbmate's history table {session.History.Name} has no baseline: it lists each applied version. " +
                     "To take over an existing database, insert the versions already in effect into it, then migrate.");
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
             var rows = await session.ReadHistoryAsync(ct);
             var existing = rows.LastOrDefault(r => r.Type == HistoryTypes.Baseline);
             if (existing is not null)

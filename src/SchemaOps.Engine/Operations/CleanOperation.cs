@@ -39,7 +39,7 @@ public static class CleanOperation
         await using var session = await request.OpenWithoutScriptsAsync(sink, ct);
         return await request.GuardAsync("cleaning", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
             var created = (await session.ReadHistoryAsync(ct)).Where(r => r.Type == HistoryTypes.Schema)
                 .SelectMany(r => r.Script.Split(',')).Select(q => q.Trim().Trim('"').Replace("\"\"", "\"")).ToHashSet();
             var existing = (await session.MissingSchemasAsync(ct)).ToHashSet();

@@ -17,6 +17,20 @@ internal static class HistorySetup
     }
 
     /// <summary>
+    /// Creates, in one transaction under the history guard's lock, what is still missing when it runs (another runner
+    /// behind a pooler may have created it meanwhile), and the baseline row when the table is new.
+    /// </summary>
+    public static async Task SetUpAsync(MigrationSession session, MigrationSettings settings, HistoryRow? baseline, CancellationToken ct)
+    {
+        await using var tx = await session.Connection.BeginTransactionAsync(ct);
+        await session.Connection.ExecuteAsync(session.Guard.LockSql, ct); // the lock only: there may be no history yet to compare
+        var inspected = await InspectAsync(session, settings, ct);
+        await CreateMissingAsync(session, settings, inspected, ct);
+        if (inspected.TableMissing && baseline is not null) await session.History.RecordAsync(baseline, ct);
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
     /// Creates what <see cref="InspectAsync"/> found missing, inside the caller's transaction, so the table
     /// never exists without its SCHEMA row.
     /// </summary>

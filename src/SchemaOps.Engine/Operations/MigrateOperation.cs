@@ -23,7 +23,7 @@ public static class MigrateOperation
         await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("migrating", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
 
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
             if (settings.LintLevel is { } level) LintGate.Check(session, plan, settings.Group, level, settings.LintRules);
@@ -52,42 +52,54 @@ public static class MigrateOperation
                 sink.ShouldProcess(where, "Run the beforeMigrate / afterMigrate callbacks (no migration to apply)");
             if (!setupAccepted || accepted == 0 && !setupNeeded && !callbacksOnly) return [];
 
+            var accept = plan.Take(accepted).ToList();
             if (setupNeeded)
             {
-                await using var tx = await session.Connection.BeginTransactionAsync(ct);
-                await HistorySetup.CreateMissingAsync(session, settings, (missingSchemas, tableMissing), ct);
-                if (baselineFirst)
-                    await session.History.RecordAsync(HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy), ct);
-                await tx.CommitAsync(CancellationToken.None);
+                await HistorySetup.SetUpAsync(session, settings, baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null, ct);
+                // What was planned before the history existed is planned again from it (another runner may have set it up and applied some).
+                accept = await StillToRunAsync(session, request, accept, sink, ct);
             }
 
             if (accepted == 0 && !callbacksOnly) return [];
-            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct) : null;
+            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct) : null;
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
-            return await callbacks.AroundAsync(executor, sink, () => accepted == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
-                : settings.Group ? ApplyGroupAsync(executor, plan.Take(accepted).ToList(), request, sink, ct)
-                : ApplyEachAsync(executor, plan.Take(accepted).ToList(), request, sink, ct), ct);
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard };
+            return await callbacks.AroundAsync(executor, sink, () => accept.Count == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
+                : settings.Group ? ApplyGroupAsync(executor, session, accept, request, sink, ct)
+                : ApplyEachAsync(executor, session, accept, request, sink, ct), ct);
         });
     }
 
-    /// <summary>Each migration in its own transaction (or none), in order; stops at the first failure.</summary>
-    private static async Task<IReadOnlyList<MigrationResult>> ApplyEachAsync(ScriptExecutor executor, List<PreparedScript> plan, MigrationRequest request,
-        IOperationSink sink, CancellationToken ct)
+    /// <summary>
+    /// Each migration in its own transaction (or none), in order; stops at the first failure. When another runner
+    /// changed the history first (its guard stopped our transaction before its first statement), the rest is planned
+    /// again: what that runner applied is reported Skipped, the others run.
+    /// </summary>
+    private static async Task<IReadOnlyList<MigrationResult>> ApplyEachAsync(ScriptExecutor executor, MigrationSession session, List<PreparedScript> plan,
+        MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
-        var accepted = plan.Count;
+        var total = plan.Count;
         var results = new List<MigrationResult>();
-        for (var i = 0; i < accepted; i++)
+        var queue = new Queue<PreparedScript>(plan);
+        while (queue.TryPeek(out var p))
         {
-            var p = plan[i];
-            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({i + 1}/{accepted})", 100 * i / accepted));
+            var done = total - queue.Count;
+            sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({done + 1}/{total})", 100 * done / total));
             sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
+            if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct);
+            MigrationResult result;
             try
             {
                 var (rank, elapsed) = await executor.ApplyAsync(p, ct);
-                var result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
-                results.Add(result);
-                sink.WriteObject(result);
+                result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
+            }
+            catch (HistoryChangedException changed)
+            {
+                sink.WriteVerbose($"{changed.Message}; reading the history again");
+                var still = await StillToRunAsync(session, request, queue.ToList(), sink, ct);
+                foreach (var skipped in queue.Where(q => !still.Contains(q))) Emit(Result(skipped, MigrationOutcome.Skipped, 0, null, request.Target.Database, null));
+                queue = new Queue<PreparedScript>(still);
+                continue;
             }
             catch (Exception e)
             {
@@ -96,24 +108,74 @@ public static class MigrateOperation
                 sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "failed", 100, Completed: true));
                 throw error;
             }
+            queue.Dequeue();
+            Emit(result); // committed: reported even if the pipeline stops right here
         }
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", "done", 100, Completed: true));
         return results;
+
+        void Emit(MigrationResult r)
+        {
+            results.Add(r);
+            sink.WriteObject(r);
+        }
+    }
+
+    /// <summary>
+    /// Which of <paramref name="accepted"/> still have to run after the history changed under us: the ones another
+    /// runner applied meanwhile drop out (a verbose line says so). A change this run did not plan for (one of them is
+    /// now failed, say) stops the run before anything else is applied.
+    /// </summary>
+    internal static async Task<List<PreparedScript>> StillToRunAsync(MigrationSession session, MigrationRequest request, List<PreparedScript> accepted,
+        IOperationSink sink, CancellationToken ct)
+    {
+        var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), request.TargetVersion, request.Settings.OutOfOrder);
+        var states = entries.Where(e => e.Local is not null).GroupBy(e => e.Local!).ToDictionary(g => g.Key, g => g.Last().State);
+        var still = new List<PreparedScript>();
+        foreach (var p in accepted)
+        {
+            var state = states.GetValueOrDefault(p.Script);
+            if (state is MigrationState.Pending or MigrationState.Outdated) still.Add(p);
+            else if (state is MigrationState.Success or MigrationState.OutOfOrder)
+                sink.WriteVerbose($"{p.Script.Label} was applied by another runner meanwhile: skipped");
+            else
+                throw Errors.InvalidOperation("HistoryChangedUnderneath",
+                    $"another runner changed the history of {request.Target.Display} while this run waited: {p.Script.Label} is now {state}. " +
+                    "Nothing more was applied by this run; look at the state (info / Get-MigrationStatus) and run again.", p.Script.Version?.Text);
+        }
+        return still;
     }
 
     /// <summary>All the accepted migrations in one transaction; results are emitted once it has committed.</summary>
-    private static async Task<IReadOnlyList<MigrationResult>> ApplyGroupAsync(ScriptExecutor executor, List<PreparedScript> group, MigrationRequest request,
-        IOperationSink sink, CancellationToken ct)
+    private static async Task<IReadOnlyList<MigrationResult>> ApplyGroupAsync(ScriptExecutor executor, MigrationSession session, List<PreparedScript> group,
+        MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var database = request.Target.Database;
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {database}", $"{group.Count} migrations in one transaction", 0));
         sink.WriteVerbose($"applying {group.Count} migration(s) in one transaction: all or none");
+        var skipped = new List<MigrationResult>();
         try
         {
-            var applied = await executor.ApplyGroupAsync(group, ct);
+            List<(int? Rank, int ElapsedMs)> applied;
+            while (true)
+            {
+                try
+                {
+                    applied = group.Count == 0 ? [] : await executor.ApplyGroupAsync(group, ct);
+                    break;
+                }
+                catch (HistoryChangedException changed)
+                {
+                    sink.WriteVerbose($"{changed.Message}; reading the history again");
+                    var still = await StillToRunAsync(session, request, group, sink, ct);
+                    skipped.AddRange(group.Where(p => !still.Contains(p)).Select(p => Result(p, MigrationOutcome.Skipped, 0, null, database, null)));
+                    group = still;
+                }
+            }
+            foreach (var r in skipped) sink.WriteObject(r);
             var results = group.Select((p, i) => Result(p, MigrationOutcome.Applied, applied[i].ElapsedMs, applied[i].Rank, database, null)).ToList();
             foreach (var r in results) sink.WriteObject(r);
-            return results;
+            return [.. skipped, .. results];
         }
         catch (Exception e)
         {
@@ -165,11 +227,13 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
-        var rows = await session.ReadHistoryAsync(ct);
+        var rows = await session.ReadHistoryToChangeAsync(ct);
         // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
         // have no baseline and simply start applying, so their layouts keep their behaviour.
         var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
             && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
+        // Another runner may have created the history table (and applied something) since it was found missing.
+        if (baselineFirst && await session.History.ExistsAsync(ct)) return await PlanAsync(session, request, ct);
         if (baselineFirst && !settings.BaselineOnMigrate)
             throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
                 $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +

@@ -1,5 +1,6 @@
 using Npgsql;
 using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.History;
 using SchemaOps.Engine.Sources;
 
@@ -7,9 +8,15 @@ namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
 internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum,
-    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks)
+    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks, int backendPid)
     : IAsyncDisposable
 {
+    /// <summary>
+    /// The server process this session's first transaction ran in (pg_backend_pid). Npgsql's ProcessID is what the
+    /// server said at startup, which a pooler makes up: the real one is asked for.
+    /// </summary>
+    public int BackendPid { get; } = backendPid;
+
     public NpgsqlConnection Connection { get; } = connection;
     public ConnectionTarget Target { get; } = target;
     public IReadOnlyList<string> Schemas { get; } = schemas;
@@ -20,6 +27,9 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public IReadOnlyList<MigrationScript> Scripts { get; } = scripts;
     /// <summary>The SQL callbacks, placeholders replaced.</summary>
     public CallbackSet Callbacks { get; } = callbacks;
+
+    /// <summary>Guards every transaction that changes the history (exactly once behind poolers too).</summary>
+    public Execution.HistoryGuard Guard { get; } = new(history, history.LockKey(connection.Database));
 
     /// <summary>
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
@@ -32,6 +42,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         {
             await connection.OpenAsync(ct);
             var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct))!);
+            var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct))!;
             if (versionNum >= 140000)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.
@@ -50,9 +61,9 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             sink.WriteVerbose($"connected to {target.Display} (PostgreSQL {connection.PostgreSqlVersion}); {history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks)
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid)
                 : new MigrationSession(connection, target, schemas, history, versionNum,
-                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)));
+                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid);
         }
         catch (Exception e)
         {
@@ -111,6 +122,49 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         if (!await History.ExistsAsync(ct)) return [];
         await History.CheckShapeAsync(ct);
         return await History.ReadAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether this connection goes through a pooler (PgBouncer and the like): the server process id it reported at
+    /// startup is not the one running our statements (poolers make one up), or our transactions run in different
+    /// server processes. A transaction pooler cannot be told apart from a session pooler from here, so both are taken
+    /// for the first: a session-level lock would exclude nobody and could stay held on a server process other
+    /// clients share, and a script that cannot run in a transaction cannot be guarded. Asked again each time it
+    /// matters, since a pooler can hand out the same server process for a while.
+    /// </summary>
+    public async Task<bool> BehindPoolerAsync(CancellationToken ct)
+    {
+        _pooled = _pooled || Connection.ProcessID != BackendPid || (int)(await Connection.ScalarAsync("SELECT pg_backend_pid()", ct))! != BackendPid;
+        return _pooled;
+    }
+
+    private bool _pooled;
+
+    /// <summary>A migration that must run outside a transaction is refused behind a pooler: nothing could keep another runner from running it too.</summary>
+    public async Task RefuseBehindPoolerAsync(PreparedScript p, CancellationToken ct)
+    {
+        if (await BehindPoolerAsync(ct))
+            throw new SchemaOpsException("NonTransactionalBehindPooler", SchemaOpsErrorCategory.InvalidOperation,
+                $"{p.Script.DisplayPath} must run outside a transaction ({p.NoTransactionReason}), and {Target.Display} is reached through a connection pooler " +
+                "(PgBouncer or the like), where nothing can keep another runner from running it at the same time; everything before it was applied. " +
+                "Apply it over a direct connection to the server (the pooler's own port is fine for every migration that runs in a transaction).",
+                p.Script.DisplayPath, version: p.Script.Version?.Text);
+    }
+
+    /// <summary>
+    /// The history rows to plan changes from, and in the same snapshot the state the <see cref="Guard"/> then
+    /// expects: a change made by anyone after this read stops the first transaction that would act on it.
+    /// </summary>
+    public async Task<List<AppliedMigration>> ReadHistoryToChangeAsync(CancellationToken ct)
+    {
+        Guard.Expected = null;
+        if (!await History.ExistsAsync(ct)) return [];
+        await History.CheckShapeAsync(ct);
+        await using var tx = await Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var rows = await History.ReadAsync(ct);
+        await Guard.ReadExpectedAsync(Connection, ct);
+        await tx.CommitAsync(ct);
+        return rows;
     }
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();

@@ -21,7 +21,7 @@ public static class RepairOperation
         await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("repairing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
             var rows = await session.ReadHistoryAsync(ct);
             if (rows.Count == 0)
             {

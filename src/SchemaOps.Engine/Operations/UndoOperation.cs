@@ -34,9 +34,9 @@ public static class UndoOperation
         await using var session = await request.OpenWithScriptsAsync(sink, ct);
         return await request.GuardAsync("undoing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session.Connection, session.History, settings.LockWaitTimeout, sink, ct);
+            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
             var undoScripts = session.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
-            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct), null, settings.OutOfOrder);
+            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), null, settings.OutOfOrder);
             var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
                 .OrderByDescending(e => e.Applied!.InstalledRank).ToList();
             var range = scope.All ? applied
@@ -71,22 +71,46 @@ public static class UndoOperation
             if (accepted == 0) return [];
             ProductionGuard.DemandConfirmation(request, "undo");
 
-            await using var watch = await LockWatch.StartAsync(request.Target, session.Connection.ProcessID, safety, ct);
+            await using var watch = await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct);
             var callbacks = OperationCallbacks.For(session, "Undo");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard };
             return await callbacks.AroundAsync(executor, sink, async () =>
             {
                 var results = new List<MigrationResult>();
-                for (var i = 0; i < accepted; i++)
+                var queue = new Queue<PreparedScript>(plan.Take(accepted));
+                while (queue.TryPeek(out var p))
                 {
-                    var p = plan[i];
-                    sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({i + 1}/{accepted})", 100 * i / accepted));
-                    var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                    var done = accepted - queue.Count;
+                    sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({done + 1}/{accepted})", 100 * done / accepted));
+                    if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct);
+                    try
+                    {
+                        var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                        queue.Dequeue();
+                        Emit(p, MigrationOutcome.Applied, elapsed, rank);
+                    }
+                    catch (HistoryChangedException changed)
+                    {
+                        // Another runner changed the history first: undo only what is still applied.
+                        sink.WriteVerbose($"{changed.Message}; reading the history again");
+                        var now = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), null, settings.OutOfOrder)
+                            .Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder).Select(e => e.Version!).ToHashSet();
+                        foreach (var gone in queue.Where(q => !now.Contains(q.Script.Version!)))
+                        {
+                            sink.WriteVerbose($"V{gone.Script.Version} was undone by another runner meanwhile: skipped");
+                            Emit(gone, MigrationOutcome.Skipped, 0, null);
+                        }
+                        queue = new Queue<PreparedScript>(queue.Where(q => now.Contains(q.Script.Version!)));
+                    }
+                }
+
+                void Emit(PreparedScript p, MigrationOutcome outcome, int elapsed, int? rank)
+                {
                     var result = new MigrationResult
                     {
                         Version = p.Script.Version, Description = p.Script.Description, Kind = MigrationKind.Undo, Script = p.Script.Script,
-                        Checksum = p.Script.Checksum, Outcome = MigrationOutcome.Applied, ExecutionTime = elapsed, InTransaction = p.InTransaction,
+                        Checksum = p.Script.Checksum, Outcome = outcome, ExecutionTime = elapsed, InTransaction = p.InTransaction,
                         InstalledRank = rank, Database = request.Target.Database,
                     };
                     results.Add(result);

@@ -1,0 +1,50 @@
+using Npgsql;
+using SchemaOps.Engine.History;
+
+namespace SchemaOps.Engine.Execution;
+
+/// <summary>
+/// Exactly once without trusting the session lock: a transaction pooler hands a locked server connection to
+/// whichever client comes next, and a script can release the lock (pg_advisory_unlock_all). Every transaction that
+/// applies or undoes a migration first takes a transaction-level advisory lock, then checks that the history is
+/// still what the plan was made from, and learns the history's new state before it commits. If someone else changed
+/// the history meanwhile, the transaction stops before its first statement (<see cref="HistoryChangedException"/>)
+/// and the caller re-reads the history and plans again. It all travels in the migration's own batch: no round trip
+/// of its own.
+/// </summary>
+internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
+{
+    // A key of its own: behind a pooler a session lock can be left held on a server connection nobody owns any
+    // more, and the transaction lock must not wait for that.
+    private readonly long _key = unchecked(sessionKey * 31 + 0x5343484F5053); // "SCHOPS"
+
+    /// <summary>The history's state the plan was made from; null until the history has been read (nothing to compare).</summary>
+    public string? Expected { get; set; }
+
+    /// <summary>The transaction-level lock every guarded transaction takes first (after its SET LOCALs: lock_timeout bounds the wait).</summary>
+    public string LockSql => $"SELECT pg_advisory_xact_lock({_key})";
+
+    /// <summary>
+    /// The check, a statement of its own after the lock (so it reads what the lock's previous holder committed). It
+    /// fails, by casting text to int, when the state differs: no procedural code, and the value is never a constant
+    /// the planner would try to cast before the comparison decides. Null when there is nothing to compare yet.
+    /// </summary>
+    public string? CheckSql => Expected is null ? null
+        : $"SELECT CASE WHEN s IS DISTINCT FROM {Sql.SqlLiteral.Of(Expected)} THEN ('schemaops: the migration history changed: ' || coalesce(s, ''))::int END " +
+          $"FROM ({history.StateSql}) AS state(s)";
+
+    /// <summary>The history's state after this transaction's own change, read before COMMIT, when the history's own record does not tell it.</summary>
+    public string ObserveSql => $"SELECT ({history.StateSql}) AS {ObservedColumn}";
+
+    public const string ObservedColumn = "schemaops_history_state";
+
+    /// <summary>The history's current state, for a plan just read (call in the same transaction as the read).</summary>
+    public async Task ReadExpectedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(history.StateSql, connection);
+        Expected = (string?)await cmd.ExecuteScalarAsync(ct) ?? "";
+    }
+}
+
+/// <summary>Someone else changed the history between the plan and a migration's transaction, which was rolled back before its first statement.</summary>
+internal sealed class HistoryChangedException(string what) : Exception($"the migration history changed before {what} ran: another runner got there first");

@@ -1,0 +1,141 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Tests.Operations;
+
+/// <summary>
+/// Each migration applied exactly once, atomically with its history row, however production is wired: runners
+/// at once through a transaction pooler (where a session lock excludes nobody), a script that releases the lock.
+/// </summary>
+public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private readonly PostgresFixture _pg = pg;
+
+    /// <summary>Ten migrations, each with a data seed that would show a second run (a row too many).</summary>
+    private void WriteSeededSet(int count = 10)
+    {
+        Dir.Write("V1__seeds.sql", "CREATE TABLE seeds (version int, at timestamptz DEFAULT clock_timestamp());");
+        for (var v = 2; v <= count; v++) Dir.Write($"V{v}__step{v}.sql", $"CREATE TABLE t{v} (id int); INSERT INTO seeds (version) VALUES ({v}); SELECT pg_sleep(0.02);");
+        Dir.Write("R__view.sql", "CREATE OR REPLACE VIEW seed_count AS SELECT count(*) AS n FROM seeds;");
+    }
+
+    private MigrationRequest Through(string connectionString) =>
+        new(ConnectionTarget.Parse(connectionString), new MigrationSettings { Locations = [Dir.Path] });
+
+    private async Task<List<Exception>> RunnersAsync(int runners, Func<Task> runner)
+    {
+        var errors = new List<Exception>();
+        await Task.WhenAll(Enumerable.Range(0, runners).Select(async _ =>
+        {
+            try { await Task.Run(runner); }
+            catch (Exception e) { lock (errors) errors.Add(e); }
+        }));
+        return errors;
+    }
+
+    private async Task AssertAppliedOnceAsync(int count = 10)
+    {
+        Assert.Equal(count - 1, await ScalarAsync<long>("SELECT count(*) FROM seeds"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM (SELECT version FROM flyway_schema_history WHERE version IS NOT NULL GROUP BY version HAVING count(*) > 1) d"));
+        Assert.Equal((long)count, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL AND success"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NULL AND type = 'SQL'"));
+    }
+
+    [Fact]
+    public async Task Eight_runners_at_once_through_a_one_connection_transaction_pooler_apply_each_migration_once_and_none_fails()
+    {
+        WriteSeededSet();
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1);
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        var errors = await RunnersAsync(8, () => MigrateOperation.MigrateAsync(Through(bouncer.ConnectionString(database)), new RecordingSink(), CancellationToken.None));
+        Assert.Empty(errors);
+        await AssertAppliedOnceAsync();
+    }
+
+    [Fact]
+    public async Task Eight_runners_at_once_through_a_transaction_pooler_with_several_connections_apply_each_migration_once()
+    {
+        WriteSeededSet();
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 4);
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        var errors = await RunnersAsync(8, () => MigrateOperation.MigrateAsync(Through(bouncer.ConnectionString(database)), new RecordingSink(), CancellationToken.None));
+        Assert.Empty(errors);
+        await AssertAppliedOnceAsync();
+    }
+
+    [Fact]
+    public async Task A_migration_that_releases_the_lock_is_still_applied_once()
+    {
+        Dir.Write("V1__seeds.sql", "CREATE TABLE seeds (version int);");
+        Dir.Write("V2__unlock.sql", "SELECT pg_advisory_unlock_all(); INSERT INTO seeds VALUES (2); SELECT pg_sleep(1);");
+        Dir.Write("V3__after.sql", "INSERT INTO seeds VALUES (3); SELECT pg_sleep(0.2);");
+        var errors = await RunnersAsync(2, () => MigrateAsync());
+        Assert.Empty(errors);
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 2"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 3"));
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Eight_runners_undoing_at_once_through_a_transaction_pooler_undo_each_migration_once()
+    {
+        WriteSeededSet();
+        for (var v = 2; v <= 10; v++) Dir.Write($"U{v}__step{v}.sql", $"DROP TABLE t{v}; DELETE FROM seeds WHERE version = {v};");
+        await MigrateAsync();
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2);
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        var errors = await RunnersAsync(8, () => UndoOperation.UndoAsync(Through(bouncer.ConnectionString(database)), new UndoScope(Target: "1"), new RecordingSink(), CancellationToken.None));
+        Assert.Empty(errors);
+        Assert.Equal(9L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE type = 'UNDO_SQL'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM seeds"));
+    }
+
+    [Fact]
+    public async Task A_changed_repeatable_is_reapplied_once_by_runners_at_once_through_a_transaction_pooler()
+    {
+        WriteSeededSet();
+        await MigrateAsync();
+        Dir.Write("R__view.sql", "CREATE OR REPLACE VIEW seed_count AS SELECT count(*) AS n, max(version) AS latest FROM seeds;");
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2);
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        var errors = await RunnersAsync(8, () => MigrateOperation.MigrateAsync(Through(bouncer.ConnectionString(database)), new RecordingSink(), CancellationToken.None));
+        Assert.Empty(errors);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NULL AND type = 'SQL'"));
+    }
+
+    [Fact]
+    public async Task A_script_that_cannot_run_in_a_transaction_is_refused_behind_a_pooler_and_runs_over_a_direct_connection()
+    {
+        Dir.Write("V1__table.sql", "CREATE TABLE t (id int);");
+        Dir.Write("V2__index.sql", "CREATE INDEX CONCURRENTLY t_id ON t (id);");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using (var pooled = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 3, roundRobin: true))
+        {
+            await pooled.WarmAsync(database, 3);
+            var sink = new RecordingSink();
+            var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(Through(pooled.ConnectionString(database)), sink, CancellationToken.None));
+            Assert.Equal("NonTransactionalBehindPooler", e.ErrorId);
+            Assert.Contains("V2__index.sql", e.Message);
+            Assert.Contains(sink.Verbose, v => v.Contains("connection pooler"));
+            Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
+        }
+        // A session pool cannot be told apart from a transaction pool: refused as well, never run unguarded.
+        await using (var session = await PgBouncer.StartAsync(_pg.Server, "session", poolSize: 3))
+            Assert.Equal("NonTransactionalBehindPooler", (await Assert.ThrowsAsync<SchemaOpsException>(() =>
+                MigrateOperation.MigrateAsync(Through(session.ConnectionString(database)), new RecordingSink(), CancellationToken.None))).ErrorId);
+        var applied = await MigrateAsync();
+        Assert.Equal("2", Assert.Single(applied).Version?.Text);
+    }
+
+    [Fact]
+    public async Task A_statement_timeout_fails_the_migration_with_its_own_error_and_records_nothing()
+    {
+        Dir.Write("V1__slow.sql", "CREATE TABLE t (id int); SELECT pg_sleep(3);");
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { StatementTimeout = TimeSpan.FromMilliseconds(500) }));
+        Assert.Equal("MigrationStatementTimeout", e.ErrorId);
+        Assert.Equal(SchemaOpsErrorCategory.OperationTimeout, e.Category);
+        Assert.Contains("V1__slow.sql:1", e.Message);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
+    }
+}
