@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SchemaOps.Cli.Commands;
 
@@ -9,18 +10,43 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // What a run killed without a chance to clean up left behind (passfiles, children, partial files, servers) goes first.
+        SchemaOps.Engine.Leftovers.Sweep();
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // First Ctrl+C: cancel cleanly (the running migration rolls back). A second one ends the process.
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            Console.Error.WriteLine("canceling: stopping the work in progress and removing what was started for it (Ctrl+C again to quit at once)");
-            cts.Cancel();
-        };
+        var stoppedBy = 0;
+        // Ctrl+C, and what systemd, Kubernetes and CI runners send (SIGTERM), a closed terminal (SIGHUP) and Ctrl+\ (SIGQUIT):
+        // the first cancels cleanly (the migration in progress rolls back, children are stopped, what was started for the
+        // run is removed); a second one ends the process at once.
+        using var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+            .Select(signal => PosixSignalRegistration.Create(signal, context =>
+            {
+                if (cts.IsCancellationRequested) return; // the second: the default action, which ends the process
+                context.Cancel = true;
+                stoppedBy = 128 + SignalNumber(context.Signal);
+                Console.Error.WriteLine($"canceling ({context.Signal}): stopping the work in progress and removing what was started for it (again to quit at once)");
+                cts.Cancel();
+            })).ToList().AsDisposable();
         // Buffered stdout (the sink flushes as results arrive); stderr stays unbuffered for errors and warnings.
         await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
-        return await RunAsync(args, new CliContext(stdout, Console.Error, SchemaOps.Engine.Configuration.EnvironmentVariables.FromProcess()), cts.Token);
+        var exit = await RunAsync(args, new CliContext(stdout, Console.Error, SchemaOps.Engine.Configuration.EnvironmentVariables.FromProcess()), cts.Token);
+        // Stopped by a signal: the shell's convention, 128 + its number (130 for Ctrl+C, 143 for SIGTERM).
+        return exit == ExitCodes.Canceled && stoppedBy > 0 ? stoppedBy : exit;
+    }
+
+    private static int SignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGHUP => 1,
+        PosixSignal.SIGINT => 2,
+        PosixSignal.SIGQUIT => 3,
+        PosixSignal.SIGTERM => 15,
+        _ => 2,
+    };
+
+    private static IDisposable AsDisposable(this List<PosixSignalRegistration> registrations) => new Registrations(registrations);
+
+    private sealed class Registrations(List<PosixSignalRegistration> all) : IDisposable
+    {
+        public void Dispose() => all.ForEach(r => r.Dispose());
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct)
@@ -82,7 +108,7 @@ public static class Program
     private static string GeneralHelp() =>
         "schemaops: PostgreSQL schema migrations, Flyway-compatible\n\nusage: schemaops <command> [options]   (schemaops <command> --help for its options)\n\ncommands:\n" +
         string.Join("\n", Commands.Select(c => $"  {c.Name,-10} {c.Summary}")) +
-        "\n\nexit codes: 0 success, 1 problems found, 2 usage or bad input, 3 failed, 4 cannot connect, 5 busy (lock), 130 canceled";
+        "\n\nexit codes: 0 success, 1 problems found, 2 usage or bad input, 3 failed, 4 cannot connect, 5 busy (lock), 130 canceled (143 SIGTERM, 129 SIGHUP, 131 SIGQUIT)";
 
     private static string CommandHelp(ICommand c) =>
         $"{c.Summary}\n\nusage: {c.Usage}\n\noptions:\n" +

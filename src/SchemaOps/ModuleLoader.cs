@@ -13,7 +13,15 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
 {
     private static readonly Lazy<EngineLoadContext> Context = new(() => new EngineLoadContext(EngineLoadContext.DefaultFolder));
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.Resolving += ResolveEngine;
+        SweepLeftovers();
+    }
+
+    /// <summary>What a killed SchemaOps process of this user left behind goes first, as the CLI does. Its own method: the engine loads only once the resolver is in place.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void SweepLeftovers() => Engine.Leftovers.Sweep();
 
     public void OnRemove(PSModuleInfo module) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
 

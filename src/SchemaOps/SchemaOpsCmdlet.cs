@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 
 namespace SchemaOps.Commands;
 
@@ -37,7 +38,9 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
         using var sink = new PipelineSink(this, _stop);
         try
         {
-            sink.Pump(Task.Run(() => operation(sink, _stop.Token)));
+            var work = Task.Run(() => operation(sink, _stop.Token));
+            using var signals = StopOnSignals(work);
+            sink.Pump(work);
         }
         catch (SchemaOpsException e) when (!(terminating ?? !(MyInvocation.ExpectingInput && ChangesNothing)))
         {
@@ -92,6 +95,27 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
     private static ErrorRecord ToRecord(SchemaOpsException e) => new(e, e.ErrorId, Map(e.Category), e.TargetObject);
 
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>
+    /// SIGTERM (systemd, Kubernetes, CI runners), SIGHUP (a closed terminal) and SIGQUIT end the host process: first
+    /// the work in progress is canceled as Ctrl+C cancels it (rolled back, children stopped, partial files, scratch
+    /// databases and throwaway servers removed), and the process only ends once that is done.
+    /// </summary>
+    private IDisposable StopOnSignals(Task work)
+    {
+        var registrations = new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, _ =>
+        {
+            _stop.Cancel();
+            try { work.Wait(TimeSpan.FromSeconds(30)); }
+            catch (AggregateException) { } // canceled, as asked
+        })).ToList();
+        return new SignalRegistrations(registrations);
+    }
+
+    private sealed class SignalRegistrations(List<PosixSignalRegistration> all) : IDisposable
+    {
+        public void Dispose() => all.ForEach(r => r.Dispose());
+    }
 
     /// <summary>A path as the user meant it: relative to PowerShell's current location, not the process's.</summary>
     internal string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);

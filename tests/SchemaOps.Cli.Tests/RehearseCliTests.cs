@@ -90,15 +90,18 @@ public class RehearseCliTests : IDisposable
         throw new TimeoutException("the rehearsal's throwaway server never came up");
     }
 
-    [Fact]
-    public async Task Ctrl_C_stops_the_rehearsal_and_removes_its_server_folder_and_process()
+    [Theory]
+    [InlineData(2)]  // SIGINT, as Ctrl+C sends
+    [InlineData(15)] // SIGTERM, as systemd, Kubernetes and CI runners send
+    [InlineData(1)]  // SIGHUP: the terminal went away
+    public async Task A_signal_stops_the_rehearsal_and_removes_its_server_folder_and_process(int signal)
     {
         var (runner, cluster, postmaster) = await StartStuckRehearsalAsync();
         using (runner)
         {
-            Assert.Equal(0, kill(runner.Id, 2)); // SIGINT, as Ctrl+C sends
+            Assert.Equal(0, kill(runner.Id, signal));
             Assert.True(runner.WaitForExit(30_000));
-            Assert.Equal(130, runner.ExitCode);
+            Assert.Equal(128 + signal, runner.ExitCode);
         }
         Assert.False(Directory.Exists(cluster));
         Assert.False(Alive(postmaster));

@@ -44,6 +44,7 @@ public static class BackupOperation
         var serverMajor = session.ServerVersionNum / 10000;
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         var partial = path + ".partial";
+        using var partialEntry = Leftovers.Track("path", partial); // a killed run's half archive goes with the next run
         var watch = Stopwatch.StartNew();
         try
         {

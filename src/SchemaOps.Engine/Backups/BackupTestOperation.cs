@@ -35,7 +35,8 @@ public static class BackupTestOperation
             : throw new SchemaOpsException("BackupSnapshotMissing", SchemaOpsErrorCategory.ObjectNotFound,
                 $"{path}.snapshot.json is missing: a test restore compares with the snapshot Backup-Database saves beside the backup", path));
 
-        var scratch = $"schemaops_restore_{Guid.NewGuid():N}"[..30];
+        await using var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_restore_", sink);
+        var scratch = reserved.Name;
         var watch = Stopwatch.StartNew();
         await using var admin = request.Target.CreateConnection();
         await request.GuardAsync("preparing the test restore", async () =>
@@ -74,7 +75,7 @@ public static class BackupTestOperation
         }
         finally
         {
-            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(scratch)} WITH (FORCE)", CancellationToken.None);
+            await admin.CloseAsync(); // then the reservation drops the scratch database
         }
     }
 }

@@ -15,12 +15,14 @@ internal sealed class PgTool : IDisposable
 {
     private readonly string _privateFolder;
     private readonly Dictionary<string, string> _environment;
+    private readonly IDisposable _tracked;
 
     public PgTool(ConnectionTarget target, string? database = null)
     {
         var (connectionString, user, password) = target.SplitSecret();
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         _privateFolder = Directory.CreateTempSubdirectory("schemaops-pg-").FullName; // 0700 on Unix
+        _tracked = Leftovers.Track("passfolder", _privateFolder); // the passfile is plain text: never outlive a killed run
         _environment = new()
         {
             ["PGHOST"] = b.Host ?? "localhost",
@@ -58,6 +60,7 @@ internal sealed class PgTool : IDisposable
     public async Task<(int ExitCode, string Errors, string Output)> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct, Action? tick = null)
     {
         using var process = Process.Start(StartInfo(tool, args, redirectInput: false)) ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{tool} could not be started");
+        using var child = Leftovers.TrackProcess(process);
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
@@ -87,6 +90,7 @@ internal sealed class PgTool : IDisposable
             ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{producer} could not be started");
         using var to = Process.Start(StartInfo(consumer, consumerArgs, redirectInput: true))
             ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{consumer} could not be started");
+        using var children = new CompositeDisposable(Leftovers.TrackProcess(from), Leftovers.TrackProcess(to));
         var fromErrors = from.StandardError.ReadToEndAsync(CancellationToken.None);
         var toErrors = to.StandardError.ReadToEndAsync(CancellationToken.None);
         var toOutput = to.StandardOutput.ReadToEndAsync(CancellationToken.None);
@@ -142,6 +146,20 @@ internal sealed class PgTool : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_privateFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            Directory.Delete(_privateFolder, recursive: true);
+            _tracked.Dispose();
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private sealed class CompositeDisposable(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var p in parts) p.Dispose();
+        }
     }
 }

@@ -55,26 +55,18 @@ public static class RestoreOperation
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         using var pg = new PgTool(target);
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", options.Clean ? "replacing its contents" : "restoring", -1));
-        int exit;
-        string errors;
-        if (options.Clean)
-        {
-            // pg_restore's --clean drops only what the backup holds; the prelude removes the rest. psql runs it all
-            // in one transaction, committed only after pg_restore finished well.
-            var prelude = await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct));
-            (var producer, var consumer, errors) = await pg.PipeAsync(tools.Tool("pg_restore"), ["--clean", "--if-exists", "--file=-", path],
-                tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct);
-            exit = producer != 0 ? producer : consumer;
-        }
-        else
-        {
-            string[] args = ["--exit-on-error", "--single-transaction", $"--dbname={target.Database}", path];
-            (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
-                tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", $"{watch.Elapsed.TotalSeconds:0} s", -1)));
-        }
+        // pg_restore writes the SQL, psql runs it in ONE transaction that is committed only after pg_restore finished well:
+        // a failed restore changes nothing, and one whose runner is killed stops with it (psql's input ends without a
+        // COMMIT; pg_restore's output has nowhere to go). With -Clean, pg_restore's --clean drops only what the backup
+        // holds: the prelude removes the rest, in the same transaction.
+        var prelude = options.Clean ? await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct)) : "BEGIN;\n";
+        string[] restore = [.. options.Clean ? ["--clean", "--if-exists"] : Array.Empty<string>(), "--file=-", path];
+        var (producer, consumer, errors) = await pg.PipeAsync(tools.Tool("pg_restore"), restore,
+            tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct);
+        var exit = producer != 0 ? producer : consumer;
         if (exit != 0)
         {
-            if (options.CreateDatabase) await DropQuietlyAsync(admin, target.Database);
+            if (options.CreateDatabase) await ScratchDatabase.DropAsync(target, target.Database);
             throw new SchemaOpsException("RestoreFailed", SchemaOpsErrorCategory.InvalidOperation,
                 $"pg_restore failed; its single transaction rolled back, so {target.Display} is as it was{(options.CreateDatabase ? " (the new database was dropped)" : "")}:\n{errors}", path);
         }
@@ -113,15 +105,4 @@ public static class RestoreOperation
         return sql.ToString();
     }
 
-    /// <summary>Drops a database SchemaOps created (a failed restore's, a rehearsal's scratch one); a failure here is not the error to report.</summary>
-    internal static async Task DropQuietlyAsync(ConnectionTarget admin, string database)
-    {
-        try
-        {
-            await using var c = admin.CreateConnection();
-            await c.OpenAsync();
-            await c.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(database)} WITH (FORCE)", CancellationToken.None);
-        }
-        catch (Npgsql.NpgsqlException) { } // the restore's own error is the one to report
-    }
 }

@@ -32,9 +32,13 @@ public sealed class ConnectionTarget
         _connectionString = builder.ConnectionString;
         Database = builder.Database ?? builder.Username ?? "";
         Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";
+        Server = $"{builder.Host ?? "localhost"}:{builder.Port}";
     }
 
     public string Database { get; }
+
+    /// <summary>host:port: which server, whatever the database.</summary>
+    public string Server { get; }
 
     /// <summary>user@host:port/database, never the password.</summary>
     public string Display { get; }

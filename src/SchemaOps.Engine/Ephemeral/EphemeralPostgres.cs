@@ -102,8 +102,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         var runAs = ServerUser();
         var baseDir = options.BaseDirectory ?? EphemeralStorage.Choose(options.ExpectedDataBytes);
         PrepareBaseDirectory(baseDir);
-        foreach (var known in EphemeralStorage.KnownBaseDirectories().Append(baseDir).Distinct())
-            if (System.IO.Directory.Exists(known)) RemoveStaleClusters(known);
+        RemoveStaleClusters(baseDir);
 
         var (templateData, password) = await EnsureTemplateAsync(installation, baseDir, runAs, ct);
         var directory = Path.Combine(baseDir, $"cluster-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
@@ -283,7 +282,21 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         }
     }
 
-    private static void RemoveStaleClusters(string baseDir)
+    /// <summary>Stops and deletes the clusters of owners that are gone (killed without a chance to clean up), wherever they may live.</summary>
+    internal static void RemoveStaleClusters(string? alsoIn = null)
+    {
+        foreach (var known in EphemeralStorage.KnownBaseDirectories().Append(alsoIn).OfType<string>().Distinct())
+            try
+            {
+                if (System.IO.Directory.Exists(known)) RemoveStaleClustersIn(known);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours, or going away under us: the next start tries again.
+            }
+    }
+
+    private static void RemoveStaleClustersIn(string baseDir)
     {
         foreach (var dir in System.IO.Directory.GetDirectories(baseDir))
         {

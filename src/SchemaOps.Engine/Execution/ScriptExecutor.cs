@@ -185,6 +185,14 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back{group}: {e.SqlState}: {e.MessageText}",
                 p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
+        catch (OperationCanceledException e)
+        {
+            await RollbackQuietlyAsync();
+            var p = scripts[0];
+            var what = scripts.Count == 1 ? p.Script.DisplayPath : $"the group of {scripts.Count} migrations from {p.Script.DisplayPath}";
+            throw new SchemaOpsException("OperationCanceled", SchemaOpsErrorCategory.OperationStopped,
+                $"{what}: canceled; its transaction was rolled back, nothing of it applied or recorded", p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
+        }
         catch
         {
             await RollbackQuietlyAsync();

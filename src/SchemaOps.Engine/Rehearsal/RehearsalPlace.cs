@@ -12,9 +12,9 @@ namespace SchemaOps.Engine.Rehearsal;
 internal sealed class RehearsalPlace : IAsyncDisposable
 {
     private readonly EphemeralPostgres? _server;
-    private readonly bool _scratch;
+    private readonly ScratchDatabase? _scratch;
 
-    private RehearsalPlace(ConnectionTarget target, string display, EphemeralPostgres? server = null, bool scratch = false)
+    private RehearsalPlace(ConnectionTarget target, string display, EphemeralPostgres? server = null, ScratchDatabase? scratch = null)
     {
         Target = target;
         Display = display;
@@ -41,8 +41,9 @@ internal sealed class RehearsalPlace : IAsyncDisposable
             ProductionGuard.DemandConfirmation(new MigrationRequest(request.Target, settings), "rehearse (it undoes and re-applies migrations)");
             if (request.FromBackup is null) return new RehearsalPlace(request.Target, request.Target.Display);
             // A scratch database beside the one named: the backup is restored there, never over the named database.
-            var scratch = request.Target.WithDatabase($"schemaops_rehearsal_{Guid.NewGuid():N}"[..32]);
-            place = new RehearsalPlace(scratch, $"{scratch.Display} (scratch database, dropped afterwards)", scratch: true);
+            var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_rehearsal_", sink);
+            var scratch = request.Target.WithDatabase(reserved.Name);
+            place = new RehearsalPlace(scratch, $"{scratch.Display} (scratch database, dropped afterwards)", scratch: reserved);
         }
         try
         {
@@ -63,6 +64,6 @@ internal sealed class RehearsalPlace : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync();
-        if (_scratch) await RestoreOperation.DropQuietlyAsync(Target.WithDatabase("postgres"), Target.Database); // WITH (FORCE): our pooled sessions too
+        if (_scratch is not null) await _scratch.DisposeAsync(); // WITH (FORCE): our pooled sessions too
     }
 }

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Npgsql;
+
+namespace SchemaOps.Cli.Tests;
+
+/// <summary>
+/// SIGTERM (what systemd, Kubernetes and CI runners send), SIGHUP and SIGQUIT stop every long-running command as
+/// Ctrl+C does: children stopped, partial files, scratch databases, throwaway servers and passfiles removed, the
+/// database as before the unfinished step. After a SIGKILL, which no process can handle, the next run of any command
+/// removes what the killed one left.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
+{
+    private const int SIGHUP = 1, SIGQUIT = 3, SIGTERM = 15;
+    private readonly TempDir _dir = new();
+    private string _db = "";
+
+    public async Task InitializeAsync() => _db = await pg.Server.CreateDatabaseAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+    public void Dispose() => _dir.Dispose();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private Dictionary<string, string?> Env => new() { ["DATABASE_URL"] = pg.Server.Url(_db) };
+
+    /// <summary>A table whose ACCESS EXCLUSIVE lock the test holds: whatever reads it (pg_dump, a snapshot, a DROP) waits until the test lets go.</summary>
+    private async Task<NpgsqlConnection> HoldTableAsync(string table)
+    {
+        var c = new NpgsqlConnection(pg.Server.ConnectionString(_db) + ";Pooling=false");
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;", c);
+        await cmd.ExecuteNonQueryAsync();
+        return c;
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var c = new NpgsqlConnection(pg.Server.ConnectionString(_db) + ";Pooling=false");
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The children of <paramref name="parent"/> running <paramref name="name"/>, from /proc.</summary>
+    private static List<int> Children(int parent, string name) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => int.TryParse(d, out _)).Select(int.Parse!)
+            .Where(pid => Stat(pid) is { } s && s.Name == name && s.Parent == parent).ToList();
+
+    private static List<int> Running(string name, Func<int, bool>? also = null) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => int.TryParse(d, out _)).Select(int.Parse!)
+            .Where(pid => Stat(pid) is { } s && s.Name == name && (also?.Invoke(pid) ?? true)).ToList();
+
+    private static (string Name, int Parent)? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+            return (name, int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
+    }
+
+    private static async Task<T> Until<T>(Func<T?> probe, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (probe() is { } found && (found is not System.Collections.ICollection c || c.Count > 0)) return found;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException(what);
+    }
+
+    /// <summary>The runner's journal of what it has under way (Leftovers): where its passfile folder is, for instance.</summary>
+    private static List<string> Journal(int pid, string kind)
+    {
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "schemaops", "running");
+        return Directory.Exists(root)
+            ? Directory.GetDirectories(root, $"{pid}-*").SelectMany(f => Directory.GetFiles(f, $"{kind}-*")).Select(f => File.ReadAllLines(f)[0]).ToList()
+            : [];
+    }
+
+    private static void Stop(Process runner, int signal)
+    {
+        Assert.Equal(0, kill(runner.Id, signal));
+        Assert.True(runner.WaitForExit(30_000), "the runner did not stop");
+        Assert.Equal(128 + signal, runner.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(SIGTERM)]
+    [InlineData(SIGHUP)]
+    [InlineData(SIGQUIT)]
+    public async Task A_signal_during_a_backup_stops_pg_dump_and_leaves_no_archive_and_no_passfile(int signal)
+    {
+        await SqlAsync("CREATE TABLE accounts (id int); INSERT INTO accounts SELECT generate_series(1, 1000);");
+        await using var holder = await HoldTableAsync("accounts");
+        var archive = Path.Combine(_dir.Path, "a.dump");
+        using var runner = CliProcess.Start(["backup", "--out", archive, "--row-counts", "none"], Env);
+        var dumps = await Until(() => Children(runner.Id, "pg_dump"), "pg_dump never started");
+        var passfolders = await Until(() => Journal(runner.Id, "passfolder"), "no passfile folder written down");
+
+        Stop(runner, signal);
+
+        Assert.All(dumps, pid => Assert.Null(Stat(pid)));
+        Assert.False(File.Exists(archive) || File.Exists(archive + ".partial"), "an archive was left");
+        Assert.All(passfolders, folder => Assert.False(Directory.Exists(folder), $"{folder} (a plaintext password) was left"));
+    }
+
+    [Fact]
+    public async Task A_signal_during_a_clean_restore_stops_pg_restore_and_changes_nothing()
+    {
+        await SqlAsync("CREATE TABLE accounts (id int); INSERT INTO accounts SELECT generate_series(1, 100);");
+        var archive = Path.Combine(_dir.Path, "a.dump");
+        Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive], Env)).ExitCode);
+        await SqlAsync("CREATE TABLE later (id int); INSERT INTO accounts VALUES (101);");
+        await using (var holder = await HoldTableAsync("later"))
+        {
+            using var runner = CliProcess.Start(["restore", archive, "--clean"], Env);
+            var tools = await Until(() => Children(runner.Id, "psql"), "psql never started");
+            await Task.Delay(500); // into the prelude's DROP, waiting for the lock the test holds
+            Stop(runner, SIGTERM);
+            Assert.All(tools, pid => Assert.Null(Stat(pid)));
+        }
+        Assert.Equal(101L, await pg.ScalarAsync(_db, "SELECT count(*) FROM accounts"));
+        Assert.Equal("later", await pg.ScalarAsync(_db, "SELECT to_regclass('later')::text"));
+    }
+
+    [Fact]
+    public async Task A_signal_during_a_test_restore_drops_its_scratch_database()
+    {
+        await SqlAsync("CREATE TABLE big (id int, filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g; CREATE INDEX big_id ON big (id);");
+        var archive = Path.Combine(_dir.Path, "big.dump");
+        Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "estimated"], Env)).ExitCode);
+        using var runner = CliProcess.Start(["test-backup", archive], Env);
+        var restores = await Until(() => Children(runner.Id, "pg_restore"), "pg_restore never started");
+        Stop(runner, SIGTERM);
+        Assert.All(restores, pid => Assert.Null(Stat(pid)));
+        Assert.Equal(0L, await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemaops_restore_%'"));
+    }
+
+    [Fact]
+    public async Task A_signal_during_a_migration_rolls_it_back()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n");
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], Env);
+        await Until(() => Equals(pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()").Result, 1L) ? "" : null, "the slow migration never started");
+        Stop(runner, SIGTERM);
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
+    }
+
+    [Theory]
+    [InlineData(SIGTERM)]
+    [InlineData(SIGHUP)]
+    public async Task A_signal_to_a_serving_throwaway_server_removes_it(int signal)
+    {
+        using var runner = CliProcess.Start(["ephemeral", "--json"]);
+        var json = "";
+        while (!json.TrimEnd().EndsWith(']')) json += await runner.StandardOutput.ReadLineAsync() + "\n";
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var data = doc.RootElement[0].GetProperty("dataDirectory").GetString()!;
+        var postmaster = doc.RootElement[0].GetProperty("processId").GetInt32();
+        Assert.Equal(0, kill(runner.Id, signal));
+        Assert.True(runner.WaitForExit(30_000));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(data)));
+        Assert.Null(Stat(postmaster));
+    }
+
+    [Fact]
+    public async Task After_a_SIGKILL_the_next_command_removes_the_passfile_the_orphaned_pg_dump_and_its_partial_archive()
+    {
+        await SqlAsync("CREATE TABLE accounts (id int); INSERT INTO accounts SELECT generate_series(1, 1000);");
+        var archive = Path.Combine(_dir.Path, "a.dump");
+        List<int> dumps;
+        List<string> passfolders;
+        await using (var holder = await HoldTableAsync("accounts"))
+        {
+            using var runner = CliProcess.Start(["backup", "--out", archive, "--row-counts", "none"], Env);
+            dumps = await Until(() => Children(runner.Id, "pg_dump"), "pg_dump never started");
+            passfolders = await Until(() => Journal(runner.Id, "passfolder"), "no passfile folder written down");
+            runner.Kill(); // SIGKILL: nothing of the runner's runs
+            Assert.True(runner.WaitForExit(30_000));
+            Assert.All(passfolders, folder => Assert.True(Directory.Exists(folder))); // the password, in plain text, left behind
+
+            Assert.Equal(0, (await CliProcess.RunAsync(["version"])).ExitCode); // any command
+        }
+        Assert.All(dumps, pid => Assert.Null(Stat(pid)));
+        Assert.All(passfolders, folder => Assert.False(Directory.Exists(folder)));
+        await Task.Delay(500);
+        Assert.False(File.Exists(archive + ".partial") || Directory.Exists(archive + ".partial"));
+    }
+
+    [Fact]
+    public async Task A_restore_whose_runner_is_killed_stops_with_it_and_changes_nothing()
+    {
+        await SqlAsync("CREATE TABLE big (id int, filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g;");
+        var archive = Path.Combine(_dir.Path, "big.dump");
+        Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "none"], Env)).ExitCode);
+        var target = await pg.Server.CreateDatabaseAsync();
+        List<int> tools;
+        using (var runner = CliProcess.Start(["restore", archive, "--url", pg.Server.Url(target)]))
+        {
+            tools = await Until(() => Children(runner.Id, "pg_restore").Concat(Children(runner.Id, "psql")).ToList(), "the restore never started");
+            await Task.Delay(300);
+            runner.Kill();
+            Assert.True(runner.WaitForExit(30_000));
+        }
+        // Without anyone to clean up: pg_restore and psql end by themselves, the transaction is rolled back.
+        for (var i = 0; i < 200 && tools.Any(pid => Stat(pid) is not null); i++) await Task.Delay(50);
+        Assert.All(tools, pid => Assert.Null(Stat(pid)));
+        await Task.Delay(500);
+        Assert.Null(await pg.ScalarAsync(target, "SELECT to_regclass('big')::text"));
+    }
+
+    [Fact]
+    public async Task After_a_SIGKILL_the_next_test_restore_on_the_server_drops_the_scratch_database_left()
+    {
+        await SqlAsync("CREATE TABLE big (id int, filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g; CREATE INDEX big_id ON big (id);");
+        var archive = Path.Combine(_dir.Path, "big.dump");
+        Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "estimated"], Env)).ExitCode);
+        string scratch;
+        using (var runner = CliProcess.Start(["test-backup", archive], Env))
+        {
+            await Until(() => Children(runner.Id, "pg_restore"), "pg_restore never started");
+            scratch = (string)(await pg.ScalarAsync(_db, "SELECT datname FROM pg_database WHERE datname LIKE 'schemaops_restore_%' LIMIT 1"))!;
+            runner.Kill();
+            Assert.True(runner.WaitForExit(30_000));
+        }
+        var again = await CliProcess.RunAsync(["test-backup", archive, "--verbose"], Env);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains($"dropped {scratch}", again.Stderr);
+        Assert.Equal(0L, await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemaops_restore_%'"));
+    }
+
+    [Fact]
+    public async Task After_a_SIGKILL_the_next_command_stops_and_removes_the_orphaned_throwaway_server()
+    {
+        using var runner = CliProcess.Start(["ephemeral", "--json"]);
+        var json = "";
+        while (!json.TrimEnd().EndsWith(']')) json += await runner.StandardOutput.ReadLineAsync() + "\n";
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var cluster = Path.GetDirectoryName(doc.RootElement[0].GetProperty("dataDirectory").GetString()!)!;
+        var postmaster = doc.RootElement[0].GetProperty("processId").GetInt32();
+        runner.Kill();
+        Assert.True(runner.WaitForExit(30_000));
+        Assert.NotNull(Stat(postmaster));
+        Assert.Equal(0, (await CliProcess.RunAsync(["version"])).ExitCode);
+        for (var i = 0; i < 100 && Stat(postmaster) is not null; i++) await Task.Delay(50);
+        Assert.Null(Stat(postmaster));
+        Assert.False(Directory.Exists(cluster));
+    }
+}
