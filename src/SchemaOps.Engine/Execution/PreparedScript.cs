@@ -9,10 +9,11 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     /// <summary>
     /// Splits the script (unterminated strings/comments are errors naming file:line) and decides its
     /// transaction mode: the .sql.conf setting wins; otherwise a statement PostgreSQL refuses inside a
-    /// transaction makes the whole script run statement by statement without one. A script wrapped in its
-    /// own BEGIN ... COMMIT (common in golang-migrate files) runs inside ours without them, so its history
-    /// change stays in the same transaction; any other explicit transaction control means the script
-    /// manages its transactions itself and runs without ours.
+    /// transaction makes the whole script run statement by statement without one.
+    /// The script's own transaction control never has its meaning changed. A bare BEGIN ... COMMIT around the
+    /// whole script (common in golang-migrate files) runs inside ours without the pair: the same commit, now
+    /// with its history row. Any other control (a ROLLBACK, a COMMIT part-way, a savepoint) runs as written
+    /// when the script runs without our transaction anyway, and is refused when it would run inside it.
     /// </summary>
     public static PreparedScript Prepare(MigrationScript script, int serverVersionNum)
     {
@@ -23,25 +24,54 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     /// <summary>The same, for a script already split (the linter splits once for its rules and this decision).</summary>
     internal static PreparedScript Prepare(MigrationScript script, IReadOnlyList<SqlStatement> statements, int serverVersionNum)
     {
-        var control = statements.Where(s => TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s)).ToList();
-        if (control.Count == 2 && control[0] == statements[0] && TransactionRules.IsTransactionStart(statements[0]) && control[1] == statements[^1])
+        var control = statements.Where(TransactionRules.IsTransactionControl).ToList();
+        var wrapped = WrapsItself(statements);
+        if (wrapped)
+        {
             statements = statements.Skip(1).SkipLast(1).ToList();
-        else if (control.Count > 0 && TransactionRules.IsTransactionStart(control[^1]))
+            control.Clear();
+        }
+        else if (control.LastOrDefault(s => TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s)) is { } last
+                 && TransactionRules.IsTransactionStart(last))
             // Run without ours, the script would leave its last transaction open and the history write inside it.
             throw Errors.InvalidData("UnclosedTransaction",
-                $"{script.DisplayPath}:{control[^1].Line}: {control[^1].Words[0]} opens a transaction that the script never closes: end it with COMMIT",
-                script.DisplayPath, control[^1].Line, script.Version?.Text);
-        var offending = statements.Select(s => (Statement: s, Reason: NonTransactionalReason(s, serverVersionNum))).FirstOrDefault(x => x.Reason is not null);
+                $"{script.DisplayPath}:{last.Line}: {Keyword(last)} opens a transaction that the script never closes: end it with COMMIT",
+                script.DisplayPath, last.Line, script.Version?.Text);
+
+        var offending = statements.Select(s => (Statement: s, Reason: TransactionRules.NonTransactionalReason(s, serverVersionNum))).FirstOrDefault(x => x.Reason is not null);
         if (script.Config.ExecuteInTransaction == true && offending.Reason is not null)
             throw Errors.InvalidData("StatementNeedsNoTransaction",
                 $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, but {script.DisplayPath}.conf sets executeInTransaction=true",
                 script.DisplayPath, offending.Statement.Line, script.Version?.Text);
+        if (wrapped && offending.Reason is not null)
+            // Run statement by statement, a script written as one transaction could stop half applied.
+            throw Errors.InvalidData("StatementNeedsNoTransaction",
+                $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, but the script wraps itself in BEGIN ... COMMIT: "
+                + "remove the BEGIN and COMMIT to run it statement by statement, or move the statement to a migration of its own",
+                script.DisplayPath, offending.Statement.Line, script.Version?.Text);
         var reason = script.Config.ExecuteInTransaction == false ? "executeInTransaction=false in its .sql.conf"
-            : offending.Reason is not null ? $"{offending.Reason} at line {offending.Statement.Line}" : null;
+            : offending.Reason is not null ? $"{offending.Reason} at line {offending.Statement.Line}"
+            : control.Count > 0 && script.Config.ExecuteInTransaction is null && script.Config.OwnTransactionControlRunsAsWritten
+                ? $"its own transaction control ({Keyword(control[0])} at line {control[0].Line})"
+            : null;
+        if (control.Count > 0 && reason is null)
+            throw Errors.InvalidData("TransactionControlInScript",
+                $"{script.DisplayPath}:{control[0].Line}: {Keyword(control[0])} controls the transaction the migration runs in, and inside "
+                + "SchemaOps' transaction it would not mean what it says (a ROLLBACK would not undo, a COMMIT would split the migration from its history row). "
+                + "Remove it and let SchemaOps run the migration in one transaction, or run the script as written without one: "
+                + "executeInTransaction=false in its .sql.conf (Flyway layout) or transaction:false on its -- migrate:up/down line (dbmate layout)",
+                script.DisplayPath, control[0].Line, script.Version?.Text);
         return new PreparedScript(script, statements, reason is null, reason);
     }
 
-    private static string? NonTransactionalReason(SqlStatement s, int serverVersionNum) =>
-        TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s) ? $"its own transaction control ({s.Words[0]})"
-        : TransactionRules.NonTransactionalReason(s, serverVersionNum);
+    /// <summary>
+    /// Whether the script is one bare BEGIN ... COMMIT around the rest and holds no other transaction control:
+    /// the pair that is removed so the script runs inside SchemaOps' transaction, meaning the same.
+    /// </summary>
+    public static bool WrapsItself(IReadOnlyList<SqlStatement> statements) =>
+        statements.Count >= 2 && TransactionRules.IsPlainTransactionStart(statements[0]) && TransactionRules.IsPlainCommit(statements[^1])
+        && statements.Count(TransactionRules.IsTransactionControl) == 2;
+
+    /// <summary>"START TRANSACTION", "PREPARE TRANSACTION", else the first word: how messages name a control statement.</summary>
+    private static string Keyword(SqlStatement s) => s.Words.Count > 1 && s.Words[1] == "TRANSACTION" ? $"{s.Words[0]} TRANSACTION" : s.Words[0];
 }

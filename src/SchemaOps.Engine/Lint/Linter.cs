@@ -117,20 +117,24 @@ public static partial class Linter
         }
 
         var (fileIgnores, ignoreAll) = FileSuppressions(tokens, script.Text);
-        bool inTransaction;
+        PreparedScript? prepared = null;
         try
         {
-            inTransaction = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000).InTransaction;
+            prepared = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000);
         }
         catch (SchemaOpsException e)
         {
-            var rule = e.ErrorId == "UnclosedTransaction" ? "ban-uncommitted-transaction" : "transaction-mode";
+            // What the runner refuses is an error here, under the rule that names it.
+            var rule = e.ErrorId switch
+            {
+                "UnclosedTransaction" => "ban-uncommitted-transaction",
+                "TransactionControlInScript" => "transaction-nesting",
+                _ => "transaction-mode",
+            };
             if (!ignoreAll && !fileIgnores.Contains(rule)) findings.Add(Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, ""));
-            inTransaction = false;
         }
-        // Exactly one BEGIN first and one COMMIT last: the wrapper PreparedScript strips (the script then runs inside SchemaOps' transaction).
-        var control = statements.Count(x => TransactionRules.IsTransactionStart(x) || TransactionRules.IsTransactionEnd(x));
-        var wrapped = control == 2 && statements.Count >= 2 && TransactionRules.IsTransactionStart(statements[0]) && TransactionRules.IsTransactionEnd(statements[^1]);
+        var inTransaction = prepared?.InTransaction ?? false;
+        var wrapped = PreparedScript.WrapsItself(statements);
         var context = new LintContext
         {
             InTransaction = inTransaction, PostgresMajor = options.PostgresMajor, IsUndo = script.Kind == MigrationKind.Undo,
@@ -169,7 +173,8 @@ public static partial class Linter
                 transactionDepth = TransactionRules.IsTransactionStart(statement) ? transactionDepth + 1 : Math.Max(0, transactionDepth - 1);
                 // One BEGIN ... COMMIT around the whole script is stripped and run inside SchemaOps' transaction: fine.
                 // Any other transaction control means the script commits part-way, apart from its history row.
-                if ((nested || !wrapped) && !Suppressed("transaction-nesting"))
+                // A script refused for its transaction control already has its error (prepared is null).
+                if ((nested || !wrapped) && prepared is not null && !Suppressed("transaction-nesting"))
                     findings.Add(Finding("transaction-nesting", nested ? LintSeverity.Error : LintSeverity.Warning, statement.Line, 1, nested
                             ? "BEGIN inside a transaction that is already open (PostgreSQL ignores it with a warning; the COMMIT that follows ends the outer one)"
                             : "the script manages its own transactions, so it runs without SchemaOps': a failure after a COMMIT leaves it half applied, its history row written apart",

@@ -20,7 +20,7 @@ public static partial class GolangMigrateLayout
             var kind = match.Groups[3].Value.Equals("up", StringComparison.OrdinalIgnoreCase) ? MigrationKind.Versioned : MigrationKind.Undo;
             var text = ScriptReader.Read(path, path);
             found.Add(new MigrationScript(kind, MigrationVersion.Parse(match.Groups[1].Value), match.Groups[2].Value.Replace('_', ' '),
-                Path.GetFileName(path), Path.GetFullPath(path), text, FlywayChecksum.Compute(text), ScriptConfig.Default) { DisplayPath = path });
+                Path.GetFileName(path), Path.GetFullPath(path), text, FlywayChecksum.Compute(text), ScriptConfig.SentAsWritten) { DisplayPath = path });
         }
         FlywayLayout.RejectDuplicates(found);
         var ups = found.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);

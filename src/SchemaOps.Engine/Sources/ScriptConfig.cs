@@ -7,6 +7,15 @@ public sealed record ScriptConfig(bool? ExecuteInTransaction = null, Encoding? E
 {
     public static readonly ScriptConfig Default = new();
 
+    /// <summary>
+    /// For tools that send each file as written (golang-migrate): a file holding its own BEGIN/COMMIT/ROLLBACK
+    /// means to run as written, so SchemaOps runs it without its transaction rather than refusing it.
+    /// </summary>
+    public static readonly ScriptConfig SentAsWritten = new() { OwnTransactionControlRunsAsWritten = true };
+
+    /// <summary>Whether transaction control in the script makes it run as written (see <see cref="SentAsWritten"/>).</summary>
+    public bool OwnTransactionControlRunsAsWritten { get; init; }
+
     public static ScriptConfig Load(string confPath, string displayPath)
     {
         var config = Default;

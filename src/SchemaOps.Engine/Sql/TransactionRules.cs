@@ -33,6 +33,22 @@ public static class TransactionRules
     public static bool IsTransactionEnd(SqlStatement s) =>
         s.Words.Count > 0 && s.Words[0] is "COMMIT" or "END" or "ABORT" || s.StartsWith("ROLLBACK") && !s.Words.Contains("TO");
 
+    /// <summary>
+    /// Whether the statement controls the transaction it runs in: starts or ends one, or works with savepoints
+    /// or two-phase commit. Inside SchemaOps' transaction any of these changes what the script means.
+    /// </summary>
+    public static bool IsTransactionControl(SqlStatement s) =>
+        IsTransactionStart(s) || IsTransactionEnd(s) || s.StartsWith("ROLLBACK") || s.StartsWith("SAVEPOINT") || s.StartsWith("RELEASE")
+        || s.StartsWith("PREPARE", "TRANSACTION");
+
+    /// <summary>A bare BEGIN / START TRANSACTION: no isolation level or access mode that dropping it would change.</summary>
+    public static bool IsPlainTransactionStart(SqlStatement s) =>
+        s.Words is ["BEGIN"] or ["BEGIN", "WORK" or "TRANSACTION"] or ["START", "TRANSACTION"];
+
+    /// <summary>A bare COMMIT / END: not ROLLBACK (which undoes the work), not AND CHAIN or COMMIT PREPARED.</summary>
+    public static bool IsPlainCommit(SqlStatement s) =>
+        s.Words is ["COMMIT" or "END"] or ["COMMIT" or "END", "WORK" or "TRANSACTION"];
+
     private static bool IsSequence(IReadOnlyList<string> words, string a, string b)
     {
         for (var i = 0; i + 1 < words.Count; i++)

@@ -1,0 +1,130 @@
+using SchemaOps.Engine.Lint;
+using SchemaOps.Engine.Operations;
+
+namespace SchemaOps.Engine.Tests.Operations;
+
+/// <summary>
+/// A script's own BEGIN/COMMIT/ROLLBACK/SAVEPOINT never has its meaning changed: inside SchemaOps' transaction
+/// it is refused (file:line, and the two ways out); run as written (executeInTransaction=false, dbmate's
+/// transaction:false, golang-migrate files) it does what it says.
+/// </summary>
+public class TransactionControlTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    // In a schema of its own: the managed schema (public) stays empty, as a first migration expects.
+    private async Task SeedAsync() => await ExecAsync("CREATE SCHEMA data; CREATE TABLE data.keepme (id int); INSERT INTO data.keepme SELECT generate_series(1, 5)");
+
+    public static TheoryData<string, int, string> ControlInTheMiddle() => new()
+    {
+        { "BEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n", 1, "BEGIN" },
+        { "START TRANSACTION;\nDELETE FROM data.keepme;\nABORT;\n", 1, "START TRANSACTION" },
+        { "DELETE FROM data.keepme WHERE id = 1;\nCOMMIT;\nDELETE FROM data.keepme;\n", 2, "COMMIT" },
+        { "SAVEPOINT s;\nDELETE FROM data.keepme;\nROLLBACK TO SAVEPOINT s;\n", 1, "SAVEPOINT" },
+        { "DELETE FROM data.keepme;\nPREPARE TRANSACTION 'x';\n", 2, "PREPARE TRANSACTION" },
+        { "BEGIN ISOLATION LEVEL SERIALIZABLE;\nDELETE FROM data.keepme;\nCOMMIT;\n", 1, "BEGIN" },
+        { "BEGIN;\nDELETE FROM data.keepme;\nCOMMIT AND CHAIN;\nEND;\n", 1, "BEGIN" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ControlInTheMiddle))]
+    public async Task Transaction_control_in_a_transactional_migration_is_refused_and_changes_nothing(string sql, int line, string keyword)
+    {
+        await SeedAsync();
+        Dir.Write("V1__purge.sql", sql);
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+
+        Assert.Equal("TransactionControlInScript", e.ErrorId);
+        Assert.StartsWith($"V1__purge.sql:{line}: {keyword} ", e.Message.Replace(Dir.Path + "/", ""));
+        Assert.Contains("executeInTransaction=false", e.Message);
+        Assert.Contains("transaction:false", e.Message);
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+        Assert.False(await TableExistsAsync("flyway_schema_history"));
+    }
+
+    [Fact]
+    public async Task The_dry_run_plan_refuses_it_too_instead_of_showing_a_commit()
+    {
+        await SeedAsync();
+        Dir.Write("V1__purge.sql", "BEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n");
+        var plan = Path.Combine(Dir.Path, "plan.sql");
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.DryRunAsync(Request(), plan, new RecordingSink(), CancellationToken.None));
+
+        Assert.Equal("TransactionControlInScript", e.ErrorId);
+        Assert.False(File.Exists(plan));
+    }
+
+    [Fact]
+    public async Task With_execute_in_transaction_false_the_script_runs_as_written()
+    {
+        await SeedAsync();
+        Dir.Write("V1__purge.sql", "BEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n");
+        Dir.Write("V1__purge.sql.conf", "executeInTransaction=false\n");
+
+        var applied = Assert.Single(await MigrateAsync());
+
+        Assert.False(applied.InTransaction);
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme")); // the script's ROLLBACK undid its DELETE
+        Assert.Equal("1|1|purge|SQL|V1__purge.sql", string.Join('|', (await HistoryAsync())[0].Split('|').Take(5)));
+    }
+
+    [Fact]
+    public async Task Dbmate_transaction_false_runs_the_section_as_written_and_the_default_refuses_it()
+    {
+        await SeedAsync();
+        Dir.Write("20240101000000_purge.sql", "-- migrate:up\nBEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n-- migrate:down\n");
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+        Assert.Equal("TransactionControlInScript", e.ErrorId);
+        Assert.Contains("20240101000000_purge.sql:2: BEGIN", e.Message);
+
+        Dir.Write("20240101000000_purge.sql", "-- migrate:up transaction:false\nBEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n-- migrate:down\n");
+        Assert.False(Assert.Single(await MigrateAsync()).InTransaction);
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+    }
+
+    [Fact]
+    public async Task A_golang_migrate_file_runs_as_written_as_golang_migrate_sends_it()
+    {
+        await SeedAsync();
+        Dir.Write("1_purge.up.sql", "BEGIN;\nDELETE FROM data.keepme;\nROLLBACK;\n");
+
+        Assert.False(Assert.Single(await MigrateAsync()).InTransaction);
+
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+    }
+
+    [Fact]
+    public async Task A_bare_begin_commit_around_the_whole_script_runs_inside_ours_with_its_history_row()
+    {
+        await SeedAsync();
+        Dir.Write("V1__purge.sql", "BEGIN;\nDELETE FROM data.keepme WHERE id > 3;\nCOMMIT;\n");
+
+        Assert.True(Assert.Single(await MigrateAsync()).InTransaction);
+
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+    }
+
+    [Fact]
+    public async Task A_wrapped_script_holding_a_statement_that_needs_no_transaction_is_refused_not_run_piecemeal()
+    {
+        await SeedAsync();
+        Dir.Write("V1__index.sql", "BEGIN;\nDELETE FROM data.keepme WHERE id > 3;\nCREATE INDEX CONCURRENTLY keepme_id ON data.keepme (id);\nCOMMIT;\n");
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+
+        Assert.Equal("StatementNeedsNoTransaction", e.ErrorId);
+        Assert.Contains("V1__index.sql:3: CREATE INDEX CONCURRENTLY", e.Message);
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+    }
+
+    [Fact]
+    public void Lint_reports_the_refusal_as_an_error_at_its_line()
+    {
+        var finding = Assert.Single(Linter.LintText("BEGIN;\nDELETE FROM data.keepme WHERE id = 1;\nROLLBACK;\n", "V1__purge.sql", new LintOptions()),
+            f => f.RuleId == "transaction-nesting");
+
+        Assert.Equal(LintSeverity.Error, finding.Severity);
+        Assert.Equal(1, finding.Line);
+    }
+}
