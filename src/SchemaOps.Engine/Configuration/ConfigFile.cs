@@ -33,6 +33,25 @@ public sealed class ConfigFile
     /// <summary>The environment used when none is chosen (the common part's `environment` key).</summary>
     public string? DefaultEnvironment => _common.Where(e => e.Key.Equals("environment", StringComparison.OrdinalIgnoreCase)).Select(e => e.Value.AsString(e.Key)).LastOrDefault();
 
+    /// <summary>
+    /// An environment named production or prod is production whatever else is said: a `production: false` that
+    /// would apply to it (its own, or the common part's) is a config error naming file, line and key.
+    /// </summary>
+    public void RefuseProductionSwitchedOff(string? environmentName)
+    {
+        if (!ConfigResolver.IsProductionName(environmentName)) return;
+        var own = _environments.TryGetValue(environmentName!, out var entries) ? entries : [];
+        foreach (var (key, value) in own.Concat(_common))
+            if (key.Equals("production", StringComparison.OrdinalIgnoreCase) && SaysFalse(value))
+                throw Errors.InvalidData("ProductionSwitchedOff",
+                    $"{value.File}:{value.Line}: '{key}' would make environment '{environmentName}' not production, but an environment named production or prod " +
+                    "is always production (clean refused, destructive changes confirmed): remove the key, or give a non-production database another environment name",
+                    value.File, value.Line);
+    }
+
+    private static bool SaysFalse(RawValue value) =>
+        value.Value is false || value.Value is string text && bool.TryParse(text.Trim(), out var b) && !b || EnvReferences.HasAny(value); // a reference could say false when it is expanded
+
     /// <summary>The common part's settings.</summary>
     public ConfigValues CommonValues(EnvironmentVariables variables) => ToValues(_common, variables);
 
@@ -96,6 +115,8 @@ public sealed class ConfigFile
                 throw Errors.InvalidData("InvalidConfigFile", $"{entry.Value.File}:{entry.Value.Line}: 'environment' chooses the default environment: it belongs outside the environments", entry.Value.File, entry.Value.Line);
             (environments.TryGetValue(environmentName, out var list) ? list : environments[environmentName] = []).Add((key, entry.Value));
         }
-        return new ConfigFile(System.IO.Path.GetFullPath(path), common, environments, bareReferences);
+        var file = new ConfigFile(System.IO.Path.GetFullPath(path), common, environments, bareReferences);
+        foreach (var name in environments.Keys) file.RefuseProductionSwitchedOff(name); // when the file is read, whichever environment is used
+        return file;
     }
 }

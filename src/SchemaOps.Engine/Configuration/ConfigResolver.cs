@@ -53,6 +53,7 @@ public static class ConfigResolver
         var environmentName = request.Parameters.Environment ?? variables.Environment ?? file?.DefaultEnvironment
             ?? (file is not null && file.HasEnvironment("default") ? "default" : null);
         var environment = SelectEnvironment(file, environmentName, request.Variables);
+        file?.RefuseProductionSwitchedOff(environmentName);
 
         ConfigValues[] layers = [request.Parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None];
         var merged = layers.Aggregate(ConfigValues.None, (higher, lower) => higher.Over(lower));
@@ -69,7 +70,7 @@ public static class ConfigResolver
         return (merged, target, environmentName);
     }
 
-    /// <summary>"production" and "prod" are production whatever the file says; any other environment when it says production: true.</summary>
+    /// <summary>"production" and "prod" are production whatever is said (a file saying otherwise is refused); any other environment when it says production: true.</summary>
     public static bool IsProductionName(string? environment) =>
         environment is not null && (environment.Equals("production", StringComparison.OrdinalIgnoreCase) || environment.Equals("prod", StringComparison.OrdinalIgnoreCase));
 
@@ -125,7 +126,9 @@ public static class ConfigResolver
 
     private static MigrationSettings ToSettings(ConfigValues v, string? environmentName, string workingDirectory)
     {
-        var s = new MigrationSettings { Environment = environmentName, Production = v.Production ?? IsProductionName(environmentName) };
+        var s = new MigrationSettings { Environment = environmentName, Production = IsProductionName(environmentName) || v.Production == true };
+        CheckIdentifier(v.Table, "the history table name (-Table / --table / table)");
+        foreach (var schema in v.Schemas ?? []) CheckIdentifier(schema, "the schema name (-Schema / --schema / schemas)");
         return s with
         {
             // Relative folders from parameters and environment variables are the working directory's (a config file's are already its own).
@@ -150,5 +153,19 @@ public static class ConfigResolver
             // The gate applies the team's rules file (turned-off and re-graded rules), from where the command runs.
             LintRules = v.LintLevel is null ? s.LintRules : Lint.LintRuleSettings.Load(null, workingDirectory),
         };
+    }
+
+    /// <summary>PostgreSQL's limit: a longer name is silently cut to 63 bytes, so a history table would be created under another name than asked.</summary>
+    private const int MaxIdentifierBytes = 63;
+
+    private static void CheckIdentifier(string? name, string what)
+    {
+        if (name is null) return;
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        if (name.Length == 0 || name.Any(char.IsControl) || bytes > MaxIdentifierBytes)
+            throw Errors.InvalidArgument("InvalidIdentifier",
+                $"{what} '{Printable.Escape(name.Length > 80 ? name[..80] + "..." : name)}' is not a PostgreSQL name: " +
+                (name.Length == 0 ? "it is empty" : bytes > MaxIdentifierBytes ? $"it is {bytes} bytes long, and names are at most {MaxIdentifierBytes}" : "it holds a control character"),
+                Printable.Escape(name));
     }
 }

@@ -129,6 +129,32 @@ public class ConfigResolverTests : IDisposable
         Assert.True(ConfigResolver.Resolve(new ConfigRequest { Parameters = new ConfigValues { Environment = "prod", Url = "postgres://u@h/d" }, WorkingDirectory = Path.GetTempPath(), Variables = EnvironmentVariables.Empty }).Settings.Production);
     }
 
+    [Theory]
+    [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"prod\": {\n      \"url\": \"postgres://u@h/d\",\n      \"production\": false\n    }\n  }\n}\n", 5)]
+    [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"Production\": { \"url\": \"postgres://u@h/d\", \"production\": \"${env.PROD}\" }\n  }\n}\n", 3)]
+    [InlineData("flyway.toml", "[environments.production]\nurl = \"jdbc:postgresql://h/d\"\nproduction = false\n", 3)]
+    public void A_production_environment_switched_off_in_the_file_is_refused_naming_file_line_and_key(string name, string text, int line)
+    {
+        _dir.Write(name, text);
+
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Environment = "dev", Url = "postgres://u@h/d" }));
+
+        Assert.Equal("ProductionSwitchedOff", e.ErrorId);
+        Assert.Contains($"{name}:{line}: 'production'", e.Message);
+        Assert.Equal(line, e.Line);
+    }
+
+    [Fact]
+    public void A_top_level_production_false_cannot_switch_off_a_production_named_environment()
+    {
+        _dir.Write("flyway.conf", "flyway.url=jdbc:postgresql://h/d\nflyway.production=false\n");
+
+        Assert.False(Resolve(new ConfigValues { Environment = "staging" }).Settings.Production); // any other name: the file decides
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Environment = "prod" }));
+        Assert.Equal("ProductionSwitchedOff", e.ErrorId);
+        Assert.Contains("flyway.conf:2:", e.Message);
+    }
+
     [Fact]
     public void The_password_travels_with_the_url_it_was_written_with()
     {
