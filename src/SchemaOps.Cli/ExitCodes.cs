@@ -14,7 +14,7 @@ public static class ExitCodes
     public static int For(SchemaOpsException e) => e.Category switch
     {
         _ when e.ErrorId is "ValidationFailed" or "LintFailed" => ProblemsFound,
-        _ when e.ErrorId == "HistoryTableShape" => Failed, // bad data, but in the database, not in the user's input
+        _ when e.ErrorId is "HistoryTableShape" or "InvalidHistoryRow" => Failed, // bad data, but in the database, not in the user's input
         SchemaOpsErrorCategory.InvalidArgument or SchemaOpsErrorCategory.InvalidData => Usage,
         SchemaOpsErrorCategory.ObjectNotFound when e.File is not null => Usage, // a location or file that does not exist
         SchemaOpsErrorCategory.ConnectionError or SchemaOpsErrorCategory.AuthenticationError => ConnectionFailed,

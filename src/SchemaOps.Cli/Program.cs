@@ -94,6 +94,12 @@ public static class Program
         {
             return Fail(context, json, ExitCodes.Canceled, "OperationCanceled", "OperationStopped", "canceled; what was in progress was rolled back");
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect, never the input's fault: still one line and a documented exit code, not a stack trace.
+            return Fail(context, json, ExitCodes.Failed, "InternalError", "NotSpecified",
+                $"{e.GetType().Name}: {e.Message} (a SchemaOps defect: nothing more was done; please report it with the command that caused it)");
+        }
     }
 
     private static int Fail(CliContext context, bool json, int code, string id, string category, string message, string? file = null, int? line = null, string? version = null)

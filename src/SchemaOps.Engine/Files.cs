@@ -1,6 +1,6 @@
 namespace SchemaOps.Engine;
 
-/// <summary>Files only their owner can read (0600): backups, passfiles, snapshots saved beside backups.</summary>
+/// <summary>Files only their owner can read (0600): backups, passfiles, and every output file (see <see cref="AtomicFile"/>).</summary>
 internal static class PrivateFile
 {
     public static FileStream Create(string path, FileMode mode = FileMode.CreateNew) => OperatingSystem.IsWindows()
@@ -8,17 +8,20 @@ internal static class PrivateFile
         : new FileStream(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
 }
 
-/// <summary>Output files written whole or not at all: to a temporary name, then renamed into place, so a reader never sees half a file.</summary>
+/// <summary>
+/// Output files written whole or not at all: to a temporary name, then renamed into place, so a reader never
+/// sees half a file. Owner-only, like backups: plans hold placeholder values, snapshots and reports a schema.
+/// </summary>
 internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>; returns the full path. A failure is <paramref name="errorId"/>, naming the file.</summary>
-    public static string Write(string path, byte[] bytes, string errorId, string what, bool ownerOnly = false)
+    public static string Write(string path, byte[] bytes, string errorId, string what)
     {
         var full = Path.GetFullPath(path);
         var temporary = full + ".tmp-" + Environment.ProcessId;
         try
         {
-            using (var stream = ownerOnly ? PrivateFile.Create(temporary, FileMode.Create) : new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            using (var stream = PrivateFile.Create(temporary, FileMode.Create))
                 stream.Write(bytes);
             File.Move(temporary, full, overwrite: true);
             return full;
@@ -26,7 +29,7 @@ internal static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new SchemaOpsException(errorId, SchemaOpsErrorCategory.WriteError, $"cannot write {what} to {full}: {e.Message}", full);
+            throw new SchemaOpsException(errorId, SchemaOpsErrorCategory.WriteError, $"cannot write {what} to {full}: {e.Message}", full, inner: e);
         }
     }
 }

@@ -36,6 +36,24 @@ public class EphemeralCliTests
     }
 
     [Fact]
+    public async Task The_callers_libpq_and_flyway_variables_do_not_reach_the_command()
+    {
+        var psql = PostgresInstallation.Find().Tool("psql");
+        var caller = new Dictionary<string, string?>
+        {
+            ["PGSSLMODE"] = "verify-full", ["PGOPTIONS"] = "-c search_path=nowhere", ["PGSERVICE"] = "no-such-service", ["PGCONNECT_TIMEOUT"] = "1",
+            ["PGPASSWORD"] = "stale", ["FLYWAY_URL"] = "jdbc:postgresql://production.example.com/app", ["FLYWAY_PASSWORD"] = "prod-secret",
+        };
+        var run = await CliProcess.RunAsync(["ephemeral", "--json", "--", "sh", "-c", $"\"{psql}\" -Atc 'SHOW search_path' && env"], caller);
+
+        Assert.True(run.ExitCode == 0, run.ToString()); // psql reached the throwaway server despite the caller's PGSSLMODE and PGSERVICE
+        Assert.StartsWith("\"$user\", public\n", run.Stdout);
+        foreach (var name in new[] { "PGSSLMODE", "PGOPTIONS", "PGSERVICE", "PGCONNECT_TIMEOUT", "PGPASSWORD", "FLYWAY_URL", "FLYWAY_PASSWORD" })
+            Assert.DoesNotContain($"\n{name}=", "\n" + run.Stdout);
+        AssertRemoved(Description(run.Stderr));
+    }
+
+    [Fact]
     public async Task Without_a_command_it_serves_until_Ctrl_C_then_removes_everything()
     {
         using var runner = CliProcess.Start(["ephemeral", "--json"]);

@@ -58,8 +58,9 @@ public sealed class EphemeralCommand : ICommand
     {
         var psi = new ProcessStartInfo(command[0]) { UseShellExecute = false };
         foreach (var a in command.Skip(1)) psi.ArgumentList.Add(a);
+        // The caller's PGSSLMODE, PGSERVICE, PGOPTIONS, FLYWAY_URL... would send the child elsewhere, or fail to reach ours.
+        SchemaOps.Engine.Connections.LibpqEnvironment.Clear(psi.Environment);
         foreach (var (name, value) in Variables(database)) psi.Environment[name] = value;
-        psi.Environment.Remove("PGPASSWORD"); // the passfile is the password; a stale one would win over it
         Process child;
         try
         {

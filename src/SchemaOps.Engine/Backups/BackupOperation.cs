@@ -83,7 +83,7 @@ public static class BackupOperation
             var sha256 = Sha256(partial, options.Format);
             var size = Size(partial, options.Format);
             var snapshotPath = path + ".snapshot.json";
-            SnapshotFile.Save(snapshot, snapshotPath, privateFile: true);
+            SnapshotFile.Save(snapshot, snapshotPath);
             if (options.Format == BackupFormat.Directory) Directory.Move(partial, path);
             else File.Move(partial, path, overwrite: false);
             var backup = new DatabaseBackup

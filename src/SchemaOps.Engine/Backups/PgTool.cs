@@ -128,7 +128,7 @@ internal sealed class PgTool : IDisposable
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.OrdinalIgnoreCase)).ToList()) psi.Environment.Remove(name);
+        Connections.LibpqEnvironment.Clear(psi.Environment);
         foreach (var (k, v) in _environment) psi.Environment[k] = v;
         return psi;
     }

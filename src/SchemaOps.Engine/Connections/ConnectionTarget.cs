@@ -136,6 +136,12 @@ public sealed class ConnectionTarget
     {
         var builder = new NpgsqlConnectionStringBuilder();
         var afterScheme = input[(input.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        // An '@' past the host part is almost always a password with an unencoded '/' or '?': the URL would split
+        // inside the password, and any error quoting a piece of it would print the secret. Neither is done.
+        if (afterScheme.IndexOfAny(['/', '?']) is var end and >= 0 && afterScheme.IndexOf('@', end) >= 0)
+            throw Errors.InvalidArgument("InvalidConnectionUrl",
+                "the URL has an '@' after its host part: a user name or password holding '/', '?', '#' or '@' must be percent-encoded " +
+                "(%2F, %3F, %23, %40), and so must an '@' in the database name or a parameter");
         var queryStart = afterScheme.IndexOf('?');
         var query = queryStart >= 0 ? afterScheme[(queryStart + 1)..] : "";
         var main = queryStart >= 0 ? afterScheme[..queryStart] : afterScheme;
@@ -179,7 +185,9 @@ public sealed class ConnectionTarget
             {
                 host = part[..portSep];
                 if (!int.TryParse(part[(portSep + 1)..], out var port) || port is <= 0 or > 65535)
-                    throw Errors.InvalidArgument("InvalidConnectionUrl", $"the URL's port '{part[(portSep + 1)..]}' is not a port number");
+                    // Not quoted: without an '@', "user:password" reads as "host:port".
+                    throw Errors.InvalidArgument("InvalidConnectionUrl",
+                        "the URL's port (after the host's ':') is not a port number; if that is a user name and password, the URL lacks the '@' before the host");
                 builder.Port = port;
             }
             hosts.Add(Decode(host.Trim('[', ']')));

@@ -333,6 +333,8 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (asPostgres) psi.UserName = SuperUser;
+        // initdb and postgres read PGDATA, PGPORT, PGOPTIONS...: the caller's are for another server.
+        Connections.LibpqEnvironment.Clear(psi.Environment);
         psi.Environment["LC_MESSAGES"] = "C";
         var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => log.Add(e.Data);

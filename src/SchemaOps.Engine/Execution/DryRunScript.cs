@@ -105,22 +105,8 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         _sql.AppendLine("COMMIT;").AppendLine();
     }
 
-    /// <summary>Writes the script to <paramref name="path"/> whole or not at all (a temporary file renamed into place).</summary>
-    public void Save(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            File.WriteAllText(temp, _sql.ToString(), new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw new SchemaOpsException("DryRunWriteFailed", SchemaOpsErrorCategory.WriteError, $"cannot write the dry-run script to {path}: {e.Message}", file: path, inner: e);
-        }
-    }
+    /// <summary>Writes the script to <paramref name="path"/> whole or not at all, owner-only.</summary>
+    public void Save(string path) => AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(_sql.ToString()), "DryRunWriteFailed", "the dry-run script");
 
     private void Statement(string sql) => _sql.Append(sql.TrimEnd()).AppendLine(";");
 

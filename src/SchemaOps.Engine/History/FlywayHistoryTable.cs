@@ -49,8 +49,16 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
         var rows = new List<AppliedMigration>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            rows.Add(new AppliedMigration(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetInt32(5), r.GetString(6), r.GetDateTime(7), r.GetInt32(8), r.GetBoolean(9)));
+        {
+            var row = new AppliedMigration(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.GetString(6), r.GetDateTime(7), r.GetInt32(8), r.GetBoolean(9));
+            // Not a version Flyway could have written: where it sorts, and so what is pending, would be a guess.
+            if (row.VersionText is { } text && row.Version is null)
+                throw Errors.InvalidData("InvalidHistoryRow",
+                    $"{Name}: the row with installed_rank {row.InstalledRank} has version '{Printable.Escape(text)}', which is not a version (numbers separated by dots): " +
+                    "correct or delete that row by hand; nothing was changed", version: Printable.Escape(text));
+            rows.Add(row);
+        }
         return rows;
     }
 

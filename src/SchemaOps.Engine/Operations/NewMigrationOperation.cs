@@ -14,13 +14,17 @@ public static class NewMigrationOperation
 {
     private static readonly char[] Forbidden = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
+    /// <summary>The longest file name (in bytes) Linux, macOS and Windows file systems all accept.</summary>
+    private const int MaxFileNameBytes = 255;
+
     public static IReadOnlyList<MigrationFile> Create(string location, string description, bool withUndo, IOperationSink sink,
         MigrationLayout layout = MigrationLayout.Auto, DateTime? utcNow = null)
     {
         var words = description.Trim();
         if (words.Length == 0) throw Errors.InvalidArgument("InvalidDescription", "a migration needs a description (e.g. \"add users email\")");
-        if (words.IndexOfAny(Forbidden) >= 0)
-            throw Errors.InvalidArgument("InvalidDescription", $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)})", description);
+        if (words.IndexOfAny(Forbidden) >= 0 || words.Any(char.IsControl))
+            throw Errors.InvalidArgument("InvalidDescription",
+                $"the description '{Printable.Escape(description)}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)}, or a control character)", Printable.Escape(description));
         Directory.CreateDirectory(location);
 
         if (layout == MigrationLayout.Auto) layout = MigrationLayouts.Detect([location]);
@@ -44,6 +48,9 @@ public static class NewMigrationOperation
                 if (withUndo) files.Add((MigrationKind.Undo, Path.Combine(location, $"U{version}__{name}.sql"), $"-- Undoes V{version}: {words}\n"));
                 break;
         }
+        if (files.Select(f => Path.GetFileName(f.Path)).FirstOrDefault(n => System.Text.Encoding.UTF8.GetByteCount(n) > MaxFileNameBytes) is { } tooLong)
+            throw Errors.InvalidArgument("InvalidDescription",
+                $"the description makes a file name of {System.Text.Encoding.UTF8.GetByteCount(tooLong)} bytes ({tooLong[..40]}...), and file systems allow {MaxFileNameBytes}: shorten it", description);
         if (files.FirstOrDefault(f => File.Exists(f.Path)) is { Path: { } existing })
             throw new SchemaOpsException("MigrationFileExists", SchemaOpsErrorCategory.InvalidOperation, $"{existing} already exists: nothing was created", existing, version: version);
 
@@ -51,8 +58,16 @@ public static class NewMigrationOperation
         foreach (var (kind, path, text) in files)
         {
             if (!sink.ShouldProcess(path, "Create migration file")) continue;
-            using (var stream = new FileStream(path, FileMode.CreateNew)) // never overwrite, even if one appeared meanwhile
-            using (var writer = new StreamWriter(stream)) writer.Write(text);
+            try
+            {
+                using var stream = new FileStream(path, FileMode.CreateNew); // never overwrite, even if one appeared meanwhile
+                using var writer = new StreamWriter(stream);
+                writer.Write(text);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SchemaOpsException("MigrationFileNotCreated", SchemaOpsErrorCategory.WriteError, $"cannot create {path}: {e.Message}", path, inner: e);
+            }
             var file = new MigrationFile { Version = MigrationVersion.Parse(version), Description = words, Kind = kind, Path = path };
             created.Add(file);
             sink.WriteObject(file);

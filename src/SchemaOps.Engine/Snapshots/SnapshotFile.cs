@@ -6,9 +6,9 @@ namespace SchemaOps.Engine.Snapshots;
 /// <summary>Snapshots saved to and read from JSON (the same shape `--json` prints), written atomically.</summary>
 public static class SnapshotFile
 {
-    /// <summary>Writes the file whole or not at all; <paramref name="privateFile"/>: owner-only (it sits beside a backup and tells its contents).</summary>
-    public static void Save(SchemaSnapshot snapshot, string path, bool privateFile = false) =>
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot), "SnapshotNotSaved", "the snapshot", privateFile);
+    /// <summary>Writes the file whole or not at all, owner-only.</summary>
+    public static void Save(SchemaSnapshot snapshot, string path) =>
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot), "SnapshotNotSaved", "the snapshot");
 
     public static SchemaSnapshot Load(string path)
     {

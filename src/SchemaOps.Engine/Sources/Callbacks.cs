@@ -43,7 +43,7 @@ public sealed partial record CallbackSet(IReadOnlyDictionary<string, IReadOnlyLi
         {
             var root = MigrationFolder.StripFilesystemPrefix(location);
             if (!Directory.Exists(root)) continue; // the migration scan reports a missing folder
-            foreach (var path in Directory.EnumerateFiles(root, "*.sql", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var path in MigrationFolder.Files(root, SearchOption.AllDirectories).Where(f => f.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
             {
                 var match = CallbackName().Match(Path.GetFileName(path));
                 if (!match.Success) continue;

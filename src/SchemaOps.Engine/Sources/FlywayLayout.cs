@@ -62,7 +62,8 @@ public static class FlywayLayout
     /// </summary>
     public static IReadOnlyList<string> Versions(IEnumerable<string> locations) =>
         locations.Select(MigrationFolder.StripFilesystemPrefix).Where(Directory.Exists)
-            .SelectMany(l => Directory.EnumerateFiles(l, "V*", SearchOption.AllDirectories))
+            .SelectMany(l => MigrationFolder.FilesOrNone(l))
+            .Where(f => Path.GetFileName(f).StartsWith('V'))
             .Select(f => ParseName(Path.GetFileName(f), f, new ScanOptions(LenientNaming: true)))
             .Where(n => n?.Kind == MigrationKind.Versioned)
             .Select(n => n!.Value.Version!)

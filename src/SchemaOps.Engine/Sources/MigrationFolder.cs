@@ -1,17 +1,102 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace SchemaOps.Engine.Sources;
 
-/// <summary>The files of a migration location, for every layout: a missing folder is one clear error.</summary>
-internal static class MigrationFolder
+/// <summary>
+/// The files of a migration location, for every layout: a missing folder, a folder that cannot be read, a
+/// symbolic link that loops back, and a script name holding a control character are each one clear error.
+/// </summary>
+internal static partial class MigrationFolder
 {
     public static IEnumerable<string> Files(string location, SearchOption depth)
     {
         if (!Directory.Exists(location))
             throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound,
                 $"migration location '{location}' does not exist or is not a folder", file: location);
-        return Directory.EnumerateFiles(location, "*", depth).Order(StringComparer.Ordinal);
+        var files = new List<string>();
+        Walk(location, depth == SearchOption.AllDirectories, files, onPath: [], visited: []);
+        foreach (var file in files) RefuseControlCharacters(location, file);
+        return files.Order(StringComparer.Ordinal);
     }
+
+    /// <summary>The same, for tab completion: a folder the scan would refuse offers nothing.</summary>
+    public static IEnumerable<string> FilesOrNone(string location)
+    {
+        try
+        {
+            return Files(location, SearchOption.AllDirectories);
+        }
+        catch (SchemaOpsException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Each real folder once (a folder reached again through another link is passed over); a link back to a
+    /// folder it sits in would never end, so it is an error naming it.
+    /// </summary>
+    private static void Walk(string folder, bool recurse, List<string> files, HashSet<string> onPath, HashSet<string> visited)
+    {
+        var real = RealPath(folder);
+        if (onPath.Contains(real))
+            throw Errors.InvalidData("MigrationFolderLoop",
+                $"{Printable.Escape(folder)} is a symbolic link back to {Printable.Escape(real)}, a folder it is in: the migration folders would never end. Remove the link",
+                folder);
+        if (!visited.Add(real)) return;
+        onPath.Add(real);
+        try
+        {
+            files.AddRange(Directory.EnumerateFiles(folder));
+            if (recurse)
+                foreach (var sub in Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
+                    Walk(sub, recurse, files, onPath, visited);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw Errors.InvalidData("LocationUnreadable", $"{Printable.Escape(folder)}: the migration folder cannot be read: {e.Message}", folder);
+        }
+        onPath.Remove(real);
+    }
+
+    /// <summary>
+    /// A newline in a script name would become lines of SQL in a dry-run plan and text of the history row:
+    /// names of scripts (and the folders they are in) with control characters are refused, shown escaped.
+    /// </summary>
+    private static void RefuseControlCharacters(string location, string file)
+    {
+        if (!file.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".sql.conf", StringComparison.OrdinalIgnoreCase)) return;
+        var relative = Path.GetRelativePath(location, file);
+        if (relative.Any(char.IsControl))
+            throw Errors.InvalidData("ControlCharacterInName",
+                $"{Printable.Escape(file)}: a migration file name (or folder name) holding a control character is refused: rename it", Printable.Escape(file));
+    }
+
+    private static string RealPath(string folder)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            var resolved = realpath(folder, IntPtr.Zero);
+            if (resolved != IntPtr.Zero)
+                try
+                {
+                    return Marshal.PtrToStringUTF8(resolved)!;
+                }
+                finally
+                {
+                    free(resolved);
+                }
+        }
+        var info = new DirectoryInfo(folder);
+        return (info.LinkTarget is not null ? info.ResolveLinkTarget(returnFinalTarget: true)?.FullName : null) ?? info.FullName;
+    }
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr realpath(string path, IntPtr resolved);
+
+    [LibraryImport("libc")]
+    private static partial void free(IntPtr pointer);
 
     /// <summary>Flyway spells a folder location "filesystem:path"; the prefix is accepted for every layout.</summary>
     public static string StripFilesystemPrefix(string location) =>
@@ -25,7 +110,7 @@ internal static class MigrationFolder
             {
                 var match = name.Match(System.IO.Path.GetFileName(path));
                 if (match.Success) yield return (path, match);
-                else verbose?.Invoke($"skipping {path}: not {expected}");
+                else verbose?.Invoke($"skipping {Printable.Escape(path)}: not {expected}");
             }
     }
 }

@@ -1,0 +1,21 @@
+namespace SchemaOps.Engine.Connections;
+
+/// <summary>
+/// The environment of a child process SchemaOps points at one database (pg_dump, psql, a throwaway server's
+/// tools, `ephemeral -- CMD`): the caller's own settings for reaching another database must not leak into it.
+/// </summary>
+public static class LibpqEnvironment
+{
+    /// <summary>
+    /// Every libpq variable (PGHOST, PGSSLMODE, PGOPTIONS, PGSERVICE, PGPASSWORD, ...: all start with PG), and the
+    /// URLs and credentials SchemaOps, Flyway and dbmate read (FLYWAY_URL would win over the DATABASE_URL given).
+    /// </summary>
+    public static void Clear(IDictionary<string, string?> environment)
+    {
+        foreach (var name in environment.Keys.Where(IsConnectionVariable).ToList()) environment.Remove(name);
+    }
+
+    private static bool IsConnectionVariable(string name) =>
+        name.StartsWith("PG", StringComparison.OrdinalIgnoreCase)
+        || name.ToUpperInvariant() is "DATABASE_URL" or "FLYWAY_URL" or "FLYWAY_USER" or "FLYWAY_PASSWORD";
+}
