@@ -14,8 +14,10 @@ public sealed record UndoScope(int? Count = null, string? Target = null, bool Al
 /// Undo with U scripts (Flyway), down sections (dbmate) or .down.sql files (golang-migrate): the chosen
 /// applied migrations in reverse applied order, each in a transaction with its history change (Flyway
 /// Teams' UNDO_SQL row, which Flyway Community cannot read; dbmate's row deleted; golang-migrate's version
-/// set back). Refused before anything changes if any migration in the range has no undo script, an empty
-/// one, or its script changed since it was applied (where the history keeps checksums).
+/// set back). Refused before anything changes if any migration in the range has no undo script or its
+/// script changed since it was applied (where the history keeps checksums). An empty undo script runs as a
+/// no-op with a note, as Flyway, dbmate and golang-migrate all run it: real projects ship empty downs for
+/// data backfills, whose undo is to leave the data as it is.
 /// </summary>
 public static class UndoOperation
 {
@@ -55,6 +57,8 @@ public static class UndoOperation
                 throw new SchemaOpsException("UndoRefused", SchemaOpsErrorCategory.InvalidOperation,
                     $"nothing was undone in {request.Target.Display}:\n  " + string.Join("\n  ", problems), version: range[0].VersionText);
             var plan = range.Select(e => PreparedScript.Prepare(undoScripts[e.Version!], session.ServerVersionNum)).ToList();
+            foreach (var empty in plan.Where(p => p.Statements.Count == 0))
+                sink.WriteWarning($"V{empty.Script.Version}: its undo script {empty.Script.DisplayPath} runs no statement: undoing it only takes it out of the history, what it did stays");
 
             var where = request.Target.Display;
             var accepted = 0;
@@ -130,9 +134,6 @@ public static class UndoOperation
                 MigrationLayout.GolangMigrate => $"{e.VersionText}_<title>.down.sql",
                 _ => $"U{e.VersionText}__<description>.sql",
             }})";
-        else if (undo.IsEmpty)
-            // An empty down would drop the version from the history and leave its changes in place.
-            yield return $"{e.Label}: its undo script {undo.DisplayPath} is empty, so undoing it would change nothing but the history";
         if (e.Local is null) yield return $"{e.Label}: its script is not in the migration locations, so what it did cannot be checked";
         else if (e.Applied!.ChecksumKnown && e.Local.Checksum != e.Applied.Checksum)
             yield return $"{e.Label}: {e.Local.DisplayPath} changed since it was applied (checksum {e.Applied.Checksum} applied, {e.Local.Checksum} now): its undo may not match";

@@ -105,17 +105,19 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
-    public async Task Undo_is_refused_when_a_down_section_is_empty()
+    public async Task An_empty_down_section_undoes_as_a_no_op_with_a_note_as_dbmate_does()
     {
         WriteSet();
         Dir.Write("20240103000000_data.sql", "-- migrate:up\nINSERT INTO b VALUES (1);\n-- migrate:down\n");
         await MigrateAsync();
+        var sink = new RecordingSink();
 
-        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(UndoScope.Last(2)));
+        var undone = await UndoOperation.UndoAsync(Request(), UndoScope.Last(2), sink, CancellationToken.None);
 
-        Assert.Equal("UndoRefused", e.ErrorId);
-        Assert.Contains("20240103000000_data.sql is empty", e.Message);
-        Assert.Equal(3, (await VersionsAsync()).Count);
+        Assert.Equal(["20240103000000", "20240102000000"], undone.Select(r => r.Version?.Text));
+        Assert.Contains(sink.Warnings, w => w.Contains("20240103000000_data.sql runs no statement"));
+        Assert.Equal(["20240101000000"], await VersionsAsync());
+        Assert.False(await TableExistsAsync("b"));
     }
 
     [Fact]

@@ -86,19 +86,30 @@ public class GolangMigrateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg
     }
 
     [Fact]
-    public async Task Undo_is_refused_when_a_down_file_is_missing_or_empty()
+    public async Task Undo_is_refused_when_a_down_file_is_missing()
     {
         WriteSet();
-        Dir.Write("3_c.up.sql", "CREATE TABLE c (id int);");
-        Dir.Write("3_c.down.sql", "");
         await MigrateAsync();
         File.Delete(Path.Combine(Dir.Path, "2_create_b.down.sql"));
 
         var e = await Assert.ThrowsAsync<SchemaOpsException>(() => UndoAsync(new UndoScope(All: true)));
 
         Assert.Contains("V2 create b has no undo script (2_<title>.down.sql)", e.Message);
-        Assert.Contains("3_c.down.sql is empty", e.Message);
-        Assert.Equal("3", await StateAsync());
+        Assert.Equal("2", await StateAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_down_file_undoes_as_a_no_op_so_undo_all_passes()
+    {
+        WriteSet();
+        Dir.Write("3_backfill.up.sql", "INSERT INTO b VALUES (2);");
+        Dir.Write("3_backfill.down.sql", "");
+        await MigrateAsync();
+
+        Assert.Equal(3, (await UndoAsync(new UndoScope(All: true))).Count);
+
+        Assert.Equal("empty", await StateAsync());
+        Assert.Equal(3, (await MigrateAsync()).Count); // and the whole set applies again
     }
 
     [Fact]

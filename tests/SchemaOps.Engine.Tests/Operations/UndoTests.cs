@@ -19,6 +19,23 @@ public class UndoTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task An_empty_U_file_undoes_as_a_no_op_with_a_note()
+    {
+        WriteSet();
+        Dir.Write("V4__backfill.sql", "INSERT INTO c VALUES (1);");
+        Dir.Write("U4__backfill.sql", "-- the backfilled rows stay\n");
+        await MigrateAsync();
+        var sink = new RecordingSink();
+
+        var undone = await UndoAsync(UndoScope.Last(1), sink);
+
+        Assert.Equal(MigrationOutcome.Applied, Assert.Single(undone).Outcome);
+        Assert.Contains(sink.Warnings, w => w.StartsWith("V4: its undo script") && w.Contains("runs no statement"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM c"));
+        Assert.Contains(("4", MigrationState.Undone), (await InfoAsync()).Select(i => (i.Version?.Text, i.State)));
+    }
+
+    [Fact]
     public async Task Undoes_the_last_n_in_reverse_applied_order_with_UNDO_SQL_rows()
     {
         WriteSet();

@@ -50,6 +50,26 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
     [InlineData(MigrationLayout.Flyway)]
     [InlineData(MigrationLayout.Dbmate)]
     [InlineData(MigrationLayout.GolangMigrate)]
+    public async Task A_data_backfill_with_an_empty_undo_rehearses_clean_in_each_layout(MigrationLayout layout)
+    {
+        (string Up, string Down)[] steps = [("CREATE TABLE t (id bigint PRIMARY KEY, done boolean);", "DROP TABLE t;"), ("UPDATE t SET done = true WHERE id < 100;", "")];
+        for (var i = 1; i <= steps.Length; i++)
+            _ = layout switch
+            {
+                MigrationLayout.Flyway => Dir.Write($"V{i}__step.sql", steps[i - 1].Up) + Dir.Write($"U{i}__step.sql", steps[i - 1].Down),
+                MigrationLayout.Dbmate => Dir.Write($"{20240101000000L + i}_step.sql", $"-- migrate:up\n{steps[i - 1].Up}\n-- migrate:down\n{steps[i - 1].Down}\n"),
+                _ => Dir.Write($"{i}_step.up.sql", steps[i - 1].Up) + Dir.Write($"{i}_step.down.sql", steps[i - 1].Down),
+            };
+
+        var result = await RehearseAsync(Dir.Path);
+
+        Assert.True(result.Passed, string.Join("\n", result.Checks));
+    }
+
+    [Theory]
+    [InlineData(MigrationLayout.Flyway)]
+    [InlineData(MigrationLayout.Dbmate)]
+    [InlineData(MigrationLayout.GolangMigrate)]
     public async Task Three_hundred_migrations_rehearse_clean_in_each_layout(MigrationLayout layout)
     {
         Generate(layout);
