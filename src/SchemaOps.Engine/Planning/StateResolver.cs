@@ -53,7 +53,10 @@ public static class StateResolver
             if (row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder or MigrationState.Failed)
                 shown.Add(row.Version!);
             // Only what is in effect counts: an undone or deleted version does not make older pending ones Ignored.
-            var inEffect = row.Kind == MigrationKind.Baseline || row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder;
+            // A version applied without a local file counts too (Future: applied by a newer release), as in Flyway:
+            // a new lower version is then out of order, not simply next.
+            var inEffect = row.Kind == MigrationKind.Baseline
+                || row.Kind == MigrationKind.Versioned && state is MigrationState.Success or MigrationState.OutOfOrder or MigrationState.Future or MigrationState.Missing;
             if (inEffect && row.Version is not null && (highestApplied is null || row.Version > highestApplied))
                 highestApplied = row.Version;
             MigrationScript? local = row.Kind switch

@@ -72,6 +72,25 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_future_version_counts_as_applied_so_a_new_lower_one_is_ignored_as_in_Flyway()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V5__newer_release.sql", "CREATE TABLE from_v5 (id int);");
+        await MigrateAsync();
+        File.Delete(Path.Combine(Dir.Path, "V5__newer_release.sql")); // an older release's folder: V5 is Future
+        Dir.Write("V3__gap.sql", "CREATE TABLE gap (id int);");
+
+        Assert.Equal(MigrationState.Ignored, (await InfoAsync()).Single(i => i.Version?.Text == "3").State);
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+        Assert.Equal("ValidationFailed", e.ErrorId);
+        Assert.False(await TableExistsAsync("gap"));
+
+        var applied = Assert.Single(await MigrateAsync(s => s with { OutOfOrder = true })); // applied on purpose, it is out of order
+        Assert.Equal("3", applied.Version?.Text);
+        Assert.Equal(MigrationState.OutOfOrder, (await InfoAsync(s => s with { OutOfOrder = true })).Single(i => i.Version?.Text == "3").State);
+    }
+
+    [Fact]
     public async Task Missing_can_be_ignored_by_pattern_and_bad_patterns_are_errors()
     {
         Dir.Write("V1__a.sql", "SELECT 1;");
