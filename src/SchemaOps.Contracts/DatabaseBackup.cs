@@ -37,6 +37,8 @@ public sealed class DatabaseBackup
 public sealed class BackupTestResult
 {
     public string Backup { get; init; } = "";
+    /// <summary>The database the backup was taken of, as user@host:port/database (its snapshot says): not necessarily the one the URL named.</summary>
+    public string SourceDatabase { get; init; } = "";
     public bool Passed { get; init; }
     public int DifferenceCount { get; init; }
     public List<SchemaDifference> Differences { get; init; } = [];
@@ -46,7 +48,7 @@ public sealed class BackupTestResult
     public int TablesChecked { get; init; }
     public long RowsChecked { get; init; }
 
-    public override string ToString() => $"{Backup}: {(Passed ? "restores cleanly" : $"{DifferenceCount} difference(s)")}";
+    public override string ToString() => $"{Backup} (of {SourceDatabase}): {(Passed ? "restores cleanly" : $"{DifferenceCount} difference(s)")}";
 }
 
 /// <summary>What Restore-Database did: which backup went into which database, and how long it took.</summary>

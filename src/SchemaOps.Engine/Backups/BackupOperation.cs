@@ -44,6 +44,7 @@ public static class BackupOperation
         var serverMajor = session.ServerVersionNum / 10000;
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         var partial = path + ".partial";
+        var snapshotPath = path + ".snapshot.json";
         using var partialEntry = Leftovers.Track("path", partial); // a killed run's half archive goes with the next run
         var watch = Stopwatch.StartNew();
         try
@@ -76,14 +77,21 @@ public static class BackupOperation
                 if (exit != 0) throw DumpFailed(path, errors);
                 var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct);
                 if (listExit != 0)
-                    throw new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
+                    throw DiskFull(path) ? NoSpace(path, listErrors)
+                        : new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
                 return (snapshot, list.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';')));
             });
 
             var sha256 = Sha256(partial, options.Format);
             var size = Size(partial, options.Format);
-            var snapshotPath = path + ".snapshot.json";
-            SnapshotFile.Save(snapshot, snapshotPath);
+            try
+            {
+                SnapshotFile.Save(snapshot, snapshotPath);
+            }
+            catch (SchemaOpsException e) when (DiskFull(path))
+            {
+                throw NoSpace(path, e.Message);
+            }
             if (options.Format == BackupFormat.Directory) Directory.Move(partial, path);
             else File.Move(partial, path, overwrite: false);
             var backup = new DatabaseBackup
@@ -99,6 +107,7 @@ public static class BackupOperation
         catch
         {
             Delete(partial);
+            if (!File.Exists(path)) Delete(snapshotPath); // a sidecar without its backup would only mislead
             throw;
         }
     }
@@ -121,9 +130,28 @@ public static class BackupOperation
         }
     }
 
+    private static SchemaOpsException NoSpace(string path, string errors) =>
+        new("BackupNoSpace", SchemaOpsErrorCategory.WriteError, $"the disk holding {path} is full; the partial backup was removed:\n{errors}", path);
+
+    /// <summary>
+    /// Whether the disk the backup goes to has (next to) no room left: a failure there is the disk's, whatever
+    /// the failing step says (an archive cut short at its last bytes, a sidecar that did not fit).
+    /// </summary>
+    private static bool DiskFull(string path)
+    {
+        try
+        {
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+            return new DriveInfo(folder).AvailableFreeSpace < 1 << 20;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static SchemaOpsException DumpFailed(string path, string errors) =>
-        errors.Contains("No space left on device", StringComparison.Ordinal)
-            ? new SchemaOpsException("BackupNoSpace", SchemaOpsErrorCategory.WriteError, $"the disk holding {path} is full; the partial dump was removed:\n{errors}", path)
+        errors.Contains("No space left on device", StringComparison.Ordinal) ? NoSpace(path, errors)
             : errors.Contains("server version mismatch", StringComparison.Ordinal)
                 ? new SchemaOpsException("PgDumpTooOld", SchemaOpsErrorCategory.InvalidOperation, $"pg_dump is older than the server:\n{errors}", path)
                 : errors.Contains("password authentication failed", StringComparison.Ordinal) || errors.Contains("no password supplied", StringComparison.Ordinal)

@@ -35,6 +35,13 @@ public static class BackupTestOperation
             : throw new SchemaOpsException("BackupSnapshotMissing", SchemaOpsErrorCategory.ObjectNotFound,
                 $"{path}.snapshot.json is missing: a test restore compares with the snapshot Backup-Database saves beside the backup", path));
 
+        // The URL names the server to restore on; a database it names other than the maintenance one is most
+        // likely the one the user means to check: say so when the backup is of another.
+        var source = ConnectionTarget.DatabaseOf(expected.Database);
+        if (request.Target.Database is { Length: > 0 } named && named is not ("postgres" or "template1") && named != source)
+            sink.WriteWarning($"{path} is a backup of database '{source}' ({expected.Database}), not of '{named}' (the database the URL names): " +
+                              $"this tests {source}'s backup, restored on {request.Target.Server}");
+
         await using var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_restore_", sink);
         var scratch = reserved.Name;
         var watch = Stopwatch.StartNew();
@@ -66,7 +73,7 @@ public static class BackupTestOperation
             var differences = SnapshotComparer.Compare(expected, actual);
             var result = new BackupTestResult
             {
-                Backup = path, Passed = differences.Count == 0, DifferenceCount = differences.Count, Differences = differences, RestoreMilliseconds = restoreMs,
+                Backup = path, SourceDatabase = expected.Database, Passed = differences.Count == 0, DifferenceCount = differences.Count, Differences = differences, RestoreMilliseconds = restoreMs,
                 RestoredInto = scratch, TablesChecked = actual.TableCount, RowsChecked = actual.RowCounts.Sum(c => c.Rows ?? 0),
             };
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", "done", 100, Completed: true));

@@ -45,6 +45,9 @@ public sealed class ConnectionTarget
 
     public override string ToString() => Display;
 
+    /// <summary>The database part of a <see cref="Display"/> text (as snapshots record where they were taken).</summary>
+    public static string DatabaseOf(string display) => display[(display.LastIndexOf('/') + 1)..];
+
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
     /// <summary>An open connection; a failure to connect is a SchemaOps error naming the target and what was being done.</summary>

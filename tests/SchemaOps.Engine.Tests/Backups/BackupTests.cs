@@ -63,6 +63,28 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_test_restore_says_which_database_the_backup_is_of_and_warns_when_the_url_names_another()
+    {
+        await ExecAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);");
+        var backup = await BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "t.dump")));
+        var mine = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        var other = new NpgsqlConnectionStringBuilder(await _pg.NewDatabaseAsync()) { Pooling = false }.ConnectionString;
+        var sink = new RecordingSink();
+
+        var test = await BackupTestOperation.TestAsync(new MigrationRequest(ConnectionTarget.Parse(other), new MigrationSettings()), backup.Path, null, null, sink, CancellationToken.None);
+
+        Assert.True(test.Passed); // the backup itself is fine...
+        Assert.EndsWith($"/{mine}", test.SourceDatabase); // ...and it is of this database, which the result says
+        var otherName = new NpgsqlConnectionStringBuilder(other).Database;
+        Assert.Contains(sink.Warnings, w => w.Contains($"is a backup of database '{mine}'") && w.Contains($"not of '{otherName}'"));
+        Assert.Contains($"/{mine}):", test.ToString());
+
+        var quiet = new RecordingSink();
+        await BackupTestOperation.TestAsync(new MigrationRequest(ConnectionTarget.Parse(ConnectionString), new MigrationSettings()), backup.Path, null, null, quiet, CancellationToken.None);
+        Assert.Empty(quiet.Warnings); // the database it is of: nothing to say
+    }
+
+    [Fact]
     public async Task A_test_restore_reports_what_differs_from_the_snapshot_taken_with_the_backup()
     {
         await ExecAsync("CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);");
@@ -157,6 +179,36 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal("BackupNoSpace", e.ErrorId);
         Assert.Contains("full.dump", e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(small.Path)); // no archive, no partial, no snapshot file
+    }
+
+    [Fact]
+    public async Task A_disk_that_fills_at_any_point_near_the_end_is_BackupNoSpace_and_leaves_nothing_behind()
+    {
+        await ExecAsync("CREATE TABLE filler AS SELECT i, md5(i::text) AS h FROM generate_series(1, 20000) i");
+        var size = new FileInfo((await BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "probe.dump")))).Path).Length;
+        var pages = (size + 4095) / 4096;
+        var outcomes = new List<string>();
+        // From "the archive does not fit" to "everything fits", one 4 KB page at a time: the archive's last
+        // bytes, then the snapshot beside it, are where the disk runs out.
+        for (var p = pages - 2; p <= pages + 2; p++)
+        {
+            await using var small = await SmallFileSystem.MountAsync($"{p * 4}k");
+            if (small is null) return; // not root: nothing to mount with
+            try
+            {
+                await BackupAsync(new BackupOptions(Path.Combine(small.Path, "x.dump")));
+                outcomes.Add("ok");
+                Assert.Equal(["x.dump", "x.dump.snapshot.json"], Directory.GetFileSystemEntries(small.Path).Select(Path.GetFileName).Order());
+            }
+            catch (SchemaOpsException e)
+            {
+                outcomes.Add(e.ErrorId);
+                Assert.True(e.ErrorId == "BackupNoSpace", $"{p * 4} KB: {e.ErrorId}: {e.Message}");
+                Assert.Empty(Directory.GetFileSystemEntries(small.Path)); // no archive, no partial, no snapshot file
+            }
+        }
+        Assert.Contains("BackupNoSpace", outcomes);
+        Assert.Equal("ok", outcomes[^1]);
     }
 
     [Fact]
