@@ -22,7 +22,10 @@ internal static class SnapshotQueries
             SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, s.nspname
             FROM pg_class c JOIN s ON s.oid = c.relnamespace
             WHERE c.oid NOT IN (SELECT objid FROM ext) AND NOT (s.nspname || '.' || c.relname = ANY($2)))
-        SELECT 'Schema', nspname, nspname, NULL, '' FROM s
+        -- Every column text, not name: the first branch decides the union's types, and name would cut every
+        -- key to 63 bytes (two long constraint names of one table would share one). Parts of a composite key
+        -- are quoted as needed, so table "a.b" column c and table a column "b.c" differ.
+        SELECT 'Schema', nspname::text, nspname::text, NULL::text, ''::text FROM s
         UNION ALL
         SELECT 'Extension', s.nspname, e.extname, NULL, e.extversion FROM pg_extension e JOIN s ON s.oid = e.extnamespace
         UNION ALL
@@ -34,7 +37,7 @@ internal static class SnapshotQueries
                  WHERE i.inhrelid = r.oid AND r.relispartition))
         FROM rel r WHERE r.relkind IN ('r', 'p', 'f')
         UNION ALL
-        SELECT 'Column', r.nspname, r.relname || '.' || a.attname, r.relname, concat_ws(' ',
+        SELECT 'Column', r.nspname, quote_ident(r.relname) || '.' || quote_ident(a.attname), r.relname, concat_ws(' ',
                 '#' || row_number() OVER (PARTITION BY r.oid ORDER BY a.attnum),
                 format_type(a.atttypid, a.atttypmod),
                 CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN 'COLLATE ' || (SELECT quote_ident(collname) FROM pg_collation WHERE oid = a.attcollation) END,
@@ -46,7 +49,7 @@ internal static class SnapshotQueries
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE r.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
-        SELECT 'Constraint', r.nspname, r.relname || '.' || con.conname, r.relname, pg_get_constraintdef(con.oid, true)
+        SELECT 'Constraint', r.nspname, quote_ident(r.relname) || '.' || quote_ident(con.conname), r.relname, pg_get_constraintdef(con.oid, true)
         FROM pg_constraint con JOIN rel r ON r.oid = con.conrelid
         UNION ALL
         SELECT 'Index', r.nspname, ic.relname, r.relname, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
@@ -56,11 +59,11 @@ internal static class SnapshotQueries
         FROM rel r WHERE r.relkind IN ('v', 'm')
         UNION ALL
         SELECT CASE p.prokind WHEN 'p' THEN 'Procedure' WHEN 'a' THEN 'Aggregate' ELSE 'Function' END, s.nspname,
-               p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
+               quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
                CASE WHEN p.prokind = 'a' THEN 'RETURNS ' || pg_get_function_result(p.oid) ELSE pg_get_functiondef(p.oid) END
         FROM pg_proc p JOIN s ON s.oid = p.pronamespace WHERE p.oid NOT IN (SELECT objid FROM ext)
         UNION ALL
-        SELECT 'Trigger', r.nspname, r.relname || '.' || tg.tgname, r.relname,
+        SELECT 'Trigger', r.nspname, quote_ident(r.relname) || '.' || quote_ident(tg.tgname), r.relname,
                pg_get_triggerdef(tg.oid, true) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' WHEN 'R' THEN ' ENABLE REPLICA' WHEN 'A' THEN ' ENABLE ALWAYS' ELSE '' END
         FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
         UNION ALL
