@@ -45,7 +45,7 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparabl
             var piece = pieces[i];
             if (piece.Length == 0 || !piece.All(char.IsAsciiDigit))
             {
-                error = $"'{raw}' is not a version: use digits separated by '.' or '_' (like 1, 1.2 or 2024_01_15)";
+                error = $"'{Printable.Escape(raw)}' is not a version: use digits separated by '.' or '_' (like 1, 1.2 or 2024_01_15)";
                 return false;
             }
             parts[i] = BigInteger.Parse(piece);

@@ -28,7 +28,7 @@ internal static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary)) File.Delete(temporary); // (in a folder that is missing there is none)
             throw new SchemaOpsException(errorId, SchemaOpsErrorCategory.WriteError, $"cannot write {what} to {full}: {e.Message}", full, inner: e);
         }
     }

@@ -19,6 +19,9 @@ public static class PgTools
     public static Task<string> PsqlFileAsync(PostgresFixture pg, string database, string file) =>
         RunAsync(pg, "psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-f", file]);
 
+    /// <summary>pg_dump's plain output (COPY ... FROM stdin blocks and all), as a data migration would hold it.</summary>
+    public static Task<string> DumpAsync(PostgresFixture pg, string database, params string[] args) => RunAsync(pg, "pg_dump", [.. args, database]);
+
     /// <summary>pg_dump -Fc of one database restored into another with pg_restore: the reference round trip.</summary>
     public static async Task DumpAndRestoreAsync(PostgresFixture pg, string from, string to)
     {

@@ -164,8 +164,8 @@ public static class ConfigResolver
         var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
         if (name.Length == 0 || name.Any(char.IsControl) || bytes > MaxIdentifierBytes)
             throw Errors.InvalidArgument("InvalidIdentifier",
-                $"{what} '{Printable.Escape(name.Length > 80 ? name[..80] + "..." : name)}' is not a PostgreSQL name: " +
+                $"{what} '{(name.Length > 80 ? name[..80] + "..." : name)}' is not a PostgreSQL name: " +
                 (name.Length == 0 ? "it is empty" : bytes > MaxIdentifierBytes ? $"it is {bytes} bytes long, and names are at most {MaxIdentifierBytes}" : "it holds a control character"),
-                Printable.Escape(name));
+                name);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         foreach (var callback in callbacks)
         {
             _sql.AppendLine($"-- callback {callback.Script.Description}: {callback.Script.DisplayPath}");
-            foreach (var s in callback.Statements) Statement(s.Text);
+            foreach (var s in callback.Statements) Statement(s);
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             _sql.AppendLine("BEGIN;");
             foreach (var setting in safety.TransactionSettings()) Statement(setting);
             Each(BeforeEach);
-            foreach (var s in p.Statements) Statement(s.Text);
+            foreach (var s in p.Statements) Statement(s);
             Each(AfterEach);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             _sql.AppendLine("COMMIT;");
@@ -79,7 +79,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             foreach (var callback in BeforeEach) Callback(callback);
             Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
             if (safety.StatementTimeout is { } limit) Statement($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}");
-            foreach (var s in p.Statements) Statement(s.Text);
+            foreach (var s in p.Statements) Statement(s);
             if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             foreach (var callback in AfterEach) Callback(callback);
@@ -98,7 +98,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             _sql.AppendLine($"-- {p.Script.Label}: {p.Script.DisplayPath}");
             Statement($"SELECT set_config('{HistoryStore.MigrationStartSetting}', clock_timestamp()::text, true)");
             Each(BeforeEach);
-            foreach (var s in p.Statements) Statement(s.Text);
+            foreach (var s in p.Statements) Statement(s);
             Each(AfterEach);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
         }
@@ -109,6 +109,13 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
     public void Save(string path) => AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(_sql.ToString()), "DryRunWriteFailed", "the dry-run script");
 
     private void Statement(string sql) => _sql.Append(sql.TrimEnd()).AppendLine(";");
+
+    /// <summary>A script's statement; a COPY ... FROM STDIN with its data and the \. line, as psql reads it.</summary>
+    private void Statement(SqlStatement s)
+    {
+        Statement(s.Text);
+        if (s.CopyData is { } data) _sql.Append(data).AppendLine("\\.");
+    }
 
     private void Commands(IEnumerable<Npgsql.NpgsqlBatchCommand> commands)
     {

@@ -37,6 +37,11 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     {
         try
         {
+            if (statement.CopyData is not null)
+            {
+                await CopyAsync(statement, ct);
+                return;
+            }
             await using var cmd = new NpgsqlCommand(statement.Text, connection);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -98,18 +103,16 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     /// </summary>
     private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, bool record, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        // Which script (a migration or a callback) and statement each command belongs to; a null statement is
-        // that migration's history change, a null script one of ours (BEGIN, settings, COMMIT).
-        var owners = new List<(PreparedScript? Script, SqlStatement? Statement)>();
-        void Add(NpgsqlBatchCommand c, PreparedScript? script = null, SqlStatement? statement = null)
-        {
-            batch.BatchCommands.Add(c);
-            owners.Add((script, statement));
-        }
+        // Each step is a command for the batch, or (Command null) a COPY ... FROM STDIN, which goes through
+        // Npgsql's COPY API with its data between two batches. Owner: which script (a migration or a callback)
+        // and statement the step belongs to; a null statement is that migration's history change, a null script
+        // one of ours (BEGIN, settings, COMMIT).
+        var steps = new List<(NpgsqlBatchCommand? Command, PreparedScript? Script, SqlStatement? Statement)>();
+        void Add(NpgsqlBatchCommand c, PreparedScript? script = null) => steps.Add((c, script, null));
         void AddScript(PreparedScript script)
         {
-            foreach (var statement in script.Statements) Add(new NpgsqlBatchCommand(statement.Text), script, statement);
+            foreach (var statement in script.Statements)
+                steps.Add((statement.CopyData is null ? new NpgsqlBatchCommand(statement.Text) : null, script, statement));
         }
         Add(new("BEGIN"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
@@ -119,7 +122,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             Add(new(Guard.LockSql));
             if (Guard.CheckSql is { } check)
             {
-                checkAt = batch.BatchCommands.Count;
+                checkAt = steps.Count;
                 Add(new(check));
             }
         }
@@ -139,33 +142,46 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
         if (record && Guard is not null && history.StateAfterRecord(0) is null) Add(new(Guard.ObserveSql)); // the record does not tell the new state
         Add(new("COMMIT"));
+        var failed = -1; // the step that failed, when one did
         try
         {
-            var recorded = new List<(int?, int)>();
-            string? observed = null;
-            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            var results = new BatchResults();
+            // Without COPY (nearly always) this is one batch: one round trip.
+            for (var start = 0; start < steps.Count;)
             {
-                // Statements may return rows too; each history change ends with one (installed_rank, execution_time) row.
-                do
+                if (steps[start].Command is null)
                 {
-                    while (await reader.ReadAsync(ct))
-                        if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank" && reader.GetName(1) == "execution_time")
-                            recorded.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1)));
-                        else if (reader.FieldCount == 1 && reader.GetName(0) == HistoryGuard.ObservedColumn)
-                            observed = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                } while (await reader.NextResultAsync(ct));
+                    failed = start;
+                    await CopyAsync(steps[start].Statement!, ct);
+                    failed = -1;
+                    start++;
+                    continue;
+                }
+                var end = steps.FindIndex(start, x => x.Command is null) is var copyAt and >= 0 ? copyAt : steps.Count;
+                await using var batch = new NpgsqlBatch(connection);
+                for (var k = start; k < end; k++) batch.BatchCommands.Add(steps[k].Command!);
+                try
+                {
+                    await results.ReadAsync(batch, ct);
+                }
+                catch (PostgresException)
+                {
+                    failed = FirstFailed(batch) is var f and >= 0 ? start + f : -1;
+                    throw;
+                }
+                start = end;
             }
             // Committed: our change is the state to expect now.
-            if (record && Guard is not null) Guard.Expected = observed ?? history.StateAfterRecord(recorded.LastOrDefault().Item1) ?? Guard.Expected;
-            return recorded;
+            if (record && Guard is not null) Guard.Expected = results.Observed ?? history.StateAfterRecord(results.Recorded.LastOrDefault().Item1) ?? Guard.Expected;
+            return results.Recorded;
         }
-        catch (PostgresException) when (checkAt >= 0 && FirstFailed(batch) == checkAt)
+        catch (PostgresException) when (checkAt >= 0 && failed == checkAt)
         {
             // The guard's check failed: someone changed the history since the plan. Nothing of ours ran.
             await RollbackQuietlyAsync();
             throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");
         }
-        catch (PostgresException e) when (e.SqlState == "55P03" && FirstFailed(batch) is var f && f >= 0 && owners[f].Script is null)
+        catch (PostgresException e) when (e.SqlState == "55P03" && failed >= 0 && steps[failed].Script is null)
         {
             // Our own guard lock waited past lock_timeout: another runner is inside its migration's transaction.
             await RollbackQuietlyAsync();
@@ -176,8 +192,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         catch (PostgresException e)
         {
             await RollbackQuietlyAsync();
-            var failed = FirstFailed(batch);
-            var (script, statement) = failed >= 0 ? owners[failed] : (null, null);
+            var (script, statement) = failed >= 0 ? (steps[failed].Script, steps[failed].Statement) : (null, null);
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
             if (script is not null && statement is not null) throw Failure(script, statement, e, group);
             var p = script ?? scripts[0];
@@ -196,6 +211,43 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         catch
         {
             await RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    /// <summary>What a transaction's batches return: each history change's (installed_rank, execution_time) row, and the guard's observed state.</summary>
+    private sealed class BatchResults
+    {
+        public List<(int?, int)> Recorded { get; } = [];
+        public string? Observed { get; private set; }
+
+        public async Task ReadAsync(NpgsqlBatch batch, CancellationToken ct)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            // Statements may return rows too; each history change ends with one (installed_rank, execution_time) row.
+            do
+            {
+                while (await reader.ReadAsync(ct))
+                    if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank" && reader.GetName(1) == "execution_time")
+                        Recorded.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1)));
+                    else if (reader.FieldCount == 1 && reader.GetName(0) == HistoryGuard.ObservedColumn)
+                        Observed = reader.IsDBNull(0) ? "" : reader.GetString(0);
+            } while (await reader.NextResultAsync(ct));
+        }
+    }
+
+    /// <summary>A COPY ... FROM STDIN with the data that followed it in the script, as psql sends it.</summary>
+    private async Task CopyAsync(SqlStatement statement, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginTextImportAsync(statement.Text, ct);
+        try
+        {
+            await writer.WriteAsync(statement.CopyData.AsMemory(), ct);
+        }
+        catch (OperationCanceledException) when (writer is NpgsqlCopyTextWriter copy)
+        {
+            // Ending the writer would send what was written so far as the whole data: cancel the COPY instead.
+            await copy.CancelAsync();
             throw;
         }
     }

@@ -55,8 +55,8 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
             // Not a version Flyway could have written: where it sorts, and so what is pending, would be a guess.
             if (row.VersionText is { } text && row.Version is null)
                 throw Errors.InvalidData("InvalidHistoryRow",
-                    $"{Name}: the row with installed_rank {row.InstalledRank} has version '{Printable.Escape(text)}', which is not a version (numbers separated by dots): " +
-                    "correct or delete that row by hand; nothing was changed", version: Printable.Escape(text));
+                    $"{Name}: the row with installed_rank {row.InstalledRank} has version '{text}', which is not a version (numbers separated by dots): " +
+                    "correct or delete that row by hand; nothing was changed", version: text);
             rows.Add(row);
         }
         return rows;

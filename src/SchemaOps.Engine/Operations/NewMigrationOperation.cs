@@ -24,7 +24,7 @@ public static class NewMigrationOperation
         if (words.Length == 0) throw Errors.InvalidArgument("InvalidDescription", "a migration needs a description (e.g. \"add users email\")");
         if (words.IndexOfAny(Forbidden) >= 0 || words.Any(char.IsControl))
             throw Errors.InvalidArgument("InvalidDescription",
-                $"the description '{Printable.Escape(description)}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)}, or a control character)", Printable.Escape(description));
+                $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)}, or a control character)", description);
         Directory.CreateDirectory(location);
 
         if (layout == MigrationLayout.Auto) layout = MigrationLayouts.Detect([location]);

@@ -108,7 +108,7 @@ public static class FlywayLayout
             if (MigrationVersion.TryParse(versionText, out var version, out error))
                 return (kind.Value, version, description);
         }
-        var message = $"{display}: the file name looks like a migration but does not parse: {error}";
+        var message = Printable.Escape($"{display}: the file name looks like a migration but does not parse: {error}"); // one line, whatever the name holds
         if (!options.LenientNaming)
             throw Errors.InvalidData("InvalidMigrationName", message + " (rename it, or pass -LenientNaming / --lenient-naming to skip such files as Flyway does)", display);
         warning?.Invoke(message + "; skipped");

@@ -42,7 +42,7 @@ internal static partial class MigrationFolder
         var real = RealPath(folder);
         if (onPath.Contains(real))
             throw Errors.InvalidData("MigrationFolderLoop",
-                $"{Printable.Escape(folder)} is a symbolic link back to {Printable.Escape(real)}, a folder it is in: the migration folders would never end. Remove the link",
+                $"{folder} is a symbolic link back to {real}, a folder it is in: the migration folders would never end. Remove the link",
                 folder);
         if (!visited.Add(real)) return;
         onPath.Add(real);
@@ -55,7 +55,7 @@ internal static partial class MigrationFolder
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw Errors.InvalidData("LocationUnreadable", $"{Printable.Escape(folder)}: the migration folder cannot be read: {e.Message}", folder);
+            throw Errors.InvalidData("LocationUnreadable", $"{folder}: the migration folder cannot be read: {e.Message}", folder);
         }
         onPath.Remove(real);
     }
@@ -70,7 +70,7 @@ internal static partial class MigrationFolder
         var relative = Path.GetRelativePath(location, file);
         if (relative.Any(char.IsControl))
             throw Errors.InvalidData("ControlCharacterInName",
-                $"{Printable.Escape(file)}: a migration file name (or folder name) holding a control character is refused: rename it", Printable.Escape(file));
+                $"{file}: a migration file name (or folder name) holding a control character is refused: rename it", file);
     }
 
     private static string RealPath(string folder)

@@ -19,7 +19,7 @@ public static class ScriptReader
         {
             // A dangling symbolic link, a file without read permission, a folder named like a script...
             var reason = e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist (a symbolic link to nothing?)" : e.Message;
-            throw Errors.InvalidData("ScriptUnreadable", $"{Printable.Escape(displayName)}: the script cannot be read: {reason}", displayName);
+            throw Errors.InvalidData("ScriptUnreadable", $"{displayName}: the script cannot be read: {reason}", displayName);
         }
         var strict = encoding is null || encoding.CodePage == Encoding.UTF8.CodePage
             ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true)

@@ -4,6 +4,8 @@ namespace SchemaOps.Engine.Sql;
 /// A PostgreSQL lexer, complete enough that no keyword is ever seen inside a string, identifier or comment:
 /// standard and E'' strings, quoted identifiers, dollar quotes with tags, nested block comments, line
 /// comments. Whitespace is skipped. An unterminated construct is an error naming the file and the line it started on.
+/// The data lines after `COPY ... FROM STDIN;` (as pg_dump writes them, ended by a `\.` line) are one
+/// <see cref="SqlTokenKind.CopyData"/> token: never lexed as SQL.
 /// </summary>
 public static class SqlLexer
 {
@@ -14,6 +16,7 @@ public static class SqlLexer
         var i = 0;
         var line = firstLine;
         var lineStart = 0;
+        var copy = new CopyDetector();
 
         while (i < text.Length)
         {
@@ -98,8 +101,49 @@ public static class SqlLexer
                 kind = SqlTokenKind.Punctuation;
             }
             tokens.Add(new SqlToken(kind, start, i - start, startLine, column));
+            if (copy.Ends(kind, text, start, i - start))
+            {
+                // The data starts on the next line, as psql reads it, and ends at a line holding only \.
+                i = NextLine(text, i, ref line, ref lineStart);
+                var dataStart = i;
+                var dataLine = line;
+                while (true)
+                {
+                    if (i >= text.Length) throw Unterminated(file, dataLine, "COPY ... FROM STDIN data (no line holding only \\. ends it)");
+                    var lineBegin = i;
+                    var lineEnd = text.IndexOfAny(['\n', '\r'], i) is var e and >= 0 ? e : text.Length;
+                    i = NextLine(text, i, ref line, ref lineStart);
+                    if (!text.AsSpan(lineBegin, lineEnd - lineBegin).SequenceEqual("\\.")) continue;
+                    tokens.Add(new SqlToken(SqlTokenKind.CopyData, dataStart, lineBegin - dataStart, dataLine, 1));
+                    break;
+                }
+            }
         }
         return tokens;
+    }
+
+    /// <summary>
+    /// Follows the top-level words of the statement being lexed, to tell when a ';' ends a COPY ... FROM STDIN
+    /// (whose data follows) rather than COPY ... TO STDOUT or COPY ... FROM a file.
+    /// </summary>
+    private sealed class CopyDetector
+    {
+        private readonly List<string> _words = [];
+        private int _parens;
+
+        public bool Ends(SqlTokenKind kind, string text, int offset, int length)
+        {
+            if (kind == SqlTokenKind.Word && _parens == 0 && _words.Count < 64)
+                _words.Add(text.Substring(offset, length).ToUpperInvariant());
+            if (kind != SqlTokenKind.Punctuation) return false;
+            var c = text[offset];
+            if (c == '(') _parens++;
+            else if (c == ')' && _parens > 0) _parens--;
+            if (c != ';' || _parens > 0) return false;
+            var isCopyIn = _words.Count > 0 && _words[0] == "COPY" && _words.Zip(_words.Skip(1)).Any(p => p is ("FROM", "STDIN"));
+            _words.Clear();
+            return isCopyIn;
+        }
     }
 
     /// <summary>The 1-based line of <paramref name="index"/> in <paramref name="text"/>, counting breaks as the lexer does.</summary>
@@ -124,6 +168,15 @@ public static class SqlLexer
         if (j >= text.Length || !IsWordStart(text[j])) return 0;
         while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] == '_' || text[j] > 127)) j++;
         return j < text.Length && text[j] == '$' ? j - i + 1 : 0;
+    }
+
+    /// <summary>The index just past the line break that ends the line holding <paramref name="i"/> (or the text's end).</summary>
+    private static int NextLine(string text, int i, ref int line, ref int lineStart)
+    {
+        while (i < text.Length && text[i] != '\n' && text[i] != '\r') i++;
+        if (i < text.Length) i = Advance(text, i, ref line, ref lineStart);
+        if (i < text.Length && text[i - 1] == '\r' && text[i] == '\n') i = Advance(text, i, ref line, ref lineStart);
+        return i;
     }
 
     private static int Advance(string text, int i, ref int line, ref int lineStart)

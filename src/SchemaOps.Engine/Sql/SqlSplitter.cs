@@ -2,7 +2,8 @@ namespace SchemaOps.Engine.Sql;
 
 /// <summary>
 /// Splits a script into statements at top-level semicolons. Like psql, a semicolon inside parentheses or
-/// inside a `CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END` body does not end a statement.
+/// inside a `CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END` body does not end a statement,
+/// and a COPY ... FROM STDIN carries the data lines that follow it.
 /// </summary>
 public static class SqlSplitter
 {
@@ -34,6 +35,12 @@ public static class SqlSplitter
 
         foreach (var token in tokens)
         {
+            if (token.Kind == SqlTokenKind.CopyData)
+            {
+                // Follows the ';' of its COPY ... FROM STDIN: the data goes with that statement, never into one.
+                statements[^1] = statements[^1].WithCopyData(text.Substring(token.Offset, token.Length));
+                continue;
+            }
             if (token.Kind == SqlTokenKind.Punctuation)
             {
                 var c = text[token.Offset];

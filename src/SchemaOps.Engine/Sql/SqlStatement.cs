@@ -13,6 +13,11 @@ public sealed class SqlStatement(string text, int line, int offset, IReadOnlyLis
     public IReadOnlyList<SqlToken> Tokens { get; } = tokens;
     public IReadOnlyList<string> Words { get; } = words;
 
+    /// <summary>For COPY ... FROM STDIN: the data lines that followed it in the script (without the closing \. line).</summary>
+    public string? CopyData { get; private init; }
+
+    public SqlStatement WithCopyData(string data) => new(Text, Line, Offset, Tokens, Words) { CopyData = data };
+
     /// <summary>True when the words start with the given sequence.</summary>
     public bool StartsWith(params string[] words)
     {

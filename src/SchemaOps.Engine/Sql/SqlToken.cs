@@ -9,6 +9,7 @@ public enum SqlTokenKind
     LineComment,
     BlockComment,
     Punctuation,   // any other single character, including ';', '(' and ')'
+    CopyData,      // the lines after COPY ... FROM STDIN; up to (not including) the \. line that ends them
 }
 
 /// <summary>One lexical token; Offset/Length index the script text, Line/Column are 1-based.</summary>

@@ -120,4 +120,35 @@ public class SplitterTests
         Assert.NotNull(TransactionRules.NonTransactionalReason(s, 110000));
         Assert.Null(TransactionRules.NonTransactionalReason(s, 120000));
     }
+
+    [Fact]
+    public void Copy_from_stdin_carries_its_data_lines_which_are_never_split_or_lexed()
+    {
+        var s = Split("COPY t (a, b) FROM stdin;\n1\tit's; -- not a comment\n2\t$$ /* \\.x\n\\.\nSELECT 'after';\n");
+
+        Assert.Equal(2, s.Count);
+        Assert.Equal("COPY t (a, b) FROM stdin", s[0].Text);
+        Assert.Equal("1\tit's; -- not a comment\n2\t$$ /* \\.x\n", s[0].CopyData);
+        Assert.Equal(("SELECT 'after'", 5), (s[1].Text, s[1].Line));
+        Assert.Null(s[1].CopyData);
+    }
+
+    [Theory]
+    [InlineData("COPY t TO STDOUT;\nSELECT 1;")]
+    [InlineData("COPY (SELECT 'FROM STDIN') TO STDOUT;\nSELECT 1;")]
+    [InlineData("COPY t FROM '/tmp/file';\nSELECT 1;")]
+    public void Other_copies_have_no_data(string sql)
+    {
+        var s = Split(sql);
+        Assert.Equal(2, s.Count);
+        Assert.All(s, x => Assert.Null(x.CopyData));
+    }
+
+    [Fact]
+    public void Copy_data_without_its_closing_line_is_an_error_naming_where_it_starts()
+    {
+        var e = Assert.Throws<SchemaOpsException>(() => Split("SELECT 1;\nCOPY t FROM stdin;\n1\n2\n"));
+        Assert.Equal(("UnterminatedSql", 3), (e.ErrorId, e.Line));
+        Assert.Contains("f.sql:3: unterminated COPY ... FROM STDIN data", e.Message);
+    }
 }

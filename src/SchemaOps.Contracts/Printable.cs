@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SchemaOps.Engine;
+namespace SchemaOps;
 
 /// <summary>Text from a file name, a history row or a database, made safe to print on one line: control characters escaped.</summary>
 public static class Printable
