@@ -13,8 +13,9 @@ var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
 var pwsh = Environment.GetEnvironmentVariable("SCHEMAOPS_PWSH");
 var module = Environment.GetEnvironmentVariable("SCHEMAOPS_MODULE");
 const string InvokeMigration = "Invoke-Migration (pwsh)";
-// Which parts to run (default all): sets (apply and undo), info, fleet, locks, backup, lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
-var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,info,fleet,locks,backup,lint,ephemeral").Split(',');
+// Which parts to run (default all): sets (apply and undo), pooled (the apply again through PgBouncer), info, fleet, locks, backup,
+// lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,pooled,info,fleet,locks,backup,lint,ephemeral").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -35,6 +36,11 @@ string HeavyDown(int i) => $"DROP TABLE t{i:D4};";
 string LightDown(int i) => i == 0 ? "DROP TABLE items;" : $"ALTER TABLE items DROP COLUMN c{i};";
 
 var report = new StringBuilder();
+// The apply runs again through a real PgBouncer in transaction mode (as production often has one in front):
+// SchemaOps then takes no session lock and guards each migration inside its own transaction.
+await using var bouncer = parts.Contains("pooled") ? await SchemaOps.Engine.Tests.PgBouncer.StartAsync(pg, poolSize: 2) : null;
+var wirings = new List<(string Label, int Port)> { ("", pg.Port) };
+if (bouncer is not null) wirings.Add((" through PgBouncer (transaction pooling)", bouncer.Port));
 foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new (string, Func<int, string>, Func<int, string>, int, string)[]
 {
     ("ddl-heavy", Heavy, HeavyDown, 1, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$'"),
@@ -57,39 +63,42 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
     File.WriteAllText(Path.Combine(root, "all.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.sql\nCOMMIT;\n")));
     File.WriteAllText(Path.Combine(root, "all-down.psql"), string.Concat(Enumerable.Range(first, Count - first + 1).Reverse().Select(i => $"BEGIN;\n\\i {plain}/{i:D4}.down.sql\nCOMMIT;\n")));
 
-    var tools = new List<(string Name, Func<string, (string File, string[] Args)> Command)>
+    foreach (var (wiring, port) in wirings)
     {
-        ("schemaops", db => (native, ["migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
-        ("schemaops (dotnet)", db => ("dotnet", [schemaopsDll, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}"])),
-        ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{pg.Port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
-        ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", pg.Port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
-    };
-    // The cmdlet in real pwsh, the module imported first: it times Invoke-Migration itself, so pwsh's own start is not counted.
-    if (pwsh is not null)
-        tools.Add((InvokeMigration, db => (pwsh, ["-NoProfile", "-NonInteractive", "-Command",
-            $"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); Invoke-Migration -Path '{flyway}' -ConnectionString 'postgres://postgres@127.0.0.1:{pg.Port}/{db}' -Confirm:$false | Out-Null; $w.Elapsed.TotalSeconds"])));
-
-    var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
-    for (var round = 0; round <= rounds; round++) // round 0 warms up the server and the file cache and is not counted
-        foreach (var (name, command) in round % 2 == 0 ? Enumerable.Reverse(tools) : tools) // alternate the order between rounds
+        var tools = new List<(string Name, Func<string, (string File, string[] Args)> Command)>
         {
-            var db = await pg.CreateDatabaseAsync();
-            // Every run starts from a quiet disk: no dirty buffers in PostgreSQL, none in the kernel. (Dropping
-            // databases between runs is worse: unlinking thousands of files spills into the next run.)
-            await Sql("postgres", "CHECKPOINT");
-            Run("sync", [], env);
-            var (file, arguments) = command(db);
-            var seconds = name == InvokeMigration ? RunTimingItself(file, arguments, env) : Run(file, arguments, env);
-            if (await CountRows(db, check) != Count) throw new Exception($"{name} did not apply all {Count} migrations of {set}");
-            if (round == 0) continue;
-            times[name].Add(seconds);
-            Console.WriteLine($"  {set} round {round}: {name,-18} {seconds,7:0.000} s");
-        }
+            ("schemaops", db => (native, ["migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{port}/{db}"])),
+            ("schemaops (dotnet)", db => ("dotnet", [schemaopsDll, "migrate", "--path", flyway, "--url", $"postgres://postgres@127.0.0.1:{port}/{db}"])),
+            ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
+            ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
+        };
+        // The cmdlet in real pwsh, the module imported first: it times Invoke-Migration itself, so pwsh's own start is not counted.
+        if (pwsh is not null && wiring.Length == 0)
+            tools.Add((InvokeMigration, db => (pwsh, ["-NoProfile", "-NonInteractive", "-Command",
+                $"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); Invoke-Migration -Path '{flyway}' -ConnectionString 'postgres://postgres@127.0.0.1:{port}/{db}' -Confirm:$false | Out-Null; $w.Elapsed.TotalSeconds"])));
 
-    Table($"{set}: apply {Count} migrations", times);
-    if (pwsh is not null)
-        report.AppendLine($"{InvokeMigration} / schemaops (native): {Median(times[InvokeMigration]) / Median(times["schemaops"]):0.00}; " +
-                          $"/ schemaops (dotnet): {Median(times[InvokeMigration]) / Median(times["schemaops (dotnet)"]):0.00} (target: at most 1.2)\n");
+        var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
+        for (var round = 0; round <= rounds; round++) // round 0 warms up the server and the file cache and is not counted
+            foreach (var (name, command) in round % 2 == 0 ? Enumerable.Reverse(tools) : tools) // alternate the order between rounds
+            {
+                var db = await pg.CreateDatabaseAsync();
+                // Every run starts from a quiet disk: no dirty buffers in PostgreSQL, none in the kernel. (Dropping
+                // databases between runs is worse: unlinking thousands of files spills into the next run.)
+                await Sql("postgres", "CHECKPOINT");
+                Run("sync", [], env);
+                var (file, arguments) = command(db);
+                var seconds = name == InvokeMigration ? RunTimingItself(file, arguments, env) : Run(file, arguments, env);
+                if (await CountRows(db, check) != Count) throw new Exception($"{name} did not apply all {Count} migrations of {set}{wiring}");
+                if (round == 0) continue;
+                times[name].Add(seconds);
+                Console.WriteLine($"  {set}{wiring} round {round}: {name,-18} {seconds,7:0.000} s");
+            }
+
+        Table($"{set}: apply {Count} migrations{wiring}", times);
+        if (times.ContainsKey(InvokeMigration))
+            report.AppendLine($"{InvokeMigration} / schemaops (native): {Median(times[InvokeMigration]) / Median(times["schemaops"]):0.00}; " +
+                              $"/ schemaops (dotnet): {Median(times[InvokeMigration]) / Median(times["schemaops (dotnet)"]):0.00} (target: at most 1.2)\n");
+    }
 
     // Undo everything: each tool undoes what it applied itself (untimed), one transaction per migration.
     // dbmate has no "rollback N": its users loop `dbmate rollback`, so that loop is what is timed.

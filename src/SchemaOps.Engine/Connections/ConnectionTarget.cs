@@ -143,7 +143,7 @@ public sealed class ConnectionTarget
         // inside the password, and any error quoting a piece of it would print the secret. Neither is done.
         if (afterScheme.IndexOfAny(['/', '?']) is var end and >= 0 && afterScheme.IndexOf('@', end) >= 0)
             throw Errors.InvalidArgument("InvalidConnectionUrl",
-                "the URL has an '@' after its host part: a user name or password holding '/', '?', '#' or '@' must be percent-encoded " +
+                "the URL has an '@' after its host part: credentials holding '/', '?', '#' or '@' must be percent-encoded " +
                 "(%2F, %3F, %23, %40), and so must an '@' in the database name or a parameter");
         var queryStart = afterScheme.IndexOf('?');
         var query = queryStart >= 0 ? afterScheme[(queryStart + 1)..] : "";
@@ -190,7 +190,7 @@ public sealed class ConnectionTarget
                 if (!int.TryParse(part[(portSep + 1)..], out var port) || port is <= 0 or > 65535)
                     // Not quoted: without an '@', "user:password" reads as "host:port".
                     throw Errors.InvalidArgument("InvalidConnectionUrl",
-                        "the URL's port (after the host's ':') is not a port number; if that is a user name and password, the URL lacks the '@' before the host");
+                        "the URL's port (after the host's ':') is not a port number; credentials go before the host, ended by '@'");
                 builder.Port = port;
             }
             hosts.Add(Decode(host.Trim('[', ']')));
