@@ -36,6 +36,7 @@
         'Invoke-MigrationRehearsal'
         'New-EphemeralDatabase'
         'Undo-Migration'
+        'Wait-Database'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

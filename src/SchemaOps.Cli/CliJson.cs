@@ -25,6 +25,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(HealthCheck))]
 [JsonSerializable(typeof(SessionActivity))]
 [JsonSerializable(typeof(ActivitySummary))]
+[JsonSerializable(typeof(DatabaseReadiness))]
 [JsonSerializable(typeof(ReportFile))]
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(LintFinding))]

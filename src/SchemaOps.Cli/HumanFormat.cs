@@ -28,6 +28,7 @@ public static class HumanFormat
             : $"PROBLEM  {t.Backup} restored with {t.DifferenceCount} difference(s):\n" + string.Join("\n", t.Differences.Select(d => "  " + Line(d))),
         HealthCheck h => $"{(h.Passed ? "ok     " : "FAILED ")}  {h.Name,-17} {h.Detail}",
         SessionActivity a => $"{a.Pid,-7} {a.User}/{a.Application,-20} {a.State,-20} {(a.TransactionSeconds is { } x ? $"tx {x:0}s" : ""),-9} {(a.LongRunning ? "LONG " : "")}{(a.IdleInTransaction ? "IDLE-IN-TX " : "")}{a.Query}",
+        DatabaseReadiness r => $"{r.Database}: ready (PostgreSQL {r.ServerVersion}{(r.InRecovery ? ", a standby in recovery" : "")}) after {r.WaitedSeconds:0.##} s, {r.Attempts} {(r.Attempts == 1 ? "try" : "tries")}",
         ActivitySummary s => $"{s.Server}: {s.Connections} of {s.MaxConnections} connections ({s.UsedPercent:0.#}%), {s.Active} active, {s.Idle} idle, {s.IdleInTransaction} idle in transaction, {s.LongRunning} long-running, {s.WaitingForLocks} waiting for locks",
         RestoreResult x => $"restored {x.Backup} into {x.Database}{(x.Created ? " (created)" : "")}{(x.Replaced ? " (objects replaced)" : "")} in {x.DurationMilliseconds} ms",
         LintFinding l => l.ToString(),

@@ -45,3 +45,17 @@ public sealed class ActivitySummary
     public int LongRunning { get; init; }
     public int WaitingForLocks { get; init; }
 }
+
+/// <summary>Wait-Database / `schemaops wait`: the server accepted a connection, after how many tries and how long.</summary>
+public sealed class DatabaseReadiness
+{
+    /// <summary>user@host:port/database, never the password.</summary>
+    public string Database { get; init; } = "";
+    public string ServerVersion { get; init; } = "";
+    /// <summary>A standby in recovery: it accepts connections and reads, not migrations.</summary>
+    public bool InRecovery { get; init; }
+    public int Attempts { get; init; }
+    public double WaitedSeconds { get; init; }
+
+    public override string ToString() => $"{Database} ready after {WaitedSeconds:0.##} s ({Attempts} tries)";
+}

@@ -41,6 +41,11 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
     public string[]? Environment { get; set; }
 
+    /// <summary>Flyway's connectRetries: a failed first connection is tried again up to this many times, pausing 1 s, doubling, at most connectRetriesInterval.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? ConnectRetries { get; set; }
+
     /// <summary>schemaops.json, flyway.toml or flyway.conf; default: $env:SCHEMAOPS_CONFIG, else the first of those in the current location.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -64,6 +64,7 @@ internal static class RequestBuilder
             Schemas = cmdlet.Schema,
             Table = cmdlet.Table,
             Layout = cmdlet.Layout,
+            ConnectRetries = cmdlet.ConnectRetries,
         };
         if (cmdlet is MigrationCmdlet reader)
             values = values with

@@ -23,8 +23,8 @@ public static class ContractRules
     ];
 
     // Verbs whose cmdlets only read; every other cmdlet changes something and must support ShouldProcess,
-    // unless it is listed as building an object in memory only.
-    private static readonly HashSet<string> ReadOnlyVerbs = ["Get", "Test", "Find", "Search", "Compare", "Measure", "Watch", "Resolve", "Show", "Read"];
+    // unless it is listed as building an object in memory only. Wait only waits (Wait-Job, Wait-Process have no -WhatIf).
+    private static readonly HashSet<string> ReadOnlyVerbs = ["Get", "Test", "Find", "Search", "Compare", "Measure", "Watch", "Resolve", "Show", "Read", "Wait"];
     public static readonly HashSet<string> InMemoryOnly = ["New-MigrationTarget"];
 
     // Destructive verbs: the only ones allowed (and required) to use ConfirmImpact High.

@@ -67,6 +67,8 @@ public class CmdletMatrixTests(PostgresServer server) : ModuleTest(server)
             "$t | Clear-Database -AllowClean -Confirm:$false | Out-Null; $backup | Restore-Database -ConnectionString $db -Clean", NoHistory),
         ["Get-DatabaseActivity"] = new("", "$t | Get-DatabaseActivity -Summary", "SchemaOps.ActivitySummary", true,
             $"Get-DatabaseActivity -ConnectionString {BadUrl}", "ConnectionFailed", ErrorCategory.ConnectionError, "127.0.0.1:1/none"),
+        ["Wait-Database"] = new("", "$t | Wait-Database -Timeout 30s", "SchemaOps.DatabaseReadiness", true,
+            $"Wait-Database -ConnectionString {BadUrl} -Timeout 1s", "DatabaseNotReady", ErrorCategory.ConnectionError, "127.0.0.1:1/none"),
         ["Test-DatabaseHealth"] = new("", "$t | Test-DatabaseHealth", "SchemaOps.HealthCheck", true,
             "Test-DatabaseHealth -ConnectionString $db -ConfigPath nothere.json", "ConfigFileNotFound", ErrorCategory.ObjectNotFound, "nothere.json"),
         ["Export-MigrationReport"] = new("", "$t | Get-MigrationStatus | Export-MigrationReport -Path r.md -Confirm:$false", "SchemaOps.ReportFile", false,

@@ -299,6 +299,38 @@ Describe 'Diagnostics during a window' {
     }
 }
 
+Describe 'Wait-Database and -ConnectRetries' {
+    BeforeAll {
+        # A loopback port nothing listens on: connections to it are refused, as before a server starts.
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $script:closedPort = $probe.LocalEndpoint.Port; $probe.Stop()
+        $script:nowhere = "Host=127.0.0.1;Port=$script:closedPort;Username=ops;Database=app"
+    }
+
+    It 'returns a DatabaseReadiness as soon as the server answers, piped from the database itself' {
+        $db = New-EphemeralDatabase -Confirm:$false
+        $ready = $db | Wait-Database -Timeout 30s
+        $ready | Should -BeOfType ([SchemaOps.DatabaseReadiness])
+        $ready.Attempts | Should -Be 1
+        $ready.InRecovery | Should -BeFalse
+        ($ready | Format-Table | Out-String) | Should -Match 'Tries'
+        $db | Remove-EphemeralDatabase -Confirm:$false
+    }
+
+    It 'fails with DatabaseNotReady when the timeout passes first' {
+        { Wait-Database -ConnectionString $script:nowhere -Timeout 1s -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DatabaseNotReady,SchemaOps.Commands.WaitDatabaseCommand'
+    }
+
+    It '-ConnectRetries tries a refused connection again and says so' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $e = { Get-MigrationStatus -ConnectionString $script:nowhere -Path $script:migrations -ConnectRetries 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionFailed,SchemaOps.Commands.GetMigrationStatusCommand' -PassThru
+        $e.Exception.Message | Should -Match 'gave up after 2 tries'
+        $clock.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1   # Flyway's first pause
+    }
+}
+
 Describe 'New-EphemeralDatabase and Remove-EphemeralDatabase' {
     It 'starts a server that pipes into the other cmdlets, and removes it with its data' {
         $db = New-EphemeralDatabase -Database app -Confirm:$false

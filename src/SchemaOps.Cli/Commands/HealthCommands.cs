@@ -60,3 +60,26 @@ public sealed class ActivityCommand : ICommand
         return ExitCodes.Success;
     }
 }
+
+public sealed class WaitCommand : ICommand
+{
+    public string Name => "wait";
+    public string Summary => "wait until the database accepts connections (for CI and container start-up); exit 4 if the timeout passes first";
+    public string Usage => "schemaops wait [--url URL | --environment NAME] [--timeout 60s] [--json]";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        .. MigrationOptions.Common,
+        new("--timeout", "how long to wait (default 60s)", ValueName: "DURATION"),
+    ];
+
+    public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
+    {
+        var timeout = args.Duration("--timeout") ?? WaitOperation.DefaultTimeout;
+        var request = await MigrationOptions.BuildAsync(args, context, ct);
+        var sink = context.Sink(args);
+        await WaitOperation.WaitAsync(request.Target, timeout, sink, ct);
+        sink.Finish();
+        return ExitCodes.Success;
+    }
+}

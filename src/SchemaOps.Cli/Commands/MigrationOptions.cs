@@ -24,6 +24,7 @@ public static class MigrationOptions
         new("--placeholder", "value for ${NAME} in the scripts (repeatable)", Repeatable: true, ValueName: "NAME=VALUE"),
         new("--no-placeholders", "do not replace ${...} placeholders in any script", TakesValue: false),
         new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
+        new("--connect-retries", "try a failed first connection again up to N times, pausing 1s, doubling, at most connectRetriesInterval (default 0; Flyway's connectRetries)", ValueName: "N"),
         new("--ephemeral", "run against a throwaway PostgreSQL started for this command (needs the server binaries; removed afterwards)", TakesValue: false),
         new("--json", "print the result objects as a JSON array", TakesValue: false),
         new("--verbose", "say what is being done, on stderr", TakesValue: false),
@@ -148,6 +149,9 @@ public static class MigrationOptions
             ? int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)")
             : null,
         StatementTimeout = a.Duration("--statement-timeout"),
+        ConnectRetries = a.Value("--connect-retries") is { } connectRetries
+            ? int.TryParse(connectRetries, out var tries) && tries >= 0 ? tries : throw new UsageException($"--connect-retries '{connectRetries}' is not a count (0 or more)")
+            : null,
         Group = a.Has("--group") ? true : null,
         OutOfOrder = a.Has("--out-of-order") ? true : null,
         BaselineOnMigrate = a.Has("--baseline-on-migrate") ? true : null,

@@ -10,14 +10,14 @@ internal static class ConfigKeys
     /// <summary>Keys Flyway users commonly have that SchemaOps has no use for: skipped without a warning.</summary>
     private static readonly HashSet<string> Quiet = new(StringComparer.OrdinalIgnoreCase)
     {
-        "driver", "connectRetries", "connectRetriesInterval", "connectTimeout", "jdbcProperties", "resolvers", "licenseKey", "databaseType", "id",
+        "driver", "connectTimeout", "jdbcProperties", "resolvers", "licenseKey", "databaseType", "id",
     };
 
     private static readonly HashSet<string> Keys = new(StringComparer.OrdinalIgnoreCase)
     {
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
-        "lockRetryCount", "statementTimeout", "cleanEnabled", "cleanDisabled", "production", "group", "outOfOrder", "baselineOnMigrate",
-        "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
+        "lockRetryCount", "statementTimeout", "connectRetries", "connectRetriesInterval", "cleanEnabled", "cleanDisabled", "production",
+        "group", "outOfOrder", "baselineOnMigrate", "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
     };
 
     public static bool IsKnown(string key) => Keys.Contains(key) || key.StartsWith("placeholders.", StringComparison.OrdinalIgnoreCase);
@@ -64,6 +64,8 @@ internal static class ConfigKeys
             "locktimeout" => values with { LockTimeout = raw.AsDuration(key) },
             "lockretrycount" => values with { LockRetryCount = raw.AsCount(key) },
             "statementtimeout" => values with { StatementTimeout = raw.AsDuration(key) },
+            "connectretries" => values with { ConnectRetries = raw.AsCount(key) },
+            "connectretriesinterval" => values with { ConnectRetriesInterval = raw.AsDuration(key) },
             "cleanenabled" => values with { CleanEnabled = raw.AsBool(key) },
             "cleandisabled" => values with { CleanEnabled = !raw.AsBool(key) },
             "production" => values with { Production = raw.AsBool(key) },

@@ -66,7 +66,9 @@ public static class ConfigResolver
             warning?.Invoke($"the database named by {(urlLayer == 0 ? "the parameter" : "an environment variable (FLYWAY_URL or DATABASE_URL)")} " +
                             $"is used instead of environment '{environmentName}''s url in {file!.Path}");
 
-        var target = requireDatabase ? ConnectionTarget.From(merged.Url, user, password) : null; // an unused url is never parsed
+        var target = requireDatabase // an unused url is never parsed
+            ? ConnectionTarget.From(merged.Url, user, password).WithConnectRetries(ConnectRetryPolicy.Flyway(merged.ConnectRetries, merged.ConnectRetriesInterval))
+            : null;
         return (merged, target, environmentName);
     }
 
@@ -107,6 +109,13 @@ public static class ConfigResolver
             Table = v["FLYWAY_TABLE"] ?? v["DBMATE_MIGRATIONS_TABLE"],
             Schemas = schemas,
             Placeholders = placeholders.Count > 0 ? placeholders : null,
+            ConnectRetries = v["FLYWAY_CONNECT_RETRIES"] is { } retries
+                ? int.TryParse(retries.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count
+                    : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable FLYWAY_CONNECT_RETRIES must be a whole number, 0 or more")
+                : null,
+            ConnectRetriesInterval = v["FLYWAY_CONNECT_RETRIES_INTERVAL"] is { } interval
+                ? DurationText.TryParse(interval, out var pause) ? pause : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable FLYWAY_CONNECT_RETRIES_INTERVAL must be seconds or a duration (like 30s or 2m)")
+                : null,
             CleanEnabled = Bool(v, "SCHEMAOPS_CLEAN_ENABLED") ?? !Bool(v, "FLYWAY_CLEAN_DISABLED"),
             Environment = v["SCHEMAOPS_ENVIRONMENT"] ?? v["FLYWAY_ENVIRONMENT"],
             LintLevel = v["SCHEMAOPS_LINT_LEVEL"] is { } level

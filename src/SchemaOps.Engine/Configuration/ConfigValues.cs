@@ -19,6 +19,10 @@ public sealed record ConfigValues
     public TimeSpan? LockTimeout { get; init; }
     public int? LockRetryCount { get; init; }
     public TimeSpan? StatementTimeout { get; init; }
+    /// <summary>Flyway's connectRetries: how many more times a failed first connection is tried (default 0).</summary>
+    public int? ConnectRetries { get; init; }
+    /// <summary>Flyway's connectRetriesInterval: the longest pause between those tries (the pause starts at 1 s and doubles; default 120 s).</summary>
+    public TimeSpan? ConnectRetriesInterval { get; init; }
     public bool? CleanEnabled { get; init; }
     /// <summary>Marks the environment as production: destructive operations need explicit confirmation, clean is refused.</summary>
     public bool? Production { get; init; }
@@ -52,6 +56,8 @@ public sealed record ConfigValues
         LockTimeout = LockTimeout ?? lower.LockTimeout,
         LockRetryCount = LockRetryCount ?? lower.LockRetryCount,
         StatementTimeout = StatementTimeout ?? lower.StatementTimeout,
+        ConnectRetries = ConnectRetries ?? lower.ConnectRetries,
+        ConnectRetriesInterval = ConnectRetriesInterval ?? lower.ConnectRetriesInterval,
         CleanEnabled = CleanEnabled ?? lower.CleanEnabled,
         Production = Production ?? lower.Production,
         Group = Group ?? lower.Group,

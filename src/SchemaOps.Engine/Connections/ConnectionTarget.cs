@@ -50,21 +50,62 @@ public sealed class ConnectionTarget
 
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 
+    /// <summary>How a failed first connection is tried again (Flyway's connectRetries); by default it is not.</summary>
+    public ConnectRetryPolicy ConnectRetries { get; private init; } = ConnectRetryPolicy.None;
+
+    /// <summary>The same target, its first connections tried again by <paramref name="policy"/>.</summary>
+    public ConnectionTarget WithConnectRetries(ConnectRetryPolicy policy) =>
+        new(new NpgsqlConnectionStringBuilder(_connectionString)) { ConnectRetries = policy };
+
     /// <summary>An open connection; a failure to connect is a SchemaOps error naming the target and what was being done.</summary>
-    internal async Task<NpgsqlConnection> OpenAsync(string doing, IOperationSink sink, CancellationToken ct)
+    internal async Task<NpgsqlConnection> OpenAsync(string doing, IOperationSink sink, CancellationToken ct) =>
+        (await OpenAsync(ConnectRetries, doing, sink, ct)).Connection;
+
+    /// <summary>
+    /// An open connection and how many tries it took: a transient failure (see <see cref="ConnectRetryPolicy.IsTransient"/>)
+    /// is tried again as <paramref name="policy"/> says, each retry said in verbose output. Running out of tries, or
+    /// of the policy's deadline, is an error saying how long it tried.
+    /// </summary>
+    internal async Task<(NpgsqlConnection Connection, int Attempts)> OpenAsync(ConnectRetryPolicy policy, string doing, IOperationSink sink, CancellationToken ct)
     {
-        var connection = CreateConnection();
-        try
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SchemaOpsException? failure = null;
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.OpenAsync(ct);
-            sink.WriteVerbose($"connected to {Display} (PostgreSQL {connection.PostgreSqlVersion}) for {doing}");
-            return connection;
+            var connection = CreateConnection();
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (policy.Deadline is { } deadline) limit.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (deadline - clock.Elapsed).Ticks)));
+            try
+            {
+                await connection.OpenAsync(limit.Token);
+                sink.WriteVerbose($"connected to {Display} (PostgreSQL {connection.PostgreSqlVersion}) for {doing}");
+                return (connection, attempt);
+            }
+            catch (Exception e)
+            {
+                await connection.DisposeAsync();
+                var outOfTime = limit.IsCancellationRequested && !ct.IsCancellationRequested;
+                var pause = policy.PauseBefore(attempt);
+                var retry = !outOfTime && attempt <= policy.Retries && ConnectRetryPolicy.IsTransient(e)
+                            && (policy.Deadline is not { } d || clock.Elapsed + pause < d);
+                // A try cut off by the deadline says nothing new: the one before it said why.
+                if (!outOfTime || failure is null) failure = DatabaseErrors.Translate(e, this, doing);
+                if (!retry) throw GaveUp(failure, e, policy, attempt, outOfTime || policy.Deadline is not null && ConnectRetryPolicy.IsTransient(e), clock.Elapsed);
+                sink.WriteVerbose($"{failure.Message}; try {attempt + 1} in {pause.TotalSeconds:0.#} s");
+                await Task.Delay(pause, ct);
+            }
         }
-        catch (Exception e)
-        {
-            await connection.DisposeAsync();
-            throw DatabaseErrors.Translate(e, this, doing);
-        }
+    }
+
+    private SchemaOpsException GaveUp(SchemaOpsException failure, Exception cause, ConnectRetryPolicy policy, int attempts, bool deadlinePassed, TimeSpan elapsed)
+    {
+        var tried = $"{attempts} {(attempts == 1 ? "try" : "tries")} in {elapsed.TotalSeconds:0.#} s";
+        if (deadlinePassed)
+            return new SchemaOpsException("DatabaseNotReady", SchemaOpsErrorCategory.ConnectionError,
+                $"{Display} did not accept connections within {policy.Deadline!.Value.TotalSeconds:0.#} s ({tried})" +
+                (failure.ErrorId == "OperationCanceled" ? "" : $"; last: {failure.Message}"), inner: cause, target: Display);
+        return attempts == 1 ? failure
+            : new SchemaOpsException(failure.ErrorId, failure.Category, $"{failure.Message} (gave up after {tried})", inner: cause, target: Display);
     }
 
     /// <summary>The same server and credentials, another database; unpooled (for a database about to be dropped).</summary>

@@ -37,10 +37,10 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// </summary>
     public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, IOperationSink sink, CancellationToken ct)
     {
-        var connection = target.CreateConnection();
+        NpgsqlConnection? connection = null;
         try
         {
-            await connection.OpenAsync(ct);
+            connection = await target.OpenAsync("reading the migration history", sink, ct); // with the target's connect retries
             var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct))!);
             var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct))!;
             if (versionNum >= 140000)
@@ -58,7 +58,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                     ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
             var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct);
-            sink.WriteVerbose($"connected to {target.Display} (PostgreSQL {connection.PostgreSqlVersion}); {history.Layout} history in {history.Name}" +
+            sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
                 ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid)
@@ -67,7 +67,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         }
         catch (Exception e)
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
             throw DatabaseErrors.Translate(e, target, "connecting");
         }
     }
