@@ -91,9 +91,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             Target = Target,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
         });
-        if (DryRun.IsPresent && requests.Count > 1)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-DryRun takes one database, not a fleet (several -Environment)"), "FleetDryRun", ErrorCategory.InvalidArgument, null));
-        if (ThrottleLimit is not null || requests.Count > 1)
+        if (Guard(() => FleetOperation.IsFleet(requests.Count, targetsList: false, ThrottleLimit is not null, DryRun.IsPresent)))
         {
             _fleet.AddRange(requests);
             return;

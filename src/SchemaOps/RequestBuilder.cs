@@ -54,6 +54,8 @@ internal static class RequestBuilder
     /// <summary>What the cmdlet's shared parameters say, as the highest configuration layer.</summary>
     private static ConfigValues Values(DatabaseCmdlet cmdlet)
     {
+        if (cmdlet.ConnectionString is { } text && Engine.Connections.ConnectionTarget.HoldsPassword(text))
+            cmdlet.WriteWarning(Engine.Connections.ConnectionTarget.InlinePasswordWarning);
         var credential = cmdlet.Credential?.GetNetworkCredential();
         var values = new ConfigValues
         {

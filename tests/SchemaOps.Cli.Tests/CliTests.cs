@@ -109,6 +109,29 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Rules_decided_in_the_engine_read_the_same_in_the_CLI()
+    {
+        _dir.Write("V1__t.sql", "CREATE TABLE t (id int);");
+        var fleetOfOne = await Run("migrate", "--path", _dir.Path, "--throttle-limit", "2", "--json");
+        Assert.True(fleetOfOne.ExitCode == 0, fleetOfOne.ToString());
+        var result = Assert.Single(JsonDocument.Parse(fleetOfOne.Stdout).RootElement.EnumerateArray().ToList());
+        Assert.True(result.GetProperty("succeeded").GetBoolean()); // a FleetResult, as -ThrottleLimit gives in PowerShell
+
+        var dryRun = await Run("migrate", "--path", _dir.Path, "--throttle-limit", "2", "--dry-run", Path.Combine(_dir.Path, "plan.sql"));
+        Assert.Equal(2, dryRun.ExitCode);
+        Assert.Contains("[FleetDryRun]", dryRun.Stderr);
+
+        var restore = await Run("restore", "nothere.dump", "--create", "--clean");
+        Assert.Equal(2, restore.ExitCode);
+        Assert.Contains("[RestoreCreateAndClean]", restore.Stderr);
+
+        var inline = await CliProcess.RunAsync(["info", "--url", "postgres://app:Sup3rSecret@127.0.0.1:1/none", "--path", _dir.Path]);
+        Assert.Equal(4, inline.ExitCode);
+        Assert.Contains("WARNING: the connection text holds a password", inline.Stderr);
+        Assert.DoesNotContain("Sup3rSecret", inline.Stderr + inline.Stdout);
+    }
+
+    [Fact]
     public async Task No_database_given_is_a_usage_error()
     {
         var r = await CliProcess.RunAsync(["info", "--path", _dir.Path]);

@@ -27,8 +27,8 @@ public sealed class MigrateCommand : ICommand
     {
         if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
         var requests = await MigrationOptions.BuildAllAsync(args, context, ct);
-        if (requests.Count > 1 || args.Has("--targets")) return await RunFleetAsync(args, context, requests, ct);
-        if (args.Has("--throttle-limit")) throw new UsageException("--throttle-limit goes with several targets (--targets, or several --url / --environment)");
+        if (FleetOperation.IsFleet(requests.Count, args.Has("--targets"), args.Has("--throttle-limit"), args.Has("--dry-run")))
+            return await RunFleetAsync(args, context, requests, ct);
         var request = requests[0];
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -55,7 +55,6 @@ public sealed class MigrateCommand : ICommand
 
     private static async Task<int> RunFleetAsync(ParsedArguments args, CliContext context, List<MigrationRequest> requests, CancellationToken ct)
     {
-        if (args.Has("--dry-run")) throw new UsageException("--dry-run takes one database, not a fleet");
         var throttle = args.Value("--throttle-limit") is { } t ? int.TryParse(t, out var n) && n >= 1 ? n : throw new UsageException($"--throttle-limit '{t}' is not a number of at least 1") : FleetOperation.DefaultThrottleLimit;
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         try

@@ -35,7 +35,7 @@ public static class MigrationOptions
     public static readonly OptionSpec Target = new("--target", "highest version to consider (default: latest)", ValueName: "VERSION");
     public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one", TakesValue: false);
     public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default *:future)", Repeatable: true, ValueName: "PATTERN");
-    public static readonly OptionSpec LockWait = new("--lock-wait", "how long to wait for another runner's lock (default 5m)", ValueName: "DURATION");
+    public static readonly OptionSpec LockWait = new("--lock-wait", $"how long to wait for another runner's lock (default {MigrationSettings.DefaultLockWait.TotalMinutes:0}m)", ValueName: "DURATION");
     public static readonly OptionSpec[] LockSafety =
     [
         new("--lock-timeout", "lock_timeout for each transactional migration; on a timeout it is rolled back and retried (default 2s; 0 waits forever)", ValueName: "DURATION"),
@@ -79,9 +79,8 @@ public static class MigrationOptions
             context.Stderr.WriteLine($"started a throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port} (removed when this command ends)");
             return [Resolve(context, a, parameters with { Url = server.ConnectionString(database) }, commandLine)];
         }
-        if (urls.Any(HasInlinePassword))
-            context.Stderr.WriteLine("WARNING: the password in --url is visible to every user of this machine (process list, shell history); " +
-                                     "use DATABASE_URL, PGPASSWORD or a config file instead");
+        if (urls.Any(Engine.Connections.ConnectionTarget.HoldsPassword))
+            context.Stderr.WriteLine("WARNING: " + Engine.Connections.ConnectionTarget.InlinePasswordWarning);
         if (urls.Count > 1) return urls.Select(url => Resolve(context, a, parameters with { Url = url }, commandLine)).ToList();
         if (environments.Count > 1) return environments.Select(env => Resolve(context, a, parameters with { Environment = env }, commandLine)).ToList();
         return [Resolve(context, a, parameters with { Url = urls.FirstOrDefault(), Environment = environments.FirstOrDefault() }, commandLine)];
@@ -180,14 +179,5 @@ public static class MigrationOptions
             values[pair[..eq]] = pair[(eq + 1)..];
         }
         return values;
-    }
-
-    private static bool HasInlinePassword(string url)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0) return url.Contains("password=", StringComparison.OrdinalIgnoreCase);
-        var at = url.IndexOf('@', scheme);
-        var userInfo = at > 0 ? url[(scheme + 3)..at] : "";
-        return userInfo.Contains(':') || url.Contains("password=", StringComparison.OrdinalIgnoreCase);
     }
 }

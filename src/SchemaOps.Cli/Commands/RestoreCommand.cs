@@ -20,7 +20,6 @@ public sealed class RestoreCommand : ICommand
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         if (args.Positionals.Count != 1) throw new UsageException("restore needs one backup FILE (or directory)");
-        if (args.Has("--create") && args.Has("--clean")) throw new UsageException("--create and --clean exclude each other: a new database has nothing to replace");
         var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         await RestoreOperation.RestoreAsync(request, args.Positionals[0],

@@ -28,6 +28,8 @@ public static class RestoreOperation
 
     public static async Task<RestoreResult?> RestoreAsync(MigrationRequest request, string backupPath, RestoreOptions options, IOperationSink sink, CancellationToken ct)
     {
+        if (options.CreateDatabase && options.Clean)
+            throw Errors.InvalidArgument("RestoreCreateAndClean", "creating the database and cleaning it exclude each other: a new database has nothing to replace");
         var path = Path.GetFullPath(backupPath);
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new SchemaOpsException("BackupNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"backup {path} does not exist", path);

@@ -148,6 +148,20 @@ public sealed class ConnectionTarget
         return new ConnectionTarget(builder);
     }
 
+    /// <summary>Said when <see cref="HoldsPassword"/>: the same words in the CLI and the cmdlets.</summary>
+    public const string InlinePasswordWarning =
+        "the connection text holds a password, which other users of this machine can read (process list, shell history, " +
+        "scripts, transcripts); give it through PGPASSWORD, a passfile, a config file or a credential instead";
+
+    /// <summary>Whether connection text given as an argument holds a password (in a URL's user-info or a password parameter).</summary>
+    public static bool HoldsPassword(string input)
+    {
+        if (input.Contains("password=", StringComparison.OrdinalIgnoreCase)) return true;
+        var scheme = input.IndexOf("://", StringComparison.Ordinal);
+        var at = scheme < 0 ? -1 : input.IndexOf('@', scheme);
+        return at > 0 && input[(scheme + 3)..at].Contains(':');
+    }
+
     /// <summary>Parses the input with a user and password that override its own when given; no input is an error (the caller has looked everywhere).</summary>
     public static ConnectionTarget From(string? input, string? user, string? password) =>
         Parse(input, user is null && password is null ? null : new NetworkCredential(user, password), _ => null);

@@ -12,6 +12,19 @@ public static class FleetOperation
     /// <summary>How many databases at once when the caller does not say.</summary>
     public const int DefaultThrottleLimit = 4;
 
+    /// <summary>
+    /// Whether a migrate runs as a fleet (one FleetResult per database, in parallel): several databases, a
+    /// targets list, or a throttle limit given, so a runbook that passes one gets the same objects however long
+    /// its list is. A dry run writes one database's plan, so a fleet refuses it.
+    /// </summary>
+    public static bool IsFleet(int databases, bool targetsList, bool throttleLimitGiven, bool dryRun)
+    {
+        var fleet = databases > 1 || targetsList || throttleLimitGiven;
+        if (fleet && dryRun)
+            throw Errors.InvalidArgument("FleetDryRun", "a dry run writes one database's plan: it takes one database, not a fleet (several databases, a targets list or a throttle limit)");
+        return fleet;
+    }
+
     public static async Task<IReadOnlyList<FleetResult>> MigrateAllAsync(IReadOnlyList<MigrationRequest> requests, int throttle, IOperationSink sink, CancellationToken ct)
     {
         if (throttle < 1) throw Errors.InvalidArgument("InvalidThrottleLimit", $"the throttle limit must be at least 1 (was {throttle})");

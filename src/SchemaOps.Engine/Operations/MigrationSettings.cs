@@ -46,7 +46,9 @@ public sealed record MigrationSettings
     /// <summary>The operator explicitly confirmed a destructive change to a production database (-Force or the prompt; --confirm-production).</summary>
     public bool ProductionConfirmed { get; init; }
     /// <summary>How long to wait for another runner's migration lock before giving up.</summary>
-    public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LockWaitTimeout { get; init; } = DefaultLockWait;
+    /// <summary>The one place the lock wait default is set; front ends' help texts quote it from here.</summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(5);
     /// <summary>lock_timeout for each transactional migration (zero: none, wait as long as it takes).</summary>
     public TimeSpan LockTimeout { get; init; } = Execution.LockSafety.Default.LockTimeout;
     /// <summary>How many times a migration that timed out waiting for a lock is retried (0: fail at once).</summary>

@@ -54,4 +54,20 @@ public class FleetTests(PostgresFixture pg) : DatabaseTestBase(pg)
     public async Task A_throttle_below_one_is_refused() =>
         Assert.Equal("InvalidThrottleLimit", (await Assert.ThrowsAsync<SchemaOpsException>(() =>
             FleetOperation.MigrateAllAsync([Request()], 0, new RecordingSink(), CancellationToken.None))).ErrorId);
+
+    [Theory]
+    [InlineData(1, false, false, false)]
+    [InlineData(2, false, false, true)]
+    [InlineData(1, true, false, true)]
+    [InlineData(1, false, true, true)]
+    public void A_fleet_is_several_databases_a_targets_list_or_a_throttle_limit(int databases, bool targetsList, bool throttleLimit, bool fleet) =>
+        Assert.Equal(fleet, FleetOperation.IsFleet(databases, targetsList, throttleLimit, dryRun: false));
+
+    [Fact]
+    public void A_dry_run_takes_one_database()
+    {
+        Assert.False(FleetOperation.IsFleet(1, false, false, dryRun: true));
+        Assert.Equal("FleetDryRun", Assert.Throws<SchemaOpsException>(() => FleetOperation.IsFleet(2, false, false, dryRun: true)).ErrorId);
+        Assert.Equal("FleetDryRun", Assert.Throws<SchemaOpsException>(() => FleetOperation.IsFleet(1, false, true, dryRun: true)).ErrorId);
+    }
 }

@@ -1,0 +1,38 @@
+namespace SchemaOps.PowerShell.Tests;
+
+/// <summary>
+/// Rules the engine decides once, as the cmdlets meet them; the CLI's side is in the CLI suite
+/// (Rules_decided_in_the_engine_read_the_same_in_the_CLI), with the same error ids.
+/// </summary>
+public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
+{
+    [Fact]
+    public void A_throttle_limit_makes_a_fleet_of_one_and_a_fleet_refuses_a_dry_run()
+    {
+        var one = Run("Invoke-Migration -ConnectionString $db -Path $migrations -ThrottleLimit 2 -Confirm:$false").Succeeded();
+        Assert.Equal("SchemaOps.FleetResult", Assert.Single(one.Output).TypeNames[0]);
+
+        // -ThrottleLimit and -DryRun are in different parameter sets; several environments make the fleet here.
+        Write("schemaops.json", System.Text.Json.JsonSerializer.Serialize(new { environments = new { a = new { url = Db }, b = new { url = Db } } }));
+        var dryRun = Run("Invoke-Migration -Environment a, b -Path $migrations -DryRun -OutFile plan.sql");
+        Assert.StartsWith("FleetDryRun,", (dryRun.Terminating?.ErrorRecord ?? Assert.Single(dryRun.Errors)).FullyQualifiedErrorId);
+        Assert.False(File.Exists(Path.Combine(Scratch, "plan.sql")));
+    }
+
+    [Fact]
+    public void Restore_refuses_creating_and_cleaning_at_once()
+    {
+        var r = Run("Restore-Database -Path nothere.dump -ConnectionString $db -CreateDatabase -Clean -Confirm:$false");
+        Assert.StartsWith("RestoreCreateAndClean,", (r.Terminating?.ErrorRecord ?? Assert.Single(r.Errors)).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void A_password_in_the_connection_text_is_warned_about_without_being_shown()
+    {
+        var r = Run("Get-MigrationStatus -ConnectionString 'postgres://app:Sup3rSecret@127.0.0.1:1/none' -Path $migrations -ErrorAction SilentlyContinue");
+        var warning = Assert.Single(r.Warnings);
+        Assert.Contains("holds a password", warning);
+        Assert.DoesNotContain("Sup3rSecret", warning);
+        Assert.Empty(Run("Get-MigrationStatus -ConnectionString $db -Path $migrations").Succeeded().Warnings);
+    }
+}
