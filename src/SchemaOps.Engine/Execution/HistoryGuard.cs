@@ -1,4 +1,5 @@
 using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.History;
 
 namespace SchemaOps.Engine.Execution;
@@ -22,7 +23,9 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
     public string? Expected { get; set; }
 
     /// <summary>The transaction-level lock every guarded transaction takes first (after its SET LOCALs: lock_timeout bounds the wait).</summary>
-    public string LockSql => $"SELECT pg_advisory_xact_lock({_key})";
+    public string LockSql => _prepared is { } name ? $"EXECUTE schemaops_lock_{name}" : PlainLockSql;
+
+    private string PlainLockSql => $"SELECT pg_advisory_xact_lock({_key})";
 
     /// <summary>
     /// The check, a statement of its own after the lock (so it reads what the lock's previous holder committed). It
@@ -30,8 +33,45 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
     /// the planner would try to cast before the comparison decides. Null when there is nothing to compare yet.
     /// </summary>
     public string? CheckSql => Expected is null ? null
-        : $"SELECT CASE WHEN s IS DISTINCT FROM {Sql.SqlLiteral.Of(Expected)} THEN ('schemaops: the migration history changed: ' || coalesce(s, ''))::int END " +
-          $"FROM ({history.StateSql}) AS state(s)";
+        : _prepared is { } name ? $"EXECUTE schemaops_check_{name}({Sql.SqlLiteral.Of(Expected)})"
+        : CheckSqlFor(Sql.SqlLiteral.Of(Expected));
+
+    private string CheckSqlFor(string expected) =>
+        $"SELECT CASE WHEN s IS DISTINCT FROM {expected} THEN ('schemaops: the migration history changed: ' || coalesce(s, ''))::int END " +
+        $"FROM ({history.StateSql}) AS state(s)";
+
+    /// <summary>Set on a direct connection (never behind a pooler): the lock and the check may then be prepared once for the session.</summary>
+    public bool MayPrepare { get; set; }
+
+    /// <summary>Whether the next transaction's lock and check use the session's prepared statements.</summary>
+    public bool IsPrepared => _prepared is not null;
+
+    // The statements' name suffix once prepared; the key is in it, so a statement of another history table is never taken for ours.
+    private string? _prepared;
+
+    /// <summary>
+    /// Prepares the lock and the check in this session's server process (once, when the history exists): planning
+    /// the check again for every migration was a quarter of a light migration's time. Never behind a pooler, which
+    /// moves a client between server processes; should the statements still vanish (a script's DEALLOCATE ALL, a
+    /// pooler not recognised), the transaction fails on them before any statement of its own, <see cref="Unprepare"/>
+    /// is called and the migration planned again with plain statements.
+    /// </summary>
+    public async Task PrepareAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var name = unchecked((ulong)_key).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var existing = await connection.StringsAsync($"SELECT name FROM pg_prepared_statements WHERE name IN ('schemaops_lock_{name}', 'schemaops_check_{name}')", ct);
+        var prepare = new List<string>();
+        if (!existing.Contains($"schemaops_lock_{name}")) prepare.Add($"PREPARE schemaops_lock_{name} AS {PlainLockSql}");
+        if (!existing.Contains($"schemaops_check_{name}")) prepare.Add($"PREPARE schemaops_check_{name}(text) AS {CheckSqlFor("$1")}");
+        if (prepare.Count > 0) await connection.ExecuteAsync(string.Join("; ", prepare), ct);
+        _prepared = name;
+    }
+
+    public void Unprepare()
+    {
+        _prepared = null;
+        MayPrepare = false;
+    }
 
     /// <summary>The history's state after this transaction's own change, read before COMMIT, when the history's own record does not tell it.</summary>
     public string ObserveSql => $"SELECT ({history.StateSql}) AS {ObservedColumn}";

@@ -28,7 +28,11 @@ public sealed class MigrationLock : IAsyncDisposable
 
     internal static async Task<MigrationLock> AcquireAsync(Operations.MigrationSession session, TimeSpan wait, IOperationSink sink, CancellationToken ct)
     {
-        if (!await session.BehindPoolerAsync(ct)) return await AcquireAsync(session.Connection, session.History, wait, sink, ct);
+        if (!await session.BehindPoolerAsync(ct))
+        {
+            session.Guard.MayPrepare = true; // a direct connection keeps its server process: the guard's statements can be prepared
+            return await AcquireAsync(session.Connection, session.History, wait, sink, ct);
+        }
         sink.WriteVerbose($"{session.Target.Display} is reached through a connection pooler (the server process running our statements is not the one " +
                           "the connection reported): no session lock, which a pooler shares between clients; each migration's own transaction is guarded instead");
         return new MigrationLock(null, 0);

@@ -114,6 +114,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var statement in script.Statements)
                 steps.Add((statement.CopyData is null ? new NpgsqlBatchCommand(statement.Text) : null, script, statement));
         }
+        if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null }) await Guard.PrepareAsync(connection, ct);
         Add(new("BEGIN"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
         var checkAt = -1;
@@ -174,6 +175,14 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             // Committed: our change is the state to expect now.
             if (record && Guard is not null) Guard.Expected = results.Observed ?? history.StateAfterRecord(results.Recorded.LastOrDefault().Item1) ?? Guard.Expected;
             return results.Recorded;
+        }
+        catch (PostgresException e) when (e.SqlState == "26000" && failed >= 0 && steps[failed].Script is null && Guard is { IsPrepared: true })
+        {
+            // The guard's prepared statements are gone (a script's DEALLOCATE ALL, a pooler not recognised): nothing of
+            // ours ran; plan again, with plain statements from now on.
+            await RollbackQuietlyAsync();
+            Guard.Unprepare();
+            throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");
         }
         catch (PostgresException) when (checkAt >= 0 && failed == checkAt)
         {

@@ -78,6 +78,36 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_migration_that_drops_the_guards_prepared_statements_does_not_stop_the_ones_after_it()
+    {
+        // On a direct connection the guard's lock and check are prepared once per session; DEALLOCATE ALL in a
+        // script removes them, and the next migration must notice before running anything and go on with plain ones.
+        Dir.Write("V1__seeds.sql", "CREATE TABLE seeds (version int);");
+        Dir.Write("V2__deallocate.sql", "DEALLOCATE ALL; INSERT INTO seeds VALUES (2);");
+        Dir.Write("V3__after.sql", "INSERT INTO seeds VALUES (3);");
+        Dir.Write("V4__later.sql", "INSERT INTO seeds VALUES (4);");
+        var sink = new RecordingSink();
+        var results = await MigrateAsync(sink: sink);
+        Assert.Equal(["1", "2", "3", "4"], results.Select(r => r.Version?.ToString()));
+        Assert.All(results, r => Assert.Equal(MigrationOutcome.Applied, r.Outcome));
+        Assert.Equal("2,3,4", await ScalarAsync<string>("SELECT string_agg(version::text, ',' ORDER BY version) FROM seeds"));
+        Assert.Contains(sink.Verbose, v => v.Contains("reading the history again")); // V3 was planned again, not failed
+    }
+
+    [Fact]
+    public async Task A_migration_that_releases_the_lock_and_drops_the_prepared_statements_is_still_applied_once()
+    {
+        Dir.Write("V1__seeds.sql", "CREATE TABLE seeds (version int);");
+        Dir.Write("V2__unlock.sql", "DEALLOCATE ALL; SELECT pg_advisory_unlock_all(); INSERT INTO seeds VALUES (2); SELECT pg_sleep(1);");
+        Dir.Write("V3__after.sql", "INSERT INTO seeds VALUES (3); SELECT pg_sleep(0.2);");
+        var errors = await RunnersAsync(2, () => MigrateAsync());
+        Assert.Empty(errors);
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 2"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 3"));
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task Eight_runners_undoing_at_once_through_a_transaction_pooler_undo_each_migration_once()
     {
         WriteSeededSet();
