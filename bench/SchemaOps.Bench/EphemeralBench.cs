@@ -41,6 +41,11 @@ static class EphemeralBench
             Directory.Delete(root, true);
             report.AppendLine($"| {label}, cold: no template (initdb, then start) | {median(cold):0.000} | {median(byHandCold):0.000} (`initdb` + `pg_ctl start -w`) | {median(cold) / median(byHandCold):0.00} |");
             report.AppendLine($"| {label}, warm: template cached (copy, then start) | {median(warm):0.000} | {median(byHandWarm):0.000} (`cp -a` + `pg_ctl start -w`) | {median(warm) / median(byHandWarm):0.00} |");
+            if (label.Contains("the default"))
+            {
+                Summary.AtMost("throwaway PostgreSQL, warm start under 0.3 s (the default place)", median(warm), 0.3, "s");
+                Summary.AtMost("throwaway PostgreSQL, cold start under 1.5 s (the default place)", median(cold), 1.5, "s");
+            }
         }
         report.AppendLine();
     }

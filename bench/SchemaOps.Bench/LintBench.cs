@@ -79,6 +79,7 @@ static class LintBench
         report.AppendLine("|---|---|---|");
         report.AppendLine($"| `squawk --assume-in-transaction --reporter json` (all files) | {median(squawkTimes):0.000} | 1.00 |");
         report.AppendLine($"| `schemaops lint --format json` (the folder, as a set) | {median(oursTimes):0.000} | {median(oursTimes) / median(squawkTimes):0.00} |");
+        Summary.AtMost("lint 1,000 files, at most 1.5 x squawk", median(oursTimes) / median(squawkTimes), 1.5, $"(native {median(oursTimes):0.000} s, squawk {median(squawkTimes):0.000} s)");
         Directory.Delete(generated, true);
     }
 

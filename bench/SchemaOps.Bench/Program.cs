@@ -95,9 +95,18 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
             }
 
         Table($"{set}: apply {Count} migrations{wiring}", times);
+        double Of(string tool) => Median(times[tool]);
+        Summary.AtMost($"{set}: apply {Count}{wiring}, at most 0.8 x dbmate", Of("schemaops") / Of("dbmate"), 0.8, $"(native {Of("schemaops"):0.000} s, dbmate {Of("dbmate"):0.000} s)");
+        Summary.AtMost($"{set}: apply {Count}{wiring}, at most 1.1 x psql", Of("schemaops") / Of("psql"), 1.1, $"(native {Of("schemaops"):0.000} s, psql {Of("psql"):0.000} s)");
         if (times.ContainsKey(InvokeMigration))
-            report.AppendLine($"{InvokeMigration} / schemaops (native): {Median(times[InvokeMigration]) / Median(times["schemaops"]):0.00}; " +
-                              $"/ schemaops (dotnet): {Median(times[InvokeMigration]) / Median(times["schemaops (dotnet)"]):0.00} (target: at most 1.2)\n");
+        {
+            report.AppendLine($"{InvokeMigration} / schemaops (native): {Of(InvokeMigration) / Of("schemaops"):0.00}; " +
+                              $"/ schemaops (dotnet): {Of(InvokeMigration) / Of("schemaops (dotnet)"):0.00} (target: at most 1.2)\n");
+            Summary.AtMost($"{set}: Invoke-Migration at most 1.2 x the JIT CLI (pwsh start excluded)", Of(InvokeMigration) / Of("schemaops (dotnet)"), 1.2,
+                $"({Of(InvokeMigration):0.000} s, `dotnet schemaops.dll` {Of("schemaops (dotnet)"):0.000} s)");
+            Summary.AtMost($"{set}: Invoke-Migration at most 1.2 x the native CLI (pwsh start excluded)", Of(InvokeMigration) / Of("schemaops"), 1.2,
+                $"({Of(InvokeMigration):0.000} s, native {Of("schemaops"):0.000} s)");
+        }
     }
 
     // Undo everything: each tool undoes what it applied itself (untimed), one transaction per migration.
@@ -133,6 +142,8 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
             Console.WriteLine($"  {set} undo round {round}: {name,-26} {seconds,7:0.000} s");
         }
     Table($"{set}: undo {Count} migrations", undoTimes, undoRounds);
+    Summary.AtMost($"{set}: undo {Count}, at most 1.2 x psql", Median(undoTimes["schemaops"]) / Median(undoTimes["psql"]), 1.2,
+        $"(native {Median(undoTimes["schemaops"]):0.000} s, psql {Median(undoTimes["psql"]):0.000} s)");
 }
 
 void Table(string title, Dictionary<string, List<double>> times, int? runs = null)
@@ -162,7 +173,9 @@ if (parts.Contains("info"))
         .Select(_ => jit ? Run("dotnet", [schemaopsDll, "info", "--path", big, "--url", url], env) : Run(native, ["info", "--path", big, "--url", url], env)).ToList();
     report.AppendLine($"| info over {Many} files, median of {rounds} (s) | schemaops | schemaops (dotnet) |");
     report.AppendLine("|---|---|---|");
-    report.AppendLine($"| all {Many} applied | {Median(Info(bigUrl, false)):0.000} | {Median(Info(bigUrl, true)):0.000} |");
+    var allApplied = Median(Info(bigUrl, false));
+    report.AppendLine($"| all {Many} applied | {allApplied:0.000} | {Median(Info(bigUrl, true)):0.000} |");
+    Summary.AtMost($"info over {Many} applied files, under 1 s (native)", allApplied, 1.0, "s");
     report.AppendLine($"| none applied | {Median(Info(pendingUrl, false)):0.000} | {Median(Info(pendingUrl, true)):0.000} |");
     report.AppendLine($"| (migrate of those {Many} by schemaops, for scale) | {applyMany:0.000} | |");
 }
@@ -288,6 +301,7 @@ if (parts.Contains("ephemeral")) await EphemeralBench.RunAsync(pg.Installation, 
 if (parts.Contains("lint")) LintBench.Run(native, Environment.GetEnvironmentVariable("SCHEMAOPS_SQUAWK")!, rounds, work, report, Median);
 Console.WriteLine();
 Console.WriteLine(report);
+Summary.Write(Path.Combine(Environment.CurrentDirectory, "bench", "RESULTS.md"));
 if (Directory.Exists(work)) Directory.Delete(work, true);
 
 static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);

@@ -273,7 +273,7 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
 
         var wrong = await CliProcess.RunAsync(["info", "--path", _dir.Path, "--url", $"postgres://postgres:wrong-{password}@127.0.0.1:{pg.Server.Port}/{_db}"]);
         Assert.Equal(4, wrong.ExitCode);
-        Assert.Contains("WARNING: the password in --url", wrong.Stderr);
+        Assert.Contains("WARNING: the connection text holds a password", wrong.Stderr);
         Assert.DoesNotContain(password, wrong.Stdout + wrong.Stderr);
     }
 

@@ -73,5 +73,5 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
         && statements.Count(TransactionRules.IsTransactionControl) == 2;
 
     /// <summary>"START TRANSACTION", "PREPARE TRANSACTION", else the first word: how messages name a control statement.</summary>
-    private static string Keyword(SqlStatement s) => s.Words.Count > 1 && s.Words[1] == "TRANSACTION" ? $"{s.Words[0]} TRANSACTION" : s.Words[0];
+    internal static string Keyword(SqlStatement s) => s.Words.Count > 1 && s.Words[1] == "TRANSACTION" ? $"{s.Words[0]} TRANSACTION" : s.Words[0];
 }

@@ -118,19 +118,19 @@ public static partial class Linter
 
         var (fileIgnores, ignoreAll) = FileSuppressions(tokens, script.Text);
         PreparedScript? prepared = null;
+        var controlRefused = false; // the runner refuses the script's transaction control: each such statement is an error below
         try
         {
             prepared = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000);
         }
+        catch (SchemaOpsException e) when (e.ErrorId == "TransactionControlInScript")
+        {
+            controlRefused = true;
+        }
         catch (SchemaOpsException e)
         {
             // What the runner refuses is an error here, under the rule that names it.
-            var rule = e.ErrorId switch
-            {
-                "UnclosedTransaction" => "ban-uncommitted-transaction",
-                "TransactionControlInScript" => "transaction-nesting",
-                _ => "transaction-mode",
-            };
+            var rule = e.ErrorId == "UnclosedTransaction" ? "ban-uncommitted-transaction" : "transaction-mode";
             if (!ignoreAll && !fileIgnores.Contains(rule)) findings.Add(Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, ""));
         }
         var inTransaction = prepared?.InTransaction ?? false;
@@ -172,13 +172,19 @@ public static partial class Linter
                 var nested = TransactionRules.IsTransactionStart(statement) && transactionDepth > 0;
                 transactionDepth = TransactionRules.IsTransactionStart(statement) ? transactionDepth + 1 : Math.Max(0, transactionDepth - 1);
                 // One BEGIN ... COMMIT around the whole script is stripped and run inside SchemaOps' transaction: fine.
-                // Any other transaction control means the script commits part-way, apart from its history row.
-                // A script refused for its transaction control already has its error (prepared is null).
-                if ((nested || !wrapped) && prepared is not null && !Suppressed("transaction-nesting"))
-                    findings.Add(Finding("transaction-nesting", nested ? LintSeverity.Error : LintSeverity.Warning, statement.Line, 1, nested
+                // Inside SchemaOps' transaction any other is refused by the runner: an error at each, as squawk reports
+                // each. A script run as written (no transaction of ours) commits part-way, apart from its history row.
+                if ((nested || !wrapped) && (prepared is not null || controlRefused) && !Suppressed("transaction-nesting"))
+                    findings.Add(Finding("transaction-nesting", nested || controlRefused ? LintSeverity.Error : LintSeverity.Warning, statement.Line, 1,
+                        controlRefused
+                            ? $"{PreparedScript.Keyword(statement)} controls the transaction the migration runs in; inside SchemaOps' transaction it would not mean what it says " +
+                              "(a ROLLBACK would not undo, a COMMIT would split the migration from its history row), so the script is refused"
+                            : nested
                             ? "BEGIN inside a transaction that is already open (PostgreSQL ignores it with a warning; the COMMIT that follows ends the outer one)"
                             : "the script manages its own transactions, so it runs without SchemaOps': a failure after a COMMIT leaves it half applied, its history row written apart",
-                        "one migration per transaction, without BEGIN/COMMIT: SchemaOps wraps each in its own, with its history row", s.FirstLine));
+                        controlRefused
+                            ? "remove it and let SchemaOps run the migration in one transaction, or run the script as written: executeInTransaction=false in its .sql.conf (Flyway layout) or transaction:false on its -- migrate:up/down line (dbmate layout)"
+                            : "one migration per transaction, without BEGIN/COMMIT: SchemaOps wraps each in its own, with its history row", s.FirstLine));
             }
 
             // Bookkeeping for the set: tables this script creates are new from here on.

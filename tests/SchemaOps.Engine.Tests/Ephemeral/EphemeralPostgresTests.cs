@@ -56,12 +56,11 @@ public class EphemeralPostgresTests
             Assert.StartsWith("/dev/shm/", EphemeralStorage.Choose()); // small: in memory when there is room
     }
 
-    [Fact]
+    [SkippableFact] // needs root to mount a small file system; skipped, not passed, without
     public async Task A_full_file_system_is_a_clear_error_and_leaves_no_half_cluster()
     {
         // Room for the template (about 40 MB), not for a copy of it.
         await using var small = await SmallFileSystem.MountAsync("60m");
-        if (small is null) return; // not root: nothing to mount with
         var e = await Assert.ThrowsAsync<SchemaOpsException>(() => EphemeralPostgres.StartAsync(new EphemeralOptions(BaseDirectory: small.Path)));
         Assert.Equal("EphemeralFolderUnusable", e.ErrorId);
         Assert.Contains(EphemeralStorage.OverrideVariable, e.Message);
