@@ -49,22 +49,54 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
     // The statements' name suffix once prepared; the key is in it, so a statement of another history table is never taken for ours.
     private string? _prepared;
 
+    // The history records prepared as well: command text -> statement name.
+    private readonly Dictionary<string, string> _records = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Prepares the lock and the check in this session's server process (once, when the history exists): planning
-    /// the check again for every migration was a quarter of a light migration's time. Never behind a pooler, which
-    /// moves a client between server processes; should the statements still vanish (a script's DEALLOCATE ALL, a
-    /// pooler not recognised), the transaction fails on them before any statement of its own, <see cref="Unprepare"/>
-    /// is called and the migration planned again with plain statements.
+    /// Prepares the lock, the check and the history's record commands (<paramref name="records"/>, a sample: their
+    /// text is the same for every migration) in this session's server process, once, when the history exists:
+    /// planning them again for every migration cost about a tenth of a small migration's time. Never behind a pooler,
+    /// which moves a client between server processes; should the statements still vanish (a script's DEALLOCATE ALL,
+    /// a pooler not recognised), the transaction fails on one of ours, <see cref="Unprepare"/> is called and the
+    /// migration planned again with plain statements.
     /// </summary>
-    public async Task PrepareAsync(NpgsqlConnection connection, CancellationToken ct)
+    public async Task PrepareAsync(NpgsqlConnection connection, IEnumerable<NpgsqlBatchCommand> records, CancellationToken ct)
     {
         var name = unchecked((ulong)_key).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var existing = await connection.StringsAsync($"SELECT name FROM pg_prepared_statements WHERE name IN ('schemaops_lock_{name}', 'schemaops_check_{name}')", ct);
+        var existing = await connection.StringsAsync("SELECT name FROM pg_prepared_statements WHERE name LIKE 'schemaops\\_%'", ct);
         var prepare = new List<string>();
         if (!existing.Contains($"schemaops_lock_{name}")) prepare.Add($"PREPARE schemaops_lock_{name} AS {PlainLockSql}");
         if (!existing.Contains($"schemaops_check_{name}")) prepare.Add($"PREPARE schemaops_check_{name}(text) AS {CheckSqlFor("$1")}");
+        _records.Clear();
+        foreach (var record in records)
+        {
+            if (ParameterTypes(record) is not { } types || _records.ContainsKey(record.CommandText)) continue;
+            var statement = $"schemaops_record_{name}_{_records.Count}";
+            if (!existing.Contains(statement)) prepare.Add($"PREPARE {statement}({types}) AS {record.CommandText}");
+            _records[record.CommandText] = statement;
+        }
         if (prepare.Count > 0) await connection.ExecuteAsync(string.Join("; ", prepare), ct);
         _prepared = name;
+    }
+
+    /// <summary>A history record command as an EXECUTE of its prepared statement (its values as literals); the command itself when not prepared.</summary>
+    public NpgsqlBatchCommand Use(NpgsqlBatchCommand record) =>
+        _prepared is not null && _records.TryGetValue(record.CommandText, out var statement)
+            ? new NpgsqlBatchCommand($"EXECUTE {statement}({string.Join(", ", record.Parameters.Select(p => Sql.SqlLiteral.Of(p.Value)))})")
+            : record;
+
+    // The PREPARE parameter list of a command whose parameters all have a type we can name; null: not prepared.
+    private static string? ParameterTypes(NpgsqlBatchCommand command)
+    {
+        var types = command.Parameters.Select(p => p.NpgsqlDbType switch
+        {
+            NpgsqlTypes.NpgsqlDbType.Varchar => "varchar",
+            NpgsqlTypes.NpgsqlDbType.Text => "text",
+            NpgsqlTypes.NpgsqlDbType.Integer => "int",
+            NpgsqlTypes.NpgsqlDbType.Boolean => "bool",
+            _ => null,
+        }).ToList();
+        return types.Count > 0 && types.All(t => t is not null) ? string.Join(", ", types) : null;
     }
 
     public void Unprepare()

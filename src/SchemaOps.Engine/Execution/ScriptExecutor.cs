@@ -114,7 +114,8 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var statement in script.Statements)
                 steps.Add((statement.CopyData is null ? new NpgsqlBatchCommand(statement.Text) : null, script, statement));
         }
-        if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null }) await Guard.PrepareAsync(connection, ct);
+        if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null })
+            await Guard.PrepareAsync(connection, history.RecordCommands(RowFor(scripts[0], installedBy, null, success: true)), ct);
         Add(new("BEGIN"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
         var checkAt = -1;
@@ -139,7 +140,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var callback in BeforeEach) AddScript(callback);
             AddScript(script);
             foreach (var callback in AfterEach) AddScript(callback);
-            foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(c, script);
+            foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(Guard?.Use(c) ?? c, script);
         }
         if (record && Guard is not null && history.StateAfterRecord(0) is null) Add(new(Guard.ObserveSql)); // the record does not tell the new state
         Add(new("COMMIT"));
@@ -176,10 +177,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             if (record && Guard is not null) Guard.Expected = results.Observed ?? history.StateAfterRecord(results.Recorded.LastOrDefault().Item1) ?? Guard.Expected;
             return results.Recorded;
         }
-        catch (PostgresException e) when (e.SqlState == "26000" && failed >= 0 && steps[failed].Script is null && Guard is { IsPrepared: true })
+        catch (PostgresException e) when (e.SqlState == "26000" && failed >= 0 && steps[failed].Statement is null && Guard is { IsPrepared: true })
         {
-            // The guard's prepared statements are gone (a script's DEALLOCATE ALL, a pooler not recognised): nothing of
-            // ours ran; plan again, with plain statements from now on.
+            // Our prepared statements are gone (a script's DEALLOCATE ALL, a pooler not recognised): the transaction is
+            // rolled back whole; plan again, with plain statements from now on.
             await RollbackQuietlyAsync();
             Guard.Unprepare();
             throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");

@@ -77,6 +77,21 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
     }
 
+    [Theory]
+    [InlineData(false, "schemaops_check,schemaops_lock,schemaops_record")]
+    [InlineData(true, "")]
+    public async Task The_guard_and_the_history_insert_are_prepared_on_a_direct_connection_and_never_behind_a_pooler(bool pooled, string expected)
+    {
+        // A migration sees its own session's prepared statements: what SchemaOps prepared before running it.
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        Dir.Write("V2__seen.sql", "CREATE TABLE seen AS SELECT name FROM pg_prepared_statements;");
+        await using var bouncer = pooled ? await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1) : null;
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await MigrateOperation.MigrateAsync(Through(bouncer?.ConnectionString(database) ?? ConnectionString), new RecordingSink(), CancellationToken.None);
+        var names = await ScalarAsync<string>("SELECT coalesce(string_agg(DISTINCT regexp_replace(name, '_[0-9a-f]+(_[0-9]+)?$', ''), ','), '') FROM seen");
+        Assert.Equal(expected, names);
+    }
+
     [Fact]
     public async Task A_migration_that_drops_the_guards_prepared_statements_does_not_stop_the_ones_after_it()
     {
