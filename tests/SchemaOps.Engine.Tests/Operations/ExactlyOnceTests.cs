@@ -93,6 +93,18 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_prepared_history_insert_records_backslashes_and_quotes_as_written_whatever_a_script_set()
+    {
+        // The prepared insert takes its values as literals: a script switching standard_conforming_strings off
+        // (old dumps do) must not change what the next history rows say.
+        Dir.Write("V1__legacy_settings.sql", "SET standard_conforming_strings = off;");
+        Dir.Write("V2__it's_a\\path.sql", "SELECT 1;");
+        await MigrateAsync();
+        Assert.Equal("it's a\\path", await ScalarAsync<string>("SELECT description FROM flyway_schema_history WHERE version = '2'"));
+        Assert.StartsWith("V2__it's_a", await ScalarAsync<string>("SELECT script FROM flyway_schema_history WHERE version = '2'"));
+    }
+
+    [Fact]
     public async Task A_migration_that_drops_the_guards_prepared_statements_does_not_stop_the_ones_after_it()
     {
         // On a direct connection the guard's lock and check are prepared once per session; DEALLOCATE ALL in a
