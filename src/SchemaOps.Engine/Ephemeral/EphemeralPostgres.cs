@@ -309,8 +309,16 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             {
                 Unix.Signal(postmaster, Unix.SIGQUIT);
                 for (var i = 0; i < 100 && Unix.IsAlive(postmaster); i++) Thread.Sleep(50);
+                // A loaded machine can take longer than that: a server still writing files would undo the delete.
+                if (Unix.IsAlive(postmaster)) Unix.Signal(postmaster, Unix.SIGKILL);
+                for (var i = 0; i < 40 && Unix.IsAlive(postmaster); i++) Thread.Sleep(50);
             }
-            DeleteQuietly(dir);
+            // Its last backends may still be removing files of their own: delete until the folder is gone.
+            for (var attempt = 0; attempt < 5 && System.IO.Directory.Exists(dir); attempt++)
+            {
+                if (attempt > 0) Thread.Sleep(100);
+                DeleteQuietly(dir);
+            }
         }
     }
 

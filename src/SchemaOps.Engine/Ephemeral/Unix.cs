@@ -6,6 +6,7 @@ namespace SchemaOps.Engine.Ephemeral;
 internal static partial class Unix
 {
     public const int SIGQUIT = 3;
+    public const int SIGKILL = 9;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lchown(string path, int owner, int group);
