@@ -16,7 +16,7 @@ public static class SqlLexer
         var i = 0;
         var line = firstLine;
         var lineStart = 0;
-        var copy = new CopyDetector();
+        var boundary = new StatementBoundary();
 
         while (i < text.Length)
         {
@@ -101,7 +101,7 @@ public static class SqlLexer
                 kind = SqlTokenKind.Punctuation;
             }
             tokens.Add(new SqlToken(kind, start, i - start, startLine, column));
-            if (copy.Ends(kind, text, start, i - start))
+            if (boundary.Ends(kind, text, start, i - start, out var copyFromStdin) && copyFromStdin)
             {
                 // The data starts on the next line, as psql reads it, and ends at a line holding only \.
                 i = NextLine(text, i, ref line, ref lineStart);
@@ -120,30 +120,6 @@ public static class SqlLexer
             }
         }
         return tokens;
-    }
-
-    /// <summary>
-    /// Follows the top-level words of the statement being lexed, to tell when a ';' ends a COPY ... FROM STDIN
-    /// (whose data follows) rather than COPY ... TO STDOUT or COPY ... FROM a file.
-    /// </summary>
-    private sealed class CopyDetector
-    {
-        private readonly List<string> _words = [];
-        private int _parens;
-
-        public bool Ends(SqlTokenKind kind, string text, int offset, int length)
-        {
-            if (kind == SqlTokenKind.Word && _parens == 0 && _words.Count < 64)
-                _words.Add(text.Substring(offset, length).ToUpperInvariant());
-            if (kind != SqlTokenKind.Punctuation) return false;
-            var c = text[offset];
-            if (c == '(') _parens++;
-            else if (c == ')' && _parens > 0) _parens--;
-            if (c != ';' || _parens > 0) return false;
-            var isCopyIn = _words.Count > 0 && _words[0] == "COPY" && _words.Zip(_words.Skip(1)).Any(p => p is ("FROM", "STDIN"));
-            _words.Clear();
-            return isCopyIn;
-        }
     }
 
     /// <summary>The 1-based line of <paramref name="index"/> in <paramref name="text"/>, counting breaks as the lexer does.</summary>

@@ -1,9 +1,8 @@
 namespace SchemaOps.Engine.Sql;
 
 /// <summary>
-/// Splits a script into statements at top-level semicolons. Like psql, a semicolon inside parentheses or
-/// inside a `CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END` body does not end a statement,
-/// and a COPY ... FROM STDIN carries the data lines that follow it.
+/// Splits a script into statements where <see cref="StatementBoundary"/> says they end (like psql: not inside
+/// parentheses or a BEGIN ATOMIC body); a COPY ... FROM STDIN carries the data lines that follow it.
 /// </summary>
 public static class SqlSplitter
 {
@@ -15,8 +14,7 @@ public static class SqlSplitter
         var statements = new List<SqlStatement>();
         var current = new List<SqlToken>();
         var words = new List<string>();
-        var parenDepth = 0;
-        var beginDepth = 0;
+        var boundary = new StatementBoundary();
 
         void Flush(int endOffset)
         {
@@ -29,8 +27,7 @@ public static class SqlSplitter
             }
             current.Clear();
             words.Clear();
-            parenDepth = 0;
-            beginDepth = 0;
+            boundary.Reset();
         }
 
         foreach (var token in tokens)
@@ -41,37 +38,16 @@ public static class SqlSplitter
                 statements[^1] = statements[^1].WithCopyData(text.Substring(token.Offset, token.Length));
                 continue;
             }
-            if (token.Kind == SqlTokenKind.Punctuation)
+            if (boundary.Ends(token.Kind, text, token.Offset, token.Length, out _))
             {
-                var c = text[token.Offset];
-                if (c == ';' && parenDepth == 0 && beginDepth == 0)
-                {
-                    Flush(token.Offset);
-                    continue;
-                }
-                if (c == '(') parenDepth++;
-                else if (c == ')' && parenDepth > 0) parenDepth--;
+                Flush(token.Offset);
+                continue;
             }
-            else if (token.Kind == SqlTokenKind.Word && !char.IsAsciiDigit(text[token.Offset]) && text[token.Offset] != '$')
-            {
-                var word = text.Substring(token.Offset, token.Length).ToUpperInvariant();
-                words.Add(word);
-                if (parenDepth == 0 && IsRoutineDefinition(words))
-                {
-                    if (word == "BEGIN") beginDepth++;
-                    else if (word == "CASE" && beginDepth >= 1) beginDepth++; // CASE ... END inside the body
-                    else if (word == "END" && beginDepth > 0) beginDepth--;
-                }
-            }
+            if (token.Kind == SqlTokenKind.Word && !char.IsAsciiDigit(text[token.Offset]) && text[token.Offset] != '$')
+                words.Add(text.Substring(token.Offset, token.Length).ToUpperInvariant());
             current.Add(token);
         }
         Flush(text.Length);
         return statements;
     }
-
-    // psql's heuristic: the statement begins CREATE [OR REPLACE] FUNCTION|PROCEDURE.
-    private static bool IsRoutineDefinition(List<string> w) =>
-        w.Count >= 2 && w[0] == "CREATE" &&
-        (w[1] is "FUNCTION" or "PROCEDURE" ||
-         w.Count >= 4 && w[1] == "OR" && w[2] == "REPLACE" && w[3] is "FUNCTION" or "PROCEDURE");
 }
