@@ -107,7 +107,11 @@ public static class Leftovers
                     break;
                 case "process" when fields.Length == 3 && int.TryParse(fields[0], out var pid) && Alive(pid, fields[1]):
                     using (var p = Process.GetProcessById(pid))
-                        if (p.ProcessName == fields[2] || fields[2].StartsWith(p.ProcessName, StringComparison.Ordinal)) p.Kill(entireProcessTree: true);
+                        if (p.ProcessName == fields[2] || fields[2].StartsWith(p.ProcessName, StringComparison.Ordinal))
+                        {
+                            p.Kill(entireProcessTree: true);
+                            WaitUntilDead(pid, fields[1]); // before its files go: a child still dying could write one again
+                        }
                     break;
             }
         }
@@ -118,6 +122,29 @@ public static class Leftovers
     }
 
     private static bool Alive(int pid, string start) => StartOf(pid) is { Length: > 0 } now && now == start;
+
+    /// <summary>
+    /// Waits (at most 5 s) until a killed process has ended. SIGKILL is delivered at once but acted on when the process is
+    /// next scheduled, which a loaded machine delays; an ended process we are not the parent of may stay a zombie until
+    /// init reaps it, and a zombie runs nothing.
+    /// </summary>
+    private static void WaitUntilDead(int pid, string start)
+    {
+        for (var waited = 0; waited < 5000 && Alive(pid, start) && !IsZombie(pid); waited += 20) Thread.Sleep(20);
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X'; // field 3, the state
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return OperatingSystem.IsLinux(); // no /proc entry: gone (elsewhere there is no /proc, and Alive decides)
+        }
+    }
 
     /// <summary>When the process started (the kernel's clock ticks on Linux): with the pid, it names one process for good. Empty when it is gone.</summary>
     private static string StartOf(int pid)
