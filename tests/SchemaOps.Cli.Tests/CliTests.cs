@@ -475,6 +475,39 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // shell-script shims
+    public async Task PostgreSQLs_tools_never_get_the_password_or_the_callers_connection_variables_even_to_print_their_version()
+    {
+        // Shims that write down their own environment, then run the real tool.
+        var real = Engine.Ephemeral.PostgresInstallation.Find().BinDirectory;
+        var bin = Directory.CreateDirectory(Path.Combine(_dir.Path, "bin")).FullName;
+        foreach (var tool in new[] { "pg_dump", "pg_restore", "psql" })
+        {
+            var shim = Path.Combine(bin, tool);
+            File.WriteAllText(shim, $"#!/bin/sh\nenv > \"{bin}/env-{tool}-$$\"\nexec \"{real}/{tool}\" \"$@\"\n");
+            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var env = new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db), ["PGPASSWORD"] = "unused-secret", ["PGOPTIONS"] = "-c work_mem=1MB" };
+        var file = Path.Combine(_dir.Path, "a.dump");
+        var backup = await CliProcess.RunAsync(["backup", "--out", file, "--pg-bin", bin], env);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var test = await CliProcess.RunAsync(["test-backup", file, "--pg-bin", bin], env);
+        Assert.True(test.ExitCode == 0, test.ToString());
+
+        var seen = Directory.GetFiles(bin, "env-*");
+        Assert.Contains(seen, f => Path.GetFileName(f).StartsWith("env-pg_dump-")); // --version and the dump
+        Assert.Contains(seen, f => Path.GetFileName(f).StartsWith("env-pg_restore-"));
+        Assert.All(seen, f =>
+        {
+            var text = File.ReadAllText(f);
+            Assert.DoesNotContain(pg.Server.Password, text);
+            Assert.DoesNotContain("unused-secret", text);
+            Assert.DoesNotContain("DATABASE_URL=", text);
+            Assert.DoesNotContain("work_mem", text);
+        });
+    }
+
+    [Fact]
     public async Task Health_exits_1_when_a_check_fails_and_activity_summarizes_connections()
     {
         var healthy = await Run("health", "--json");

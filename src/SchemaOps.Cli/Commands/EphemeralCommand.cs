@@ -56,10 +56,8 @@ public sealed class EphemeralCommand : ICommand
 
     private static async Task<int> RunChildAsync(IReadOnlyList<string> command, EphemeralDatabase database, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (var a in command.Skip(1)) psi.ArgumentList.Add(a);
         // The caller's PGSSLMODE, PGSERVICE, PGOPTIONS, FLYWAY_URL... would send the child elsewhere, or fail to reach ours.
-        SchemaOps.Engine.Connections.LibpqEnvironment.Clear(psi.Environment);
+        var psi = SchemaOps.Engine.Connections.LibpqEnvironment.StartInfo(command[0], command.Skip(1));
         foreach (var (name, value) in Variables(database)) psi.Environment[name] = value;
         Process child;
         try

@@ -126,9 +126,8 @@ internal sealed class PgTool : IDisposable
 
     private ProcessStartInfo StartInfo(string tool, IEnumerable<string> args, bool redirectInput)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Connections.LibpqEnvironment.Clear(psi.Environment);
+        var psi = Connections.LibpqEnvironment.StartInfo(tool, args);
+        (psi.RedirectStandardOutput, psi.RedirectStandardError, psi.RedirectStandardInput) = (true, true, redirectInput);
         foreach (var (k, v) in _environment) psi.Environment[k] = v;
         return psi;
     }

@@ -332,17 +332,10 @@ public sealed class EphemeralPostgres : IAsyncDisposable
 
     private static Process StartProcess(string file, IEnumerable<string> args, string workingDirectory, bool asPostgres, BoundedLog log)
     {
-        var psi = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (asPostgres) psi.UserName = SuperUser;
         // initdb and postgres read PGDATA, PGPORT, PGOPTIONS...: the caller's are for another server.
-        Connections.LibpqEnvironment.Clear(psi.Environment);
+        var psi = Connections.LibpqEnvironment.StartInfo(file, args);
+        (psi.WorkingDirectory, psi.RedirectStandardOutput, psi.RedirectStandardError) = (workingDirectory, true, true);
+        if (asPostgres) psi.UserName = SuperUser;
         psi.Environment["LC_MESSAGES"] = "C";
         var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => log.Add(e.Data);

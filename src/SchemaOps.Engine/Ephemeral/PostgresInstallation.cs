@@ -112,7 +112,9 @@ public sealed class PostgresInstallation
     {
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, RedirectStandardError = true });
+            var psi = Connections.LibpqEnvironment.StartInfo("pg_config", ["--bindir"]);
+            (psi.RedirectStandardOutput, psi.RedirectStandardError) = (true, true);
+            using var p = Process.Start(psi);
             if (p is null) return null;
             var output = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
@@ -126,7 +128,9 @@ public sealed class PostgresInstallation
 
     private static int ReadMajorVersion(string tool)
     {
-        using var p = Process.Start(new ProcessStartInfo(tool, "--version") { RedirectStandardOutput = true })!;
+        var psi = Connections.LibpqEnvironment.StartInfo(tool, ["--version"]);
+        psi.RedirectStandardOutput = true;
+        using var p = Process.Start(psi)!;
         var text = p.StandardOutput.ReadToEnd(); // "postgres (PostgreSQL) 15.18 (Debian ...)", "pg_dump (PostgreSQL) 15.18 ..."
         p.WaitForExit();
         var number = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w.Length > 0 && char.IsAsciiDigit(w[0])) ?? "0";
