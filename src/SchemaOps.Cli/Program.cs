@@ -84,30 +84,31 @@ public static class Program
         }
         catch (UsageException e)
         {
-            return Fail(context, json, ExitCodes.Usage, "Usage", "InvalidArgument", $"{e.Message}\n\n{(command is null ? GeneralHelp() : "usage: " + command.Usage)}");
+            return Fail(context, json, new SchemaOpsException(ErrorCatalog.Usage, $"{e.Message}\n\n{(command is null ? GeneralHelp() : "usage: " + command.Usage)}"));
         }
         catch (SchemaOpsException e)
         {
-            return Fail(context, json, ExitCodes.For(e), e.ErrorId, e.Category.ToString(), e.Message, e.File, e.Line, e.Version);
+            return Fail(context, json, e);
         }
         catch (OperationCanceledException)
         {
-            return Fail(context, json, ExitCodes.Canceled, "OperationCanceled", "OperationStopped", "canceled; what was in progress was rolled back");
+            return Fail(context, json, new SchemaOpsException(ErrorCatalog.OperationCanceled, "canceled; what was in progress was rolled back"));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A defect, never the input's fault: still one line and a documented exit code, not a stack trace.
-            return Fail(context, json, ExitCodes.Failed, "InternalError", "NotSpecified",
-                $"{e.GetType().Name}: {e.Message} (a SchemaOps defect: nothing more was done; please report it with the command that caused it)");
+            return Fail(context, json, new SchemaOpsException(ErrorCatalog.InternalError,
+                $"{e.GetType().Name}: {e.Message} (a SchemaOps defect: nothing more was done; please report it with the command that caused it)"));
         }
     }
 
-    private static int Fail(CliContext context, bool json, int code, string id, string category, string message, string? file = null, int? line = null, string? version = null)
+    private static int Fail(CliContext context, bool json, SchemaOpsException e)
     {
+        var code = (int)e.Kind.Exit;
         context.Stdout.Flush(); // what was printed before the error comes before it
         context.Stderr.WriteLine(json
-            ? JsonSerializer.Serialize(new ErrorEnvelope(new CliError(id, category, message, file, line, version, code)), CliJson.Default.ErrorEnvelope)
-            : $"error [{id}]: {message}");
+            ? JsonSerializer.Serialize(new ErrorEnvelope(new CliError(e.ErrorId, e.Category.ToString(), e.Message, e.File, e.Line, e.Version, code)), CliJson.Default.ErrorEnvelope)
+            : $"error [{e.ErrorId}]: {e.Message}");
         return code;
     }
 

@@ -26,7 +26,7 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparabl
     public string Text { get; }
 
     public static MigrationVersion Parse(string raw) =>
-        TryParse(raw, out var v, out var error) ? v! : throw new SchemaOpsException("InvalidVersion", SchemaOpsErrorCategory.InvalidArgument, error!, target: raw);
+        TryParse(raw, out var v, out var error) ? v! : throw new SchemaOpsException(ErrorCatalog.InvalidVersion, error!, target: raw);
 
     public static bool TryParse(string raw, out MigrationVersion? version, out string? error)
     {

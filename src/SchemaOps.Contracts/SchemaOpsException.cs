@@ -15,28 +15,30 @@ public enum SchemaOpsErrorCategory
     InvalidOperation,
     /// <summary>An output file could not be written.</summary>
     WriteError,
+    /// <summary>A defect: nothing the user did.</summary>
+    NotSpecified,
 }
 
 /// <summary>
-/// Every error the engine raises on purpose. <see cref="ErrorId"/> is stable (no variable text) so scripts
-/// can catch by id; the message names the file, line, version or table involved and never holds a secret.
+/// Every error the engine raises on purpose, of a kind from <see cref="ErrorCatalog"/>: its id is stable (no variable
+/// text) so scripts can catch by id; the message names the file, line, version or table involved and never holds a secret.
 /// </summary>
 public class SchemaOpsException : Exception
 {
-    public SchemaOpsException(string errorId, SchemaOpsErrorCategory category, string message,
+    public SchemaOpsException(ErrorKind kind, string message,
         string? file = null, int? line = null, string? version = null, Exception? inner = null, string? target = null)
         : base(message, inner)
     {
-        ErrorId = errorId;
-        Category = category;
+        Kind = kind;
         File = file;
         Line = line;
         Version = version;
         Target = target;
     }
 
-    public string ErrorId { get; }
-    public SchemaOpsErrorCategory Category { get; }
+    public ErrorKind Kind { get; }
+    public string ErrorId => Kind.Id;
+    public SchemaOpsErrorCategory Category => Kind.Category;
     public string? File { get; }
     public int? Line { get; }
     public string? Version { get; }

@@ -14,8 +14,8 @@ internal static class PrivateFile
 /// </summary>
 internal static class AtomicFile
 {
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>; returns the full path. A failure is <paramref name="errorId"/>, naming the file.</summary>
-    public static string Write(string path, byte[] bytes, string errorId, string what)
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>; returns the full path. A failure is of <paramref name="failure"/>, naming the file.</summary>
+    public static string Write(string path, byte[] bytes, ErrorKind failure, string what)
     {
         var full = Path.GetFullPath(path);
         var temporary = full + ".tmp-" + Environment.ProcessId;
@@ -29,7 +29,7 @@ internal static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             if (File.Exists(temporary)) File.Delete(temporary); // (in a folder that is missing there is none)
-            throw new SchemaOpsException(errorId, SchemaOpsErrorCategory.WriteError, $"cannot write {what} to {full}: {e.Message}", full, inner: e);
+            throw new SchemaOpsException(failure, $"cannot write {what} to {full}: {e.Message}", full, inner: e);
         }
     }
 }

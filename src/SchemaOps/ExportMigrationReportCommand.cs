@@ -34,8 +34,8 @@ public sealed class ExportMigrationReportCommand : SchemaOpsCmdlet
         foreach (var item in items.Select(i => i is PSObject ps ? ps.BaseObject : i).OfType<object>())
         {
             if (ReportOperation.Accepts(item)) _items.Add(item);
-            else WriteError(new ErrorRecord(new ArgumentException($"a report takes the objects SchemaOps cmdlets emit, not {item.GetType().FullName}"),
-                "UnsupportedReportInput", ErrorCategory.InvalidType, item)); // the rest of the run is still reported
+            else WriteError(Record(new ArgumentException($"a report takes the objects SchemaOps cmdlets emit, not {item.GetType().FullName}"),
+                ErrorCatalog.UnsupportedReportInput, item)); // the rest of the run is still reported
         }
     }
 

@@ -92,7 +92,10 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
 
     private void Fail(SchemaOpsException e) => ThrowTerminatingError(ToRecord(e));
 
-    private static ErrorRecord ToRecord(SchemaOpsException e) => new(e, e.ErrorId, Map(e.Category), e.TargetObject);
+    private static ErrorRecord ToRecord(SchemaOpsException e) => Record(e, e.Kind, e.TargetObject);
+
+    /// <summary>The error record of a kind from the catalogue: its id and its category, as every SchemaOps error has them.</summary>
+    protected static ErrorRecord Record(Exception e, ErrorKind kind, object? target) => new(e, kind.Id, Map(kind.Category), target);
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -140,7 +143,7 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
                 found = [];
             }
             if (found.Count == 0)
-                WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                WriteError(Record(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."), ErrorCatalog.PathNotFound, path));
             foreach (var f in found) yield return f;
         }
     }
@@ -157,6 +160,7 @@ public abstract class SchemaOpsCmdlet : PSCmdlet, IDisposable
         SchemaOpsErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
         SchemaOpsErrorCategory.OperationStopped => ErrorCategory.OperationStopped,
         SchemaOpsErrorCategory.WriteError => ErrorCategory.WriteError,
+        SchemaOpsErrorCategory.NotSpecified => ErrorCategory.NotSpecified,
         _ => ErrorCategory.InvalidOperation,
     };
 }

@@ -29,6 +29,7 @@ public class PublishTests
             Assert.True(File.Exists(Path.Combine(folder, "Dependencies", "Npgsql.dll")));
             Assert.True(File.Exists(Path.Combine(folder, "en-US", "SchemaOps.dll-Help.xml")));
             Assert.True(File.Exists(Path.Combine(folder, "en-US", "about_SchemaOps.help.txt")));
+            Assert.True(File.Exists(Path.Combine(folder, "en-US", "about_SchemaOps_Errors.help.txt")));
             Assert.False(Directory.Exists(Path.Combine(folder, "help")), "the help source is not shipped");
             Assert.Equal(["SchemaOps.Contracts.dll", "SchemaOps.dll"], Directory.GetFiles(folder, "*.dll").Select(Path.GetFileName).Order());
             // The build folder the repository's root manifest loads is the same module folder.

@@ -35,6 +35,7 @@ Describe 'SchemaOps module' {
     It 'finds its about topics' {
         Get-Help about_SchemaOps | Out-String | Should -Match 'Flyway'
         Get-Help about_SchemaOps_Runbooks | Out-String | Should -Match 'Pester'
+        Get-Help about_SchemaOps_Errors | Out-String | Should -Match 'MigrationLockTimeout \(ResourceBusy, exit 5\)'
     }
 
     It 'runs every exported cmdlet somewhere in these suites' {
@@ -91,6 +92,21 @@ Describe 'Invoke-Migration' {
         Set-Content -Path (Join-Path $bad 'V1.x__broken.sql') -Value 'SELECT 1;'
         { Invoke-Migration -Path $bad -ConnectionString $db -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidMigrationName,SchemaOps.Commands.InvokeMigrationCommand'
+    }
+
+    It 'raises errors whose id and category about_SchemaOps_Errors documents' {
+        $about = Get-Help about_SchemaOps_Errors | Out-String
+        $errors = @(
+            { Invoke-Migration -Path (Join-Path TestDrive: 'missing') -ConnectionString $db -ErrorAction Stop }
+            { Invoke-Migration -Path $migrations -ConnectionString 'Host=;;=' -ErrorAction Stop }
+            { Invoke-Migration -Path $migrations -ConnectionString $db -Target 'x.y' -ErrorAction Stop }
+        ) | ForEach-Object { try { & $_; $null } catch { $_ } }
+        $errors.Count | Should -Be 3
+        foreach ($e in $errors) {
+            $id = ($e.FullyQualifiedErrorId -split ',')[0]
+            $about | Should -Match "(?m)^\s*$id \($($e.CategoryInfo.Category), exit \d+\)"
+        }
+        ($errors | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('LocationNotFound', 'InvalidConnectionString', 'InvalidTarget')
     }
 
     It 'takes settings from a config environment and guards a production one' {

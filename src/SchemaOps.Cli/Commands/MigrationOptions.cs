@@ -94,10 +94,10 @@ public static class MigrationOptions
                 warning: m => context.Stderr.WriteLine("WARNING: " + m), verbose: a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
             return request with { Settings = commandLine(request.Settings) };
         }
-        catch (SchemaOpsException e) when (source is not null && e.ErrorId.StartsWith("InvalidConnection", StringComparison.Ordinal))
+        catch (SchemaOpsException e) when (source is not null && e.Kind == ErrorCatalog.InvalidConnectionString || e.Kind == ErrorCatalog.InvalidConnectionUrl)
         {
             // A targets-file line may hold a password: name the line, never echo it.
-            throw new SchemaOpsException(e.ErrorId, e.Category, $"{source}: not a usable target ({e.ErrorId})", source);
+            throw new SchemaOpsException(e.Kind, $"{source}: not a usable target ({e.ErrorId})", source);
         }
     }
 

@@ -43,14 +43,14 @@ public sealed class ReportCommand : ICommand
         }
         catch (JsonException e)
         {
-            throw new SchemaOpsException("InvalidReportInput", SchemaOpsErrorCategory.InvalidData, $"{file}:{(e.LineNumber ?? 0) + 1}: not JSON", file, (int)(e.LineNumber ?? 0) + 1);
+            throw new SchemaOpsException(ErrorCatalog.InvalidReportInput, $"{file}:{(e.LineNumber ?? 0) + 1}: not JSON", file, (int)(e.LineNumber ?? 0) + 1);
         }
         using (document)
         {
             var root = document.RootElement;
             var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
             foreach (var e in elements)
-                yield return Recognise(e) ?? throw new SchemaOpsException("InvalidReportInput", SchemaOpsErrorCategory.InvalidData,
+                yield return Recognise(e) ?? throw new SchemaOpsException(ErrorCatalog.InvalidReportInput,
                     $"{file}: an object that no SchemaOps command prints", file);
         }
     }

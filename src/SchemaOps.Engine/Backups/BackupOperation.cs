@@ -30,14 +30,14 @@ public static class BackupOperation
     public static async Task<DatabaseBackup> BackupAsync(MigrationRequest request, BackupOptions options, IOperationSink sink, CancellationToken ct)
     {
         var path = System.IO.Path.GetFullPath(options.Path);
-        if (options.Jobs < 1) throw Errors.InvalidArgument("InvalidJobs", $"jobs must be at least 1 (was {options.Jobs})");
+        if (options.Jobs < 1) throw Errors.Parameter(ErrorCatalog.InvalidJobs, $"jobs must be at least 1 (was {options.Jobs})");
         if (options.Jobs > 1 && options.Format != BackupFormat.Directory)
-            throw Errors.InvalidArgument("ParallelNeedsDirectoryFormat", "parallel jobs need the directory format (-Format Directory / --format directory): pg_dump writes one file per table in parallel");
+            throw Errors.Parameter(ErrorCatalog.ParallelNeedsDirectoryFormat, "parallel jobs need the directory format (-Format Directory / --format directory): pg_dump writes one file per table in parallel");
         if (File.Exists(path) || Directory.Exists(path))
-            throw new SchemaOpsException("BackupExists", SchemaOpsErrorCategory.InvalidArgument, $"{path} already exists: a backup never overwrites anything; choose another name", path);
+            throw new SchemaOpsException(ErrorCatalog.BackupExists, $"{path} already exists: a backup never overwrites anything; choose another name", path);
         var folder = System.IO.Path.GetDirectoryName(path)!;
         if (!Directory.Exists(folder))
-            throw new SchemaOpsException("BackupFolderNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"the folder {folder} does not exist", path);
+            throw new SchemaOpsException(ErrorCatalog.BackupFolderNotFound, $"the folder {folder} does not exist", path);
 
         await using var session = await SnapshotOperation.OpenAsync(request, sink, ct);
         if (!sink.ShouldProcess(path, $"Back up {request.Target.Display} with pg_dump ({options.Format} format)")) return new DatabaseBackup { Path = path, Format = options.Format, Database = request.Target.Display };
@@ -78,7 +78,7 @@ public static class BackupOperation
                 var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct);
                 if (listExit != 0)
                     throw DiskFull(path) ? NoSpace(path, listErrors)
-                        : new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
+                        : new SchemaOpsException(ErrorCatalog.BackupUnreadable, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
                 return (snapshot, list.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';')));
             });
 
@@ -126,12 +126,12 @@ public static class BackupOperation
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new SchemaOpsException("BackupNotWritable", SchemaOpsErrorCategory.PermissionDenied, $"cannot create {partial}: {e.Message}", partial);
+            throw new SchemaOpsException(ErrorCatalog.BackupNotWritable, $"cannot create {partial}: {e.Message}", partial);
         }
     }
 
     private static SchemaOpsException NoSpace(string path, string errors) =>
-        new("BackupNoSpace", SchemaOpsErrorCategory.WriteError, $"the disk holding {path} is full; the partial backup was removed:\n{errors}", path);
+        new(ErrorCatalog.BackupNoSpace, $"the disk holding {path} is full; the partial backup was removed:\n{errors}", path);
 
     /// <summary>
     /// Whether the disk the backup goes to has (next to) no room left: a failure there is the disk's, whatever
@@ -153,10 +153,10 @@ public static class BackupOperation
     private static SchemaOpsException DumpFailed(string path, string errors) =>
         errors.Contains("No space left on device", StringComparison.Ordinal) ? NoSpace(path, errors)
             : errors.Contains("server version mismatch", StringComparison.Ordinal)
-                ? new SchemaOpsException("PgDumpTooOld", SchemaOpsErrorCategory.InvalidOperation, $"pg_dump is older than the server:\n{errors}", path)
+                ? new SchemaOpsException(ErrorCatalog.PgDumpTooOld, $"pg_dump is older than the server:\n{errors}", path)
                 : errors.Contains("password authentication failed", StringComparison.Ordinal) || errors.Contains("no password supplied", StringComparison.Ordinal)
-                    ? new SchemaOpsException("BackupAuthenticationFailed", SchemaOpsErrorCategory.AuthenticationError, $"pg_dump could not log in:\n{errors}", path)
-                    : new SchemaOpsException("BackupFailed", SchemaOpsErrorCategory.InvalidOperation, $"pg_dump failed; nothing was kept:\n{errors}", path);
+                    ? new SchemaOpsException(ErrorCatalog.BackupAuthenticationFailed, $"pg_dump could not log in:\n{errors}", path)
+                    : new SchemaOpsException(ErrorCatalog.BackupFailed, $"pg_dump failed; nothing was kept:\n{errors}", path);
 
     private static long Size(string path, BackupFormat format)
     {

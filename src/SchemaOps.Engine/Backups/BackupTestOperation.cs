@@ -30,9 +30,9 @@ public static class BackupTestOperation
         var path = Path.GetFullPath(backupPath);
         var format = Directory.Exists(path) ? BackupFormat.Directory
             : File.Exists(path) ? BackupFormat.Custom
-            : throw new SchemaOpsException("BackupNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"backup {path} does not exist", path);
+            : throw new SchemaOpsException(ErrorCatalog.BackupNotFound, $"backup {path} does not exist", path);
         var expected = snapshot ?? (File.Exists(path + ".snapshot.json") ? SnapshotFile.Load(path + ".snapshot.json")
-            : throw new SchemaOpsException("BackupSnapshotMissing", SchemaOpsErrorCategory.ObjectNotFound,
+            : throw new SchemaOpsException(ErrorCatalog.BackupSnapshotMissing,
                 $"{path}.snapshot.json is missing: a test restore compares with the snapshot Backup-Database saves beside the backup", path));
 
         // The URL names the server to restore on; a database it names other than the maintenance one is most
@@ -63,7 +63,7 @@ public static class BackupTestOperation
                 var (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
                     tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", $"restoring, {watch.Elapsed.TotalSeconds:0} s", -1)));
                 if (exit != 0)
-                    throw new SchemaOpsException("RestoreFailed", SchemaOpsErrorCategory.InvalidOperation, $"pg_restore could not restore {path}:\n{errors}", path);
+                    throw new SchemaOpsException(ErrorCatalog.RestoreFailed, $"pg_restore could not restore {path}:\n{errors}", path);
             }
             var restoreMs = watch.ElapsedMilliseconds;
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", "comparing", -1));

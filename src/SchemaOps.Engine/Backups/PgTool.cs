@@ -59,7 +59,7 @@ internal sealed class PgTool : IDisposable
     /// <summary>Runs the tool to its end; returns its exit code and the tail of its stderr. <paramref name="tick"/> runs every second meanwhile.</summary>
     public async Task<(int ExitCode, string Errors, string Output)> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct, Action? tick = null)
     {
-        using var process = Process.Start(StartInfo(tool, args, redirectInput: false)) ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{tool} could not be started");
+        using var process = Process.Start(StartInfo(tool, args, redirectInput: false)) ?? throw new SchemaOpsException(ErrorCatalog.ToolStartFailed, $"{tool} could not be started");
         using var child = Leftovers.TrackProcess(process);
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -87,9 +87,9 @@ internal sealed class PgTool : IDisposable
         IEnumerable<string> consumerArgs, string prelude, string epilogue, CancellationToken ct)
     {
         using var from = Process.Start(StartInfo(producer, producerArgs, redirectInput: false))
-            ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{producer} could not be started");
+            ?? throw new SchemaOpsException(ErrorCatalog.ToolStartFailed, $"{producer} could not be started");
         using var to = Process.Start(StartInfo(consumer, consumerArgs, redirectInput: true))
-            ?? throw new SchemaOpsException("ToolStartFailed", SchemaOpsErrorCategory.InvalidOperation, $"{consumer} could not be started");
+            ?? throw new SchemaOpsException(ErrorCatalog.ToolStartFailed, $"{consumer} could not be started");
         using var children = new CompositeDisposable(Leftovers.TrackProcess(from), Leftovers.TrackProcess(to));
         var fromErrors = from.StandardError.ReadToEndAsync(CancellationToken.None);
         var toErrors = to.StandardError.ReadToEndAsync(CancellationToken.None);

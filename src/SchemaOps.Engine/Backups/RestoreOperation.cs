@@ -29,10 +29,10 @@ public static class RestoreOperation
     public static async Task<RestoreResult?> RestoreAsync(MigrationRequest request, string backupPath, RestoreOptions options, IOperationSink sink, CancellationToken ct)
     {
         if (options.CreateDatabase && options.Clean)
-            throw Errors.InvalidArgument("RestoreCreateAndClean", "creating the database and cleaning it exclude each other: a new database has nothing to replace");
+            throw Errors.Parameter(ErrorCatalog.RestoreCreateAndClean, "creating the database and cleaning it exclude each other: a new database has nothing to replace");
         var path = Path.GetFullPath(backupPath);
         if (!File.Exists(path) && !Directory.Exists(path))
-            throw new SchemaOpsException("BackupNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"backup {path} does not exist", path);
+            throw new SchemaOpsException(ErrorCatalog.BackupNotFound, $"backup {path} does not exist", path);
         var target = request.Target;
         if (!sink.ShouldProcess(target.Display, options.Clean ? $"Replace the objects of the database with those of {path}" : $"Restore {path}")) return null;
         ProductionGuard.DemandConfirmation(request, "restore");
@@ -49,7 +49,7 @@ public static class RestoreOperation
                 await connection.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(target.Database)}", ct);
             else if (!options.Clean && (long)(await connection.ScalarAsync(
                          "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'", ct))! > 0)
-                throw new SchemaOpsException("RestoreTargetNotEmpty", SchemaOpsErrorCategory.InvalidOperation,
+                throw new SchemaOpsException(ErrorCatalog.RestoreTargetNotEmpty,
                     $"{target.Display} already holds objects; nothing was changed. Pass -Clean / --clean to replace its contents with the backup's, or restore into a new database (-CreateDatabase / --create)");
             return 0;
         });
@@ -69,7 +69,7 @@ public static class RestoreOperation
         if (exit != 0)
         {
             if (options.CreateDatabase) await ScratchDatabase.DropAsync(target, target.Database);
-            throw new SchemaOpsException("RestoreFailed", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.RestoreFailed,
                 $"pg_restore failed; its single transaction rolled back, so {target.Display} is as it was{(options.CreateDatabase ? " (the new database was dropped)" : "")}:\n{errors}", path);
         }
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Restoring into {target.Database}", "done", 100, Completed: true));
@@ -85,7 +85,7 @@ public static class RestoreOperation
     private static async Task<string> ReplacePreludeAsync(ConnectionTarget target, PgTool pg, PostgresInstallation tools, string archive, CancellationToken ct)
     {
         var (exit, errors, toc) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", archive], ct);
-        if (exit != 0) throw new SchemaOpsException("BackupUnreadable", SchemaOpsErrorCategory.InvalidData, $"pg_restore cannot read {archive}; nothing was changed:\n{errors}", archive);
+        if (exit != 0) throw new SchemaOpsException(ErrorCatalog.BackupUnreadable, $"pg_restore cannot read {archive}; nothing was changed:\n{errors}", archive);
         var held = System.Text.RegularExpressions.Regex.Matches(toc, @"^\d+;\s+\d+\s+\d+\s+(SCHEMA|EXTENSION)\s+-\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Select(m => (Kind: m.Groups[1].Value, Name: m.Groups[2].Value)).ToHashSet();
 

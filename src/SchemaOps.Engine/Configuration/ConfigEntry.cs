@@ -29,5 +29,5 @@ internal static partial class EnvReferences
 
     public static string Expand(string text, string file, int line, EnvironmentVariables environment, bool allowBare = false) =>
         (allowBare ? PrefixedOrBare() : Prefixed()).Replace(text, m => environment[m.Groups[1].Value]
-            ?? throw Errors.InvalidData("ConfigVariableNotSet", $"{file}:{line}: environment variable {m.Groups[1].Value} is not set (it is referenced as {m.Value})", file, line));
+            ?? throw Errors.Input(ErrorCatalog.ConfigVariableNotSet, $"{file}:{line}: environment variable {m.Groups[1].Value} is not set (it is referenced as {m.Value})", file, line));
 }

@@ -43,7 +43,7 @@ public sealed class ConfigFile
         var own = _environments.TryGetValue(environmentName!, out var entries) ? entries : [];
         foreach (var (key, value) in own.Concat(_common))
             if (key.Equals("production", StringComparison.OrdinalIgnoreCase) && SaysFalse(value))
-                throw Errors.InvalidData("ProductionSwitchedOff",
+                throw Errors.Input(ErrorCatalog.ProductionSwitchedOff,
                     $"{value.File}:{value.Line}: '{key}' would make environment '{environmentName}' not production, but an environment named production or prod " +
                     "is always production (clean refused, destructive changes confirmed): remove the key, or give a non-production database another environment name",
                     value.File, value.Line);
@@ -64,7 +64,7 @@ public sealed class ConfigFile
     public static ConfigFile Load(string path, Action<string>? warning)
     {
         if (!File.Exists(path))
-            throw new SchemaOpsException("ConfigFileNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"config file {path} does not exist", path);
+            throw new SchemaOpsException(ErrorCatalog.ConfigFileNotFound, $"config file {path} does not exist", path);
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return Build(path, JsonConfigReader.Read(path, File.ReadAllBytes(path)), JsonScope, strict: true, bareReferences: false, warning);
         if (path.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
@@ -72,7 +72,7 @@ public sealed class ConfigFile
         if (path.EndsWith(".conf", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".properties", StringComparison.OrdinalIgnoreCase))
             // flyway.conf also writes environment references as ${NAME}.
             return Build(path, PropertiesConfigReader.Read(path, File.ReadAllText(path)), ConfScope, strict: false, bareReferences: true, warning);
-        throw Errors.InvalidArgument("UnknownConfigFormat", $"config file {System.IO.Path.GetFileName(path)}: SchemaOps reads .json (schemaops.json), .toml (flyway.toml) and .conf (flyway.conf)");
+        throw Errors.Parameter(ErrorCatalog.UnknownConfigFormat, $"config file {System.IO.Path.GetFileName(path)}: SchemaOps reads .json (schemaops.json), .toml (flyway.toml) and .conf (flyway.conf)");
     }
 
     /// <summary>Where an entry belongs: (null = common, or an environment's name; the key), or null to skip it.</summary>
@@ -94,7 +94,7 @@ public sealed class ConfigFile
     private static (string?, string)? ConfScope(ConfigEntry e) => e.Path[0] == "flyway" && e.Path.Count > 1 ? (null, e.Key(1)) : null;
 
     private static SchemaOpsException NotAnEnvironment(ConfigEntry e) =>
-        Errors.InvalidData("InvalidConfigFile", $"{e.Value.File}:{e.Value.Line}: '{string.Join('.', e.Path)}': an environment holds keys (url, locations, ...)", e.Value.File, e.Value.Line);
+        Errors.Input(ErrorCatalog.InvalidConfigFile, $"{e.Value.File}:{e.Value.Line}: '{string.Join('.', e.Path)}': an environment holds keys (url, locations, ...)", e.Value.File, e.Value.Line);
 
     private static ConfigFile Build(string path, List<ConfigEntry> entries, Scope scope, bool strict, bool bareReferences, Action<string>? warning)
     {
@@ -112,7 +112,7 @@ public sealed class ConfigFile
                 continue;
             }
             if (key.Equals("environment", StringComparison.OrdinalIgnoreCase))
-                throw Errors.InvalidData("InvalidConfigFile", $"{entry.Value.File}:{entry.Value.Line}: 'environment' chooses the default environment: it belongs outside the environments", entry.Value.File, entry.Value.Line);
+                throw Errors.Input(ErrorCatalog.InvalidConfigFile, $"{entry.Value.File}:{entry.Value.Line}: 'environment' chooses the default environment: it belongs outside the environments", entry.Value.File, entry.Value.Line);
             (environments.TryGetValue(environmentName, out var list) ? list : environments[environmentName] = []).Add((key, entry.Value));
         }
         var file = new ConfigFile(System.IO.Path.GetFullPath(path), common, environments, bareReferences);

@@ -31,7 +31,7 @@ internal static class ConfigKeys
     {
         if (IsKnown(key)) return true;
         if (strict)
-            throw Errors.InvalidData("UnknownConfigKey", $"{raw.File}:{raw.Line}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.OrdinalIgnoreCase))}, placeholders)", raw.File, raw.Line);
+            throw Errors.Input(ErrorCatalog.UnknownConfigKey, $"{raw.File}:{raw.Line}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.OrdinalIgnoreCase))}, placeholders)", raw.File, raw.Line);
         if (!Quiet.Contains(key)) warning?.Invoke($"{raw.File}:{raw.Line}: '{key}' is not used by SchemaOps; ignored");
         return false;
     }
@@ -86,7 +86,7 @@ internal static class ConfigKeys
     private static string Location(string location, RawValue raw)
     {
         if (location.StartsWith("classpath:", StringComparison.OrdinalIgnoreCase))
-            throw Errors.InvalidData("UnsupportedLocation", $"{raw.File}:{raw.Line}: '{location}' is a Java classpath location; SchemaOps reads folders: use filesystem:<folder>", raw.File, raw.Line);
+            throw Errors.Input(ErrorCatalog.UnsupportedLocation, $"{raw.File}:{raw.Line}: '{location}' is a Java classpath location; SchemaOps reads folders: use filesystem:<folder>", raw.File, raw.Line);
         var folder = Sources.MigrationFolder.StripFilesystemPrefix(location);
         return Path.GetFullPath(folder, Path.GetDirectoryName(Path.GetFullPath(raw.File))!);
     }

@@ -88,7 +88,7 @@ public static class ConfigResolver
         // Without a file, or with one that has no environments (flyway.conf), the name only labels the database.
         if (name is null || file is null || !file.HasEnvironments) return ConfigValues.None;
         return file.HasEnvironment(name) ? file.EnvironmentValues(name, variables)
-            : throw new SchemaOpsException("UnknownEnvironment", SchemaOpsErrorCategory.ObjectNotFound,
+            : throw new SchemaOpsException(ErrorCatalog.UnknownEnvironment,
                 $"environment '{name}' is not in {file.Path} (it has: {string.Join(", ", file.EnvironmentNames)})", file.Path);
     }
 
@@ -111,18 +111,18 @@ public static class ConfigResolver
             Placeholders = placeholders.Count > 0 ? placeholders : null,
             ConnectRetries = v["FLYWAY_CONNECT_RETRIES"] is { } retries
                 ? int.TryParse(retries.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count
-                    : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable FLYWAY_CONNECT_RETRIES must be a whole number, 0 or more")
+                    : throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, "environment variable FLYWAY_CONNECT_RETRIES must be a whole number, 0 or more")
                 : null,
             ConnectRetriesInterval = v["FLYWAY_CONNECT_RETRIES_INTERVAL"] is { } interval
-                ? DurationText.TryParse(interval, out var pause) ? pause : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable FLYWAY_CONNECT_RETRIES_INTERVAL must be seconds or a duration (like 30s or 2m)")
+                ? DurationText.TryParse(interval, out var pause) ? pause : throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, "environment variable FLYWAY_CONNECT_RETRIES_INTERVAL must be seconds or a duration (like 30s or 2m)")
                 : null,
             CleanEnabled = Bool(v, "SCHEMAOPS_CLEAN_ENABLED") ?? !Bool(v, "FLYWAY_CLEAN_DISABLED"),
             Environment = v["SCHEMAOPS_ENVIRONMENT"] ?? v["FLYWAY_ENVIRONMENT"],
             LintLevel = v["SCHEMAOPS_LINT_LEVEL"] is { } level
-                ? Lint.LintSeverityNames.TryParse(level) ?? throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable SCHEMAOPS_LINT_LEVEL must be error, warning or info")
+                ? Lint.LintSeverityNames.TryParse(level) ?? throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, "environment variable SCHEMAOPS_LINT_LEVEL must be error, warning or info")
                 : null,
             SlowThreshold = v["SCHEMAOPS_SLOW_THRESHOLD"] is { } slow
-                ? DurationText.TryParse(slow, out var threshold) ? threshold : throw Errors.InvalidArgument("InvalidEnvironmentVariable", "environment variable SCHEMAOPS_SLOW_THRESHOLD must be a duration (like 500ms, 30s or 5m)")
+                ? DurationText.TryParse(slow, out var threshold) ? threshold : throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, "environment variable SCHEMAOPS_SLOW_THRESHOLD must be a duration (like 500ms, 30s or 5m)")
                 : null,
         };
     }
@@ -131,7 +131,7 @@ public static class ConfigResolver
 
     private static bool? Bool(EnvironmentVariables v, string name) => v[name] is not { } text ? null
         : bool.TryParse(text.Trim(), out var b) ? b
-        : throw Errors.InvalidArgument("InvalidEnvironmentVariable", $"environment variable {name} must be true or false");
+        : throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, $"environment variable {name} must be true or false");
 
     private static MigrationSettings ToSettings(ConfigValues v, string? environmentName, string workingDirectory)
     {
@@ -172,7 +172,7 @@ public static class ConfigResolver
         if (name is null) return;
         var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
         if (name.Length == 0 || name.Any(char.IsControl) || bytes > MaxIdentifierBytes)
-            throw Errors.InvalidArgument("InvalidIdentifier",
+            throw Errors.Parameter(ErrorCatalog.InvalidIdentifier,
                 $"{what} '{(name.Length > 80 ? name[..80] + "..." : name)}' is not a PostgreSQL name: " +
                 (name.Length == 0 ? "it is empty" : bytes > MaxIdentifierBytes ? $"it is {bytes} bytes long, and names are at most {MaxIdentifierBytes}" : "it holds a control character"),
                 name);

@@ -24,13 +24,13 @@ internal static class JsonConfigReader
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                throw Errors.InvalidData("InvalidConfigFile", $"{file}:1: a JSON object {{ ... }} was expected", file, 1);
+                throw Errors.Input(ErrorCatalog.InvalidConfigFile, $"{file}:1: a JSON object {{ ... }} was expected", file, 1);
             Walk(ref reader, [], entries);
         }
         catch (JsonException e)
         {
             var line = (int)(e.LineNumber ?? 0) + 1;
-            throw Errors.InvalidData("InvalidConfigFile", $"{file}:{line}: not valid JSON ({FirstSentence(e.Message)})", file, line);
+            throw Errors.Input(ErrorCatalog.InvalidConfigFile, $"{file}:{line}: not valid JSON ({FirstSentence(e.Message)})", file, line);
         }
         return entries;
 
@@ -53,7 +53,7 @@ internal static class JsonConfigReader
                         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
                             items.Add(r.TokenType == JsonTokenType.String
                                 ? r.GetString()!
-                                : throw Errors.InvalidData("InvalidConfigValue", $"{file}:{line}: '{string.Join('.', path)}' must be a list of strings", file, line));
+                                : throw Errors.Input(ErrorCatalog.InvalidConfigValue, $"{file}:{line}: '{string.Join('.', path)}' must be a list of strings", file, line));
                         into.Add(new ConfigEntry(path.ToList(), new RawValue(items, file, line)));
                         break;
                     case JsonTokenType.String:

@@ -19,7 +19,7 @@ internal static class PropertiesConfigReader
 
             var separator = line.IndexOfAny(['=', ':']);
             if (separator <= 0)
-                throw Errors.InvalidData("InvalidConfigFile", $"{file}:{lineNumber}: key=value was expected", file, lineNumber);
+                throw Errors.Input(ErrorCatalog.InvalidConfigFile, $"{file}:{lineNumber}: key=value was expected", file, lineNumber);
             var key = line[..separator].Trim();
             var value = line[(separator + 1)..].Trim();
             entries.Add(new ConfigEntry(key.Split('.'), new RawValue(value, file, lineNumber)));

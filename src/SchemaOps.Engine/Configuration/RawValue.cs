@@ -57,5 +57,5 @@ internal readonly record struct RawValue(object Value, string File, int Line)
 
     // The value itself is not quoted: it may be a password.
     public SchemaOpsException Invalid(string key, string expected) =>
-        Errors.InvalidData("InvalidConfigValue", $"{File}:{Line}: '{key}' must be {expected}", File, Line);
+        Errors.Input(ErrorCatalog.InvalidConfigValue, $"{File}:{Line}: '{key}' must be {expected}", File, Line);
 }

@@ -180,5 +180,5 @@ internal sealed class TomlConfigReader
         if (!AtEnd && Peek != '\n') throw Error("one key = value per line was expected");
     }
 
-    private SchemaOpsException Error(string what) => Errors.InvalidData("InvalidConfigFile", $"{_file}:{_line}: {what}", _file, _line);
+    private SchemaOpsException Error(string what) => Errors.Input(ErrorCatalog.InvalidConfigFile, $"{_file}:{_line}: {what}", _file, _line);
 }

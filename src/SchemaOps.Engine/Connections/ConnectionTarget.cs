@@ -101,11 +101,11 @@ public sealed class ConnectionTarget
     {
         var tried = $"{attempts} {(attempts == 1 ? "try" : "tries")} in {elapsed.TotalSeconds:0.#} s";
         if (deadlinePassed)
-            return new SchemaOpsException("DatabaseNotReady", SchemaOpsErrorCategory.ConnectionError,
+            return new SchemaOpsException(ErrorCatalog.DatabaseNotReady,
                 $"{Display} did not accept connections within {policy.Deadline!.Value.TotalSeconds:0.#} s ({tried})" +
-                (failure.ErrorId == "OperationCanceled" ? "" : $"; last: {failure.Message}"), inner: cause, target: Display);
+                (failure.Kind == ErrorCatalog.OperationCanceled ? "" : $"; last: {failure.Message}"), inner: cause, target: Display);
         return attempts == 1 ? failure
-            : new SchemaOpsException(failure.ErrorId, failure.Category, $"{failure.Message} (gave up after {tried})", inner: cause, target: Display);
+            : new SchemaOpsException(failure.Kind, $"{failure.Message} (gave up after {tried})", inner: cause, target: Display);
     }
 
     /// <summary>The same server and credentials, another database; unpooled (for a database about to be dropped).</summary>
@@ -133,7 +133,7 @@ public sealed class ConnectionTarget
         environment ??= Environment.GetEnvironmentVariable;
         if (string.IsNullOrWhiteSpace(input)) input = environment("DATABASE_URL");
         if (string.IsNullOrWhiteSpace(input))
-            throw Errors.InvalidArgument("NoConnection",
+            throw Errors.Parameter(ErrorCatalog.NoConnection,
                 "no database given: pass -ConnectionString / --url (a connection string or a postgres:// URL), choose a config environment with a url (-Environment / --environment), or set DATABASE_URL");
 
         var builder = input.StartsWith("jdbc:", StringComparison.OrdinalIgnoreCase) ? ParseJdbc(input)
@@ -175,7 +175,7 @@ public sealed class ConnectionTarget
         catch (ArgumentException)
         {
             // The message of the underlying exception may quote the input, password included: don't pass it on.
-            throw Errors.InvalidArgument("InvalidConnectionString",
+            throw Errors.Parameter(ErrorCatalog.InvalidConnectionString,
                 "the connection string could not be parsed: use key=value pairs (Host=...;Database=...;Username=...) or a postgres:// URL");
         }
     }
@@ -185,7 +185,7 @@ public sealed class ConnectionTarget
         // jdbc:postgresql://host:port/db?user=...&currentSchema=...  or  jdbc:postgresql:db
         var rest = input["jdbc:".Length..];
         if (!rest.StartsWith("postgresql:", StringComparison.OrdinalIgnoreCase))
-            throw Errors.InvalidArgument("InvalidConnectionUrl", "only jdbc:postgresql: URLs are supported");
+            throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, "only jdbc:postgresql: URLs are supported");
         var body = rest["postgresql:".Length..];
         return body.StartsWith("//") ? ParseUrl("postgresql:" + body) : ParseUrl("postgresql:///" + body);
     }
@@ -197,7 +197,7 @@ public sealed class ConnectionTarget
         // An '@' past the host part is almost always a password with an unencoded '/' or '?': the URL would split
         // inside the password, and any error quoting a piece of it would print the secret. Neither is done.
         if (afterScheme.IndexOfAny(['/', '?']) is var end and >= 0 && afterScheme.IndexOf('@', end) >= 0)
-            throw Errors.InvalidArgument("InvalidConnectionUrl",
+            throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
                 "the URL has an '@' after its host part: credentials holding '/', '?', '#' or '@' must be percent-encoded " +
                 "(%2F, %3F, %23, %40), and so must an '@' in the database name or a parameter");
         var queryStart = afterScheme.IndexOf('?');
@@ -244,7 +244,7 @@ public sealed class ConnectionTarget
                 host = part[..portSep];
                 if (!int.TryParse(part[(portSep + 1)..], out var port) || port is <= 0 or > 65535)
                     // Not quoted: without an '@', "user:password" reads as "host:port".
-                    throw Errors.InvalidArgument("InvalidConnectionUrl",
+                    throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
                         "the URL's port (after the host's ':') is not a port number; credentials go before the host, ended by '@'");
                 builder.Port = port;
             }
@@ -266,7 +266,7 @@ public sealed class ConnectionTarget
                     "require" => SslMode.Require,
                     "verify-ca" => SslMode.VerifyCA,
                     "verify-full" => SslMode.VerifyFull,
-                    _ => throw Errors.InvalidArgument("InvalidConnectionUrl", $"sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+                    _ => throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
                 };
                 break;
             case "search_path":
@@ -283,7 +283,7 @@ public sealed class ConnectionTarget
                 builder.Host = value;
                 break;
             case "port":
-                builder.Port = int.TryParse(value, out var port) ? port : throw Errors.InvalidArgument("InvalidConnectionUrl", $"port '{value}' is not a number");
+                builder.Port = int.TryParse(value, out var port) ? port : throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"port '{value}' is not a number");
                 break;
             case "application_name":
             case "applicationname":
@@ -291,7 +291,7 @@ public sealed class ConnectionTarget
                 break;
             case "connect_timeout":
             case "connecttimeout":
-                builder.Timeout = int.TryParse(value, out var seconds) ? seconds : throw Errors.InvalidArgument("InvalidConnectionUrl", $"connect_timeout '{value}' is not a number");
+                builder.Timeout = int.TryParse(value, out var seconds) ? seconds : throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"connect_timeout '{value}' is not a number");
                 break;
             case "sslrootcert":
                 builder.RootCertificate = value;
@@ -306,7 +306,7 @@ public sealed class ConnectionTarget
                 builder.Options = value;
                 break;
             default:
-                throw Errors.InvalidArgument("InvalidConnectionUrl",
+                throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
                     $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options)");
         }
     }

@@ -11,24 +11,24 @@ public static class DatabaseErrors
         if (e is SchemaOpsException s) return s;
         if (e is PostgresException pg)
         {
-            var (id, category) = pg.SqlState switch
+            var kind = pg.SqlState switch
             {
-                "28P01" or "28000" => ("AuthenticationFailed", SchemaOpsErrorCategory.AuthenticationError),
-                "3D000" => ("DatabaseNotFound", SchemaOpsErrorCategory.ObjectNotFound),
-                "42501" => ("PermissionDenied", SchemaOpsErrorCategory.PermissionDenied),
-                "55P03" => ("LockTimeout", SchemaOpsErrorCategory.ResourceBusy),
-                "57014" => ("StatementCanceled", SchemaOpsErrorCategory.OperationStopped),
-                "53300" => ("TooManyConnections", SchemaOpsErrorCategory.ResourceBusy),
-                _ => ("DatabaseError", SchemaOpsErrorCategory.InvalidOperation),
+                "28P01" or "28000" => ErrorCatalog.AuthenticationFailed,
+                "3D000" => ErrorCatalog.DatabaseNotFound,
+                "42501" => ErrorCatalog.PermissionDenied,
+                "55P03" => ErrorCatalog.LockTimeout,
+                "57014" => ErrorCatalog.StatementCanceled,
+                "53300" => ErrorCatalog.TooManyConnections,
+                _ => ErrorCatalog.DatabaseError,
             };
-            return new SchemaOpsException(id, category, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}", inner: e, target: target.Display);
+            return new SchemaOpsException(kind, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}", inner: e, target: target.Display);
         }
         if (e is OperationCanceledException)
-            return new SchemaOpsException("OperationCanceled", SchemaOpsErrorCategory.OperationStopped, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
+            return new SchemaOpsException(ErrorCatalog.OperationCanceled, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
         if (e is NpgsqlException or SocketException or TimeoutException or IOException)
-            return new SchemaOpsException("ConnectionFailed", SchemaOpsErrorCategory.ConnectionError,
+            return new SchemaOpsException(ErrorCatalog.ConnectionFailed,
                 $"{doing} on {target.Display} failed: {RootMessage(e)}", inner: e, target: target.Display);
-        return new SchemaOpsException("UnexpectedError", SchemaOpsErrorCategory.InvalidOperation, $"{doing} on {target.Display} failed: {e.Message}", inner: e, target: target.Display);
+        return new SchemaOpsException(ErrorCatalog.UnexpectedError, $"{doing} on {target.Display} failed: {e.Message}", inner: e, target: target.Display);
     }
 
     // Npgsql's connection messages name host and port, never the password.

@@ -53,8 +53,8 @@ public static class LockReportOperation
 
     public static async Task<IReadOnlyList<LockReportEntry>> ReportAsync(ConnectionTarget target, LockReportOptions options, IOperationSink sink, CancellationToken ct)
     {
-        if (options.QueryLength is < 0) throw Errors.InvalidArgument("InvalidQueryLength", "the query length cannot be negative");
-        if (options.Interval is { } i && i <= TimeSpan.Zero) throw Errors.InvalidArgument("InvalidInterval", "the watch interval must be positive");
+        if (options.QueryLength is < 0) throw Errors.Parameter(ErrorCatalog.InvalidQueryLength, "the query length cannot be negative");
+        if (options.Interval is { } i && i <= TimeSpan.Zero) throw Errors.Parameter(ErrorCatalog.InvalidInterval, "the watch interval must be positive");
         await using var connection = await target.OpenAsync("reading the locks", sink, ct);
         try
         {

@@ -15,7 +15,7 @@ public static class WaitOperation
     /// </summary>
     public static async Task<DatabaseReadiness> WaitAsync(ConnectionTarget target, TimeSpan timeout, IOperationSink sink, CancellationToken ct)
     {
-        if (timeout <= TimeSpan.Zero) throw Errors.InvalidArgument("InvalidTimeout", "the wait timeout must be more than zero");
+        if (timeout <= TimeSpan.Zero) throw Errors.Parameter(ErrorCatalog.InvalidTimeout, "the wait timeout must be more than zero");
         var clock = Stopwatch.StartNew();
         var (connection, attempts) = await target.OpenAsync(ConnectRetryPolicy.Until(timeout), "waiting for the server", sink, ct);
         await using (connection)

@@ -25,7 +25,7 @@ public static class EphemeralDatabaseOperation
     public static async Task<EphemeralDatabase?> StartAsync(string database, string? binDirectory, Guid owner, IOperationSink sink, CancellationToken ct)
     {
         if (database.Length == 0 || Encoding.UTF8.GetByteCount(database) > MaxIdentifierBytes)
-            throw new SchemaOpsException("EphemeralDatabaseNameInvalid", SchemaOpsErrorCategory.InvalidArgument,
+            throw new SchemaOpsException(ErrorCatalog.EphemeralDatabaseNameInvalid,
                 $"database name '{database}' must be 1 to {MaxIdentifierBytes} bytes (PostgreSQL would cut a longer one short)");
         if (!sink.ShouldProcess($"a throwaway PostgreSQL on {EphemeralPostgres.Host}", $"Start it{(database == DefaultDatabase ? "" : $" with an empty database '{database}'")}"))
             return null;
@@ -53,7 +53,7 @@ public static class EphemeralDatabaseOperation
     public static async Task RemoveAsync(string id, Guid owner, bool passThru, IOperationSink sink)
     {
         if (!HandedOut.TryGetValue(id, out var entry) || entry.Owner != owner)
-            throw new SchemaOpsException("EphemeralDatabaseNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+            throw new SchemaOpsException(ErrorCatalog.EphemeralDatabaseNotFound,
                 $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds(owner) is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}", target: id);
         if (!sink.ShouldProcess($"throwaway PostgreSQL {id} on {entry.Description.Host}:{entry.Description.Port}", "Stop it and delete its data")) return;
         await entry.Server.DisposeAsync();

@@ -175,11 +175,11 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         {
             ct.ThrowIfCancellationRequested();
             if (_server.HasExited)
-                throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.InvalidOperation,
+                throw new SchemaOpsException(ErrorCatalog.EphemeralStartFailed,
                     $"the throwaway PostgreSQL server ({Installation.BinDirectory}) exited with code {_server.ExitCode} while starting:\n{_log.Text}");
             if (ReadsReady(pidFile)) return;
             if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-                throw new SchemaOpsException("EphemeralStartFailed", SchemaOpsErrorCategory.OperationTimeout,
+                throw new SchemaOpsException(ErrorCatalog.EphemeralStartFailed,
                     $"the throwaway PostgreSQL server did not accept connections within 60 s:\n{_log.Text}");
             await Task.Delay(5, ct); // reading a small file costs microseconds: poll often, start fast
         }
@@ -277,7 +277,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SchemaOpsException("EphemeralFolderUnusable", SchemaOpsErrorCategory.PermissionDenied,
+            throw new SchemaOpsException(ErrorCatalog.EphemeralFolderUnusable,
                 $"cannot use {baseDir} for throwaway PostgreSQL clusters ({e.Message}); point {EphemeralStorage.OverrideVariable} at a folder of your own", baseDir);
         }
     }
@@ -326,7 +326,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     private static (int Uid, int Gid)? ServerUser()
     {
         if (!Unix.IsRoot) return null;
-        return Unix.LookupUser(SuperUser) ?? throw new SchemaOpsException("NoPostgresOsUser", SchemaOpsErrorCategory.PermissionDenied,
+        return Unix.LookupUser(SuperUser) ?? throw new SchemaOpsException(ErrorCatalog.NoPostgresOsUser,
             "running as root, but PostgreSQL refuses to run as root and there is no 'postgres' OS user to run it as: create one (useradd --system postgres) or run as a normal user");
     }
 
@@ -352,7 +352,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         using var p = StartProcess(file, args, workingDirectory, asPostgres, log);
         await p.WaitForExitAsync(ct);
         if (p.ExitCode != 0)
-            throw new SchemaOpsException("EphemeralInitFailed", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.EphemeralInitFailed,
                 $"{Path.GetFileName(file)} failed with exit code {p.ExitCode}:\n{log.Text}");
     }
 
@@ -386,7 +386,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         {
             DeleteQuietly(directory);
             var cause = e is AggregateException a ? a.InnerException! : e;
-            throw new SchemaOpsException("EphemeralFolderUnusable", SchemaOpsErrorCategory.WriteError,
+            throw new SchemaOpsException(ErrorCatalog.EphemeralFolderUnusable,
                 $"cannot create a throwaway cluster in {directory} ({cause.Message}); free some space or point {EphemeralStorage.OverrideVariable} at another folder", directory);
         }
     }

@@ -42,7 +42,7 @@ public sealed class PostgresInstallation
             var real = new FileInfo(postgres).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? postgres;
             return Found[question] = new PostgresInstallation(Path.GetDirectoryName(real)!, real);
         }
-        throw new SchemaOpsException("PostgresBinariesNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+        throw new SchemaOpsException(ErrorCatalog.PostgresBinariesNotFound,
             (binDirectory is null ? "no PostgreSQL server binaries (initdb, postgres) were found on PATH, via pg_config, or in the usual locations. "
                                   : $"'{binDirectory}' does not hold initdb and postgres. ") +
             "Install them (Debian/Ubuntu: apt-get install postgresql; RedHat: dnf install postgresql-server; macOS: brew install postgresql; " +
@@ -67,12 +67,12 @@ public sealed class PostgresInstallation
             .Select(x => x.Install)
             .FirstOrDefault();
         if (found is null)
-            throw new SchemaOpsException("PgDumpNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+            throw new SchemaOpsException(ErrorCatalog.PgDumpNotFound,
                 "pg_dump and pg_restore were not found on PATH, via pg_config, or in the usual locations. Install PostgreSQL's client tools " +
                 $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}; RedHat: dnf install postgresql{serverMajor}; macOS: brew install postgresql@{serverMajor}) " +
                 "or point SCHEMAOPS_PG_BIN at their bin folder.");
         if (found.MajorVersion < serverMajor)
-            throw new SchemaOpsException("PgDumpTooOld", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.PgDumpTooOld,
                 $"the newest pg_dump found ({found.Tool("pg_dump")}) is version {found.MajorVersion}, older than the server ({serverMajor}): pg_dump cannot dump a newer server. " +
                 $"Install PostgreSQL {serverMajor}'s client tools (e.g. apt-get install postgresql-client-{serverMajor}) or point SCHEMAOPS_PG_BIN at them.");
         return found;

@@ -106,7 +106,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
     }
 
     /// <summary>Writes the script to <paramref name="path"/> whole or not at all, owner-only.</summary>
-    public void Save(string path) => AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(_sql.ToString()), "DryRunWriteFailed", "the dry-run script");
+    public void Save(string path) => AtomicFile.Write(path, new UTF8Encoding(false).GetBytes(_sql.ToString()), ErrorCatalog.DryRunWriteFailed, "the dry-run script");
 
     private void Statement(string sql) => _sql.Append(sql.TrimEnd()).AppendLine(";");
 

@@ -57,7 +57,7 @@ public sealed class MigrationLock : IAsyncDisposable
         while (!await TryLockAsync())
         {
             if (waited.Elapsed >= wait)
-                throw new SchemaOpsException("MigrationLockTimeout", SchemaOpsErrorCategory.ResourceBusy,
+                throw new SchemaOpsException(ErrorCatalog.MigrationLockTimeout,
                     $"gave up after {wait.TotalSeconds:0} s waiting for the migration lock on {table}, held by {await DescribeHolderAsync(connection, key, ct)}. " +
                     $"Another runner (SchemaOps or {MigrationLayouts.Name(history.Layout)}) is migrating this database; wait for it or raise -LockWaitTimeout / --lock-wait.", file: table.ToString());
             await Task.Delay(pause, ct);

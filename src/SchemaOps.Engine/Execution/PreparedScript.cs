@@ -34,18 +34,18 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
         else if (control.LastOrDefault(s => TransactionRules.IsTransactionStart(s) || TransactionRules.IsTransactionEnd(s)) is { } last
                  && TransactionRules.IsTransactionStart(last))
             // Run without ours, the script would leave its last transaction open and the history write inside it.
-            throw Errors.InvalidData("UnclosedTransaction",
+            throw Errors.Input(ErrorCatalog.UnclosedTransaction,
                 $"{script.DisplayPath}:{last.Line}: {Keyword(last)} opens a transaction that the script never closes: end it with COMMIT",
                 script.DisplayPath, last.Line, script.Version?.Text);
 
         var offending = statements.Select(s => (Statement: s, Reason: TransactionRules.NonTransactionalReason(s, serverVersionNum))).FirstOrDefault(x => x.Reason is not null);
         if (script.Config.ExecuteInTransaction == true && offending.Reason is not null)
-            throw Errors.InvalidData("StatementNeedsNoTransaction",
+            throw Errors.Input(ErrorCatalog.StatementNeedsNoTransaction,
                 $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, but {script.DisplayPath}.conf sets executeInTransaction=true",
                 script.DisplayPath, offending.Statement.Line, script.Version?.Text);
         if (wrapped && offending.Reason is not null)
             // Run statement by statement, a script written as one transaction could stop half applied.
-            throw Errors.InvalidData("StatementNeedsNoTransaction",
+            throw Errors.Input(ErrorCatalog.StatementNeedsNoTransaction,
                 $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, but the script wraps itself in BEGIN ... COMMIT: "
                 + "remove the BEGIN and COMMIT to run it statement by statement, or move the statement to a migration of its own",
                 script.DisplayPath, offending.Statement.Line, script.Version?.Text);
@@ -55,7 +55,7 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
                 ? $"its own transaction control ({Keyword(control[0])} at line {control[0].Line})"
             : null;
         if (control.Count > 0 && reason is null)
-            throw Errors.InvalidData("TransactionControlInScript",
+            throw Errors.Input(ErrorCatalog.TransactionControlInScript,
                 $"{script.DisplayPath}:{control[0].Line}: {Keyword(control[0])} controls the transaction the migration runs in, and inside "
                 + "SchemaOps' transaction it would not mean what it says (a ROLLBACK would not undo, a COMMIT would split the migration from its history row). "
                 + "Remove it and let SchemaOps run the migration in one transaction, or run the script as written without one: "

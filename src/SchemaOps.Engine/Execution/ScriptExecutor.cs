@@ -74,13 +74,13 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}", "got it", 100, Completed: true));
                 return applied;
             }
-            catch (SchemaOpsException e) when (e.ErrorId == LockTimeoutId)
+            catch (SchemaOpsException e) when (e.Kind == ErrorCatalog.MigrationLockTimeout)
             {
                 // Rolled back whole: nothing of it stays, so trying again is safe. Queries queued behind our
                 // lock request ran meanwhile; that is the point.
                 var blockers = Watch?.LastBlockers is { } b ? $"blocked by {b}" : "the blocking session was not seen";
                 if (attempt >= safety.Attempts)
-                    throw new SchemaOpsException(LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy,
+                    throw new SchemaOpsException(ErrorCatalog.MigrationLockTimeout,
                         $"{e.Message}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} of {LockSafety.Describe(safety.LockTimeout)} each, {blockers}. " +
                         $"Nothing of {what} was applied. Retry when the blocking session is done, or raise -LockTimeout / --lock-timeout or -LockRetryCount / --lock-retries.",
                         e.File, e.Line, e.Version, e.InnerException);
@@ -93,7 +93,6 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
     }
 
-    private const string LockTimeoutId = "MigrationLockTimeout";
     private const int LockProgressId = 3;
 
     /// <summary>
@@ -196,7 +195,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             // Our own guard lock waited past lock_timeout: another runner is inside its migration's transaction.
             await RollbackQuietlyAsync();
             var p = scripts[0];
-            throw new SchemaOpsException(LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy,
+            throw new SchemaOpsException(ErrorCatalog.MigrationLockTimeout,
                 $"{p.Script.DisplayPath}: another runner's migration transaction held the history: lock timeout", p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
         catch (PostgresException e)
@@ -206,7 +205,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
             if (script is not null && statement is not null) throw Failure(script, statement, e, group);
             var p = script ?? scripts[0];
-            throw new SchemaOpsException("HistoryWriteFailed", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.HistoryWriteFailed,
                 $"{p.Script.DisplayPath}: recording it in {history.Name} failed, so it was rolled back{group}: {e.SqlState}: {e.MessageText}",
                 p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
@@ -215,7 +214,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             await RollbackQuietlyAsync();
             var p = scripts[0];
             var what = scripts.Count == 1 ? p.Script.DisplayPath : $"the group of {scripts.Count} migrations from {p.Script.DisplayPath}";
-            throw new SchemaOpsException("OperationCanceled", SchemaOpsErrorCategory.OperationStopped,
+            throw new SchemaOpsException(ErrorCatalog.OperationCanceled,
                 $"{what}: canceled; its transaction was rolled back, nothing of it applied or recorded", p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
         catch
@@ -305,7 +304,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                     await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
                     if (failure is OperationCanceledException)
                         // Not "rolled back": outside a transaction, what ran before this statement stays.
-                        throw new SchemaOpsException("MigrationInterrupted", SchemaOpsErrorCategory.OperationStopped,
+                        throw new SchemaOpsException(ErrorCatalog.MigrationInterrupted,
                             $"{p.Script.DisplayPath}:{s.Line}: canceled while this migration ran outside a transaction: the statements before line {s.Line} " +
                             $"stay applied, and {(history.RecordsFailures ? $"{history.Name} records it as failed" : $"{history.Name} cannot record the failure")}. " +
                             "Inspect the database, finish or undo those statements by hand, then repair before migrating again.",
@@ -315,7 +314,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 {
                     // The connection is gone: nothing more can be recorded. The next run sees no row for this
                     // version and the objects it may have created; the error says so.
-                    throw new SchemaOpsException("MigrationFailedUnrecorded", SchemaOpsErrorCategory.ConnectionError,
+                    throw new SchemaOpsException(ErrorCatalog.MigrationFailedUnrecorded,
                         $"{p.Script.DisplayPath}:{s.Line}: the connection was lost while running this non-transactional migration; " +
                         "statements before this line may have been applied and the failure could not be recorded. Inspect the database before re-running.",
                         p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
@@ -336,21 +335,21 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private SchemaOpsException Failure(PreparedScript p, SqlStatement statement, PostgresException e, string group = "")
     {
         var line = e.Position > 0 ? SqlLexer.LineAt(statement.Text, e.Position - 1, statement.Line) : statement.Line;
-        var (id, category) = e.SqlState switch
+        var kind = e.SqlState switch
         {
-            "55P03" => (LockTimeoutId, SchemaOpsErrorCategory.ResourceBusy),
+            "55P03" => ErrorCatalog.MigrationLockTimeout,
             // Our own Ctrl+C surfaces as an OperationCanceledException; a 57014 here is the server's statement_timeout
             // (or a pg_cancel_backend from someone else): a failed migration, not a canceled run.
-            "57014" when safety.StatementTimeout is not null => ("MigrationStatementTimeout", SchemaOpsErrorCategory.OperationTimeout),
-            "57014" => ("MigrationCanceledByServer", SchemaOpsErrorCategory.InvalidOperation),
-            "42501" => ("MigrationPermissionDenied", SchemaOpsErrorCategory.PermissionDenied),
-            _ => ("MigrationFailed", SchemaOpsErrorCategory.InvalidOperation),
+            "57014" when safety.StatementTimeout is not null => ErrorCatalog.MigrationStatementTimeout,
+            "57014" => ErrorCatalog.MigrationCanceledByServer,
+            "42501" => ErrorCatalog.MigrationPermissionDenied,
+            _ => ErrorCatalog.MigrationFailed,
         };
         var detail = (e.Detail is { Length: > 0 } d ? $" DETAIL: {d}" : "") + (e.Hint is { Length: > 0 } h ? $" HINT: {h}" : "");
         var undone = p.InTransaction ? "rolled back, nothing recorded"
             : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
             : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
-        return new SchemaOpsException(id, category,
+        return new SchemaOpsException(kind,
             $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }
 

@@ -54,7 +54,7 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
                 r.IsDBNull(5) ? null : r.GetInt32(5), r.GetString(6), r.GetDateTime(7), r.GetInt32(8), r.GetBoolean(9));
             // Not a version Flyway could have written: where it sorts, and so what is pending, would be a guess.
             if (row.VersionText is { } text && row.Version is null)
-                throw Errors.InvalidData("InvalidHistoryRow",
+                throw Errors.Input(ErrorCatalog.InvalidHistoryRow,
                     $"{Name}: the row with installed_rank {row.InstalledRank} has version '{text}', which is not a version (numbers separated by dots): " +
                     "correct or delete that row by hand; nothing was changed", version: text);
             rows.Add(row);

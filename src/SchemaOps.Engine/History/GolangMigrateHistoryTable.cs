@@ -83,5 +83,5 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
     }
 
     private long ToBigint(string version) => long.TryParse(version, out var n) && n >= 0 ? n
-        : throw Errors.InvalidData("InvalidGolangMigrateVersion", $"version {version} does not fit golang-migrate's bigint version column", Name.ToString(), version: version);
+        : throw Errors.Input(ErrorCatalog.InvalidGolangMigrateVersion, $"version {version} does not fit golang-migrate's bigint version column", Name.ToString(), version: version);
 }

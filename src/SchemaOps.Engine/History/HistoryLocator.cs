@@ -40,7 +40,7 @@ internal static class HistoryLocator
         // The layout was only inferred from file names: make sure the database is not kept by another tool.
         if (settings.Layout == MigrationLayout.Auto && settings.Table is null && !await store.ExistsAsync(ct)
             && await FirstKnownAsync(defaults.Where(t => t != store.Name)) is { } other)
-            throw Errors.InvalidOperation("HistoryLayoutMismatch",
+            throw Errors.Refusal(ErrorCatalog.HistoryLayoutMismatch,
                 $"the migrations in {string.Join(", ", settings.Locations)} are in the {MigrationLayouts.Name(layout)} layout, but {target.Display} keeps " +
                 $"{MigrationLayouts.Name(other.Shape)}'s history in {other.Table}. Point -Path / --path at its {MigrationLayouts.Name(other.Shape)} migrations; " +
                 $"or, if {other.Table} belongs to something else, pass -Layout {layout} / --layout {MigrationLayouts.CliName(layout)} to use {store.Name} anyway.");

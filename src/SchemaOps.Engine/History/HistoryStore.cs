@@ -67,7 +67,7 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
         var hint = other != MigrationLayout.Auto
             ? $"It is {MigrationLayouts.Name(other)}'s history table: pass -Layout {other} / --layout {MigrationLayouts.CliName(other)} if the migrations are {MigrationLayouts.Name(other)}'s, or point -Table / --table elsewhere."
             : "Point -Table / --table at the right table, or rename this one.";
-        throw new SchemaOpsException("HistoryTableShape", SchemaOpsErrorCategory.InvalidData,
+        throw new SchemaOpsException(ErrorCatalog.HistoryTableShape,
             $"table {Name} exists but is not a {MigrationLayouts.Name(Layout)} history table ({string.Join("; ", problems)}). {hint}", file: Name.ToString());
     }
 

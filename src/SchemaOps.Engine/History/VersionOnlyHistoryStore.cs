@@ -50,7 +50,7 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
         var recorded = await RecordedAsync(ct);
         var local = Scripts.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
         var parsed = applied.Select(a => (Version: MigrationVersion.TryParse(a.Text, out var v, out _) ? v!
-                : throw Errors.InvalidData("InvalidHistoryVersion", $"{Name} holds the version '{a.Text}', which is not a number: fix or remove that row", Name.ToString(), version: a.Text),
+                : throw Errors.Input(ErrorCatalog.InvalidHistoryVersion, $"{Name} holds the version '{a.Text}', which is not a number: fix or remove that row", Name.ToString(), version: a.Text),
             a.Text, a.Success)).OrderBy(a => a.Version).ToList();
         return parsed.Select((a, i) =>
         {

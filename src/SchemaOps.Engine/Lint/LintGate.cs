@@ -17,7 +17,7 @@ internal static class LintGate
         var blocking = rules.Apply(Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options, inDatabase: s => !pending.Contains(s.DisplayPath)))
             .Where(f => f.Severity >= level && pending.Contains(f.File)).ToList();
         if (blocking.Count == 0) return;
-        throw new SchemaOpsException("LintFailed", SchemaOpsErrorCategory.InvalidData,
+        throw new SchemaOpsException(ErrorCatalog.LintFailed,
             $"nothing was applied: the pending migrations have {blocking.Count} lint finding(s) at {level.ToString().ToLowerInvariant()} or above:\n  " +
             string.Join("\n  ", blocking.Select(f => $"{f.File}:{f.Line}:{f.Column}: {f.Severity.ToString().ToLowerInvariant()}: {f.Message} [{f.RuleId}]")) +
             "\nfix them, suppress them with -- squawk-ignore <rule> where they are intended, or lower -LintLevel / --lint-level",

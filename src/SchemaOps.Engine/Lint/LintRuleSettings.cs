@@ -23,16 +23,16 @@ public sealed class LintRuleSettings
     {
         var file = path is not null ? Path.GetFullPath(path, workingDirectory) : Path.Combine(workingDirectory, FileName);
         if (!File.Exists(file))
-            return path is null ? Default : throw new SchemaOpsException("LintConfigNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"lint rule file {file} does not exist", file);
+            return path is null ? Default : throw new SchemaOpsException(ErrorCatalog.LintConfigNotFound, $"lint rule file {file} does not exist", file);
         var rules = new Dictionary<string, LintSeverity?>(StringComparer.Ordinal);
         foreach (var entry in JsonConfigReader.Read(file, File.ReadAllBytes(file)))
         {
             var (where, line) = (entry.Value.File, entry.Value.Line);
             if (entry.Path.Count != 2 || entry.Path[0] != "rules")
-                throw Errors.InvalidData("InvalidLintConfig", $"{where}:{line}: '{string.Join('.', entry.Path)}' is not a setting: write {{ \"rules\": {{ \"<rule>\": \"off|info|warning|error\" }} }}", where, line);
+                throw Errors.Input(ErrorCatalog.InvalidLintConfig, $"{where}:{line}: '{string.Join('.', entry.Path)}' is not a setting: write {{ \"rules\": {{ \"<rule>\": \"off|info|warning|error\" }} }}", where, line);
             var rule = entry.Path[1];
             if (!Linter.RuleIds.Contains(rule))
-                throw Errors.InvalidData("UnknownLintRule", $"{where}:{line}: unknown rule '{rule}' (see Test-MigrationScript's help for the list)", where, line);
+                throw Errors.Input(ErrorCatalog.UnknownLintRule, $"{where}:{line}: unknown rule '{rule}' (see Test-MigrationScript's help for the list)", where, line);
             var value = entry.Value.AsString(rule).ToLowerInvariant();
             rules[rule] = value == "off" ? null
                 : LintSeverityNames.TryParse(value) is { } severity ? severity

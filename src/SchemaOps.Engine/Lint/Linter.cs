@@ -37,7 +37,7 @@ public static partial class Linter
         {
             if (Directory.Exists(path)) findings.AddRange(LintSet(MigrationLayouts.Scan(options.Layout, [path], new ScanOptions(), sink.WriteVerbose, sink.WriteWarning), options));
             else if (File.Exists(path)) findings.AddRange(LintText(ScriptReader.Read(path, path), path, options));
-            else throw new SchemaOpsException("LintPathNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"{path} does not exist", path);
+            else throw new SchemaOpsException(ErrorCatalog.LintPathNotFound, $"{path} does not exist", path);
         }
         return options.Rules.Apply(findings);
     }
@@ -123,14 +123,14 @@ public static partial class Linter
         {
             prepared = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000);
         }
-        catch (SchemaOpsException e) when (e.ErrorId == "TransactionControlInScript")
+        catch (SchemaOpsException e) when (e.Kind == ErrorCatalog.TransactionControlInScript)
         {
             controlRefused = true;
         }
         catch (SchemaOpsException e)
         {
             // What the runner refuses is an error here, under the rule that names it.
-            var rule = e.ErrorId == "UnclosedTransaction" ? "ban-uncommitted-transaction" : "transaction-mode";
+            var rule = e.Kind == ErrorCatalog.UnclosedTransaction ? "ban-uncommitted-transaction" : "transaction-mode";
             if (!ignoreAll && !fileIgnores.Contains(rule)) findings.Add(Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, ""));
         }
         var inTransaction = prepared?.InTransaction ?? false;

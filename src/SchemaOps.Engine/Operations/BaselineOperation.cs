@@ -16,7 +16,7 @@ public static class BaselineOperation
         {
             // golang-migrate's single row makes a baseline its `force <version>`; dbmate lists versions and has no such row.
             if (session.Layout == MigrationLayout.Dbmate)
-                throw Errors.InvalidOperation("BaselineNotSupported",
+                throw Errors.Refusal(ErrorCatalog.BaselineNotSupported,
                     $"dbmate's history table {session.History.Name} has no baseline: it lists each applied version. " +
                     "To take over an existing database, insert the versions already in effect into it, then migrate.");
             await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
@@ -29,12 +29,12 @@ public static class BaselineOperation
                     sink.WriteVerbose($"{session.History.Name} already has this baseline (rank {existing.InstalledRank}); nothing to do");
                     return Emit(sink, new BaselineResult { Version = version, Description = existing.Description, InstalledRank = existing.InstalledRank, Created = false, Database = request.Target.Database });
                 }
-                throw Errors.InvalidOperation("BaselineConflict",
+                throw Errors.Refusal(ErrorCatalog.BaselineConflict,
                     $"{session.History.Name} already has a baseline at version {existing.VersionText} ('{existing.Description}'); it cannot be baselined again at {version}", existing.VersionText);
             }
             var applied = rows.FirstOrDefault(r => r.Kind is MigrationKind.Versioned or MigrationKind.Repeatable);
             if (applied is not null)
-                throw Errors.InvalidOperation("BaselineNotEmpty",
+                throw Errors.Refusal(ErrorCatalog.BaselineNotEmpty,
                     $"{session.History.Name} already holds migrations (first: rank {applied.InstalledRank}, {applied.Script}): a baseline only starts an empty history", applied.VersionText);
 
             var tableTarget = $"{session.History.Name} in {request.Target.Display}";

@@ -11,7 +11,7 @@ public static class ChecksumOperation
         foreach (var file in files)
         {
             if (!File.Exists(file))
-                throw new SchemaOpsException("FileNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"{file} does not exist", file);
+                throw new SchemaOpsException(ErrorCatalog.FileNotFound, $"{file} does not exist", file);
             var result = new ScriptChecksum { Path = file, Checksum = FlywayChecksum.Compute(ScriptReader.Read(file, file)) };
             results.Add(result);
             sink.WriteObject(result);

@@ -78,7 +78,7 @@ public static class CleanOperation
         var settings = request.Settings;
         ProductionGuard.RefuseClean(request);
         if (!settings.CleanEnabled)
-            throw new SchemaOpsException("CleanDisabled", SchemaOpsErrorCategory.PermissionDenied,
+            throw new SchemaOpsException(ErrorCatalog.CleanDisabled,
                 "clean drops every object in the managed schemas and is disabled: pass -AllowClean / --allow-clean, set cleanEnabled in the config, or SCHEMAOPS_CLEAN_ENABLED=true");
         RefuseSystemSchemas(settings.Schemas);
 
@@ -112,7 +112,7 @@ public static class CleanOperation
     private static void RefuseSystemSchemas(IEnumerable<string> schemas)
     {
         if (schemas.FirstOrDefault(s => s.StartsWith("pg_", StringComparison.Ordinal) || s == "information_schema") is { } system)
-            throw Errors.InvalidArgument("CleanSystemSchema",
+            throw Errors.Parameter(ErrorCatalog.CleanSystemSchema,
                 $"schema \"{system}\" belongs to PostgreSQL itself and is never cleaned: name the application's schemas with -Schema / --schema");
     }
 
@@ -178,7 +178,7 @@ public static class CleanOperation
         if (outside.Count > 0)
         {
             await tx.RollbackAsync(CancellationToken.None);
-            throw new SchemaOpsException("CleanReachesOutside", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.CleanReachesOutside,
                 $"clean of {string.Join(", ", schemas)} would also drop what lies outside the managed schemas ({string.Join(", ", managed)}): "
                 + $"{string.Join(", ", outside)}. Nothing was dropped: drop or change those yourself first, or manage their schema too.");
         }

@@ -21,14 +21,14 @@ public static class FleetOperation
     {
         var fleet = databases > 1 || targetsList || throttleLimitGiven;
         if (fleet && dryRun)
-            throw Errors.InvalidArgument("FleetDryRun", "a dry run writes one database's plan: it takes one database, not a fleet (several databases, a targets list or a throttle limit)");
+            throw Errors.Parameter(ErrorCatalog.FleetDryRun, "a dry run writes one database's plan: it takes one database, not a fleet (several databases, a targets list or a throttle limit)");
         return fleet;
     }
 
     public static async Task<IReadOnlyList<FleetResult>> MigrateAllAsync(IReadOnlyList<MigrationRequest> requests, int throttle, IOperationSink sink, CancellationToken ct)
     {
-        if (throttle < 1) throw Errors.InvalidArgument("InvalidThrottleLimit", $"the throttle limit must be at least 1 (was {throttle})");
-        if (requests.Count == 0) throw Errors.InvalidArgument("NoTargets", "no database to migrate: give at least one target");
+        if (throttle < 1) throw Errors.Parameter(ErrorCatalog.InvalidThrottleLimit, $"the throttle limit must be at least 1 (was {throttle})");
+        if (requests.Count == 0) throw Errors.Parameter(ErrorCatalog.NoTargets, "no database to migrate: give at least one target");
         // Asked here, in order, on the caller's thread: the workers below never ask.
         var accepted = requests.Where(r => sink.ShouldProcess(r.Target.Display, "Migrate")).ToList();
         var forward = new object();

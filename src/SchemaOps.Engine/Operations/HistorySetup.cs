@@ -11,7 +11,7 @@ internal static class HistorySetup
     {
         var missing = await session.MissingSchemasAsync(ct);
         if (missing.Count > 0 && !settings.CreateSchemas)
-            throw new SchemaOpsException("SchemaNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+            throw new SchemaOpsException(ErrorCatalog.SchemaNotFound,
                 $"schema(s) {string.Join(", ", missing)} do not exist in {session.Target.Display} and creating schemas is turned off");
         return (missing, missing.Contains(session.History.Name.Schema) || await session.History.NeedsSetupAsync(ct));
     }

@@ -27,7 +27,7 @@ public static class InfoOperation
     {
         var ignore = request.IgnorePatterns;
         var wanted = onlyVersions?.Select(v => MigrationVersion.TryParse(v, out var parsed, out var error) ? parsed!
-            : throw Errors.InvalidArgument("InvalidVersion", $"version: {error}", v)).ToHashSet();
+            : throw Errors.Parameter(ErrorCatalog.InvalidVersion, $"version: {error}", v)).ToHashSet();
         return await WithEntriesAsync(request, "Validate", sink, ct, entries =>
         {
             var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;

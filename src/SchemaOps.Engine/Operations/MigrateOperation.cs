@@ -139,7 +139,7 @@ public static class MigrateOperation
             else if (state is MigrationState.Success or MigrationState.OutOfOrder)
                 sink.WriteVerbose($"{p.Script.Label} was applied by another runner meanwhile: skipped");
             else
-                throw Errors.InvalidOperation("HistoryChangedUnderneath",
+                throw Errors.Refusal(ErrorCatalog.HistoryChangedUnderneath,
                     $"another runner changed the history of {request.Target.Display} while this run waited: {p.Script.Label} is now {state}. " +
                     "Nothing more was applied by this run; look at the state (info / Get-MigrationStatus) and run again.", p.Script.Version?.Text);
         }
@@ -235,7 +235,7 @@ public static class MigrateOperation
         // Another runner may have created the history table (and applied something) since it was found missing.
         if (baselineFirst && await session.History.ExistsAsync(ct)) return await PlanAsync(session, request, ct);
         if (baselineFirst && !settings.BaselineOnMigrate)
-            throw Errors.InvalidOperation("NonEmptySchemaWithoutHistory",
+            throw Errors.Refusal(ErrorCatalog.NonEmptySchemaWithoutHistory,
                 $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +
                 "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
         if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
@@ -248,7 +248,7 @@ public static class MigrateOperation
             .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
             .ToList();
         if (settings.Group && plan.FirstOrDefault(p => !p.InTransaction) is { } outside)
-            throw new SchemaOpsException("GroupNeedsTransactions", SchemaOpsErrorCategory.InvalidData,
+            throw new SchemaOpsException(ErrorCatalog.GroupNeedsTransactions,
                 $"{outside.Script.DisplayPath} cannot run inside a transaction ({outside.NoTransactionReason}), so the pending migrations cannot run as one group; " +
                 "nothing was applied. Migrate without -Group / --group, or up to the version before it first (-Target / --target).",
                 outside.Script.DisplayPath, version: outside.Script.Version?.Text);
@@ -262,13 +262,13 @@ public static class MigrateOperation
             var baseline = entries.LastOrDefault(e => e.Kind == MigrationKind.Baseline)?.Version;
             var problems = Validator.Validate(entries, ignore, pendingAllowed: true, baseline).Where(r => !r.Passed).ToList();
             if (problems.Count > 0)
-                throw new SchemaOpsException("ValidationFailed", SchemaOpsErrorCategory.InvalidData,
+                throw new SchemaOpsException(ErrorCatalog.ValidationFailed,
                     $"validation failed for {request.Target.Display}, nothing was applied ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):\n  " +
                     string.Join("\n  ", problems.Select(p => p.Detail)), file: problems[0].Script, version: problems[0].Version?.Text);
         }
         else if (entries.FirstOrDefault(e => e.State is MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture) is { } failed)
         {
-            throw Errors.InvalidOperation("FailedMigrationPresent",
+            throw Errors.Refusal(ErrorCatalog.FailedMigrationPresent,
                 $"{failed.Label} failed earlier (history row {failed.Applied!.InstalledRank}): fix the database, then run repair before migrating again", failed.VersionText);
         }
     }

@@ -28,12 +28,12 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
     internal MigrationVersion? TargetVersion =>
         Settings.Target is null || Settings.Target.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null
         : MigrationVersion.TryParse(Settings.Target, out var v, out var error) ? v
-        : throw Errors.InvalidArgument("InvalidTarget", $"target: {error} (or 'latest')", Settings.Target);
+        : throw Errors.Parameter(ErrorCatalog.InvalidTarget, $"target: {error} (or 'latest')", Settings.Target);
 
     internal IReadOnlyList<IgnorePattern> IgnorePatterns => Settings.IgnoreMigrationPatterns.Select(IgnorePattern.Parse).ToList();
 
     internal MigrationVersion BaselineVersion =>
-        MigrationVersion.TryParse(Settings.BaselineVersion, out var v, out var error) ? v! : throw Errors.InvalidArgument("InvalidBaselineVersion", $"baseline version: {error}", Settings.BaselineVersion);
+        MigrationVersion.TryParse(Settings.BaselineVersion, out var v, out var error) ? v! : throw Errors.Parameter(ErrorCatalog.InvalidBaselineVersion, $"baseline version: {error}", Settings.BaselineVersion);
 
     /// <summary>Runs a database operation, turning driver errors into SchemaOps errors that name the target and hold no secret.</summary>
     internal async Task<T> GuardAsync<T>(string doing, Func<Task<T>> body)

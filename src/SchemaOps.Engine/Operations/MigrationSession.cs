@@ -55,7 +55,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {searchPath}", ct);
             else
                 schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct) as string
-                    ?? throw Errors.InvalidArgument("NoCurrentSchema", $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
+                    ?? throw Errors.Parameter(ErrorCatalog.NoCurrentSchema, $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
             var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct);
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
@@ -144,7 +144,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public async Task RefuseBehindPoolerAsync(PreparedScript p, CancellationToken ct)
     {
         if (await BehindPoolerAsync(ct))
-            throw new SchemaOpsException("NonTransactionalBehindPooler", SchemaOpsErrorCategory.InvalidOperation,
+            throw new SchemaOpsException(ErrorCatalog.NonTransactionalBehindPooler,
                 $"{p.Script.DisplayPath} must run outside a transaction ({p.NoTransactionReason}), and {Target.Display} is reached through a connection pooler " +
                 "(PgBouncer or the like), where nothing can keep another runner from running it at the same time; everything before it was applied. " +
                 "Apply it over a direct connection to the server (the pooler's own port is fine for every migration that runs in a transaction).",

@@ -63,8 +63,8 @@ public sealed record MigrationSettings
     public TimeSpan? StatementTimeout { get; init; }
 
     internal Execution.LockSafety Safety =>
-        LockRetryCount < 0 ? throw Errors.InvalidArgument("InvalidLockRetryCount", $"the lock retry count cannot be negative (was {LockRetryCount})")
-        : LockTimeout < TimeSpan.Zero ? throw Errors.InvalidArgument("InvalidLockTimeout", $"the lock timeout cannot be negative (was {LockTimeout})")
+        LockRetryCount < 0 ? throw Errors.Parameter(ErrorCatalog.InvalidLockRetryCount, $"the lock retry count cannot be negative (was {LockRetryCount})")
+        : LockTimeout < TimeSpan.Zero ? throw Errors.Parameter(ErrorCatalog.InvalidLockTimeout, $"the lock timeout cannot be negative (was {LockTimeout})")
         : new(LockTimeout, LockRetryCount + 1, StatementTimeout);
 
 }

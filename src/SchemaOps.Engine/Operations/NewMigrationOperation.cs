@@ -21,9 +21,9 @@ public static class NewMigrationOperation
         MigrationLayout layout = MigrationLayout.Auto, DateTime? utcNow = null)
     {
         var words = description.Trim();
-        if (words.Length == 0) throw Errors.InvalidArgument("InvalidDescription", "a migration needs a description (e.g. \"add users email\")");
+        if (words.Length == 0) throw Errors.Parameter(ErrorCatalog.InvalidDescription, "a migration needs a description (e.g. \"add users email\")");
         if (words.IndexOfAny(Forbidden) >= 0 || words.Any(char.IsControl))
-            throw Errors.InvalidArgument("InvalidDescription",
+            throw Errors.Parameter(ErrorCatalog.InvalidDescription,
                 $"the description '{description}' holds a character that cannot be in a file name ({string.Join(' ', Forbidden)}, or a control character)", description);
         Directory.CreateDirectory(location);
 
@@ -49,10 +49,10 @@ public static class NewMigrationOperation
                 break;
         }
         if (files.Select(f => Path.GetFileName(f.Path)).FirstOrDefault(n => System.Text.Encoding.UTF8.GetByteCount(n) > MaxFileNameBytes) is { } tooLong)
-            throw Errors.InvalidArgument("InvalidDescription",
+            throw Errors.Parameter(ErrorCatalog.InvalidDescription,
                 $"the description makes a file name of {System.Text.Encoding.UTF8.GetByteCount(tooLong)} bytes ({tooLong[..40]}...), and file systems allow {MaxFileNameBytes}: shorten it", description);
         if (files.FirstOrDefault(f => File.Exists(f.Path)) is { Path: { } existing })
-            throw new SchemaOpsException("MigrationFileExists", SchemaOpsErrorCategory.InvalidOperation, $"{existing} already exists: nothing was created", existing, version: version);
+            throw new SchemaOpsException(ErrorCatalog.MigrationFileExists, $"{existing} already exists: nothing was created", existing, version: version);
 
         var created = new List<MigrationFile>();
         foreach (var (kind, path, text) in files)
@@ -66,7 +66,7 @@ public static class NewMigrationOperation
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new SchemaOpsException("MigrationFileNotCreated", SchemaOpsErrorCategory.WriteError, $"cannot create {path}: {e.Message}", path, inner: e);
+                throw new SchemaOpsException(ErrorCatalog.MigrationFileNotCreated, $"cannot create {path}: {e.Message}", path, inner: e);
             }
             var file = new MigrationFile { Version = MigrationVersion.Parse(version), Description = words, Kind = kind, Path = path };
             created.Add(file);

@@ -11,7 +11,7 @@ internal static class ProductionGuard
     {
         var settings = request.Settings;
         if (settings.Production && !settings.ProductionConfirmed)
-            throw new SchemaOpsException("ProductionConfirmationRequired", SchemaOpsErrorCategory.PermissionDenied,
+            throw new SchemaOpsException(ErrorCatalog.ProductionConfirmationRequired,
                 $"{operation} would change {request.Target.Display}, a production database (environment '{settings.Environment}'); nothing was changed. " +
                 "Confirm explicitly: -Force, or answer the prompt (cmdlets); --confirm-production (CLI)");
     }
@@ -19,7 +19,7 @@ internal static class ProductionGuard
     public static void RefuseClean(MigrationRequest request)
     {
         if (request.Settings.Production)
-            throw new SchemaOpsException("CleanRefusedInProduction", SchemaOpsErrorCategory.PermissionDenied,
+            throw new SchemaOpsException(ErrorCatalog.CleanRefusedInProduction,
                 $"clean is refused for {request.Target.Display}: it is a production database (environment '{request.Settings.Environment}'), where clean stays disabled");
     }
 }

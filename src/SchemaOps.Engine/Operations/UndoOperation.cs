@@ -26,10 +26,10 @@ public static class UndoOperation
     public static async Task<IReadOnlyList<MigrationResult>> UndoAsync(MigrationRequest request, UndoScope scope, IOperationSink sink, CancellationToken ct)
     {
         if (new[] { scope.Count is not null, scope.Target is not null, scope.All }.Count(x => x) != 1)
-            throw Errors.InvalidArgument("InvalidUndoScope", "say what to undo with exactly one of -Count / --count, -Target / --target or -All / --all");
-        if (scope.Count is < 1) throw Errors.InvalidArgument("InvalidUndoScope", $"count must be at least 1 (was {scope.Count})");
+            throw Errors.Parameter(ErrorCatalog.InvalidUndoScope, "say what to undo with exactly one of -Count / --count, -Target / --target or -All / --all");
+        if (scope.Count is < 1) throw Errors.Parameter(ErrorCatalog.InvalidUndoScope, $"count must be at least 1 (was {scope.Count})");
         var target = scope.Target is null ? null
-            : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.InvalidArgument("InvalidTarget", $"target: {error}", scope.Target);
+            : MigrationVersion.TryParse(scope.Target, out var v, out var error) ? v : throw Errors.Parameter(ErrorCatalog.InvalidTarget, $"target: {error}", scope.Target);
 
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
@@ -45,7 +45,7 @@ public static class UndoOperation
                 : target is not null ? applied.Where(e => e.Version! > target).ToList()
                 : applied.Take(scope.Count!.Value).ToList();
             if (scope.Count > applied.Count)
-                throw Errors.InvalidOperation("UndoRangeTooLarge", $"{request.Target.Display} has {applied.Count} applied migration(s); cannot undo {scope.Count}");
+                throw Errors.Refusal(ErrorCatalog.UndoRangeTooLarge, $"{request.Target.Display} has {applied.Count} applied migration(s); cannot undo {scope.Count}");
             if (range.Count == 0)
             {
                 sink.WriteVerbose($"nothing to undo in {request.Target.Display}");
@@ -54,7 +54,7 @@ public static class UndoOperation
 
             var problems = range.SelectMany(e => Problems(e, undoScripts, session.Layout)).ToList();
             if (problems.Count > 0)
-                throw new SchemaOpsException("UndoRefused", SchemaOpsErrorCategory.InvalidOperation,
+                throw new SchemaOpsException(ErrorCatalog.UndoRefused,
                     $"nothing was undone in {request.Target.Display}:\n  " + string.Join("\n  ", problems), version: range[0].VersionText);
             var plan = range.Select(e => PreparedScript.Prepare(undoScripts[e.Version!], session.ServerVersionNum)).ToList();
             foreach (var empty in plan.Where(p => p.Statements.Count == 0))

@@ -13,7 +13,7 @@ public sealed record IgnorePattern(string Type, string State)
     {
         var parts = text.Trim().ToLowerInvariant().Split(':');
         if (parts.Length != 2 || !Types.Contains(parts[0]) || !States.Contains(parts[1]))
-            throw Errors.InvalidArgument("InvalidIgnorePattern",
+            throw Errors.Parameter(ErrorCatalog.InvalidIgnorePattern,
                 $"ignore pattern '{text}' is not type:state (type: *, versioned, repeatable; state: *, missing, pending, ignored, future)", text);
         return new IgnorePattern(parts[0], parts[1]);
     }

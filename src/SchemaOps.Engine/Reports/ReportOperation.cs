@@ -18,7 +18,7 @@ public static class ReportOperation
         var list = items.ToList();
         var foreign = list.Where(i => !Accepts(i)).Select(i => i.GetType().Name).Distinct().ToList();
         if (foreign.Count > 0)
-            throw Errors.InvalidArgument("UnsupportedReportInput", $"a report takes the objects SchemaOps cmdlets and commands emit; it was given {string.Join(", ", foreign)}");
+            throw Errors.Parameter(ErrorCatalog.UnsupportedReportInput, $"a report takes the objects SchemaOps cmdlets and commands emit; it was given {string.Join(", ", foreign)}");
         List<T> Of<T>() => list.OfType<T>().ToList();
         var (migrations, fleet, backups, restores, health, snapshots) =
             (Of<MigrationResult>(), Of<FleetResult>(), Of<DatabaseBackup>(), Of<RestoreResult>(), Of<HealthCheck>(), Of<SchemaSnapshot>());
@@ -59,7 +59,7 @@ public static class ReportOperation
             ReportFormat.JUnit => ReportText.JUnit(report),
             _ => ReportText.Html(report),
         };
-        var full = AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), "ReportNotWritten", "the report");
+        var full = AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), ErrorCatalog.ReportNotWritten, "the report");
         return new ReportFile
         {
             Path = full, Format = format, Succeeded = report.Succeeded, Migrations = report.Migrations.Count, Problems = Problems(report),
@@ -73,7 +73,7 @@ public static class ReportOperation
         ".json" => ReportFormat.Json,
         ".xml" => ReportFormat.JUnit,
         ".html" or ".htm" => ReportFormat.Html,
-        var other => throw Errors.InvalidArgument("UnknownReportFormat", $"cannot tell the report format from '{other}': use .md, .json, .xml (JUnit) or .html, or say -Format / --format"),
+        var other => throw Errors.Parameter(ErrorCatalog.UnknownReportFormat, $"cannot tell the report format from '{other}': use .md, .json, .xml (JUnit) or .html, or say -Format / --format"),
     };
 }
 

@@ -8,22 +8,22 @@ public static class SnapshotFile
 {
     /// <summary>Writes the file whole or not at all, owner-only.</summary>
     public static void Save(SchemaSnapshot snapshot, string path) =>
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot), "SnapshotNotSaved", "the snapshot");
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJson.Default.SchemaSnapshot), ErrorCatalog.SnapshotNotSaved, "the snapshot");
 
     public static SchemaSnapshot Load(string path)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
-            throw new SchemaOpsException("SnapshotNotFound", SchemaOpsErrorCategory.ObjectNotFound, $"snapshot file {full} does not exist", full);
+            throw new SchemaOpsException(ErrorCatalog.SnapshotNotFound, $"snapshot file {full} does not exist", full);
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllBytes(full), SnapshotJson.Default.SchemaSnapshot)
-                   ?? throw Errors.InvalidData("InvalidSnapshotFile", $"{full}: the file holds no snapshot", full);
+                   ?? throw Errors.Input(ErrorCatalog.InvalidSnapshotFile, $"{full}: the file holds no snapshot", full);
         }
         catch (JsonException e)
         {
             var line = (int)(e.LineNumber ?? 0) + 1;
-            throw Errors.InvalidData("InvalidSnapshotFile", $"{full}:{line}: not a snapshot written by SchemaOps ({e.Message.Split(" Path:", 2)[0]})", full, line);
+            throw Errors.Input(ErrorCatalog.InvalidSnapshotFile, $"{full}:{line}: not a snapshot written by SchemaOps ({e.Message.Split(" Path:", 2)[0]})", full, line);
         }
     }
 }

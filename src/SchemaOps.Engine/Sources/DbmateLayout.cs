@@ -69,5 +69,5 @@ public static partial class DbmateLayout
     }
 
     private static SchemaOpsException Bad(string file, int line, string problem) =>
-        Errors.InvalidData("InvalidDbmateMigration", $"{file}:{line}: {problem}", file, line);
+        Errors.Input(ErrorCatalog.InvalidDbmateMigration, $"{file}:{line}: {problem}", file, line);
 }

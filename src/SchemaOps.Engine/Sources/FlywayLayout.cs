@@ -110,7 +110,7 @@ public static class FlywayLayout
         }
         var message = Printable.Escape($"{display}: the file name looks like a migration but does not parse: {error}"); // one line, whatever the name holds
         if (!options.LenientNaming)
-            throw Errors.InvalidData("InvalidMigrationName", message + " (rename it, or pass -LenientNaming / --lenient-naming to skip such files as Flyway does)", display);
+            throw Errors.Input(ErrorCatalog.InvalidMigrationName, message + " (rename it, or pass -LenientNaming / --lenient-naming to skip such files as Flyway does)", display);
         warning?.Invoke(message + "; skipped");
         return null;
     }
@@ -121,12 +121,12 @@ public static class FlywayLayout
     {
         foreach (var group in found.Where(m => m.Version is not null).GroupBy(m => (m.Kind, m.Version!)))
             if (group.Count() > 1)
-                throw Errors.InvalidData("DuplicateMigrationVersion",
+                throw Errors.Input(ErrorCatalog.DuplicateMigrationVersion,
                     $"found more than one {group.Key.Kind.ToString().ToLowerInvariant()} migration with version {group.Key.Item2}: " +
                     string.Join(", ", group.Select(m => m.DisplayPath)), group.First().DisplayPath, version: group.Key.Item2.Text);
         foreach (var group in found.Where(m => m.Kind == MigrationKind.Repeatable).GroupBy(m => m.Description, StringComparer.Ordinal))
             if (group.Count() > 1)
-                throw Errors.InvalidData("DuplicateRepeatableMigration",
+                throw Errors.Input(ErrorCatalog.DuplicateRepeatableMigration,
                     $"found more than one repeatable migration with description '{group.Key}': " +
                     string.Join(", ", group.Select(m => m.DisplayPath)), group.First().DisplayPath);
     }

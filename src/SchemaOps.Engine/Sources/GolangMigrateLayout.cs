@@ -27,10 +27,10 @@ public static partial class GolangMigrateLayout
         foreach (var down in found.Where(s => s.Kind == MigrationKind.Undo))
         {
             if (!ups.TryGetValue(down.Version!, out var up))
-                throw Errors.InvalidData("DownWithoutUp", $"{down.DisplayPath}: a down migration with no up migration of version {down.Version}", down.DisplayPath, version: down.Version!.Text);
+                throw Errors.Input(ErrorCatalog.DownWithoutUp, $"{down.DisplayPath}: a down migration with no up migration of version {down.Version}", down.DisplayPath, version: down.Version!.Text);
             // A pair whose titles differ is almost always a rename done halfway: which one is right is a guess.
             if (up.Description != down.Description)
-                throw Errors.InvalidData("MismatchedMigrationPair",
+                throw Errors.Input(ErrorCatalog.MismatchedMigrationPair,
                     $"{down.DisplayPath} does not match {up.DisplayPath}: an up and a down file of one version must have the same title", down.DisplayPath, version: down.Version!.Text);
         }
         return found;

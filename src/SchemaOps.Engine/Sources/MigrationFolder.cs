@@ -12,7 +12,7 @@ internal static partial class MigrationFolder
     public static IEnumerable<string> Files(string location, SearchOption depth)
     {
         if (!Directory.Exists(location))
-            throw new SchemaOpsException("LocationNotFound", SchemaOpsErrorCategory.ObjectNotFound,
+            throw new SchemaOpsException(ErrorCatalog.LocationNotFound,
                 $"migration location '{location}' does not exist or is not a folder", file: location);
         var files = new List<string>();
         Walk(location, depth == SearchOption.AllDirectories, files, onPath: [], visited: []);
@@ -41,7 +41,7 @@ internal static partial class MigrationFolder
     {
         var real = RealPath(folder);
         if (onPath.Contains(real))
-            throw Errors.InvalidData("MigrationFolderLoop",
+            throw Errors.Input(ErrorCatalog.MigrationFolderLoop,
                 $"{folder} is a symbolic link back to {real}, a folder it is in: the migration folders would never end. Remove the link",
                 folder);
         if (!visited.Add(real)) return;
@@ -55,7 +55,7 @@ internal static partial class MigrationFolder
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw Errors.InvalidData("LocationUnreadable", $"{folder}: the migration folder cannot be read: {e.Message}", folder);
+            throw Errors.Input(ErrorCatalog.LocationUnreadable, $"{folder}: the migration folder cannot be read: {e.Message}", folder);
         }
         onPath.Remove(real);
     }
@@ -69,7 +69,7 @@ internal static partial class MigrationFolder
         if (!file.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".sql.conf", StringComparison.OrdinalIgnoreCase)) return;
         var relative = Path.GetRelativePath(location, file);
         if (relative.Any(char.IsControl))
-            throw Errors.InvalidData("ControlCharacterInName",
+            throw Errors.Input(ErrorCatalog.ControlCharacterInName,
                 $"{file}: a migration file name (or folder name) holding a control character is refused: rename it", file);
     }
 

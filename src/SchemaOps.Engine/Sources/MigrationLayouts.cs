@@ -27,7 +27,7 @@ public static partial class MigrationLayouts
 
     public static ScannedMigrations Scan(MigrationLayout layout, IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
     {
-        if (locations.Count == 0) throw Errors.InvalidArgument("NoLocation", "no migration location given: pass -Path / --path");
+        if (locations.Count == 0) throw Errors.Parameter(ErrorCatalog.NoLocation, "no migration location given: pass -Path / --path");
         var chosen = layout == MigrationLayout.Auto ? Detect(locations) : layout;
         IReadOnlyList<MigrationScript> scripts = chosen switch
         {
@@ -55,7 +55,7 @@ public static partial class MigrationLayouts
                 if (layout != MigrationLayout.Auto) examples.TryAdd(layout, path);
             }
         if (examples.Count > 1)
-            throw Errors.InvalidData("MixedMigrationLayouts",
+            throw Errors.Input(ErrorCatalog.MixedMigrationLayouts,
                 $"{string.Join(", ", locations)} mix{(locations.Count == 1 ? "es" : "")} migration layouts: " +
                 string.Join(" and ", examples.Select(e => $"{Name(e.Key)} ({e.Value})")) +
                 ". Keep one layout per folder, or pass -Layout / --layout to say which files are the migrations.",
@@ -67,7 +67,7 @@ public static partial class MigrationLayouts
     public static string CliName(MigrationLayout layout) => layout == MigrationLayout.GolangMigrate ? "golang-migrate" : layout.ToString().ToLowerInvariant();
 
     public static MigrationLayout ParseCliName(string text) => TryParseCliName(text)
-        ?? throw Errors.InvalidArgument("InvalidLayout", $"layout '{text}' is not one of {string.Join(", ", Enum.GetValues<MigrationLayout>().Select(CliName))}");
+        ?? throw Errors.Parameter(ErrorCatalog.InvalidLayout, $"layout '{text}' is not one of {string.Join(", ", Enum.GetValues<MigrationLayout>().Select(CliName))}");
 
     public static MigrationLayout? TryParseCliName(string text) =>
         Enum.GetValues<MigrationLayout>().Cast<MigrationLayout?>().FirstOrDefault(l => CliName(l!.Value) == text.Trim().ToLowerInvariant());

@@ -37,7 +37,7 @@ public static partial class Placeholders
             var line = script.FirstLine + script.Text.AsSpan(0, missingAt).Count('\n');
             return script with
             {
-                PlaceholderProblem = Errors.InvalidData("MissingPlaceholder",
+                PlaceholderProblem = Errors.Input(ErrorCatalog.MissingPlaceholder,
                     $"{script.DisplayPath}:{line}: no value for the placeholder ${{{missing}}}: pass -Placeholder @{{ '{missing}' = ... }} / --placeholder {missing}=..., " +
                     "or turn replacement off for this script (placeholderReplacement=false in its .sql.conf) or for all (-NoPlaceholderReplacement / --no-placeholders)",
                     script.DisplayPath, line, script.Version?.Text),

@@ -61,5 +61,5 @@ public sealed record ScriptConfig(bool? ExecuteInTransaction = null, Encoding? E
     }
 
     private static SchemaOpsException Bad(string file, int line, string message) =>
-        Errors.InvalidData("InvalidScriptConfig", $"{file}:{line}: {message}", file, line);
+        Errors.Input(ErrorCatalog.InvalidScriptConfig, $"{file}:{line}: {message}", file, line);
 }

@@ -19,7 +19,7 @@ public static class ScriptReader
         {
             // A dangling symbolic link, a file without read permission, a folder named like a script...
             var reason = e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist (a symbolic link to nothing?)" : e.Message;
-            throw Errors.InvalidData("ScriptUnreadable", $"{displayName}: the script cannot be read: {reason}", displayName);
+            throw Errors.Input(ErrorCatalog.ScriptUnreadable, $"{displayName}: the script cannot be read: {reason}", displayName);
         }
         var strict = encoding is null || encoding.CodePage == Encoding.UTF8.CodePage
             ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true)
@@ -32,14 +32,14 @@ public static class ScriptReader
         catch (DecoderFallbackException e)
         {
             var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(e.Index, bytes.Length))).Count((byte)'\n');
-            throw Errors.InvalidData("InvalidScriptEncoding",
+            throw Errors.Input(ErrorCatalog.InvalidScriptEncoding,
                 $"{displayName}:{line}: the file is not valid {strict.WebName} (invalid byte at offset {e.Index}); " +
                 "save it as UTF-8 or set 'encoding' in its .sql.conf file", displayName, line);
         }
         if (text.IndexOf('\0') is var nul and >= 0)
         {
             var line = 1 + text.AsSpan(0, nul).Count('\n');
-            throw Errors.InvalidData("InvalidScriptEncoding",
+            throw Errors.Input(ErrorCatalog.InvalidScriptEncoding,
                 $"{displayName}:{line}: the file holds a NUL character, which PostgreSQL never accepts; UTF-16 text read as {strict.WebName}? " +
                 "Save it as UTF-8, or set 'encoding' (UTF-16) in its .sql.conf file", displayName, line);
         }

@@ -189,5 +189,5 @@ public static class SqlLexer
     }
 
     private static SchemaOpsException Unterminated(string file, int line, string what) =>
-        Errors.InvalidData("UnterminatedSql", $"{file}:{line}: unterminated {what}", file, line);
+        Errors.Input(ErrorCatalog.UnterminatedSql, $"{file}:{line}: unterminated {what}", file, line);
 }
