@@ -46,7 +46,7 @@ public static class Leftovers
     /// <summary>Removes what processes of this user that are gone left behind. Cheap when there is nothing; never throws.</summary>
     public static void Sweep()
     {
-        Ephemeral.EphemeralPostgres.RemoveStaleClusters(); // servers of a killed owner: their own journal, the cluster folders
+        Ephemeral.StaleClusters.Remove(); // servers of a killed owner: their own journal, the cluster folders
         try
         {
             if (Root.Length == 0 || !Directory.Exists(Root)) return;
