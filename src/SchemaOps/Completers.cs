@@ -67,6 +67,8 @@ public sealed class SchemaNameCompleter : IArgumentCompleter
         {
             return [];
         }
+        // A completer is synchronous: block, within the listing's own 2 s. The engine never resumes on the caller's
+        // context (ConfigureAwait(false) throughout, an analyzer error otherwise), so blocking here cannot deadlock.
         var schemas = SchemaListing.ListAsync(target, TimeSpan.FromSeconds(2), CancellationToken.None).GetAwaiter().GetResult();
         return Completion.Matching(schemas, wordToComplete);
     }

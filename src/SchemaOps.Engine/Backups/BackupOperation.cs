@@ -39,7 +39,8 @@ public static class BackupOperation
         if (!Directory.Exists(folder))
             throw new SchemaOpsException(ErrorCatalog.BackupFolderNotFound, $"the folder {folder} does not exist", path);
 
-        await using var session = await SnapshotOperation.OpenAsync(request, sink, ct);
+        var session = await SnapshotOperation.OpenAsync(request, sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         if (!sink.ShouldProcess(path, $"Back up {request.Target.Display} with pg_dump ({options.Format} format)")) return new DatabaseBackup { Path = path, Format = options.Format, Database = request.Target.Display };
         var serverMajor = session.ServerVersionNum / 10000;
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
@@ -53,8 +54,9 @@ public static class BackupOperation
             using var pg = new PgTool(request.Target);
             var (snapshot, toc) = await request.GuardAsync("backing up", async () =>
             {
-                await using var tx = await SnapshotOperation.BeginAsync(session.Connection, ct);
-                var exported = (string)(await session.Connection.ScalarAsync("SELECT pg_export_snapshot()", ct))!;
+                var tx = await SnapshotOperation.BeginAsync(session.Connection, ct).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
+                var exported = (string)(await session.Connection.ScalarAsync("SELECT pg_export_snapshot()", ct).ConfigureAwait(false))!;
                 string[] args = [$"--format={(options.Format == BackupFormat.Custom ? "custom" : "directory")}", $"--file={partial}", $"--snapshot={exported}", "--no-password",
                     .. options.Jobs > 1 ? [$"--jobs={options.Jobs}"] : Array.Empty<string>()];
                 using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -64,23 +66,23 @@ public static class BackupOperation
                 try
                 {
                     // Read while pg_dump runs: the same exported snapshot, on the other core.
-                    snapshot = await SnapshotOperation.ReadAsync(session, request, options.RowCounts, NullSink.Instance, ct);
+                    snapshot = await SnapshotOperation.ReadAsync(session, request, options.RowCounts, NullSink.Instance, ct).ConfigureAwait(false);
                 }
                 catch
                 {
-                    await dumpCancel.CancelAsync();
-                    try { await dump; } catch (OperationCanceledException) { }
+                    await dumpCancel.CancelAsync().ConfigureAwait(false);
+                    try { await dump.ConfigureAwait(false); } catch (OperationCanceledException) { }
                     throw;
                 }
-                var (exit, errors, _) = await dump;
-                await tx.CommitAsync(CancellationToken.None);
+                var (exit, errors, _) = await dump.ConfigureAwait(false);
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 if (exit != 0) throw DumpFailed(path, errors);
-                var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct);
+                var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct).ConfigureAwait(false);
                 if (listExit != 0)
                     throw DiskFull(path) ? NoSpace(path, listErrors)
                         : new SchemaOpsException(ErrorCatalog.BackupUnreadable, $"pg_restore cannot read the archive pg_dump wrote for {path}; nothing was kept:\n{listErrors}", path);
                 return (snapshot, list.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';')));
-            });
+            }).ConfigureAwait(false);
 
             var sha256 = Sha256(partial, options.Format);
             var size = Size(partial, options.Format);

@@ -20,9 +20,10 @@ public static class BackupTestOperation
     public static async Task<BackupTestResult> TestOnEphemeralAsync(MigrationSettings settings, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory,
         IOperationSink sink, CancellationToken ct)
     {
-        await using var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory, ExpectedDataBytes: EphemeralStorage.SizeOf(backupPath)), ct);
+        var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory, ExpectedDataBytes: EphemeralStorage.SizeOf(backupPath)), ct).ConfigureAwait(false);
+        await using var serverScope = server.ConfigureAwait(false);
         sink.WriteVerbose($"started a throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port} for the test restore");
-        return await TestAsync(new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString("postgres")), settings), backupPath, snapshot, pgBinDirectory, sink, ct);
+        return await TestAsync(new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString("postgres")), settings), backupPath, snapshot, pgBinDirectory, sink, ct).ConfigureAwait(false);
     }
 
     public static async Task<BackupTestResult> TestAsync(MigrationRequest request, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory, IOperationSink sink, CancellationToken ct)
@@ -42,16 +43,18 @@ public static class BackupTestOperation
             sink.WriteWarning($"{path} is a backup of database '{source}' ({expected.Database}), not of '{named}' (the database the URL names): " +
                               $"this tests {source}'s backup, restored on {request.Target.Server}");
 
-        await using var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_restore_", sink);
+        var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_restore_", sink).ConfigureAwait(false);
+        await using var reservedScope = reserved.ConfigureAwait(false);
         var scratch = reserved.Name;
         var watch = Stopwatch.StartNew();
-        await using var admin = request.Target.CreateConnection();
+        var admin = request.Target.CreateConnection();
+        await using var adminScope = admin.ConfigureAwait(false);
         await request.GuardAsync("preparing the test restore", async () =>
         {
-            await admin.OpenAsync(ct);
-            await admin.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(scratch)}", ct);
+            await admin.OpenAsync(ct).ConfigureAwait(false);
+            await admin.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(scratch)}", ct).ConfigureAwait(false);
             return 0;
-        });
+        }).ConfigureAwait(false);
         try
         {
             var tools = PostgresInstallation.FindClientTools(admin.PostgreSqlVersion.Major, pgBinDirectory);
@@ -61,7 +64,7 @@ public static class BackupTestOperation
                 string[] args = ["--exit-on-error", "--no-owner", "--no-privileges", $"--dbname={scratch}",
                     .. format == BackupFormat.Directory ? [$"--jobs={Math.Max(1, Environment.ProcessorCount)}"] : Array.Empty<string>(), path];
                 var (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_restore"), args, ct,
-                    tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", $"restoring, {watch.Elapsed.TotalSeconds:0} s", -1)));
+                    tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", $"restoring, {watch.Elapsed.TotalSeconds:0} s", -1))).ConfigureAwait(false);
                 if (exit != 0)
                     throw new SchemaOpsException(ErrorCatalog.RestoreFailed, $"pg_restore could not restore {path}:\n{errors}", path);
             }
@@ -69,7 +72,7 @@ public static class BackupTestOperation
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Test restore of {Path.GetFileName(path)}", "comparing", -1));
             var rowCounts = expected.RowCounts.Count == 0 ? RowCountMode.None : expected.RowCounts.All(c => c.Exact) ? RowCountMode.Exact : RowCountMode.Estimated;
             var restoredRequest = request with { Target = request.Target.WithDatabase(scratch) };
-            var actual = await SnapshotOperation.TakeAsync(restoredRequest, rowCounts, NullSink.Instance, ct);
+            var actual = await SnapshotOperation.TakeAsync(restoredRequest, rowCounts, NullSink.Instance, ct).ConfigureAwait(false);
             var differences = SnapshotComparer.Compare(expected, actual);
             var result = new BackupTestResult
             {
@@ -82,7 +85,7 @@ public static class BackupTestOperation
         }
         finally
         {
-            await admin.CloseAsync(); // then the reservation drops the scratch database
+            await admin.CloseAsync().ConfigureAwait(false); // then the reservation drops the scratch database
         }
     }
 }

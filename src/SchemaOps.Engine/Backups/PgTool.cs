@@ -66,16 +66,16 @@ internal sealed class PgTool : IDisposable
         try
         {
             var exited = process.WaitForExitAsync(ct);
-            while (await Task.WhenAny(exited, Task.Delay(1000, ct)) != exited) tick?.Invoke();
-            await exited;
+            while (await Task.WhenAny(exited, Task.Delay(1000, ct)).ConfigureAwait(false) != exited) tick?.Invoke();
+            await exited.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             Kill(process);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        return (process.ExitCode, Tail(await errors), await output);
+        return (process.ExitCode, Tail(await errors.ConfigureAwait(false)), await output.ConfigureAwait(false));
     }
 
     /// <summary>
@@ -97,31 +97,31 @@ internal sealed class PgTool : IDisposable
         try
         {
             var input = to.StandardInput;
-            await input.WriteAsync(prelude.AsMemory(), ct);
-            await input.FlushAsync(ct);
-            await from.StandardOutput.BaseStream.CopyToAsync(input.BaseStream, ct);
-            await from.WaitForExitAsync(ct);
+            await input.WriteAsync(prelude.AsMemory(), ct).ConfigureAwait(false);
+            await input.FlushAsync(ct).ConfigureAwait(false);
+            await from.StandardOutput.BaseStream.CopyToAsync(input.BaseStream, ct).ConfigureAwait(false);
+            await from.WaitForExitAsync(ct).ConfigureAwait(false);
             if (from.ExitCode != 0)
             {
                 Kill(to); // never let the consumer reach the end of a cut-off input
             }
             else
             {
-                await input.WriteAsync(epilogue.AsMemory(), ct);
+                await input.WriteAsync(epilogue.AsMemory(), ct).ConfigureAwait(false);
                 input.Close();
             }
-            await to.WaitForExitAsync(ct);
+            await to.WaitForExitAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             Kill(from);
             Kill(to);
-            await from.WaitForExitAsync(CancellationToken.None);
-            await to.WaitForExitAsync(CancellationToken.None);
+            await from.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await to.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             if (e is OperationCanceledException) throw;
         }
-        await toOutput;
-        return (from.ExitCode, to.ExitCode, Tail(await fromErrors + "\n" + await toErrors));
+        await toOutput.ConfigureAwait(false);
+        return (from.ExitCode, to.ExitCode, Tail(await fromErrors.ConfigureAwait(false) + "\n" + await toErrors.ConfigureAwait(false)));
     }
 
     private ProcessStartInfo StartInfo(string tool, IEnumerable<string> args, bool redirectInput)

@@ -42,17 +42,18 @@ public static class RestoreOperation
         int serverMajor = 0;
         await request.GuardAsync("preparing the restore", async () =>
         {
-            await using var connection = (options.CreateDatabase ? admin : target).CreateConnection();
-            await connection.OpenAsync(ct);
+            var connection = (options.CreateDatabase ? admin : target).CreateConnection();
+            await using var connectionScope = connection.ConfigureAwait(false);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
             serverMajor = connection.PostgreSqlVersion.Major;
             if (options.CreateDatabase)
-                await connection.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(target.Database)}", ct);
+                await connection.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(target.Database)}", ct).ConfigureAwait(false);
             else if (!options.Clean && (long)(await connection.ScalarAsync(
-                         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'", ct))! > 0)
+                         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'", ct).ConfigureAwait(false))! > 0)
                 throw new SchemaOpsException(ErrorCatalog.RestoreTargetNotEmpty,
                     $"{target.Display} already holds objects; nothing was changed. Pass -Clean / --clean to replace its contents with the backup's, or restore into a new database (-CreateDatabase / --create)");
             return 0;
-        });
+        }).ConfigureAwait(false);
 
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         using var pg = new PgTool(target);
@@ -61,14 +62,14 @@ public static class RestoreOperation
         // a failed restore changes nothing, and one whose runner is killed stops with it (psql's input ends without a
         // COMMIT; pg_restore's output has nowhere to go). With -Clean, pg_restore's --clean drops only what the backup
         // holds: the prelude removes the rest, in the same transaction.
-        var prelude = options.Clean ? await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct)) : "BEGIN;\n";
+        var prelude = options.Clean ? await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct)).ConfigureAwait(false) : "BEGIN;\n";
         string[] restore = [.. options.Clean ? ["--clean", "--if-exists"] : Array.Empty<string>(), "--file=-", path];
         var (producer, consumer, errors) = await pg.PipeAsync(tools.Tool("pg_restore"), restore,
-            tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct);
+            tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct).ConfigureAwait(false);
         var exit = producer != 0 ? producer : consumer;
         if (exit != 0)
         {
-            if (options.CreateDatabase) await ScratchDatabase.DropAsync(target, target.Database);
+            if (options.CreateDatabase) await ScratchDatabase.DropAsync(target, target.Database).ConfigureAwait(false);
             throw new SchemaOpsException(ErrorCatalog.RestoreFailed,
                 $"pg_restore failed; its single transaction rolled back, so {target.Display} is as it was{(options.CreateDatabase ? " (the new database was dropped)" : "")}:\n{errors}", path);
         }
@@ -84,25 +85,26 @@ public static class RestoreOperation
     /// </summary>
     private static async Task<string> ReplacePreludeAsync(ConnectionTarget target, PgTool pg, PostgresInstallation tools, string archive, CancellationToken ct)
     {
-        var (exit, errors, toc) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", archive], ct);
+        var (exit, errors, toc) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", archive], ct).ConfigureAwait(false);
         if (exit != 0) throw new SchemaOpsException(ErrorCatalog.BackupUnreadable, $"pg_restore cannot read {archive}; nothing was changed:\n{errors}", archive);
         var held = System.Text.RegularExpressions.Regex.Matches(toc, @"^\d+;\s+\d+\s+\d+\s+(SCHEMA|EXTENSION)\s+-\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Select(m => (Kind: m.Groups[1].Value, Name: m.Groups[2].Value)).ToHashSet();
 
         var sql = new System.Text.StringBuilder("BEGIN;\n");
-        await using var connection = target.CreateConnection();
-        await connection.OpenAsync(ct);
-        foreach (var extension in await connection.StringsAsync("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname", ct))
+        var connection = target.CreateConnection();
+        await using var connectionScope = connection.ConfigureAwait(false);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        foreach (var extension in await connection.StringsAsync("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname", ct).ConfigureAwait(false))
             if (!held.Contains(("EXTENSION", extension))) sql.AppendLine($"DROP EXTENSION IF EXISTS {HistoryTableName.Quote(extension)} CASCADE;");
         const string Schemas = """
             SELECT nspname FROM pg_namespace n WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
             ORDER BY nspname
             """;
-        foreach (var schema in await connection.StringsAsync(Schemas, ct))
+        foreach (var schema in await connection.StringsAsync(Schemas, ct).ConfigureAwait(false))
         {
             if (schema != "public" && !held.Contains(("SCHEMA", schema))) sql.AppendLine($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE;");
-            else foreach (var (kind, name) in await CleanOperation.ObjectsAsync(connection, schema, ct)) sql.AppendLine($"DROP {kind} IF EXISTS {name} CASCADE;");
+            else foreach (var (kind, name) in await CleanOperation.ObjectsAsync(connection, schema, ct).ConfigureAwait(false)) sql.AppendLine($"DROP {kind} IF EXISTS {name} CASCADE;");
         }
         return sql.ToString();
     }

@@ -32,7 +32,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         var admin = server.WithDatabase("postgres");
         foreach (var (entry, database) in Leftovers.DatabasesOn(server.Server))
         {
-            if (await DropAsync(server, database)) sink.WriteVerbose($"dropped {database}, left on {server.Server} by a run that was killed");
+            if (await DropAsync(server, database).ConfigureAwait(false)) sink.WriteVerbose($"dropped {database}, left on {server.Server} by a run that was killed");
             Leftovers.Forget(entry);
         }
         var name = $"{prefix}{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 16)];
@@ -41,7 +41,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (await DropAsync(_admin, Name)) _entry.Dispose(); // else the next run tries again
+        if (await DropAsync(_admin, Name).ConfigureAwait(false)) _entry.Dispose(); // else the next run tries again
     }
 
     /// <summary>DROP ... WITH (FORCE), over a connection to another database of the server; false when it could not be done.</summary>
@@ -50,9 +50,10 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         try
         {
             // Connected to the server's maintenance database, or to the one named by the request when that is not allowed.
-            await using var c = (database == server.Database ? server.WithDatabase("postgres") : server).CreateConnection();
-            await c.OpenAsync();
-            await c.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(database)} WITH (FORCE)", CancellationToken.None);
+            var c = (database == server.Database ? server.WithDatabase("postgres") : server).CreateConnection();
+            await using var cScope = c.ConfigureAwait(false);
+            await c.OpenAsync().ConfigureAwait(false);
+            await c.ExecuteAsync($"DROP DATABASE IF EXISTS {HistoryTableName.Quote(database)} WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (NpgsqlException)

@@ -59,7 +59,7 @@ public sealed class ConnectionTarget
 
     /// <summary>An open connection; a failure to connect is a SchemaOps error naming the target and what was being done.</summary>
     internal async Task<NpgsqlConnection> OpenAsync(string doing, IOperationSink sink, CancellationToken ct) =>
-        (await OpenAsync(ConnectRetries, doing, sink, ct)).Connection;
+        (await OpenAsync(ConnectRetries, doing, sink, ct).ConfigureAwait(false)).Connection;
 
     /// <summary>
     /// An open connection and how many tries it took: a transient failure (see <see cref="ConnectRetryPolicy.IsTransient"/>)
@@ -77,13 +77,13 @@ public sealed class ConnectionTarget
             if (policy.Deadline is { } deadline) limit.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (deadline - clock.Elapsed).Ticks)));
             try
             {
-                await connection.OpenAsync(limit.Token);
+                await connection.OpenAsync(limit.Token).ConfigureAwait(false);
                 sink.WriteVerbose($"connected to {Display} (PostgreSQL {connection.PostgreSqlVersion}) for {doing}");
                 return (connection, attempt);
             }
             catch (Exception e)
             {
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
                 var outOfTime = limit.IsCancellationRequested && !ct.IsCancellationRequested;
                 var pause = policy.PauseBefore(attempt);
                 var retry = !outOfTime && attempt <= policy.Retries && ConnectRetryPolicy.IsTransient(e)
@@ -92,7 +92,7 @@ public sealed class ConnectionTarget
                 if (!outOfTime || failure is null) failure = DatabaseErrors.Translate(e, this, doing);
                 if (!retry) throw GaveUp(failure, e, policy, attempt, outOfTime || policy.Deadline is not null && ConnectRetryPolicy.IsTransient(e), clock.Elapsed);
                 sink.WriteVerbose($"{failure.Message}; try {attempt + 1} in {pause.TotalSeconds:0.#} s");
-                await Task.Delay(pause, ct);
+                await Task.Delay(pause, ct).ConfigureAwait(false);
             }
         }
     }

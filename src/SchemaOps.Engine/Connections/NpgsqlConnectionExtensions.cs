@@ -7,24 +7,28 @@ internal static class NpgsqlConnectionExtensions
 {
     public static async Task<object?> ScalarAsync(this NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        var value = await cmd.ExecuteScalarAsync(ct);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var value = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
 
     public static async Task ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(ct);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The first column of every row, as text.</summary>
     public static async Task<List<string>> StringsAsync(this NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         var list = new List<string>();
-        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(r.GetString(0));
         return list;
     }
 }

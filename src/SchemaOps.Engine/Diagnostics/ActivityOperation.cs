@@ -20,18 +20,20 @@ public static class ActivityOperation
 
     public static async Task<IReadOnlyList<SessionActivity>> SessionsAsync(ConnectionTarget target, TimeSpan longRunning, int? queryLength, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await target.OpenAsync("reading the activity", sink, ct);
-        var sessions = await ReadAsync(connection, longRunning, queryLength, ct);
+        var connection = await target.OpenAsync("reading the activity", sink, ct).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var sessions = await ReadAsync(connection, longRunning, queryLength, ct).ConfigureAwait(false);
         foreach (var s in sessions) sink.WriteObject(s);
         return sessions;
     }
 
     public static async Task<ActivitySummary> SummaryAsync(ConnectionTarget target, TimeSpan longRunning, IOperationSink sink, CancellationToken ct)
     {
-        await using var connection = await target.OpenAsync("reading the activity", sink, ct);
-        var sessions = await ReadAsync(connection, longRunning, 0, ct);
-        var max = int.Parse((string)(await connection.ScalarAsync("SHOW max_connections", ct))!);
-        var reserved = int.Parse((string)(await connection.ScalarAsync("SHOW superuser_reserved_connections", ct))!);
+        var connection = await target.OpenAsync("reading the activity", sink, ct).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var sessions = await ReadAsync(connection, longRunning, 0, ct).ConfigureAwait(false);
+        var max = int.Parse((string)(await connection.ScalarAsync("SHOW max_connections", ct).ConfigureAwait(false))!);
+        var reserved = int.Parse((string)(await connection.ScalarAsync("SHOW superuser_reserved_connections", ct).ConfigureAwait(false))!);
         var connections = sessions.Count + 1; // this one counts too
         var summary = new ActivitySummary
         {
@@ -48,9 +50,11 @@ public static class ActivityOperation
     internal static async Task<List<SessionActivity>> ReadAsync(NpgsqlConnection connection, TimeSpan longRunning, int? queryLength, CancellationToken ct)
     {
         var list = new List<SessionActivity>();
-        await using var cmd = new NpgsqlCommand(Sessions, connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        var cmd = new NpgsqlCommand(Sessions, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
             double? D(int i) => r.IsDBNull(i) ? null : (double)r.GetDecimal(i);

@@ -37,7 +37,7 @@ public static class HealthOperation
         MigrationSession session;
         try
         {
-            session = await SnapshotOperation.OpenAsync(request, sink, ct);
+            session = await SnapshotOperation.OpenAsync(request, sink, ct).ConfigureAwait(false);
         }
         catch (SchemaOpsException e) when (e.Category is SchemaOpsErrorCategory.ConnectionError or SchemaOpsErrorCategory.AuthenticationError or SchemaOpsErrorCategory.OperationTimeout)
         {
@@ -47,10 +47,10 @@ public static class HealthOperation
         await using (session)
         {
             var c = session.Connection;
-            Add("Connectivity", true, $"PostgreSQL {await c.ScalarAsync("SHOW server_version", ct)}{((bool)(await c.ScalarAsync("SELECT pg_is_in_recovery()", ct))! ? " (standby)" : "")}");
+            Add("Connectivity", true, $"PostgreSQL {await c.ScalarAsync("SHOW server_version", ct).ConfigureAwait(false)}{((bool)(await c.ScalarAsync("SELECT pg_is_in_recovery()", ct).ConfigureAwait(false))! ? " (standby)" : "")}");
 
-            var sessions = await ActivityOperation.ReadAsync(c, options.LongTransaction, 80, ct);
-            var max = int.Parse((string)(await c.ScalarAsync("SHOW max_connections", ct))!, CultureInfo.InvariantCulture);
+            var sessions = await ActivityOperation.ReadAsync(c, options.LongTransaction, 80, ct).ConfigureAwait(false);
+            var max = int.Parse((string)(await c.ScalarAsync("SHOW max_connections", ct).ConfigureAwait(false))!, CultureInfo.InvariantCulture);
             var used = 100.0 * (sessions.Count + 1) / max;
             Add("Connections", used <= options.MaxConnectionUsePercent, $"{sessions.Count + 1} of {max} connections in use ({used:0.#}%; limit {options.MaxConnectionUsePercent:0.#}%)");
 
@@ -59,16 +59,16 @@ public static class HealthOperation
                 ? $"no transaction open longer than {options.LongTransaction.TotalSeconds:0} s"
                 : string.Join("; ", longOnes.Take(5).Select(s => $"pid {s.Pid} ({s.User}/{s.Application}, {s.State}) open {s.TransactionSeconds:0} s")));
 
-            var invalid = await c.StringsAsync("SELECT format('%I.%I on %s', n.nspname, ic.relname, i.indrelid::regclass) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", ct);
+            var invalid = await c.StringsAsync("SELECT format('%I.%I on %s', n.nspname, ic.relname, i.indrelid::regclass) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", ct).ConfigureAwait(false);
             Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid" : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid)}; drop and rebuild them");
 
-            var failed = await session.History.ExistsAsync(ct)
-                ? StateResolver.Resolve([], await session.ReadHistoryAsync(ct), null, outOfOrder: true)
+            var failed = await session.History.ExistsAsync(ct).ConfigureAwait(false)
+                ? StateResolver.Resolve([], await session.ReadHistoryAsync(ct).ConfigureAwait(false), null, outOfOrder: true)
                     .Where(e => e.State is MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture).Select(e => e.Label).ToList()
                 : [];
             Add("FailedMigrations", failed.Count == 0, failed.Count == 0 ? $"no failed migration in {session.History.Name}" : $"failed in {session.History.Name}: {string.Join(", ", failed)}; fix by hand, then repair");
 
-            var lags = await ReplicationLagAsync(c, ct);
+            var lags = await ReplicationLagAsync(c, ct).ConfigureAwait(false);
             var worst = lags.Count == 0 ? (double?)null : lags.Max(l => l.Seconds);
             Add("ReplicationLag", worst is null || worst <= options.MaxReplicationLag.TotalSeconds, worst is null
                 ? "no replicas"
@@ -86,9 +86,11 @@ public static class HealthOperation
             SELECT 'this standby', coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) WHERE pg_is_in_recovery()
             """;
         var lags = new List<(string, double)>();
-        await using var cmd = new NpgsqlCommand(Sql, c);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) lags.Add((r.GetString(0), (double)r.GetDecimal(1)));
+        var cmd = new NpgsqlCommand(Sql, c);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) lags.Add((r.GetString(0), (double)r.GetDecimal(1)));
         return lags;
     }
 }

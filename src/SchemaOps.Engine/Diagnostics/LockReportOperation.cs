@@ -55,15 +55,16 @@ public static class LockReportOperation
     {
         if (options.QueryLength is < 0) throw Errors.Parameter(ErrorCatalog.InvalidQueryLength, "the query length cannot be negative");
         if (options.Interval is { } i && i <= TimeSpan.Zero) throw Errors.Parameter(ErrorCatalog.InvalidInterval, "the watch interval must be positive");
-        await using var connection = await target.OpenAsync("reading the locks", sink, ct);
+        var connection = await target.OpenAsync("reading the locks", sink, ct).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
         try
         {
             for (var round = 1; ; round++)
             {
-                var report = await OnceAsync(connection, target, options, ct);
+                var report = await OnceAsync(connection, target, options, ct).ConfigureAwait(false);
                 foreach (var entry in report) sink.WriteObject(entry);
                 if (options.Interval is null || round == options.Count) return report;
-                await Task.Delay(options.Interval.Value, ct);
+                await Task.Delay(options.Interval.Value, ct).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not SchemaOpsException and not OperationCanceledException)
@@ -76,9 +77,11 @@ public static class LockReportOperation
     {
         var now = DateTime.UtcNow;
         var rows = new List<LockReportEntry>();
-        await using (var cmd = new NpgsqlCommand(Query, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
+        var cmd = new NpgsqlCommand(Query, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 var query = ActivityOperation.Shorten(r.IsDBNull(15) ? null : r.GetString(15), options.QueryLength);
                 rows.Add(new LockReportEntry

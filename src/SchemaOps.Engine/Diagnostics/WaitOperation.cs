@@ -17,13 +17,13 @@ public static class WaitOperation
     {
         if (timeout <= TimeSpan.Zero) throw Errors.Parameter(ErrorCatalog.InvalidTimeout, "the wait timeout must be more than zero");
         var clock = Stopwatch.StartNew();
-        var (connection, attempts) = await target.OpenAsync(ConnectRetryPolicy.Until(timeout), "waiting for the server", sink, ct);
+        var (connection, attempts) = await target.OpenAsync(ConnectRetryPolicy.Until(timeout), "waiting for the server", sink, ct).ConfigureAwait(false);
         await using (connection)
         {
             bool inRecovery;
             try
             {
-                inRecovery = (bool)(await connection.ScalarAsync("SELECT pg_is_in_recovery()", ct))!;
+                inRecovery = (bool)(await connection.ScalarAsync("SELECT pg_is_in_recovery()", ct).ConfigureAwait(false))!;
             }
             catch (Exception e)
             {

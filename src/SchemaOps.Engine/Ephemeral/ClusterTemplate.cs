@@ -19,7 +19,7 @@ internal static class ClusterTemplate
         var key = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity)))[..12].ToLowerInvariant();
         var template = Path.Combine(baseDir, $"template-{key}");
         var passwordFile = Path.Combine(template, "password");
-        await Gate.WaitAsync(ct);
+        await Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (!File.Exists(Path.Combine(template, "ready")))
@@ -36,7 +36,7 @@ internal static class ClusterTemplate
                     var data = Path.Combine(staging, "data");
                     await ServerProcess.RunToolAsync(installation.Tool("initdb"),
                         ["-D", data, "-U", EphemeralPostgres.SuperUser, "--pwfile", pwfile, "--auth", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
-                        staging, runAs is not null, ct);
+                        staging, runAs is not null, ct).ConfigureAwait(false);
                     File.Delete(pwfile);
                     File.AppendAllText(Path.Combine(data, "postgresql.conf"), """
 

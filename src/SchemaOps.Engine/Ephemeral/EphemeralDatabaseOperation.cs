@@ -29,14 +29,14 @@ public static class EphemeralDatabaseOperation
                 $"database name '{database}' must be 1 to {MaxIdentifierBytes} bytes (PostgreSQL would cut a longer one short)");
         if (!sink.ShouldProcess($"a throwaway PostgreSQL on {EphemeralPostgres.Host}", $"Start it{(database == DefaultDatabase ? "" : $" with an empty database '{database}'")}"))
             return null;
-        var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(binDirectory), ct);
+        var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(binDirectory), ct).ConfigureAwait(false);
         try
         {
-            if (database != DefaultDatabase) await server.CreateDatabaseAsync(database, ct);
+            if (database != DefaultDatabase) await server.CreateDatabaseAsync(database, ct).ConfigureAwait(false);
         }
         catch
         {
-            await server.DisposeAsync();
+            await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         var description = Describe(server, database);
@@ -56,7 +56,7 @@ public static class EphemeralDatabaseOperation
             throw new SchemaOpsException(ErrorCatalog.EphemeralDatabaseNotFound,
                 $"no throwaway PostgreSQL '{id}' is running in this session; running: {(RunningIds(owner) is { Count: > 0 } ids ? string.Join(", ", ids) : "none")}", target: id);
         if (!sink.ShouldProcess($"throwaway PostgreSQL {id} on {entry.Description.Host}:{entry.Description.Port}", "Stop it and delete its data")) return;
-        await entry.Server.DisposeAsync();
+        await entry.Server.DisposeAsync().ConfigureAwait(false);
         HandedOut.TryRemove(id, out _);
         sink.WriteVerbose($"removed throwaway PostgreSQL {id}");
         if (passThru) sink.WriteObject(entry.Description);
@@ -70,7 +70,7 @@ public static class EphemeralDatabaseOperation
     public static async Task RemoveAllAsync(Guid owner)
     {
         foreach (var id in RunningIds(owner))
-            if (HandedOut.TryRemove(id, out var entry)) await entry.Server.DisposeAsync();
+            if (HandedOut.TryRemove(id, out var entry)) await entry.Server.DisposeAsync().ConfigureAwait(false);
     }
 
     private static EphemeralDatabase Describe(EphemeralPostgres server, string database) => new()

@@ -83,10 +83,12 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string? name = null, CancellationToken ct = default)
     {
         name ??= "db_" + Guid.NewGuid().ToString("N")[..16];
-        await using var conn = new NpgsqlConnection(ConnectionString());
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", conn);
-        await cmd.ExecuteNonQueryAsync(ct);
+        var conn = new NpgsqlConnection(ConnectionString());
+        await using var connScope = conn.ConfigureAwait(false);
+        await conn.OpenAsync(ct).ConfigureAwait(false);
+        var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", conn);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return name;
     }
 
@@ -100,7 +102,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         ClusterFolder.PrepareBase(baseDir);
         StaleClusters.Remove(baseDir);
 
-        var (templateData, password) = await ClusterTemplate.EnsureAsync(installation, baseDir, runAs, ct);
+        var (templateData, password) = await ClusterTemplate.EnsureAsync(installation, baseDir, runAs, ct).ConfigureAwait(false);
         var directory = Path.Combine(baseDir, $"cluster-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         var data = Path.Combine(directory, "data");
         ClusterFolder.LayOut(templateData, directory, password, runAs);
@@ -115,7 +117,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             Live.TryAdd(cluster.Id, cluster);
             try
             {
-                await cluster.WaitUntilReadyAsync(ct);
+                await cluster.WaitUntilReadyAsync(ct).ConfigureAwait(false);
                 cluster.StartDuration = watch.Elapsed;
                 return cluster;
             }
@@ -123,12 +125,12 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             {
                 // Another process took the port between our probe and the bind: try another, in a fresh copy
                 // (disposing the failed cluster removed its folder).
-                await cluster.DisposeAsync();
+                await cluster.DisposeAsync().ConfigureAwait(false);
                 ClusterFolder.LayOut(templateData, directory, password, runAs);
             }
             catch
             {
-                await cluster.DisposeAsync();
+                await cluster.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
         }
@@ -141,7 +143,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         try
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _server.WaitForExitAsync(patience.Token);
+            await _server.WaitForExitAsync(patience.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -207,7 +209,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
             if (deadline.Elapsed > TimeSpan.FromSeconds(60))
                 throw new SchemaOpsException(ErrorCatalog.EphemeralStartFailed,
                     $"the throwaway PostgreSQL server did not accept connections within 60 s:\n{_log.Text}");
-            await Task.Delay(5, ct); // reading a small file costs microseconds: poll often, start fast
+            await Task.Delay(5, ct).ConfigureAwait(false); // reading a small file costs microseconds: poll often, start fast
         }
     }
 

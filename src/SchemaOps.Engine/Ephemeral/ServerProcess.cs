@@ -35,7 +35,7 @@ internal static class ServerProcess
     {
         var log = new BoundedLog();
         using var p = Start(file, args, workingDirectory, asPostgres, log);
-        await p.WaitForExitAsync(ct);
+        await p.WaitForExitAsync(ct).ConfigureAwait(false);
         if (p.ExitCode != 0)
             throw new SchemaOpsException(ErrorCatalog.EphemeralInitFailed,
                 $"{Path.GetFileName(file)} failed with exit code {p.ExitCode}:\n{log.Text}");

@@ -64,7 +64,7 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
     public async Task PrepareAsync(NpgsqlConnection connection, IEnumerable<NpgsqlBatchCommand> records, CancellationToken ct)
     {
         var name = unchecked((ulong)_key).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var existing = await connection.StringsAsync("SELECT name FROM pg_prepared_statements WHERE name LIKE 'schemaops\\_%'", ct);
+        var existing = await connection.StringsAsync("SELECT name FROM pg_prepared_statements WHERE name LIKE 'schemaops\\_%'", ct).ConfigureAwait(false);
         var prepare = new List<string>();
         if (!existing.Contains($"schemaops_lock_{name}")) prepare.Add($"PREPARE schemaops_lock_{name} AS {PlainLockSql}");
         if (!existing.Contains($"schemaops_check_{name}")) prepare.Add($"PREPARE schemaops_check_{name}(text) AS {CheckSqlFor("$1")}");
@@ -76,7 +76,7 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
             if (!existing.Contains(statement)) prepare.Add($"PREPARE {statement}({types}) AS {record.CommandText}");
             _records[record.CommandText] = statement;
         }
-        if (prepare.Count > 0) await connection.ExecuteAsync(string.Join("; ", prepare), ct);
+        if (prepare.Count > 0) await connection.ExecuteAsync(string.Join("; ", prepare), ct).ConfigureAwait(false);
         _prepared = name;
     }
 
@@ -119,8 +119,9 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
     /// <summary>The history's current state, for a plan just read (call in the same transaction as the read).</summary>
     public async Task ReadExpectedAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(history.StateSql, connection);
-        Expected = (string?)await cmd.ExecuteScalarAsync(ct) ?? "";
+        var cmd = new NpgsqlCommand(history.StateSql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        Expected = (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? "";
     }
 }
 

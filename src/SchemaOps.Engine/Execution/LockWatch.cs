@@ -23,17 +23,27 @@ internal sealed class LockWatch : IAsyncDisposable
     /// <summary>The blocking sessions last seen, described; null if none was seen.</summary>
     public string? LastBlockers => _lastBlockers;
 
+    /// <summary>`await using` of a watch that may not have started (null), never resuming on the caller's context.</summary>
+    public static System.Runtime.CompilerServices.ConfiguredAsyncDisposable Scope(LockWatch? watch) =>
+        ((IAsyncDisposable?)watch ?? NotStarted.Instance).ConfigureAwait(false);
+
+    private sealed class NotStarted : IAsyncDisposable
+    {
+        public static readonly NotStarted Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     public static async Task<LockWatch?> StartAsync(Connections.ConnectionTarget target, int pid, LockSafety safety, CancellationToken ct)
     {
         if (!safety.LimitsLocks) return null;
         var connection = target.CreateConnection();
         try
         {
-            await connection.OpenAsync(ct);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            await connection.DisposeAsync(); // naming the blocker is a nicety: never fail a migration for it
+            await connection.DisposeAsync().ConfigureAwait(false); // naming the blocker is a nicety: never fail a migration for it
             return null;
         }
         // Several looks per lock_timeout, so even a short wait is seen.
@@ -43,18 +53,19 @@ internal sealed class LockWatch : IAsyncDisposable
 
     private async Task PollAsync(int pid, TimeSpan interval, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlCommand(
             // No query text: another session's SQL may hold anything, secrets included.
             "SELECT string_agg(format('pid %s (user %s, application ''%s'', %s, query started %s)', a.pid, a.usename, a.application_name, a.state, " +
             "to_char(a.query_start, 'YYYY-MM-DD HH24:MI:SS')), '; ') " +
             "FROM unnest(pg_blocking_pids($1)) b(pid) JOIN pg_stat_activity a ON a.pid = b.pid", _connection)
         { Parameters = { new() { Value = pid } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (await cmd.ExecuteScalarAsync(ct) is string blockers) _lastBlockers = blockers;
-                await Task.Delay(interval, ct);
+                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string blockers) _lastBlockers = blockers;
+                await Task.Delay(interval, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -69,9 +80,9 @@ internal sealed class LockWatch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
-        await _connection.DisposeAsync();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 }

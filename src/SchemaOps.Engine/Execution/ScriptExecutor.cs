@@ -28,9 +28,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct)
     {
         if (callback.InTransaction)
-            await RunTransactionAsync([callback], record: false, ct);
+            await RunTransactionAsync([callback], record: false, ct).ConfigureAwait(false);
         else
-            foreach (var s in callback.Statements) await RunOneAsync(callback, s, ct);
+            foreach (var s in callback.Statements) await RunOneAsync(callback, s, ct).ConfigureAwait(false);
     }
 
     private async Task RunOneAsync(PreparedScript script, SqlStatement statement, CancellationToken ct)
@@ -39,11 +39,12 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             if (statement.CopyData is not null)
             {
-                await CopyAsync(statement, ct);
+                await CopyAsync(statement, ct).ConfigureAwait(false);
                 return;
             }
-            await using var cmd = new NpgsqlCommand(statement.Text, connection);
-            await cmd.ExecuteNonQueryAsync(ct);
+            var cmd = new NpgsqlCommand(statement.Text, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
@@ -53,7 +54,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
     /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
     public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct) =>
-        p.InTransaction ? (await ApplyInTransactionAsync([p], ct))[0] : await ApplyStatementByStatementAsync(p, ct);
+        p.InTransaction ? (await ApplyInTransactionAsync([p], ct).ConfigureAwait(false))[0] : await ApplyStatementByStatementAsync(p, ct).ConfigureAwait(false);
 
     /// <summary>
     /// Runs the scripts and their history changes in ONE transaction: all of them or none. Every script must be
@@ -70,7 +71,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             try
             {
-                var applied = await RunTransactionAsync(scripts, record: true, ct);
+                var applied = await RunTransactionAsync(scripts, record: true, ct).ConfigureAwait(false);
                 if (attempt > 1) sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}", "got it", 100, Completed: true));
                 return applied;
             }
@@ -88,7 +89,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 sink.WriteVerbose($"{e.File}: no lock within {LockSafety.Describe(safety.LockTimeout)} ({blockers}); rolled back {what}, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
                 sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}",
                     $"attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}", 100 * attempt / safety.Attempts));
-                await Task.Delay(pause, ct);
+                await Task.Delay(pause, ct).ConfigureAwait(false);
             }
         }
     }
@@ -114,7 +115,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 steps.Add((statement.CopyData is null ? new NpgsqlBatchCommand(statement.Text) : null, script, statement));
         }
         if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null })
-            await Guard.PrepareAsync(connection, history.RecordCommands(RowFor(scripts[0], installedBy, null, success: true)), ct);
+            await Guard.PrepareAsync(connection, history.RecordCommands(RowFor(scripts[0], installedBy, null, success: true)), ct).ConfigureAwait(false);
         Add(new("BEGIN"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
         var checkAt = -1;
@@ -153,17 +154,18 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 if (steps[start].Command is null)
                 {
                     failed = start;
-                    await CopyAsync(steps[start].Statement!, ct);
+                    await CopyAsync(steps[start].Statement!, ct).ConfigureAwait(false);
                     failed = -1;
                     start++;
                     continue;
                 }
                 var end = steps.FindIndex(start, x => x.Command is null) is var copyAt and >= 0 ? copyAt : steps.Count;
-                await using var batch = new NpgsqlBatch(connection);
+                var batch = new NpgsqlBatch(connection);
+                await using var batchScope = batch.ConfigureAwait(false);
                 for (var k = start; k < end; k++) batch.BatchCommands.Add(steps[k].Command!);
                 try
                 {
-                    await results.ReadAsync(batch, ct);
+                    await results.ReadAsync(batch, ct).ConfigureAwait(false);
                 }
                 catch (PostgresException)
                 {
@@ -180,27 +182,27 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             // Our prepared statements are gone (a script's DEALLOCATE ALL, a pooler not recognised): the transaction is
             // rolled back whole; plan again, with plain statements from now on.
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             Guard.Unprepare();
             throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");
         }
         catch (PostgresException) when (checkAt >= 0 && failed == checkAt)
         {
             // The guard's check failed: someone changed the history since the plan. Nothing of ours ran.
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             throw new HistoryChangedException(scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations");
         }
         catch (PostgresException e) when (e.SqlState == "55P03" && failed >= 0 && steps[failed].Script is null)
         {
             // Our own guard lock waited past lock_timeout: another runner is inside its migration's transaction.
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             var p = scripts[0];
             throw new SchemaOpsException(ErrorCatalog.MigrationLockTimeout,
                 $"{p.Script.DisplayPath}: another runner's migration transaction held the history: lock timeout", p.Script.DisplayPath, version: p.Script.Version?.Text, inner: e);
         }
         catch (PostgresException e)
         {
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             var (script, statement) = failed >= 0 ? (steps[failed].Script, steps[failed].Statement) : (null, null);
             var group = scripts.Count > 1 ? $"; the whole group of {scripts.Count} migrations was rolled back" : "";
             if (script is not null && statement is not null) throw Failure(script, statement, e, group);
@@ -211,7 +213,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
         catch (OperationCanceledException e)
         {
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             var p = scripts[0];
             var what = scripts.Count == 1 ? p.Script.DisplayPath : $"the group of {scripts.Count} migrations from {p.Script.DisplayPath}";
             throw new SchemaOpsException(ErrorCatalog.OperationCanceled,
@@ -219,7 +221,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
         catch
         {
-            await RollbackQuietlyAsync();
+            await RollbackQuietlyAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -232,31 +234,33 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
         public async Task ReadAsync(NpgsqlBatch batch, CancellationToken ct)
         {
-            await using var reader = await batch.ExecuteReaderAsync(ct);
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             // Statements may return rows too; each history change ends with one (installed_rank, execution_time) row.
             do
             {
-                while (await reader.ReadAsync(ct))
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     if (reader.FieldCount == 2 && reader.GetName(0) == "installed_rank" && reader.GetName(1) == "execution_time")
                         Recorded.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1)));
                     else if (reader.FieldCount == 1 && reader.GetName(0) == HistoryGuard.ObservedColumn)
                         Observed = reader.IsDBNull(0) ? "" : reader.GetString(0);
-            } while (await reader.NextResultAsync(ct));
+            } while (await reader.NextResultAsync(ct).ConfigureAwait(false));
         }
     }
 
     /// <summary>A COPY ... FROM STDIN with the data that followed it in the script, as psql sends it.</summary>
     private async Task CopyAsync(SqlStatement statement, CancellationToken ct)
     {
-        await using var writer = await connection.BeginTextImportAsync(statement.Text, ct);
+        var writer = await connection.BeginTextImportAsync(statement.Text, ct).ConfigureAwait(false);
+        await using var writerScope = writer.ConfigureAwait(false);
         try
         {
-            await writer.WriteAsync(statement.CopyData.AsMemory(), ct);
+            await writer.WriteAsync(statement.CopyData.AsMemory(), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (writer is NpgsqlCopyTextWriter copy)
         {
             // Ending the writer would send what was written so far as the whole data: cancel the COPY instead.
-            await copy.CancelAsync();
+            await copy.CancelAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -266,25 +270,25 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
-        foreach (var callback in BeforeEach) await RunCallbackAsync(callback, ct);
-        var applied = await ApplyAloneAsync(p, ct);
-        foreach (var callback in AfterEach) await RunCallbackAsync(callback, ct);
+        foreach (var callback in BeforeEach) await RunCallbackAsync(callback, ct).ConfigureAwait(false);
+        var applied = await ApplyAloneAsync(p, ct).ConfigureAwait(false);
+        foreach (var callback in AfterEach) await RunCallbackAsync(callback, ct).ConfigureAwait(false);
         return applied;
     }
 
     private async Task<(int?, int)> ApplyAloneAsync(PreparedScript p, CancellationToken ct)
     {
-        await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct);
+        await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct).ConfigureAwait(false);
         if (safety.StatementTimeout is { } limit)
-            await connection.ExecuteAsync($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}", ct);
+            await connection.ExecuteAsync($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}", ct).ConfigureAwait(false);
         try
         {
-            return await RunStatementsAsync(p, ct);
+            return await RunStatementsAsync(p, ct).ConfigureAwait(false);
         }
         finally
         {
             if (safety.StatementTimeout is not null && connection.State == System.Data.ConnectionState.Open)
-                await connection.ExecuteAsync("RESET statement_timeout", CancellationToken.None);
+                await connection.ExecuteAsync("RESET statement_timeout", CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -295,13 +299,13 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         {
             try
             {
-                await RunOneAsync(p, s, ct);
+                await RunOneAsync(p, s, ct).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is SchemaOpsException or OperationCanceledException or NpgsqlException)
             {
                 try
                 {
-                    await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None);
+                    await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None).ConfigureAwait(false);
                     if (failure is OperationCanceledException)
                         // Not "rolled back": outside a transaction, what ran before this statement stays.
                         throw new SchemaOpsException(ErrorCatalog.MigrationInterrupted,
@@ -323,7 +327,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             }
         }
         var elapsed = (int)watch.ElapsedMilliseconds;
-        return (await history.RecordAsync(RowFor(p, installedBy, elapsed, success: true), CancellationToken.None), elapsed);
+        return (await history.RecordAsync(RowFor(p, installedBy, elapsed, success: true), CancellationToken.None).ConfigureAwait(false), elapsed);
     }
 
     /// <summary>The history row of a run of <paramref name="p"/>; a null time is measured by the server.</summary>
@@ -358,8 +362,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         if (connection.State != System.Data.ConnectionState.Open) return; // a broken connection rolls back on the server by itself
         try
         {
-            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await using var rollbackScope = rollback.ConfigureAwait(false);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (NpgsqlException)
         {

@@ -26,11 +26,13 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
 
     public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT version FROM {Name.Quoted}", Connection);
+        var cmd = new NpgsqlCommand($"SELECT version FROM {Name.Quoted}", Connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var versions = new List<(string, bool)>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) versions.Add((r.GetString(0), true));
-        return await RowsAsync(versions, ct);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false)) versions.Add((r.GetString(0), true));
+        return await RowsAsync(versions, ct).ConfigureAwait(false);
     }
 
     public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row)
@@ -59,8 +61,8 @@ public sealed class DbmateHistoryTable(NpgsqlConnection connection, HistoryTable
     {
         // dbmate records no failures, descriptions or types: a missing version is forgotten (Flyway marks it
         // DELETE), a changed checksum is realigned in SchemaOps' checksum table.
-        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
+        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct).ConfigureAwait(false);
         if (change.Action != RepairAction.MarkedDeleted) return;
-        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
+        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct).ConfigureAwait(false);
     }
 }

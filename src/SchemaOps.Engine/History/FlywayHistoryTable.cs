@@ -43,12 +43,14 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
 
     public override async Task<List<AppliedMigration>> ReadAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlCommand(
             "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success " +
             $"FROM {Name.Quoted} ORDER BY installed_rank", Connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var rows = new List<AppliedMigration>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             var row = new AppliedMigration(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetInt32(5), r.GetString(6), r.GetDateTime(7), r.GetInt32(8), r.GetBoolean(9));
@@ -102,29 +104,30 @@ public sealed class FlywayHistoryTable(NpgsqlConnection connection, HistoryTable
         switch (change.Action)
         {
             case RepairAction.RemovedFailedRow:
-                await ExecuteAsync($"DELETE FROM {Name.Quoted} WHERE installed_rank = $1", ct, rank);
+                await ExecuteAsync($"DELETE FROM {Name.Quoted} WHERE installed_rank = $1", ct, rank).ConfigureAwait(false);
                 break;
             case RepairAction.MarkedDeleted:
                 var row = rows.Single(r => r.InstalledRank == change.InstalledRank);
-                await RecordAsync(new HistoryRow(row.VersionText, row.Description, HistoryTypes.Delete, row.Script, row.Checksum, installedBy, 0, row.Success), ct);
+                await RecordAsync(new HistoryRow(row.VersionText, row.Description, HistoryTypes.Delete, row.Script, row.Checksum, installedBy, 0, row.Success), ct).ConfigureAwait(false);
                 break;
             case RepairAction.AlignedChecksum:
-                await ExecuteAsync($"UPDATE {Name.Quoted} SET checksum = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = int.Parse(change.After!) });
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET checksum = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = int.Parse(change.After!) }).ConfigureAwait(false);
                 break;
             case RepairAction.AlignedDescription:
-                await ExecuteAsync($"UPDATE {Name.Quoted} SET description = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET description = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! }).ConfigureAwait(false);
                 break;
             case RepairAction.AlignedType:
-                await ExecuteAsync($"UPDATE {Name.Quoted} SET type = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! });
+                await ExecuteAsync($"UPDATE {Name.Quoted} SET type = $2 WHERE installed_rank = $1", ct, rank, new NpgsqlParameter { Value = change.After! }).ConfigureAwait(false);
                 break;
         }
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
     {
-        await using var cmd = new NpgsqlCommand(sql, Connection);
+        var cmd = new NpgsqlCommand(sql, Connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.AddRange(parameters);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     // Flyway: descriptions over 200 characters keep the first 197 and end with "...".

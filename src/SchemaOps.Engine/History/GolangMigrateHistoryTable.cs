@@ -26,15 +26,17 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
     {
         MigrationVersion current;
         bool dirty;
-        await using (var cmd = new NpgsqlCommand($"SELECT version, dirty FROM {Name.Quoted} LIMIT 1", Connection))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        var cmd = new NpgsqlCommand($"SELECT version, dirty FROM {Name.Quoted} LIMIT 1", Connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
         {
-            if (!await r.ReadAsync(ct)) return [];
+            if (!await r.ReadAsync(ct).ConfigureAwait(false)) return [];
             (current, dirty) = (MigrationVersion.Parse(r.GetInt64(0).ToString()), r.GetBoolean(1));
         }
         var applied = Scripts.Where(s => s.Kind == MigrationKind.Versioned && s.Version! <= current).Select(s => s.Version!.Text).ToList();
         if (!applied.Any(v => MigrationVersion.Parse(v) == current)) applied.Add(current.Text);
-        return await RowsAsync(applied.Select(v => (v, !dirty || MigrationVersion.Parse(v) != current)), ct);
+        return await RowsAsync(applied.Select(v => (v, !dirty || MigrationVersion.Parse(v) != current)), ct).ConfigureAwait(false);
     }
 
     public override IEnumerable<NpgsqlBatchCommand> RecordCommands(HistoryRow row)
@@ -71,9 +73,9 @@ public sealed class GolangMigrateHistoryTable(NpgsqlConnection connection, Histo
         // A dirty version (failed) or a current version whose file is gone (missing): go back to the
         // previous local version, clean; like `migrate force <previous>` after fixing the database by hand.
         // A changed checksum is realigned in SchemaOps' checksum table.
-        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct);
+        if (change.Action == RepairAction.AlignedChecksum) await AlignChecksumAsync(change, ct).ConfigureAwait(false);
         if (change.Action is not (RepairAction.RemovedFailedRow or RepairAction.MarkedDeleted)) return;
-        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct);
+        await RecordAsync(new HistoryRow(change.Version?.Text, change.Description, HistoryTypes.UndoSql, change.Script, null, installedBy, 0, true), ct).ConfigureAwait(false);
     }
 
     private string? Previous(string version)

@@ -23,7 +23,7 @@ internal static class HistoryLocator
         async Task<(HistoryTableName Table, MigrationLayout Shape)?> FirstKnownAsync(IEnumerable<HistoryTableName> candidates)
         {
             foreach (var candidate in candidates.Distinct())
-                if (await HistoryStore.ExistsAsync(connection, candidate, ct) && await HistoryStore.ShapeOfAsync(connection, candidate, ct) is var shape and not MigrationLayout.Auto)
+                if (await HistoryStore.ExistsAsync(connection, candidate, ct).ConfigureAwait(false) && await HistoryStore.ShapeOfAsync(connection, candidate, ct).ConfigureAwait(false) is var shape and not MigrationLayout.Auto)
                     return (candidate, shape);
             return null;
         }
@@ -32,14 +32,14 @@ internal static class HistoryLocator
         if (layout == MigrationLayout.Auto)
         {
             // Nothing local says: the database does.
-            layout = await FirstKnownAsync(defaults) is { } found ? found.Shape : MigrationLayout.Flyway;
+            layout = await FirstKnownAsync(defaults).ConfigureAwait(false) is { } found ? found.Shape : MigrationLayout.Flyway;
             return HistoryStore.For(layout, connection, Table(layout), scanned.Scripts);
         }
 
         var store = HistoryStore.For(layout, connection, Table(layout), scanned.Scripts);
         // The layout was only inferred from file names: make sure the database is not kept by another tool.
-        if (settings.Layout == MigrationLayout.Auto && settings.Table is null && !await store.ExistsAsync(ct)
-            && await FirstKnownAsync(defaults.Where(t => t != store.Name)) is { } other)
+        if (settings.Layout == MigrationLayout.Auto && settings.Table is null && !await store.ExistsAsync(ct).ConfigureAwait(false)
+            && await FirstKnownAsync(defaults.Where(t => t != store.Name)).ConfigureAwait(false) is { } other)
             throw Errors.Refusal(ErrorCatalog.HistoryLayoutMismatch,
                 $"the migrations in {string.Join(", ", settings.Locations)} are in the {MigrationLayouts.Name(layout)} layout, but {target.Display} keeps " +
                 $"{MigrationLayouts.Name(other.Shape)}'s history in {other.Table}. Point -Path / --path at its {MigrationLayouts.Name(other.Shape)} migrations; " +

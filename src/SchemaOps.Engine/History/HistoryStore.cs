@@ -35,23 +35,24 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     public virtual long LockKey(string database) => Execution.MigrationLock.KeyFor(Name);
 
     /// <summary>Whether <see cref="CreateAsync"/> has something to create.</summary>
-    public virtual async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct);
+    public virtual async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct).ConfigureAwait(false);
 
     /// <summary>What <see cref="CreateAsync"/> creates, as ShouldProcess asks about it.</summary>
     public virtual string SetupAction => "Create schema history table";
 
     public static async Task<bool> ExistsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlCommand(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))",
             connection) { Parameters = { new() { Value = name.Schema }, new() { Value = name.Table } } };
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     /// <summary>Which layout's history table an existing table looks like, from its columns; Auto when none.</summary>
     public static async Task<MigrationLayout> ShapeOfAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {
-        var columns = await ColumnsAsync(connection, name, ct);
+        var columns = await ColumnsAsync(connection, name, ct).ConfigureAwait(false);
         if (FlywayHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.Flyway;
         if (GolangMigrateHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.GolangMigrate;
         if (DbmateHistoryTable.ShapeProblems(columns).Count == 0) return MigrationLayout.Dbmate;
@@ -61,9 +62,9 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     /// <summary>Refuses a table of this name that is not shaped like this layout's, naming each difference.</summary>
     public async Task CheckShapeAsync(CancellationToken ct)
     {
-        var problems = ShapeProblemsOf(await ColumnsAsync(Connection, Name, ct));
+        var problems = ShapeProblemsOf(await ColumnsAsync(Connection, Name, ct).ConfigureAwait(false));
         if (problems.Count == 0) return;
-        var other = await ShapeOfAsync(Connection, Name, ct);
+        var other = await ShapeOfAsync(Connection, Name, ct).ConfigureAwait(false);
         var hint = other != MigrationLayout.Auto
             ? $"It is {MigrationLayouts.Name(other)}'s history table: pass -Layout {other} / --layout {MigrationLayouts.CliName(other)} if the migrations are {MigrationLayouts.Name(other)}'s, or point -Table / --table elsewhere."
             : "Point -Table / --table at the right table, or rename this one.";
@@ -80,8 +81,9 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     {
         foreach (var sql in CreateStatements())
         {
-            await using var cmd = new NpgsqlCommand(sql, Connection);
-            await cmd.ExecuteNonQueryAsync(ct);
+            var cmd = new NpgsqlCommand(sql, Connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
 
@@ -114,16 +116,18 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
     /// <summary>Runs history commands as one batch; returns the last installed_rank they report, if any.</summary>
     private async Task<int?> RunAsync(IEnumerable<NpgsqlBatchCommand> commands, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(Connection);
+        var batch = new NpgsqlBatch(Connection);
+        await using var batchScope = batch.ConfigureAwait(false);
         foreach (var c in commands) batch.BatchCommands.Add(c);
         if (batch.BatchCommands.Count == 0) return null;
-        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         int? rank = null;
         do
         {
-            while (await reader.ReadAsync(ct))
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 if (reader.FieldCount > 0 && reader.GetName(0) == "installed_rank") rank = reader.IsDBNull(0) ? null : reader.GetInt32(0);
-        } while (await reader.NextResultAsync(ct));
+        } while (await reader.NextResultAsync(ct).ConfigureAwait(false));
         return rank;
     }
 
@@ -157,13 +161,15 @@ public abstract class HistoryStore(NpgsqlConnection connection, HistoryTableName
 
     protected static async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlCommand(
             "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
             "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", connection)
         { Parameters = { new() { Value = name.Quoted } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var columns = new Dictionary<string, string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) columns[reader.GetString(0)] = reader.GetString(1);
+        var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) columns[reader.GetString(0)] = reader.GetString(1);
         return columns;
     }
 

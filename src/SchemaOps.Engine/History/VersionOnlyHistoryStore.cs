@@ -19,7 +19,7 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
     /// <summary>SchemaOps' checksum table, beside the tool's.</summary>
     public HistoryTableName Checksums => new(Name.Schema, Name.Table + "_checksums");
 
-    public override async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct) || !await ExistsAsync(Connection, Checksums, ct);
+    public override async Task<bool> NeedsSetupAsync(CancellationToken ct) => !await ExistsAsync(ct).ConfigureAwait(false) || !await ExistsAsync(Connection, Checksums, ct).ConfigureAwait(false);
 
     public override string SetupAction => $"Create {MigrationLayouts.Name(Layout)}'s history table (if missing) and SchemaOps' checksum table {Checksums}";
 
@@ -47,7 +47,7 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
     /// </summary>
     protected async Task<List<AppliedMigration>> RowsAsync(IEnumerable<(string Text, bool Success)> applied, CancellationToken ct)
     {
-        var recorded = await RecordedAsync(ct);
+        var recorded = await RecordedAsync(ct).ConfigureAwait(false);
         var local = Scripts.Where(s => s.Kind == MigrationKind.Versioned).ToDictionary(s => s.Version!);
         var parsed = applied.Select(a => (Version: MigrationVersion.TryParse(a.Text, out var v, out _) ? v!
                 : throw Errors.Input(ErrorCatalog.InvalidHistoryVersion, $"{Name} holds the version '{a.Text}', which is not a number: fix or remove that row", Name.ToString(), version: a.Text),
@@ -85,9 +85,10 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
     /// <summary>Repair's checksum realignment happens in the checksum table; the tool's table has nothing to realign.</summary>
     protected async Task AlignChecksumAsync(RepairChange change, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"UPDATE {Checksums.Quoted} SET checksum = $2 WHERE ltrim(version, '0') = ltrim($1, '0')", Connection)
+        var cmd = new NpgsqlCommand($"UPDATE {Checksums.Quoted} SET checksum = $2 WHERE ltrim(version, '0') = ltrim($1, '0')", Connection)
         { Parameters = { new() { Value = change.Version!.Text }, new() { Value = int.Parse(change.After!) } } };
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private sealed record Recorded(int Checksum, string Script, string InstalledBy, DateTime InstalledOn, int ExecutionTime);
@@ -95,10 +96,12 @@ public abstract class VersionOnlyHistoryStore(NpgsqlConnection connection, Histo
     private async Task<Dictionary<MigrationVersion, Recorded>> RecordedAsync(CancellationToken ct)
     {
         var recorded = new Dictionary<MigrationVersion, Recorded>();
-        if (!await ExistsAsync(Connection, Checksums, ct)) return recorded; // a database only the tool has worked on
-        await using var cmd = new NpgsqlCommand($"SELECT version, checksum, script, installed_by, installed_on, execution_time FROM {Checksums.Quoted}", Connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        if (!await ExistsAsync(Connection, Checksums, ct).ConfigureAwait(false)) return recorded; // a database only the tool has worked on
+        var cmd = new NpgsqlCommand($"SELECT version, checksum, script, installed_by, installed_on, execution_time FROM {Checksums.Quoted}", Connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
             if (MigrationVersion.TryParse(r.GetString(0), out var v, out _))
                 recorded[v!] = new Recorded(r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetDateTime(4), r.GetInt32(5));
         return recorded;

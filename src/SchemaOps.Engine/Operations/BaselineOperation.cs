@@ -11,7 +11,8 @@ public static class BaselineOperation
     {
         var settings = request.Settings;
         var version = request.BaselineVersion;
-        await using var session = await request.OpenWithoutScriptsAsync(sink, ct);
+        var session = await request.OpenWithoutScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("baselining", async () =>
         {
             // golang-migrate's single row makes a baseline its `force <version>`; dbmate lists versions and has no such row.
@@ -19,8 +20,9 @@ public static class BaselineOperation
                 throw Errors.Refusal(ErrorCatalog.BaselineNotSupported,
                     $"dbmate's history table {session.History.Name} has no baseline: it lists each applied version. " +
                     "To take over an existing database, insert the versions already in effect into it, then migrate.");
-            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
-            var rows = await session.ReadHistoryAsync(ct);
+            var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
+            await using var migrationLockScope = migrationLock.ConfigureAwait(false);
+            var rows = await session.ReadHistoryAsync(ct).ConfigureAwait(false);
             var existing = rows.LastOrDefault(r => r.Type == HistoryTypes.Baseline);
             if (existing is not null)
             {
@@ -43,13 +45,14 @@ public static class BaselineOperation
 
             return await OperationCallbacks.For(session, "Baseline").AroundAsync(session, request, sink, async () =>
             {
-                await using var tx = await session.Connection.BeginTransactionAsync(ct);
-                await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct), ct);
-                var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct);
-                await tx.CommitAsync(CancellationToken.None);
+                var tx = await session.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
+                await HistorySetup.CreateMissingAsync(session, settings, await HistorySetup.InspectAsync(session, settings, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                var rank = await session.History.RecordAsync(HistoryRow.Baseline(version.Text, settings.BaselineDescription, settings.InstalledBy), ct).ConfigureAwait(false);
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 return Emit(sink, new BaselineResult { Version = version, Description = settings.BaselineDescription, InstalledRank = rank, Created = true, Database = request.Target.Database });
-            }, ct);
-        });
+            }, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private static BaselineResult Emit(IOperationSink sink, BaselineResult result)

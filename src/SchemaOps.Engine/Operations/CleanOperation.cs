@@ -82,30 +82,32 @@ public static class CleanOperation
                 "clean drops every object in the managed schemas and is disabled: pass -AllowClean / --allow-clean, set cleanEnabled in the config, or SCHEMAOPS_CLEAN_ENABLED=true");
         RefuseSystemSchemas(settings.Schemas);
 
-        await using var session = await request.OpenWithoutScriptsAsync(sink, ct);
+        var session = await request.OpenWithoutScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         RefuseSystemSchemas(session.Schemas); // the default schema, when none was named
         return await request.GuardAsync("cleaning", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
-            var created = (await session.ReadHistoryAsync(ct)).Where(r => r.Type == HistoryTypes.Schema)
+            var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
+            await using var migrationLockScope = migrationLock.ConfigureAwait(false);
+            var created = (await session.ReadHistoryAsync(ct).ConfigureAwait(false)).Where(r => r.Type == HistoryTypes.Schema)
                 .SelectMany(r => r.Script.Split(',')).Select(q => q.Trim().Trim('"').Replace("\"\"", "\"")).ToHashSet();
-            var existing = (await session.MissingSchemasAsync(ct)).ToHashSet();
+            var existing = (await session.MissingSchemasAsync(ct).ConfigureAwait(false)).ToHashSet();
             var schemas = session.Schemas.Where(s => !existing.Contains(s)).ToList();
 
             // What each schema's clean would drop, measured by doing it and rolling back: exactly what goes,
             // whatever CASCADE reaches, asked about (and shown under -WhatIf) before anything is dropped for good.
-            var planned = await PlanAsync(session, request, schemas, created, sink, ct);
+            var planned = await PlanAsync(session, request, schemas, created, sink, ct).ConfigureAwait(false);
             var accepted = schemas.Where(s => sink.ShouldProcess($"schema \"{s}\" in {request.Target.Display}", Describe(s, created, planned))).ToList();
             if (accepted.Count == 0) return [];
 
             return await OperationCallbacks.For(session, "Clean").AroundAsync(session, request, sink, async () =>
             {
-                var results = await DropAndMeasureAsync(session, request, accepted, created, commit: true, ct);
+                var results = await DropAndMeasureAsync(session, request, accepted, created, commit: true, ct).ConfigureAwait(false);
                 foreach (var r in results) sink.WriteVerbose($"cleaned schema {r.Schema}: {r.ObjectsDropped} object(s)");
                 foreach (var r in results) sink.WriteObject(r);
                 return results;
-            }, ct);
-        });
+            }, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>pg_catalog, pg_toast, information_schema...: the server's own, never cleaned.</summary>
@@ -126,7 +128,7 @@ public static class CleanOperation
     {
         try
         {
-            return await DropAndMeasureAsync(session, request, schemas, created, commit: false, ct);
+            return await DropAndMeasureAsync(session, request, schemas, created, commit: false, ct).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
@@ -154,18 +156,19 @@ public static class CleanOperation
         var managed = session.Schemas.ToHashSet();
         var results = new List<CleanedSchema>();
         var outside = new List<string>();
-        await using var tx = await session.Connection.BeginTransactionAsync(ct);
-        var before = await FootprintAsync(session.Connection, ct);
+        var tx = await session.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        var before = await FootprintAsync(session.Connection, ct).ConfigureAwait(false);
         foreach (var schema in schemas)
         {
-            var objects = await ObjectsAsync(session.Connection, schema, ct);
-            var dropSchema = created.Contains(schema) && !await HoldsExtensionObjectsAsync(session.Connection, schema, ct);
+            var objects = await ObjectsAsync(session.Connection, schema, ct).ConfigureAwait(false);
+            var dropSchema = created.Contains(schema) && !await HoldsExtensionObjectsAsync(session.Connection, schema, ct).ConfigureAwait(false);
             if (dropSchema)
-                await session.Connection.ExecuteAsync($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE", ct);
+                await session.Connection.ExecuteAsync($"DROP SCHEMA {HistoryTableName.Quote(schema)} CASCADE", ct).ConfigureAwait(false);
             else
                 foreach (var (kind, name) in objects)
-                    await session.Connection.ExecuteAsync($"DROP {kind} IF EXISTS {name} CASCADE", ct); // IF EXISTS: an earlier CASCADE may have taken it
-            var after = await FootprintAsync(session.Connection, ct);
+                    await session.Connection.ExecuteAsync($"DROP {kind} IF EXISTS {name} CASCADE", ct).ConfigureAwait(false); // IF EXISTS: an earlier CASCADE may have taken it
+            var after = await FootprintAsync(session.Connection, ct).ConfigureAwait(false);
             var gone = Gone(before, after);
             before = after;
             outside.AddRange(gone.Where(g => g.Schema is null || !managed.Contains(g.Schema) || g.Kind == "extension").Select(g => g.ToString()));
@@ -177,20 +180,20 @@ public static class CleanOperation
         }
         if (outside.Count > 0)
         {
-            await tx.RollbackAsync(CancellationToken.None);
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             throw new SchemaOpsException(ErrorCatalog.CleanReachesOutside,
                 $"clean of {string.Join(", ", schemas)} would also drop what lies outside the managed schemas ({string.Join(", ", managed)}): "
                 + $"{string.Join(", ", outside)}. Nothing was dropped: drop or change those yourself first, or manage their schema too.");
         }
-        if (commit) await tx.CommitAsync(CancellationToken.None);
-        else await tx.RollbackAsync(CancellationToken.None);
+        if (commit) await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        else await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         return results;
     }
 
     /// <summary>Whether an extension lives in the schema or owns objects there: its schema cannot go without it.</summary>
     private static async Task<bool> HoldsExtensionObjectsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlCommand("""
             SELECT EXISTS (SELECT 1 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1)
                 OR EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
                            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.deptype = 'e' AND n.nspname = $1)
@@ -199,7 +202,8 @@ public static class CleanOperation
                 OR EXISTS (SELECT 1 FROM pg_depend d JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
                            JOIN pg_namespace n ON n.oid = t.typnamespace WHERE d.deptype = 'e' AND n.nspname = $1)
             """, connection) { Parameters = { new() { Value = schema } } };
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     /// <summary>One object a clean can take with it; <see cref="Parent"/> is the table of a column, constraint, trigger...</summary>
@@ -218,10 +222,12 @@ public static class CleanOperation
 
     private static async Task<HashSet<Footprint>> FootprintAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(FootprintQuery, connection);
+        var cmd = new NpgsqlCommand(FootprintQuery, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var all = new HashSet<Footprint>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
             all.Add(new Footprint(r.IsDBNull(0) ? null : r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
         return all;
     }
@@ -229,10 +235,12 @@ public static class CleanOperation
     /// <summary>The objects of <paramref name="schema"/> a clean drops (kind and qualified name), most dependent first; not an extension's.</summary>
     internal static async Task<List<(string Kind, string Name)>> ObjectsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(ObjectsQuery, connection) { Parameters = { new() { Value = schema } } };
+        var cmd = new NpgsqlCommand(ObjectsQuery, connection) { Parameters = { new() { Value = schema } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var objects = new List<(string, string)>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) objects.Add((r.GetString(0), r.GetString(1)));
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) objects.Add((r.GetString(0), r.GetString(1)));
         return objects;
     }
 }

@@ -35,16 +35,16 @@ public static class FleetOperation
         using var gate = new SemaphoreSlim(throttle);
         var results = await Task.WhenAll(accepted.Select(async request =>
         {
-            await gate.WaitAsync(ct);
+            await gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                return await MigrateOneAsync(request, new TargetSink(sink, request.Target.Display, forward), ct);
+                return await MigrateOneAsync(request, new TargetSink(sink, request.Target.Display, forward), ct).ConfigureAwait(false);
             }
             finally
             {
                 gate.Release();
             }
-        }));
+        })).ConfigureAwait(false);
         foreach (var r in results) sink.WriteObject(r);
         return results;
     }
@@ -54,7 +54,7 @@ public static class FleetOperation
         var watch = Stopwatch.StartNew();
         try
         {
-            var applied = await MigrateOperation.MigrateAsync(request, sink, ct);
+            var applied = await MigrateOperation.MigrateAsync(request, sink, ct).ConfigureAwait(false);
             return new FleetResult
             {
                 Database = request.Target.Display, Succeeded = true, Applied = applied.Count,

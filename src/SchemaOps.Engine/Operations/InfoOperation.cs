@@ -14,7 +14,7 @@ public static class InfoOperation
             var infos = entries.Select(e => e.ToInfo()).ToList();
             foreach (var info in infos) sink.WriteObject(info);
             return (IReadOnlyList<MigrationInfo>)infos;
-        });
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public static class InfoOperation
                 .ToList();
             foreach (var r in results) sink.WriteObject(r);
             return (IReadOnlyList<ValidationResult>)results;
-        }, failed: results => results.Any(r => !r.Passed));
+        }, failed: results => results.Any(r => !r.Passed)).ConfigureAwait(false);
     }
 
     /// <summary>The migrations and their states, with the operation's callbacks (before/after/afterError) around the work.</summary>
@@ -46,8 +46,9 @@ public static class InfoOperation
         Func<List<MigrationEntry>, T> body, Func<T, bool>? failed = null)
     {
         var target = request.TargetVersion;
-        await using var session = await request.OpenWithScriptsAsync(sink, ct);
+        var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("reading the history", () => OperationCallbacks.For(session, operation).AroundAsync(session, request, sink,
-            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct), target, request.Settings.OutOfOrder)), ct, failed));
+            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct).ConfigureAwait(false), target, request.Settings.OutOfOrder)), ct, failed)).ConfigureAwait(false);
     }
 }

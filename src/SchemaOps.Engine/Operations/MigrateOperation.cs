@@ -20,12 +20,14 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
-        await using var session = await request.OpenWithScriptsAsync(sink, ct);
+        var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("migrating", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
+            var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
+            await using var migrationLockScope = migrationLock.ConfigureAwait(false);
 
-            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct).ConfigureAwait(false);
             if (settings.LintLevel is { } level) LintGate.Check(session, plan, settings.Group, level, settings.LintRules);
 
             // Ask about every change first: -WhatIf lists them all, -Confirm settles the plan before anything runs.
@@ -55,19 +57,20 @@ public static class MigrateOperation
             var accept = plan.Take(accepted).ToList();
             if (setupNeeded)
             {
-                await HistorySetup.SetUpAsync(session, settings, baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null, ct);
+                await HistorySetup.SetUpAsync(session, settings, baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null, ct).ConfigureAwait(false);
                 // What was planned before the history existed is planned again from it (another runner may have set it up and applied some).
-                accept = await StillToRunAsync(session, request, accept, sink, ct);
+                accept = await StillToRunAsync(session, request, accept, sink, ct).ConfigureAwait(false);
             }
 
             if (accepted == 0 && !callbacksOnly) return [];
-            await using var watch = accepted > 0 ? await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct) : null;
+            var watch = (accepted > 0 ? await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct).ConfigureAwait(false) : null);
+            await using var watchScope = LockWatch.Scope(watch);
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
                 { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard };
             return await callbacks.AroundAsync(executor, sink, () => accept.Count == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
                 : settings.Group ? ApplyGroupAsync(executor, session, accept, request, sink, ct)
-                : ApplyEachAsync(executor, session, accept, request, sink, ct), ct);
-        });
+                : ApplyEachAsync(executor, session, accept, request, sink, ct), ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -86,17 +89,17 @@ public static class MigrateOperation
             var done = total - queue.Count;
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Migrating {request.Target.Database}", $"{p.Script.Label} ({done + 1}/{total})", 100 * done / total));
             sink.WriteVerbose($"applying {p.Script.DisplayPath} ({(p.InTransaction ? "in a transaction" : "without a transaction: " + p.NoTransactionReason)})");
-            if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct);
+            if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct).ConfigureAwait(false);
             MigrationResult result;
             try
             {
-                var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                var (rank, elapsed) = await executor.ApplyAsync(p, ct).ConfigureAwait(false);
                 result = Result(p, MigrationOutcome.Applied, elapsed, rank, request.Target.Database, null);
             }
             catch (HistoryChangedException changed)
             {
                 sink.WriteVerbose($"{changed.Message}; reading the history again");
-                var still = await StillToRunAsync(session, request, queue.ToList(), sink, ct);
+                var still = await StillToRunAsync(session, request, queue.ToList(), sink, ct).ConfigureAwait(false);
                 foreach (var skipped in queue.Where(q => !still.Contains(q))) Emit(Result(skipped, MigrationOutcome.Skipped, 0, null, request.Target.Database, null));
                 queue = new Queue<PreparedScript>(still);
                 continue;
@@ -129,7 +132,7 @@ public static class MigrateOperation
     internal static async Task<List<PreparedScript>> StillToRunAsync(MigrationSession session, MigrationRequest request, List<PreparedScript> accepted,
         IOperationSink sink, CancellationToken ct)
     {
-        var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), request.TargetVersion, request.Settings.OutOfOrder);
+        var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), request.TargetVersion, request.Settings.OutOfOrder);
         var states = entries.Where(e => e.Local is not null).GroupBy(e => e.Local!).ToDictionary(g => g.Key, g => g.Last().State);
         var still = new List<PreparedScript>();
         foreach (var p in accepted)
@@ -161,13 +164,13 @@ public static class MigrateOperation
             {
                 try
                 {
-                    applied = group.Count == 0 ? [] : await executor.ApplyGroupAsync(group, ct);
+                    applied = group.Count == 0 ? [] : await executor.ApplyGroupAsync(group, ct).ConfigureAwait(false);
                     break;
                 }
                 catch (HistoryChangedException changed)
                 {
                     sink.WriteVerbose($"{changed.Message}; reading the history again");
-                    var still = await StillToRunAsync(session, request, group, sink, ct);
+                    var still = await StillToRunAsync(session, request, group, sink, ct).ConfigureAwait(false);
                     skipped.AddRange(group.Where(p => !still.Contains(p)).Select(p => Result(p, MigrationOutcome.Skipped, 0, null, database, null)));
                     group = still;
                 }
@@ -197,14 +200,15 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var safety = settings.Safety;
-        await using var session = await request.OpenWithScriptsAsync(sink, ct);
+        var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("planning", async () =>
         {
-            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct);
+            var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct).ConfigureAwait(false);
             var callbacks = OperationCallbacks.For(session, "Migrate");
             var script = new DryRunScript(session.History, settings.InstalledBy, safety) { BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
             // With -Schema the session put that schema first on the search path; the script does the same.
-            var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct) : null;
+            var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false) : null;
             script.Header(request.Target.Display, plan.Count, searchPath);
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
@@ -218,7 +222,7 @@ public static class MigrateOperation
             var results = plan.Select(p => Result(p, MigrationOutcome.Planned, 0, null, request.Target.Database, null)).ToList();
             foreach (var r in results) sink.WriteObject(r);
             return (IReadOnlyList<MigrationResult>)results;
-        });
+        }).ConfigureAwait(false);
     }
 
     /// <summary>What migrate would do, read-only: what to create, whether to baseline first, and the scripts to run in order.</summary>
@@ -226,14 +230,14 @@ public static class MigrateOperation
         MigrationSession session, MigrationRequest request, CancellationToken ct)
     {
         var settings = request.Settings;
-        var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct);
-        var rows = await session.ReadHistoryToChangeAsync(ct);
+        var (missingSchemas, tableMissing) = await HistorySetup.InspectAsync(session, settings, ct).ConfigureAwait(false);
+        var rows = await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false);
         // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
         // have no baseline and simply start applying, so their layouts keep their behaviour.
         var baselineFirst = session.Layout == MigrationLayout.Flyway && tableMissing && !missingSchemas.Contains(session.Schemas[0])
-            && await session.SchemaHasObjectsAsync(session.Schemas[0], ct);
+            && await session.SchemaHasObjectsAsync(session.Schemas[0], ct).ConfigureAwait(false);
         // Another runner may have created the history table (and applied something) since it was found missing.
-        if (baselineFirst && await session.History.ExistsAsync(ct)) return await PlanAsync(session, request, ct);
+        if (baselineFirst && await session.History.ExistsAsync(ct).ConfigureAwait(false)) return await PlanAsync(session, request, ct).ConfigureAwait(false);
         if (baselineFirst && !settings.BaselineOnMigrate)
             throw Errors.Refusal(ErrorCatalog.NonEmptySchemaWithoutHistory,
                 $"schema \"{session.Schemas[0]}\" in {request.Target.Display} already holds objects but has no history table {session.History.Name}: " +

@@ -40,7 +40,7 @@ public sealed record MigrationRequest(ConnectionTarget Target, MigrationSettings
     {
         try
         {
-            return await body();
+            return await body().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not SchemaOpsException)
         {

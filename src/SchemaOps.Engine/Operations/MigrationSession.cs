@@ -40,24 +40,24 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         NpgsqlConnection? connection = null;
         try
         {
-            connection = await target.OpenAsync("reading the migration history", sink, ct); // with the target's connect retries
-            var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct))!);
-            var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct))!;
+            connection = await target.OpenAsync("reading the migration history", sink, ct).ConfigureAwait(false); // with the target's connect retries
+            var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct).ConfigureAwait(false))!);
+            var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
             if (versionNum >= 140000)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.
-                await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct);
+                await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct).ConfigureAwait(false);
 
-            var searchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct))!;
+            var searchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false))!;
             IReadOnlyList<string> schemas = settings.Schemas;
             if (schemas.Count > 0)
                 // Flyway puts the default schema first on the search path for the migrations it runs.
-                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {searchPath}", ct);
+                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {searchPath}", ct).ConfigureAwait(false);
             else
-                schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct) as string
+                schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct).ConfigureAwait(false) as string
                     ?? throw Errors.Parameter(ErrorCatalog.NoCurrentSchema, $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
-            var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct);
-            var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct);
+            var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct).ConfigureAwait(false);
+            var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct).ConfigureAwait(false);
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
@@ -67,7 +67,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         }
         catch (Exception e)
         {
-            if (connection is not null) await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
             throw DatabaseErrors.Translate(e, target, "connecting");
         }
     }
@@ -77,9 +77,11 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         ScannedMigrations scanned, string defaultSchema, HistoryStore history, CancellationToken ct)
     {
         if (!settings.PlaceholderReplacement || !scanned.Scripts.Concat(scanned.Callbacks.All).Any(s => s.Text.Contains("${", StringComparison.Ordinal))) return null;
-        await using var cmd = new NpgsqlCommand("SELECT current_user, current_database()", connection);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
+        var cmd = new NpgsqlCommand("SELECT current_user, current_database()", connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        await r.ReadAsync(ct).ConfigureAwait(false);
         return Placeholders.Values(settings.Placeholders, defaultSchema, r.GetString(0), r.GetString(1), history.Name.Table, settings.Environment);
     }
 
@@ -96,32 +98,35 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
 
     public async Task<List<string>> MissingSchemasAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT s FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = s)", Connection)
+        var cmd = new NpgsqlCommand("SELECT s FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = s)", Connection)
         { Parameters = { new() { Value = Schemas.ToArray() } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var missing = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) missing.Add(r.GetString(0));
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) missing.Add(r.GetString(0));
         return missing;
     }
 
     /// <summary>Whether the schema holds any relation, routine or type (as Flyway judges "non-empty").</summary>
     public async Task<bool> SchemaHasObjectsAsync(string schema, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlCommand("""
             SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1)
                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1)
                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
                            WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'm') )
             """, Connection) { Parameters = { new() { Value = schema } } };
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     /// <summary>The history rows, or none when the table does not exist yet; a table not shaped like the layout's is refused.</summary>
     public async Task<List<AppliedMigration>> ReadHistoryAsync(CancellationToken ct)
     {
-        if (!await History.ExistsAsync(ct)) return [];
-        await History.CheckShapeAsync(ct);
-        return await History.ReadAsync(ct);
+        if (!await History.ExistsAsync(ct).ConfigureAwait(false)) return [];
+        await History.CheckShapeAsync(ct).ConfigureAwait(false);
+        return await History.ReadAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -134,7 +139,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// </summary>
     public async Task<bool> BehindPoolerAsync(CancellationToken ct)
     {
-        _pooled = _pooled || Connection.ProcessID != BackendPid || (int)(await Connection.ScalarAsync("SELECT pg_backend_pid()", ct))! != BackendPid;
+        _pooled = _pooled || Connection.ProcessID != BackendPid || (int)(await Connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))! != BackendPid;
         return _pooled;
     }
 
@@ -143,7 +148,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// <summary>A migration that must run outside a transaction is refused behind a pooler: nothing could keep another runner from running it too.</summary>
     public async Task RefuseBehindPoolerAsync(PreparedScript p, CancellationToken ct)
     {
-        if (await BehindPoolerAsync(ct))
+        if (await BehindPoolerAsync(ct).ConfigureAwait(false))
             throw new SchemaOpsException(ErrorCatalog.NonTransactionalBehindPooler,
                 $"{p.Script.DisplayPath} must run outside a transaction ({p.NoTransactionReason}), and {Target.Display} is reached through a connection pooler " +
                 "(PgBouncer or the like), where nothing can keep another runner from running it at the same time; everything before it was applied. " +
@@ -158,12 +163,13 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public async Task<List<AppliedMigration>> ReadHistoryToChangeAsync(CancellationToken ct)
     {
         Guard.Expected = null;
-        if (!await History.ExistsAsync(ct)) return [];
-        await History.CheckShapeAsync(ct);
-        await using var tx = await Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var rows = await History.ReadAsync(ct);
-        await Guard.ReadExpectedAsync(Connection, ct);
-        await tx.CommitAsync(ct);
+        if (!await History.ExistsAsync(ct).ConfigureAwait(false)) return [];
+        await History.CheckShapeAsync(ct).ConfigureAwait(false);
+        var tx = await Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        var rows = await History.ReadAsync(ct).ConfigureAwait(false);
+        await Guard.ReadExpectedAsync(Connection, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
         return rows;
     }
 

@@ -28,19 +28,19 @@ internal sealed record OperationCallbacks(string Operation, List<PreparedScript>
     /// </summary>
     public async Task<T> AroundAsync<T>(ScriptExecutor executor, IOperationSink sink, Func<Task<T>> body, CancellationToken ct, Func<T, bool>? failed = null)
     {
-        foreach (var callback in Before) await executor.RunCallbackAsync(callback, ct);
+        foreach (var callback in Before) await executor.RunCallbackAsync(callback, ct).ConfigureAwait(false);
         T result;
         try
         {
-            result = await body();
+            result = await body().ConfigureAwait(false);
         }
         catch (Exception e) when (Error.Count > 0 && e is not OperationCanceledException)
         {
-            await RunErrorCallbacksAsync(executor, sink);
+            await RunErrorCallbacksAsync(executor, sink).ConfigureAwait(false);
             throw;
         }
-        if (failed?.Invoke(result) == true) await RunErrorCallbacksAsync(executor, sink);
-        else foreach (var callback in After) await executor.RunCallbackAsync(callback, ct);
+        if (failed?.Invoke(result) == true) await RunErrorCallbacksAsync(executor, sink).ConfigureAwait(false);
+        else foreach (var callback in After) await executor.RunCallbackAsync(callback, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -50,7 +50,7 @@ internal sealed record OperationCallbacks(string Operation, List<PreparedScript>
         {
             try
             {
-                await executor.RunCallbackAsync(callback, CancellationToken.None);
+                await executor.RunCallbackAsync(callback, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -18,11 +18,13 @@ public static class RepairOperation
     {
         var settings = request.Settings;
         var ignore = request.IgnorePatterns;
-        await using var session = await request.OpenWithScriptsAsync(sink, ct);
+        var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("repairing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
-            var rows = await session.ReadHistoryAsync(ct);
+            var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
+            await using var migrationLockScope = migrationLock.ConfigureAwait(false);
+            var rows = await session.ReadHistoryAsync(ct).ConfigureAwait(false);
             if (rows.Count == 0)
             {
                 sink.WriteVerbose($"{session.History.Name} has no rows: nothing to repair");
@@ -37,13 +39,14 @@ public static class RepairOperation
 
             return await OperationCallbacks.For(session, "Repair").AroundAsync(session, request, sink, async () =>
             {
-                await using var tx = await session.Connection.BeginTransactionAsync(ct);
-                foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct);
-                await tx.CommitAsync(CancellationToken.None);
+                var tx = await session.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
+                foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct).ConfigureAwait(false);
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var change in accepted) sink.WriteObject(change);
                 return (IReadOnlyList<RepairChange>)accepted;
-            }, ct);
-        });
+            }, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private static List<RepairChange> Plan(List<MigrationEntry> entries, IReadOnlyList<IgnorePattern> ignore, string database)

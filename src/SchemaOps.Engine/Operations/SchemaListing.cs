@@ -12,13 +12,16 @@ public static class SchemaListing
         limit.CancelAfter(timeout);
         try
         {
-            await using var connection = target.CreateConnection();
-            await connection.OpenAsync(limit.Token);
-            await using var cmd = new NpgsqlCommand(
+            var connection = target.CreateConnection();
+            await using var connectionScope = connection.ConfigureAwait(false);
+            await connection.OpenAsync(limit.Token).ConfigureAwait(false);
+            var cmd = new NpgsqlCommand(
                 "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY nspname", connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             var names = new List<string>();
-            await using var r = await cmd.ExecuteReaderAsync(limit.Token);
-            while (await r.ReadAsync(limit.Token)) names.Add(r.GetString(0));
+            var r = await cmd.ExecuteReaderAsync(limit.Token).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(limit.Token).ConfigureAwait(false)) names.Add(r.GetString(0));
             return names;
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or SchemaOpsException)

@@ -33,12 +33,14 @@ public static class UndoOperation
 
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
-        await using var session = await request.OpenWithScriptsAsync(sink, ct);
+        var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("undoing", async () =>
         {
-            await using var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct);
+            var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
+            await using var migrationLockScope = migrationLock.ConfigureAwait(false);
             var undoScripts = session.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
-            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), null, settings.OutOfOrder);
+            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, settings.OutOfOrder);
             var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
                 .OrderByDescending(e => e.Applied!.InstalledRank).ToList();
             var range = scope.All ? applied
@@ -75,7 +77,8 @@ public static class UndoOperation
             if (accepted == 0) return [];
             ProductionGuard.DemandConfirmation(request, "undo");
 
-            await using var watch = await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct);
+            var watch = await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct).ConfigureAwait(false);
+            await using var watchScope = LockWatch.Scope(watch);
             var callbacks = OperationCallbacks.For(session, "Undo");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
                 { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard };
@@ -87,10 +90,10 @@ public static class UndoOperation
                 {
                     var done = accepted - queue.Count;
                     sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", $"V{p.Script.Version} ({done + 1}/{accepted})", 100 * done / accepted));
-                    if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct);
+                    if (!p.InTransaction) await session.RefuseBehindPoolerAsync(p, ct).ConfigureAwait(false);
                     try
                     {
-                        var (rank, elapsed) = await executor.ApplyAsync(p, ct);
+                        var (rank, elapsed) = await executor.ApplyAsync(p, ct).ConfigureAwait(false);
                         queue.Dequeue();
                         Emit(p, MigrationOutcome.Applied, elapsed, rank);
                     }
@@ -98,7 +101,7 @@ public static class UndoOperation
                     {
                         // Another runner changed the history first: undo only what is still applied.
                         sink.WriteVerbose($"{changed.Message}; reading the history again");
-                        var now = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct), null, settings.OutOfOrder)
+                        var now = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, settings.OutOfOrder)
                             .Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder).Select(e => e.Version!).ToHashSet();
                         foreach (var gone in queue.Where(q => !now.Contains(q.Script.Version!)))
                         {
@@ -122,8 +125,8 @@ public static class UndoOperation
                 }
                 sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Undoing in {request.Target.Database}", "done", 100, Completed: true));
                 return (IReadOnlyList<MigrationResult>)results;
-            }, ct);
-        });
+            }, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private static IEnumerable<string> Problems(MigrationEntry e, Dictionary<MigrationVersion, MigrationScript> undoScripts, MigrationLayout layout)

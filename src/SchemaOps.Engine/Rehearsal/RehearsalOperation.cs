@@ -67,35 +67,36 @@ public static class RehearsalOperation
             Problems = blocking.Select(f => f.ToString()).ToList(),
         });
 
-        await using var place = await RehearsalPlace.OpenAsync(request, settings, sink, ct);
+        var place = await RehearsalPlace.OpenAsync(request, settings, sink, ct).ConfigureAwait(false);
+        await using var placeScope = place.ConfigureAwait(false);
         var migration = new MigrationRequest(place.Target, settings) { Scanned = set };
         var run = new Run(migration, sink, ct);
-        var (undoable, floor) = await UndoPlanAsync(migration, set, ct);
+        var (undoable, floor) = await UndoPlanAsync(migration, set, ct).ConfigureAwait(false);
 
         // Apply: what cannot be undone first (the floor), then one version at a time, so each undo can be
         // compared with the state right before its own migration; repeatables last, as in any migrate.
         var watch = Stopwatch.StartNew();
         Progress("applying", 10);
-        string? error = floor is null ? null : await run.ApplyAsync(run.First, floor, versionedOnly: true);
-        var start = error is null ? await run.SnapshotAsync(RowCountMode.Exact) : null;
+        string? error = floor is null ? null : await run.ApplyAsync(run.First, floor, versionedOnly: true).ConfigureAwait(false);
+        var start = error is null ? await run.SnapshotAsync(RowCountMode.Exact).ConfigureAwait(false) : null;
         var before = new Dictionary<string, SchemaSnapshot>();
         foreach (var version in undoable)
         {
             if (error is not null) break;
-            before[version] = before.Count == 0 ? start! : await run.SnapshotAsync(RowCountMode.None);
+            before[version] = before.Count == 0 ? start! : await run.SnapshotAsync(RowCountMode.None).ConfigureAwait(false);
             Progress($"applying {version}", 10 + 40 * before.Count / undoable.Count);
-            error = await run.ApplyAsync(run.First, version, versionedOnly: true);
+            error = await run.ApplyAsync(run.First, version, versionedOnly: true).ConfigureAwait(false);
         }
-        var versionedOnly = error is null && undoable.Count > 0 ? await run.SnapshotAsync(RowCountMode.None) : null;
-        error ??= await run.ApplyAsync(run.First, null, versionedOnly: false);
+        var versionedOnly = error is null && undoable.Count > 0 ? await run.SnapshotAsync(RowCountMode.None).ConfigureAwait(false) : null;
+        error ??= await run.ApplyAsync(run.First, null, versionedOnly: false).ConfigureAwait(false);
         Check(Step("apply", error, $"{run.First.Count} migration(s) applied", watch));
 
         SchemaSnapshot? applied = null;
         if (error is null)
         {
             Check(SlowCheck(run.First, slowThreshold));
-            Check(await run.ValidateAsync());
-            applied = await run.SnapshotAsync(RowCountMode.Exact);
+            Check(await run.ValidateAsync().ConfigureAwait(false));
+            applied = await run.SnapshotAsync(RowCountMode.Exact).ConfigureAwait(false);
         }
 
         List<SchemaDifference> undoDifferences = [], reapplyDifferences = [];
@@ -109,9 +110,9 @@ public static class RehearsalOperation
             foreach (var version in Enumerable.Reverse(undoable))
             {
                 Progress($"undoing {version}", 50 + 25 * run.Undone.Count / undoable.Count);
-                error = await run.UndoOneAsync();
+                error = await run.UndoOneAsync().ConfigureAwait(false);
                 if (error is not null) break;
-                var left = SnapshotComparer.Compare(before[version], await run.SnapshotAsync(RowCountMode.None))
+                var left = SnapshotComparer.Compare(before[version], await run.SnapshotAsync(RowCountMode.None).ConfigureAwait(false))
                     .Where(d => d.Kind is not (SchemaObjectKind.Migration or SchemaObjectKind.RowCount) && !repeatableObjects.Contains(Key(d))).ToList();
                 if (left.Count == 0) continue;
                 undoDifferences = left;
@@ -119,14 +120,14 @@ public static class RehearsalOperation
                 break;
             }
             Check(Step("undo", error, $"{run.Undone.Count} migration(s) undone, each compared with the state before its migration", watch, undoDifferences));
-            if (error is null) undoDifferences = await run.CompareAsync("undo restores the state before", start!, Check);
+            if (error is null) undoDifferences = await run.CompareAsync("undo restores the state before", start!, Check).ConfigureAwait(false);
             if (error is null && undoDifferences.Count == 0)
             {
                 Progress("re-applying", 80);
                 watch.Restart();
-                error = await run.ApplyAsync(run.Again, null, versionedOnly: false);
+                error = await run.ApplyAsync(run.Again, null, versionedOnly: false).ConfigureAwait(false);
                 Check(Step("re-apply", error, $"{run.Again.Count} migration(s) applied", watch));
-                if (error is null) reapplyDifferences = await run.CompareAsync("re-apply reproduces the first apply", applied!, Check);
+                if (error is null) reapplyDifferences = await run.CompareAsync("re-apply reproduces the first apply", applied!, Check).ConfigureAwait(false);
             }
             else Check(Skipped("re-apply", "the undo did not restore the state before"));
         }
@@ -149,7 +150,7 @@ public static class RehearsalOperation
     /// <summary>The pending versions that can be undone (the top ones with undo scripts), in order, and the highest pending one below them that cannot.</summary>
     private static async Task<(List<string> Undoable, string? Floor)> UndoPlanAsync(MigrationRequest request, ScannedMigrations set, CancellationToken ct)
     {
-        var info = await InfoOperation.InfoAsync(request, NullSink.Instance, ct);
+        var info = await InfoOperation.InfoAsync(request, NullSink.Instance, ct).ConfigureAwait(false);
         var withUndo = set.Scripts.Where(s => s.Kind == MigrationKind.Undo).Select(s => s.Version!.ToString()).ToHashSet();
         var pending = info.Where(i => i.Kind == MigrationKind.Versioned && i.State == MigrationState.Pending).OrderByDescending(i => i.Version).ToList();
         var undoable = pending.TakeWhile(i => withUndo.Contains(i.Version!.Text)).Select(i => i.Version!.Text).Reverse().ToList();
@@ -241,7 +242,7 @@ public static class RehearsalOperation
             var inner = new ConfirmedSink(sink);
             try
             {
-                await operation(inner);
+                await operation(inner).ConfigureAwait(false);
                 return null;
             }
             catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step
@@ -257,7 +258,7 @@ public static class RehearsalOperation
         public async Task<RehearsalCheck> ValidateAsync()
         {
             var watch = Stopwatch.StartNew();
-            Validation.AddRange(await InfoOperation.ValidateAsync(request, NullSink.Instance, ct));
+            Validation.AddRange(await InfoOperation.ValidateAsync(request, NullSink.Instance, ct).ConfigureAwait(false));
             var failed = Validation.Where(v => !v.Passed).ToList();
             return new RehearsalCheck
             {
@@ -272,7 +273,7 @@ public static class RehearsalOperation
         public async Task<List<SchemaDifference>> CompareAsync(string name, SchemaSnapshot expected, Action<RehearsalCheck> check)
         {
             var watch = Stopwatch.StartNew();
-            var differences = SnapshotComparer.Compare(expected, await SnapshotAsync(RowCountMode.Exact)).Where(d => d.Kind != SchemaObjectKind.Migration).ToList();
+            var differences = SnapshotComparer.Compare(expected, await SnapshotAsync(RowCountMode.Exact).ConfigureAwait(false)).Where(d => d.Kind != SchemaObjectKind.Migration).ToList();
             check(new RehearsalCheck
             {
                 Name = name, Passed = differences.Count == 0, Seconds = watch.Elapsed.TotalSeconds,

@@ -31,7 +31,7 @@ internal sealed class RehearsalPlace : IAsyncDisposable
         if (request.Target is null)
         {
             var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(request.PgBinDirectory,
-                ExpectedDataBytes: request.FromBackup is null ? 0 : EphemeralStorage.SizeOf(request.FromBackup)), ct);
+                ExpectedDataBytes: request.FromBackup is null ? 0 : EphemeralStorage.SizeOf(request.FromBackup)), ct).ConfigureAwait(false);
             place = new RehearsalPlace(ConnectionTarget.Parse(server.ConnectionString("rehearsal")),
                 $"throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port}", server);
             sink.WriteVerbose($"rehearsing on a {place.Display} (removed afterwards)");
@@ -41,7 +41,7 @@ internal sealed class RehearsalPlace : IAsyncDisposable
             ProductionGuard.DemandConfirmation(new MigrationRequest(request.Target, settings), "rehearse (it undoes and re-applies migrations)");
             if (request.FromBackup is null) return new RehearsalPlace(request.Target, request.Target.Display);
             // A scratch database beside the one named: the backup is restored there, never over the named database.
-            var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_rehearsal_", sink);
+            var reserved = await ScratchDatabase.ReserveAsync(request.Target, "schemaops_rehearsal_", sink).ConfigureAwait(false);
             var scratch = request.Target.WithDatabase(reserved.Name);
             place = new RehearsalPlace(scratch, $"{scratch.Display} (scratch database, dropped afterwards)", scratch: reserved);
         }
@@ -50,20 +50,20 @@ internal sealed class RehearsalPlace : IAsyncDisposable
             // The throwaway server's database, and the scratch one, are created by the restore when there is one.
             if (request.FromBackup is not null)
                 await RestoreOperation.RestoreAsync(new MigrationRequest(place.Target, settings with { Production = false }), request.FromBackup,
-                    new RestoreOptions { CreateDatabase = true, PgBinDirectory = request.PgBinDirectory }, new ConfirmedSink(sink), ct);
-            else await place._server!.CreateDatabaseAsync(place.Target.Database, ct);
+                    new RestoreOptions { CreateDatabase = true, PgBinDirectory = request.PgBinDirectory }, new ConfirmedSink(sink), ct).ConfigureAwait(false);
+            else await place._server!.CreateDatabaseAsync(place.Target.Database, ct).ConfigureAwait(false);
             return place;
         }
         catch
         {
-            await place.DisposeAsync();
+            await place.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null) await _server.DisposeAsync();
-        if (_scratch is not null) await _scratch.DisposeAsync(); // WITH (FORCE): our pooled sessions too
+        if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
+        if (_scratch is not null) await _scratch.DisposeAsync().ConfigureAwait(false); // WITH (FORCE): our pooled sessions too
     }
 }

@@ -15,15 +15,17 @@ public static class SnapshotOperation
 {
     public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
     {
-        await using var session = await OpenAsync(request, sink, ct);
+        var session = await OpenAsync(request, sink, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("taking a snapshot", async () =>
         {
-            await using var tx = await BeginAsync(session.Connection, ct);
-            var snapshot = await ReadAsync(session, request, rowCounts, sink, ct);
-            await tx.CommitAsync(CancellationToken.None);
+            var tx = await BeginAsync(session.Connection, ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var snapshot = await ReadAsync(session, request, rowCounts, sink, ct).ConfigureAwait(false);
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             sink.WriteObject(snapshot);
             return snapshot;
-        });
+        }).ConfigureAwait(false);
     }
 
     /// <summary>A session that reads no migration folder (a snapshot needs only the database and its history table).</summary>
@@ -33,8 +35,8 @@ public static class SnapshotOperation
     /// <summary>The read-only REPEATABLE READ transaction a snapshot is read in (and a backup's pg_dump shares).</summary>
     internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct);
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct).ConfigureAwait(false);
         return tx;
     }
 
@@ -42,23 +44,23 @@ public static class SnapshotOperation
     internal static async Task<SchemaSnapshot> ReadAsync(MigrationSession session, MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
     {
         var connection = session.Connection;
-        var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await connection.StringsAsync(SnapshotQueries.UserSchemas, ct);
-        var historyExists = await session.History.ExistsAsync(ct);
+        var schemas = request.Settings.Schemas.Count > 0 ? request.Settings.Schemas.ToList() : await connection.StringsAsync(SnapshotQueries.UserSchemas, ct).ConfigureAwait(false);
+        var historyExists = await session.History.ExistsAsync(ct).ConfigureAwait(false);
         // The history table (and SchemaOps' checksum companion beside dbmate's and golang-migrate's) is recorded as migrations, not as objects.
         string[] excluded = [$"{session.History.Name.Schema}.{session.History.Name.Table}", $"{session.History.Name.Schema}.{session.History.Name.Table}_checksums"];
 
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "objects", 0));
-        var objects = await ObjectsAsync(connection, schemas, excluded, ct);
+        var objects = await ObjectsAsync(connection, schemas, excluded, ct).ConfigureAwait(false);
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "row counts", 50));
-        var counts = await RowCountsAsync(connection, schemas, excluded, rowCounts, ct);
-        var migrations = historyExists ? InEffect(await session.ReadHistoryAsync(ct)) : [];
+        var counts = await RowCountsAsync(connection, schemas, excluded, rowCounts, ct).ConfigureAwait(false);
+        var migrations = historyExists ? InEffect(await session.ReadHistoryAsync(ct).ConfigureAwait(false)) : [];
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Snapshot of {request.Target.Database}", "done", 100, Completed: true));
 
         return new SchemaSnapshot
         {
             Database = request.Target.Display,
             TakenAt = DateTime.UtcNow,
-            ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct))!,
+            ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct).ConfigureAwait(false))!,
             Schemas = schemas,
             Objects = objects,
             RowCounts = counts,
@@ -71,10 +73,12 @@ public static class SnapshotOperation
 
     private static async Task<List<SchemaObject>> ObjectsAsync(NpgsqlConnection connection, List<string> schemas, string[] excluded, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(SnapshotQueries.Objects, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } };
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var cmd = new NpgsqlCommand(SnapshotQueries.Objects, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         var objects = new List<SchemaObject>();
-        while (await r.ReadAsync(ct))
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
             objects.Add(new SchemaObject
             {
                 Kind = Enum.Parse<SchemaObjectKind>(r.GetString(0)), Schema = r.GetString(1), Name = r.GetString(2),
@@ -87,15 +91,17 @@ public static class SnapshotOperation
     {
         if (mode == RowCountMode.None) return [];
         var tables = new List<(string Schema, string Table, long Estimate)>();
-        await using (var cmd = new NpgsqlCommand(SnapshotQueries.Tables, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } })
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) tables.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
+        var cmd = new NpgsqlCommand(SnapshotQueries.Tables, connection) { Parameters = { new() { Value = schemas.ToArray() }, new() { Value = excluded } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false)) tables.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
 
         var counts = new List<TableRowCount>();
         foreach (var (schema, table, estimate) in tables)
         {
             var rows = mode == RowCountMode.Exact
-                ? (long)(await connection.ScalarAsync($"SELECT count(*) FROM {HistoryTableName.Quote(schema)}.{HistoryTableName.Quote(table)}", ct))!
+                ? (long)(await connection.ScalarAsync($"SELECT count(*) FROM {HistoryTableName.Quote(schema)}.{HistoryTableName.Quote(table)}", ct).ConfigureAwait(false))!
                 : estimate < 0 ? (long?)null : estimate; // -1: never analyzed
             counts.Add(new TableRowCount { Schema = schema, Table = table, Rows = rows, Exact = mode == RowCountMode.Exact });
         }
