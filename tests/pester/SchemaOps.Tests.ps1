@@ -130,6 +130,37 @@ Describe 'Invoke-Migration' {
         finally { Pop-Location }
     }
 
+    It 'reads a flyway.toml as Flyway writes it, other tools'' tables and all' {
+        $project = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'toml')
+        New-Item -ItemType Directory -Path (Join-Path $project 'sql') | Out-Null
+        Set-Content -Path (Join-Path $project 'sql/V1__t.sql') -Value 'CREATE TABLE ${t} (id int);'
+        $live = New-EphemeralDatabase -Confirm:$false
+        Set-Content -Path (Join-Path $project 'flyway.toml') -Value @"
+[environments.default]
+url = "jdbc:postgresql://$($live.Host):$($live.Port)/$($live.Database)"
+user = "$($live.User)"
+
+[flyway]
+locations = ["filesystem:sql"]
+table = '''
+deploy_history'''
+placeholders.t = "from_toml"
+
+[[flywayDesktop.generate]]
+when = 2024-01-02T03:04:05Z
+"@
+        $env:PGPASSFILE = $live.Passfile
+        Push-Location $project
+        try {
+            (Invoke-Migration -Confirm:$false).Version | Should -Be '1'
+            (Get-MigrationStatus).State | Should -Be 'Success'
+        }
+        finally { Pop-Location; Remove-Item Env:PGPASSFILE }
+        $tables = (Get-SchemaSnapshot -ConnectionString $live.ConnectionString).Objects | Where-Object Kind -eq 'Table' | ForEach-Object Name
+        $tables | Should -Contain 'from_toml'
+        $tables | Should -Contain 'deploy_history'
+    }
+
     It 'snapshots before and after a migration and lists exactly the change' {
         $db = New-TestDatabase
         $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'snap')

@@ -1,184 +1,119 @@
 using System.Globalization;
-using System.Text;
+using Tomlyn;
+using Tomlyn.Parsing;
 
 namespace SchemaOps.Engine.Configuration;
 
 /// <summary>
-/// Reads the part of TOML that flyway.toml files use: [table] headers with dotted and quoted keys,
-/// key = value with basic and literal strings, booleans, numbers, arrays of strings (over several lines)
-/// and inline tables; # comments. Anything else (dates, multi-line strings, arrays of tables) is refused
-/// with its line, never misread.
+/// Reads a flyway.toml with Tomlyn (a TOML 1.1 parser): every valid TOML file loads, whatever other tools keep in
+/// it (arrays of tables, dates, multi-line strings, nested arrays). Each value becomes an entry named by its path
+/// of table and key names and the line it is on; values SchemaOps does not take as a setting (a list holding
+/// tables or lists) stay in the entry as they are, so using one as a setting is an error naming its key. A key
+/// given twice is an error (TOML forbids it; Tomlyn's streaming parser does not check).
 /// </summary>
-internal sealed class TomlConfigReader
+internal static class TomlConfigReader
 {
-    private readonly string _file;
-    private readonly string _text;
-    private int _pos;
-    private int _line = 1;
+    /// <summary>What a list holding tables, lists or mixed values is read as: nothing a setting accepts.</summary>
+    private sealed class Structured : List<object>;
 
-    private TomlConfigReader(string file, string text) => (_file, _text) = (file, text);
+    /// <summary>A table or list being read: its path and, for a list, what it holds so far.</summary>
+    private sealed record Frame(List<string> Path, int Line, List<object>? Items)
+    {
+        public bool IsList => Items is not null;
+    }
 
-    public static List<ConfigEntry> Read(string file, string text) => new TomlConfigReader(file, text).ReadAll();
-
-    private List<ConfigEntry> ReadAll()
+    public static List<ConfigEntry> Read(string file, string text)
     {
         var entries = new List<ConfigEntry>();
-        List<string> table = [];
-        while (true)
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var frames = new Stack<Frame>();
+        string? key = null;
+        var keyLine = 1;
+
+        List<string> ChildPath()
         {
-            SkipBlank(newlines: true);
-            if (AtEnd) return entries;
-            if (Peek == '[')
-            {
-                _pos++;
-                if (Peek == '[') throw Error("arrays of tables ([[...]]) are not supported in a SchemaOps-read flyway.toml");
-                SkipBlank(newlines: false);
-                table = ReadKey();
-                Expect(']');
-            }
-            else
-            {
-                var line = _line;
-                var key = ReadKey();
-                Expect('=');
-                Add(entries, [.. table, .. key], ReadValue(), line);
-            }
-            EndOfLine();
+            if (frames.Count == 0) return [];
+            var parent = frames.Peek();
+            var child = parent.IsList ? parent.Items!.Count.ToString(CultureInfo.InvariantCulture) : key ?? "";
+            key = null;
+            return [.. parent.Path, child];
         }
-    }
 
-    private void Add(List<ConfigEntry> entries, List<string> path, object value, int line)
-    {
-        if (value is List<(List<string> Key, object Value)> inlineTable)
-            foreach (var (key, inner) in inlineTable) Add(entries, [.. path, .. key], inner, line);
-        else entries.Add(new ConfigEntry(path, new RawValue(value, _file, line)));
-    }
-
-    private List<string> ReadKey()
-    {
-        var parts = new List<string>();
-        while (true)
+        void Value(object value, int line)
         {
-            SkipBlank(newlines: false);
-            if (Peek is '"' or '\'') parts.Add(ReadString());
-            else
+            if (frames.TryPeek(out var top) && top.IsList)
             {
-                var start = _pos;
-                while (!AtEnd && (char.IsAsciiLetterOrDigit(Peek) || Peek is '_' or '-')) _pos++;
-                if (_pos == start) throw Error("a key was expected");
-                parts.Add(_text[start.._pos]);
+                top.Items!.Add(value);
+                return;
             }
-            SkipBlank(newlines: false);
-            if (Peek != '.') return parts;
-            _pos++;
+            var path = ChildPath();
+            var id = string.Join('\0', path);
+            if (!firstLine.TryAdd(id, line))
+                throw Error(file, line, $"'{string.Join('.', path)}' is given twice (first on line {firstLine[id]})");
+            entries.Add(new ConfigEntry(path, new RawValue(value, file, line)));
         }
-    }
 
-    private object ReadValue()
-    {
-        SkipBlank(newlines: false);
-        if (AtEnd) throw Error("a value was expected");
-        switch (Peek)
+        try
         {
-            case '"' or '\'':
-                return ReadString();
-            case '[':
-                _pos++;
-                var items = new List<string>();
-                while (true)
+            var parser = TomlParser.Create(text, new TomlParserOptions { Mode = TomlParserMode.Strict });
+            while (parser.MoveNext())
+            {
+                var e = parser.Current;
+                switch (e.Kind)
                 {
-                    SkipBlank(newlines: true);
-                    if (Peek == ']') { _pos++; return items; }
-                    items.Add(ReadValue() as string ?? throw Error("only lists of strings are supported"));
-                    SkipBlank(newlines: true);
-                    if (Peek == ',') _pos++;
-                    else if (Peek != ']') throw Error("',' or ']' was expected in the list");
+                    case TomlParseEventKind.PropertyName:
+                        (key, keyLine) = (parser.GetPropertyName(), e.Line);
+                        break;
+                    case TomlParseEventKind.StartTable:
+                        var path = ChildPath();
+                        if (frames.TryPeek(out var holder) && holder.IsList) holder.Items!.Add(new Structured()); // [[array.of.tables]] or [{...}]
+                        frames.Push(new Frame(path, keyLine, null));
+                        break;
+                    case TomlParseEventKind.StartArray:
+                        frames.Push(new Frame(ChildPath(), keyLine, []));
+                        break;
+                    case TomlParseEventKind.EndTable:
+                        frames.Pop();
+                        break;
+                    case TomlParseEventKind.EndArray:
+                        var list = frames.Pop();
+                        if (list.Items!.All(i => i is Structured) && list.Items!.Count > 0) break; // an array of tables: its keys are entries
+                        // Back in the parent, the list is the value of the key that opened it.
+                        key = list.Path[^1];
+                        if (list.Items!.All(i => i is string)) Value(list.Items!.Cast<string>().ToList(), list.Line);
+                        else
+                        {
+                            var structured = new Structured();
+                            structured.AddRange(list.Items!);
+                            Value(structured, list.Line);
+                        }
+                        break;
+                    case TomlParseEventKind.String:
+                        Value(parser.GetString(), e.Line);
+                        break;
+                    case TomlParseEventKind.Boolean:
+                        Value(e.GetBoolean(), e.Line);
+                        break;
+                    case TomlParseEventKind.Integer:
+                        Value((double)e.GetInt64(), e.Line);
+                        break;
+                    case TomlParseEventKind.Float:
+                        Value(e.GetDouble(), e.Line);
+                        break;
+                    case TomlParseEventKind.DateTime:
+                        Value(e.GetTomlDateTime().ToString(), e.Line); // as written; a setting that wants something else says so
+                        break;
                 }
-            case '{':
-                _pos++;
-                var pairs = new List<(List<string>, object)>();
-                while (true)
-                {
-                    SkipBlank(newlines: false);
-                    if (Peek == '}') { _pos++; return pairs; }
-                    var key = ReadKey();
-                    Expect('=');
-                    pairs.Add((key, ReadValue()));
-                    SkipBlank(newlines: false);
-                    if (Peek == ',') _pos++;
-                    else if (Peek != '}') throw Error("',' or '}' was expected in the inline table");
-                }
-        }
-        var start = _pos;
-        while (!AtEnd && (char.IsAsciiLetterOrDigit(Peek) || Peek is '+' or '-' or '.' or '_' or ':')) _pos++;
-        var word = _text[start.._pos];
-        if (word is "true" or "false") return word == "true";
-        return double.TryParse(word.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw Error(word.Length == 0 ? "a value was expected" : $"'{word}' is not a value SchemaOps reads (strings, booleans, numbers, lists of strings)");
-    }
-
-    private string ReadString()
-    {
-        var quote = _text[_pos++];
-        if (_pos + 1 < _text.Length && _text[_pos] == quote && _text[_pos + 1] == quote) throw Error("multi-line strings are not supported");
-        var value = new StringBuilder();
-        while (true)
-        {
-            if (AtEnd || Peek == '\n') throw Error("the string is not closed on its line");
-            var c = _text[_pos++];
-            if (c == quote) return value.ToString();
-            if (c != '\\' || quote == '\'') { value.Append(c); continue; }
-            if (AtEnd) throw Error("the string is not closed on its line");
-            var escape = _text[_pos++];
-            switch (escape)
-            {
-                case 'b': value.Append('\b'); break;
-                case 't': value.Append('\t'); break;
-                case 'n': value.Append('\n'); break;
-                case 'f': value.Append('\f'); break;
-                case 'r': value.Append('\r'); break;
-                case '"': value.Append('"'); break;
-                case '\\': value.Append('\\'); break;
-                case 'u' or 'U':
-                    var length = escape == 'u' ? 4 : 8;
-                    if (_pos + length > _text.Length || !int.TryParse(_text.AsSpan(_pos, length), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-                        throw Error($"\\{escape} needs {length} hex digits");
-                    value.Append(char.ConvertFromUtf32(code));
-                    _pos += length;
-                    break;
-                default: throw Error($"unknown escape \\{escape}");
             }
         }
-    }
-
-    private bool AtEnd => _pos >= _text.Length;
-    private char Peek => AtEnd ? '\0' : _text[_pos];
-
-    private void SkipBlank(bool newlines)
-    {
-        while (!AtEnd)
+        catch (TomlException ex)
         {
-            var c = Peek;
-            if (c == '#') while (!AtEnd && Peek != '\n') _pos++;
-            else if (c is ' ' or '\t' or '\r') _pos++;
-            else if (c == '\n' && newlines) { _pos++; _line++; }
-            else return;
+            var what = ex.Message[(ex.Message.IndexOf(": error : ", StringComparison.Ordinal) is var at and >= 0 ? at + 10 : 0)..];
+            throw Error(file, ex.Line is > 0 and var line ? line : 1, what.TrimEnd('.'));
         }
+        return entries;
     }
 
-    private void Expect(char c)
-    {
-        SkipBlank(newlines: false);
-        if (Peek != c) throw Error($"'{c}' was expected");
-        _pos++;
-    }
-
-    private void EndOfLine()
-    {
-        SkipBlank(newlines: false);
-        if (!AtEnd && Peek != '\n') throw Error("one key = value per line was expected");
-    }
-
-    private SchemaOpsException Error(string what) => Errors.Input(ErrorCatalog.InvalidConfigFile, $"{_file}:{_line}: {what}", _file, _line);
+    private static SchemaOpsException Error(string file, int line, string what) =>
+        Errors.Input(ErrorCatalog.InvalidConfigFile, $"{file}:{line}: {what}", file, line);
 }

@@ -223,6 +223,35 @@ public class ConfigResolverTests : IDisposable
     }
 
     [Fact]
+    public void Any_valid_toml_loads_whatever_other_tools_keep_in_the_file()
+    {
+        // What the hand-written reader refused: multi-line strings, arrays of tables, dates, nested arrays, other tables.
+        _dir.Write("flyway.toml", """"
+            [flyway]
+            table = """
+            deploy_history"""
+            schemas = ['''app''']
+            locations = ["filesystem:db"]
+
+            [[redgate.profiles]]
+            name = "nightly"
+            when = 2024-01-02T03:04:05Z
+
+            [[redgate.profiles]]
+            name = "weekly"
+            matrix = [[1, 2], ["a"]]
+
+            [environments.prod]
+            url = "jdbc:postgresql://prodhost/app"
+            """");
+        var resolved = Resolve(new ConfigValues { Url = "postgres://u@h/d" });
+        Assert.Equal("deploy_history", resolved.Settings.Table);
+        Assert.Equal(["app"], resolved.Settings.Schemas);
+        Assert.Equal([Path.Combine(_dir.Path, "db")], resolved.Settings.Locations);
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
     public void A_flyway_toml_is_read_with_environments_the_default_and_per_environment_overrides()
     {
         _dir.Write("flyway.toml", """
@@ -274,10 +303,11 @@ public class ConfigResolverTests : IDisposable
     [InlineData("schemaops.json", "{\n  \"table\": \"x\"\n  \"url\": \"y\"\n}", "InvalidConfigFile", 3, "not valid JSON")]
     [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"dev\": { \"lockRetryCount\": \"many\" }\n  }\n}", "InvalidConfigValue", 3, "lockRetryCount")]
     [InlineData("schemaops.json", "{\n  \"locations\": [\"classpath:db/migration\"]\n}", "UnsupportedLocation", 2, "classpath")]
-    [InlineData("flyway.toml", "[flyway]\nlocations = [\"a\",\n  \"b\"\ntable = \"x\"\n", "InvalidConfigFile", 4, "',' or ']'")]
+    [InlineData("flyway.toml", "[flyway]\nlocations = [\"a\",\n  \"b\"\ntable = \"x\"\n", "InvalidConfigFile", 4, "table")]
     [InlineData("schemaops.json", "{\n  \"environments\": {\n    \"ci\": { \"lintLevel\": \"warnings\" }\n  }\n}", "InvalidConfigValue", 3, "lintLevel")]
-    [InlineData("flyway.toml", "[[environments]]\n", "InvalidConfigFile", 1, "arrays of tables")]
-    [InlineData("flyway.toml", "[flyway]\nbaselineOn = 1979-05-27\n", "InvalidConfigFile", 2, "1979-05-27")]
+    [InlineData("flyway.toml", "[flyway]\ntable = \"a\"\nschemas = [\"x\"]\ntable = \"b\"\n", "InvalidConfigFile", 4, "'flyway.table' is given twice (first on line 2)")]
+    [InlineData("flyway.toml", "[flyway]\nlockRetryCount = 1979-05-27\n", "InvalidConfigValue", 2, "lockRetryCount")]
+    [InlineData("flyway.toml", "[flyway]\nschemas = [[\"a\"], \"b\"]\n", "InvalidConfigValue", 2, "schemas")]
     [InlineData("flyway.conf", "flyway.url=x\nthis line has no separator\n", "InvalidConfigFile", 2, "key=value")]
     public void A_bad_config_file_is_refused_with_its_file_line_and_key(string name, string text, string errorId, int line, string mentions)
     {
