@@ -99,7 +99,9 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     [InlineData(new[] { "migrate", "--lock-wait", "soon" }, "is not a duration")]
     [InlineData(new[] { "checksum" }, "at least one FILE")]
     [InlineData(new[] { "migrate", "--what-if", "--dry-run", "x.sql" }, "--what-if and --dry-run exclude each other")]
-    [InlineData(new[] { "migrate", "--lock-retries", "many" }, "--lock-retries 'many' is not a count")]
+    [InlineData(new[] { "migrate", "--lock-retries", "many" }, "--lock-retries 'many' is not a whole number of at least 0")]
+    [InlineData(new[] { "backup", "--out", "x.dump", "--format", "1" }, "--format '1' is not custom or directory")] // Enum.TryParse took a number
+    [InlineData(new[] { "snapshot", "--row-counts", "Exact,None" }, "--row-counts 'Exact,None' is not exact, estimated or none")]
     [InlineData(new[] { "info", "--layout", "liquibase" }, "layout 'liquibase' is not one of auto, flyway, dbmate, golang-migrate")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
     {

@@ -23,9 +23,9 @@ public sealed class BackupCommand : ICommand
     {
         var options = new BackupOptions(args.Value("--out") ?? throw new UsageException("backup needs --out FILE"))
         {
-            Format = args.Value("--format") is { } f ? Enum.TryParse<BackupFormat>(f, ignoreCase: true, out var format) ? format : throw new UsageException($"--format '{f}' is not custom or directory") : BackupFormat.Custom,
-            Jobs = args.Value("--jobs") is { } j ? int.TryParse(j, out var jobs) && jobs >= 1 ? jobs : throw new UsageException($"--jobs '{j}' is not a number of at least 1") : 1,
-            RowCounts = args.Value("--row-counts") is { } r ? Enum.TryParse<RowCountMode>(r, ignoreCase: true, out var mode) ? mode : throw new UsageException($"--row-counts '{r}' is not exact, estimated or none") : RowCountMode.Exact,
+            Format = args.Choice<BackupFormat>("--format") ?? BackupFormat.Custom,
+            Jobs = args.Count("--jobs", minimum: 1) ?? 1,
+            RowCounts = args.Choice<RowCountMode>("--row-counts") ?? RowCountMode.Exact,
             PgBinDirectory = args.Value("--pg-bin"),
         };
         var request = await MigrationOptions.BuildAsync(args, context, ct);

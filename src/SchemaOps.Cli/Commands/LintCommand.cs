@@ -27,7 +27,7 @@ public sealed class LintCommand : ICommand
         if (args.Positionals.Count == 0) throw new UsageException("lint needs at least one PATH (a migration folder or a script)");
         var format = args.Has("--json") ? "json" : (args.Value("--format") ?? "human").ToLowerInvariant();
         if (format is not ("human" or "gcc" or "json" or "junit")) throw new UsageException($"--format '{format}' is not human, gcc, json or junit");
-        var level = args.Value("--level") is { } l ? Engine.Lint.LintSeverityNames.TryParse(l) ?? throw new UsageException($"--level '{l}' is not error, warning or info") : LintSeverity.Warning;
+        var level = args.LintLevel("--level") ?? LintSeverity.Warning;
         var defaults = new LintOptions();
         var options = defaults with
         {

@@ -21,7 +21,7 @@ public sealed class LocksCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        int? count = args.Value("--count") is { } c ? int.TryParse(c, out var n) && n >= 1 ? n : throw new UsageException($"--count '{c}' is not a number of at least 1") : null;
+        var count = args.Count("--count", minimum: 1);
         var options = new LockReportOptions
         {
             Relation = args.Value("--relation"),

@@ -55,7 +55,7 @@ public sealed class MigrateCommand : ICommand
 
     private static async Task<int> RunFleetAsync(ParsedArguments args, CliContext context, List<MigrationRequest> requests, CancellationToken ct)
     {
-        var throttle = args.Value("--throttle-limit") is { } t ? int.TryParse(t, out var n) && n >= 1 ? n : throw new UsageException($"--throttle-limit '{t}' is not a number of at least 1") : FleetOperation.DefaultThrottleLimit;
+        var throttle = args.Count("--throttle-limit", minimum: 1) ?? FleetOperation.DefaultThrottleLimit;
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         try
         {

@@ -144,13 +144,9 @@ public static class MigrationOptions
         Placeholders = a.Has("--placeholder") ? ParsePlaceholders(a.Values("--placeholder")) : null,
         PlaceholderReplacement = a.Has("--no-placeholders") ? false : null,
         LockTimeout = a.Duration("--lock-timeout"),
-        LockRetryCount = a.Value("--lock-retries") is { } retries
-            ? int.TryParse(retries, out var n) && n >= 0 ? n : throw new UsageException($"--lock-retries '{retries}' is not a count (0 or more)")
-            : null,
+        LockRetryCount = a.Count("--lock-retries", minimum: 0),
         StatementTimeout = a.Duration("--statement-timeout"),
-        ConnectRetries = a.Value("--connect-retries") is { } connectRetries
-            ? int.TryParse(connectRetries, out var tries) && tries >= 0 ? tries : throw new UsageException($"--connect-retries '{connectRetries}' is not a count (0 or more)")
-            : null,
+        ConnectRetries = a.Count("--connect-retries", minimum: 0),
         Group = a.Has("--group") ? true : null,
         OutOfOrder = a.Has("--out-of-order") ? true : null,
         BaselineOnMigrate = a.Has("--baseline-on-migrate") ? true : null,
@@ -158,9 +154,7 @@ public static class MigrationOptions
         ValidateOnMigrate = a.Has("--no-validate") ? false : null,
         InstalledBy = a.Value("--installed-by"),
         CleanEnabled = a.Has("--allow-clean") ? true : null,
-        LintLevel = a.Value("--lint-level") is { } level
-            ? Engine.Lint.LintSeverityNames.TryParse(level) ?? throw new UsageException($"--lint-level '{level}' is not error, warning or info")
-            : null,
+        LintLevel = a.LintLevel("--lint-level"),
     };
 
     /// <summary>The lines of a targets file that name a database (blank lines and # comments skipped).</summary>

@@ -24,9 +24,7 @@ public sealed class RehearseCommand : ICommand
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         var slow = args.Duration("--slow");
-        LintSeverity? lintLevel = args.Value("--lint-level") is { } l
-            ? Engine.Lint.LintSeverityNames.TryParse(l) ?? throw new UsageException($"--lint-level '{l}' is not error, warning or info")
-            : null;
+        var lintLevel = args.LintLevel("--lint-level");
         var (settings, target) = MigrationOptions.ForRehearsal(args, context);
         var request = new RehearsalRequest
         {

@@ -21,9 +21,7 @@ public sealed class ReportCommand : ICommand
     {
         var output = args.Value("--out") ?? throw new UsageException("report needs --out FILE");
         if (args.Positionals.Count == 0) throw new UsageException("report needs at least one RESULTS.json (the --json output of migrate, backup, compare, health, validate ...)");
-        var format = args.Value("--format") is { } f
-            ? Enum.TryParse<ReportFormat>(f, ignoreCase: true, out var parsed) ? parsed : throw new UsageException($"--format '{f}' is not markdown, json, junit or html")
-            : ReportOperation.FormatOf(output);
+        var format = args.Choice<ReportFormat>("--format") ?? ReportOperation.FormatOf(output);
         var items = args.Positionals.SelectMany(Read).ToList();
         var sink = context.Sink(args);
         var file = ReportOperation.Write(ReportOperation.Build(items, args.Value("--title")), output, format);

@@ -17,9 +17,7 @@ public sealed class SnapshotCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var mode = args.Value("--row-counts") is { } text
-            ? Enum.TryParse<RowCountMode>(text, ignoreCase: true, out var m) ? m : throw new UsageException($"--row-counts '{text}' is not exact, estimated or none")
-            : RowCountMode.Exact;
+        var mode = args.Choice<RowCountMode>("--row-counts") ?? RowCountMode.Exact;
         var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args);
         var snapshot = await SnapshotOperation.TakeAsync(request, mode, sink, ct);

@@ -19,9 +19,7 @@ public sealed class UndoCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        int? count = args.Value("--count") is { } text
-            ? int.TryParse(text, out var n) ? n : throw new UsageException($"--count '{text}' is not a number")
-            : null;
+        var count = args.Count("--count"); // at least 1: the engine's rule, as for -Count
         var scope = count is null && !args.Has("--target") && !args.Has("--all")
             ? UndoScope.Last(1)
             : new UndoScope(count, args.Value("--target"), args.Has("--all"));
