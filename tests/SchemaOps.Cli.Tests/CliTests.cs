@@ -561,13 +561,19 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Contains("V1__risky.sql:1:45", human.Stdout);
 
         var json = await CliProcess.RunAsync(["lint", _dir.Path, "--json"]);
-        var rules = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("ruleId").GetString()).ToList();
+        var found = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList();
+        var rules = found.Select(e => e.GetProperty("ruleId").GetString()).ToList();
+        int AtLeast(params string[] severities) => found.Count(e => severities.Contains(e.GetProperty("severity").GetString(), StringComparer.OrdinalIgnoreCase));
         Assert.Contains("require-concurrent-index-creation", rules);
 
         var gcc = await CliProcess.RunAsync(["lint", _dir.Path, "--format", "gcc"]);
         Assert.Contains(gcc.Stdout.Split('\n'), l => l.EndsWith("warning: CREATE INDEX on orders blocks every write to it until the index is built [require-concurrent-index-creation]"));
-        var junit = await CliProcess.RunAsync(["lint", _dir.Path, "--format", "junit"]);
-        Assert.Equal(rules.Count.ToString(), System.Xml.Linq.XDocument.Parse(junit.Stdout).Root!.Attribute("failures")!.Value);
+        // JUnit lists every finding and fails those at --level and above, as the exit code does (the report's writer).
+        var junit = System.Xml.Linq.XDocument.Parse((await CliProcess.RunAsync(["lint", _dir.Path, "--format", "junit"])).Stdout).Root!;
+        Assert.Equal((rules.Count, AtLeast("error", "warning")), ((int)junit.Attribute("tests")!, (int)junit.Attribute("failures")!));
+        var errorsOnly = System.Xml.Linq.XDocument.Parse((await CliProcess.RunAsync(["lint", _dir.Path, "--format", "junit", "--level", "error"])).Stdout).Root!;
+        Assert.Equal((rules.Count, AtLeast("error")), ((int)errorsOnly.Attribute("tests")!, (int)errorsOnly.Attribute("failures")!));
+        Assert.True(AtLeast("error") is > 0 && AtLeast("error") < AtLeast("error", "warning"));
 
         var examples = Path.Combine(Path.GetDirectoryName(typeof(CliTests).Assembly.Location)!, "../../../../../examples/parking/db/migration");
         Assert.Equal(0, (await CliProcess.RunAsync(["lint", examples])).ExitCode);

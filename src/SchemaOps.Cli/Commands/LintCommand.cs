@@ -44,7 +44,7 @@ public sealed class LintCommand : ICommand
                 context.Stdout.WriteLine(CliJson.Array(findings));
                 break;
             case "junit":
-                context.Stdout.WriteLine(JUnit(findings, args.Positionals));
+                context.Stdout.WriteLine(Engine.Reports.ReportOperation.LintJUnit("schemaops lint " + string.Join(" ", args.Positionals), findings, failingAt: level));
                 break;
             default:
                 foreach (var f in findings) context.Stdout.WriteLine(format == "gcc" ? f.ToString() : Human(f));
@@ -61,13 +61,4 @@ public sealed class LintCommand : ICommand
         $"{f.Severity.ToString().ToLowerInvariant()}[{f.RuleId}]: {f.Message}\n  --> {f.File}:{f.Line}:{f.Column}" +
         (f.Statement.Length > 0 ? $"\n   | {f.Statement}" : "") +
         (f.Suggestion is null ? "" : $"\n   = instead: {f.Suggestion}") + "\n";
-
-    private static string JUnit(IReadOnlyList<LintFinding> findings, IReadOnlyList<string> paths)
-    {
-        var suites = findings.GroupBy(f => f.File).Select(g => new XElement("testsuite", new XAttribute("name", g.Key), new XAttribute("tests", g.Count()), new XAttribute("failures", g.Count()),
-            g.Select(f => new XElement("testcase", new XAttribute("classname", f.File), new XAttribute("name", $"{f.RuleId} at line {f.Line}"),
-                new XElement("failure", new XAttribute("message", f.Message), new XAttribute("type", f.Severity.ToString()), f.ToString())))));
-        var root = new XElement("testsuites", new XAttribute("name", "schemaops lint " + string.Join(" ", paths)), new XAttribute("tests", findings.Count), new XAttribute("failures", findings.Count), suites);
-        return new XDeclaration("1.0", "utf-8", null) + "\n" + root;
-    }
 }

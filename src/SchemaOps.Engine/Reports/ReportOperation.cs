@@ -50,6 +50,9 @@ public static class ReportOperation
         migrations.Count(m => m.Outcome == MigrationOutcome.Failed) + fleet.Count(f => !f.Succeeded) + health.Count(h => !h.Passed)
         + validation.Count(v => !v.Passed) + backupTests.Count(t => !t.Passed) + rehearsals.Count(x => !x.Passed) + lint.Count(f => f.Severity == LintSeverity.Error);
 
+    /// <summary>Lint findings as JUnit, failing at <paramref name="failingAt"/> and above: the one JUnit writer, also the report's.</summary>
+    public static string LintJUnit(string title, IReadOnlyList<LintFinding> findings, LintSeverity failingAt) => ReportText.LintJUnit(title, findings, failingAt);
+
     public static ReportFile Write(DeploymentReport report, string path, ReportFormat format)
     {
         var text = format switch

@@ -32,15 +32,6 @@ internal static class ReportText
 
     public static string JUnit(DeploymentReport r)
     {
-        static XElement Case(string suite, string name, double seconds, string? failure, string? output = null) =>
-            new("testcase", new XAttribute("classname", suite), new XAttribute("name", name), new XAttribute("time", seconds.ToString("0.000", Inv)),
-                failure is null ? null : new XElement("failure", new XAttribute("message", failure.Split('\n')[0]), failure),
-                output is null ? null : new XElement("system-out", output));
-        static XElement Suite(string name, List<XElement> cases) =>
-            new("testsuite", new XAttribute("name", name), new XAttribute("tests", cases.Count),
-                new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
-                new XAttribute("time", cases.Sum(c => double.Parse(c.Attribute("time")!.Value, Inv)).ToString("0.000", Inv)), cases);
-
         var suites = new List<XElement>
         {
             Suite("migrations", r.Migrations.Select(m => Case($"migrations.{m.Database}", $"{Label(m)} {m.Description}", m.ExecutionTime / 1000.0,
@@ -53,11 +44,34 @@ internal static class ReportText
             Suite("rehearsals", r.Rehearsals.SelectMany(x => x.Checks.Where(c => !c.Skipped).Select(c => Case($"rehearsals.{x.Target}", c.Name, c.Seconds,
                 c.Passed ? null : c.Detail + string.Concat(c.Problems.Select(p => "\n" + p))))).ToList()),
             // Lint errors fail the run; warnings and notes are the linter's advice, listed in the other forms.
-            Suite("lint", r.LintFindings.Where(f => f.Severity == LintSeverity.Error).Select(f => Case("lint", $"{f.File}:{f.Line} {f.RuleId}", 0, f.Message)).ToList()),
+            LintSuite(r.LintFindings.Where(f => f.Severity == LintSeverity.Error), LintSeverity.Error),
             // Schema changes are what a migration is for: listed, not failed.
             Suite("schema", r.Differences.Count == 0 ? [] : [Case("schema", "schema changes", 0, null, string.Join("\n", r.Differences.Select(d => $"{d.Change} {d.Kind} {Name(d)}")))]),
         };
-        var root = new XElement("testsuites", new XAttribute("name", r.Title),
+        return Document(r.Title, suites);
+    }
+
+    /// <summary>Lint findings alone as JUnit (`schemaops lint --format junit`): one case per finding, failing at <paramref name="failingAt"/> and above.</summary>
+    public static string LintJUnit(string title, IReadOnlyList<LintFinding> findings, LintSeverity failingAt) => Document(title, [LintSuite(findings, failingAt)]);
+
+    private static XElement LintSuite(IEnumerable<LintFinding> findings, LintSeverity failingAt) =>
+        Suite("lint", findings.Select(f => Case(f.File, $"{f.File}:{f.Line} {f.RuleId}", 0,
+            f.Severity >= failingAt ? $"{f.Severity.ToString().ToLowerInvariant()}: {f.Message}" : null,
+            f.Severity >= failingAt ? null : $"{f.Severity.ToString().ToLowerInvariant()}: {f.Message}")).ToList());
+
+    private static XElement Case(string suite, string name, double seconds, string? failure, string? output = null) =>
+        new("testcase", new XAttribute("classname", suite), new XAttribute("name", name), new XAttribute("time", seconds.ToString("0.000", Inv)),
+            failure is null ? null : new XElement("failure", new XAttribute("message", failure.Split('\n')[0]), failure),
+            output is null ? null : new XElement("system-out", output));
+
+    private static XElement Suite(string name, List<XElement> cases) =>
+        new("testsuite", new XAttribute("name", name), new XAttribute("tests", cases.Count),
+            new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
+            new XAttribute("time", cases.Sum(c => double.Parse(c.Attribute("time")!.Value, Inv)).ToString("0.000", Inv)), cases);
+
+    private static string Document(string title, List<XElement> suites)
+    {
+        var root = new XElement("testsuites", new XAttribute("name", title),
             new XAttribute("tests", suites.Sum(x => (int)x.Attribute("tests")!)), new XAttribute("failures", suites.Sum(x => (int)x.Attribute("failures")!)), suites);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + root;
     }
