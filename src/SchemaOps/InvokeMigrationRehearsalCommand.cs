@@ -40,7 +40,7 @@ public sealed class InvokeMigrationRehearsalCommand : MigrationCmdlet
 
     protected override void ProcessInput()
     {
-        var (settings, target) = RequestBuilder.ForRehearsal(this);
+        var (settings, target) = RequestBuilder.ForThrowaway(this);
         if (!ShouldProcess(target?.Display ?? "a throwaway PostgreSQL", "Rehearse the migrations: apply, undo, re-apply")) return;
         if (target is not null) settings = RequestBuilder.ConfirmProduction(this, Force.IsPresent, settings, "Rehearse (apply, undo, re-apply)");
         var request = new RehearsalRequest

@@ -22,10 +22,11 @@ internal static class RequestBuilder
         cmdlet.Guard(() => Resolve(cmdlet, parameters, more));
 
     /// <summary>
-    /// Invoke-MigrationRehearsal: the settings, and a database only when named on purpose (-ConnectionString or
-    /// -Environment), never DATABASE_URL or FLYWAY_URL (a rehearsal undoes what it applies). Null: a throwaway server.
+    /// Invoke-MigrationRehearsal and Test-DatabaseBackup -Ephemeral: the settings, and a database only when named on
+    /// purpose (-ConnectionString or -Environment), never DATABASE_URL or FLYWAY_URL (a rehearsal undoes what it
+    /// applies). Null: a throwaway server.
     /// </summary>
-    public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForRehearsal(MigrationCmdlet cmdlet) => cmdlet.Guard(() =>
+    public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForThrowaway(DatabaseCmdlet cmdlet) => cmdlet.Guard(() =>
     {
         if (cmdlet.Environment is { Length: > 1 }) throw new PSArgumentException("a rehearsal takes one -Environment", nameof(cmdlet.Environment));
         var (settings, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest

@@ -37,7 +37,7 @@ public sealed class TestDatabaseBackupCommand : DatabaseCmdlet
         if (Ephemeral.IsPresent)
         {
             if (!ShouldProcess("a throwaway PostgreSQL", $"Restore {path}, compare, remove it")) return;
-            var settings = new Engine.Operations.MigrationSettings { Schemas = Schema ?? [], Table = Table, Layout = Layout ?? MigrationLayout.Auto };
+            var (settings, _) = RequestBuilder.ForThrowaway(this); // config and parameters as everywhere; the server is the throwaway one
             Run((sink, ct) => BackupTestOperation.TestOnEphemeralAsync(settings, path, snapshot, bin, sink, ct));
             return;
         }

@@ -469,6 +469,13 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("[BackupExists]", again.Stderr);
 
+        // --ephemeral: a throwaway server from --pg-bin's binaries (not ignored: a folder without them is named).
+        var onThrowaway = await Run("test-backup", file, "--ephemeral");
+        Assert.True(onThrowaway.ExitCode == 0, onThrowaway.ToString());
+        var noBinaries = await CliProcess.RunAsync(["test-backup", file, "--ephemeral", "--pg-bin", _dir.Path]);
+        Assert.Equal(3, noBinaries.ExitCode);
+        Assert.Contains($"[PostgresBinariesNotFound]: '{_dir.Path}' does not hold initdb and postgres", noBinaries.Stderr);
+
         // The password in PGPASSWORD only (the usual way): pg_dump gets it too, through the passfile.
         var passwordless = pg.Server.Url(_db).Replace(":" + Uri.EscapeDataString(pg.Server.Password) + "@", "@");
         var fromEnvironment = await CliProcess.RunAsync(["backup", "--out", Path.Combine(_dir.Path, "env.dump")],

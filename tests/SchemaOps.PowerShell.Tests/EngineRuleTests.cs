@@ -35,4 +35,16 @@ public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
         Assert.DoesNotContain("Sup3rSecret", warning);
         Assert.Empty(Run("Get-MigrationStatus -ConnectionString $db -Path $migrations").Succeeded().Warnings);
     }
+
+    [Fact]
+    public void A_test_restore_on_a_throwaway_server_reads_the_config_as_every_other_cmdlet()
+    {
+        // The backup's snapshot covers the configured schema only: a test that ignored the config compared other schemas.
+        Write("db/V1__app.sql", "CREATE TABLE app.t (id int); INSERT INTO app.t VALUES (1);");
+        Write("schemaops.json", """{ "schemas": ["app"], "locations": ["db"] }""");
+        Run("Invoke-Migration -ConnectionString $db -Confirm:$false").Succeeded();
+        var tested = Assert.Single(Run("Backup-Database b.dump -ConnectionString $db -Confirm:$false | Test-DatabaseBackup -Ephemeral -Confirm:$false").Succeeded().Output);
+        Assert.True((bool)tested.Properties["Passed"].Value, string.Join("; ", ((System.Collections.IEnumerable)tested.Properties["Differences"].Value).Cast<object>()));
+        Assert.Equal(1, (int)tested.Properties["TablesChecked"].Value);
+    }
 }

@@ -51,9 +51,15 @@ public sealed class TestBackupCommand : ICommand
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
         if (args.Positionals.Count != 1) throw new UsageException("test-backup needs one backup FILE (or directory)");
-        var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args);
-        var result = await BackupTestOperation.TestAsync(request, args.Positionals[0], null, args.Value("--pg-bin"), sink, ct);
+        BackupTestResult result;
+        if (args.Has("--ephemeral"))
+        {
+            // As Test-DatabaseBackup -Ephemeral: a server sized for the backup, from --pg-bin's binaries.
+            var (settings, _) = MigrationOptions.ForThrowaway(args, context, pathsAreLocations: false);
+            result = await BackupTestOperation.TestOnEphemeralAsync(settings, args.Positionals[0], null, args.Value("--pg-bin"), sink, ct);
+        }
+        else result = await BackupTestOperation.TestAsync(await MigrationOptions.BuildAsync(args, context, ct), args.Positionals[0], null, args.Value("--pg-bin"), sink, ct);
         sink.Finish();
         return result.Passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
     }

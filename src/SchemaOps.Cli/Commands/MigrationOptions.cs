@@ -94,22 +94,29 @@ public static class MigrationOptions
                 warning: m => context.Stderr.WriteLine("WARNING: " + m), verbose: a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
             return request with { Settings = commandLine(request.Settings) };
         }
-        catch (SchemaOpsException e) when (source is not null && e.Kind == ErrorCatalog.InvalidConnectionString || e.Kind == ErrorCatalog.InvalidConnectionUrl)
+        catch (SchemaOpsException e) when (source is not null && (e.Kind == ErrorCatalog.InvalidConnectionString || e.Kind == ErrorCatalog.InvalidConnectionUrl))
         {
             // A targets-file line may hold a password: name the line, never echo it.
             throw new SchemaOpsException(e.Kind, $"{source}: not a usable target ({e.ErrorId})", source);
         }
     }
 
-    /// <summary>The rehearsal's settings (PATH arguments are its locations) and its database when --url or --environment names one (see ConfigResolver.ResolveForRehearsal).</summary>
-    public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForRehearsal(ParsedArguments a, CliContext context)
+    /// <summary>
+    /// rehearse and test-backup --ephemeral: the settings, and a database only when --url or --environment names one
+    /// (see ConfigResolver.ResolveForRehearsal); null: a throwaway server. The rehearsal's PATH arguments are its locations.
+    /// </summary>
+    public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForThrowaway(ParsedArguments a, CliContext context, bool pathsAreLocations)
     {
         if (a.Values("--url").Count > 1 || a.Values("--environment").Count > 1) throw new UsageException("rehearse takes one --url or --environment");
-        if (a.Has("--ephemeral") && (a.Has("--url") || a.Has("--environment"))) throw new UsageException("--ephemeral (the default) excludes --url and --environment");
+        if (a.Has("--ephemeral") && (a.Has("--url") || a.Has("--environment"))) throw new UsageException("--ephemeral excludes --url and --environment");
         var parameters = Parameters(a);
         var (settings, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest
             {
-                Parameters = parameters with { Url = a.Value("--url"), Environment = a.Value("--environment"), Locations = a.Positionals.Count > 0 ? a.Positionals : parameters.Locations },
+                Parameters = parameters with
+                {
+                    Url = a.Value("--url"), Environment = a.Value("--environment"),
+                    Locations = pathsAreLocations && a.Positionals.Count > 0 ? a.Positionals : parameters.Locations,
+                },
                 ConfigPath = a.Value("--config"), Variables = context.Environment,
             },
             m => context.Stderr.WriteLine("WARNING: " + m), a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);

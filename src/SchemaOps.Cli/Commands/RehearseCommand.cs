@@ -25,7 +25,7 @@ public sealed class RehearseCommand : ICommand
     {
         var slow = args.Duration("--slow");
         var lintLevel = args.LintLevel("--lint-level");
-        var (settings, target) = MigrationOptions.ForRehearsal(args, context);
+        var (settings, target) = MigrationOptions.ForThrowaway(args, context, pathsAreLocations: true);
         var request = new RehearsalRequest
         {
             Settings = settings,
