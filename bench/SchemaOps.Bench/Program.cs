@@ -13,6 +13,12 @@ var rounds = args.Length > 3 ? int.Parse(args[3]) : 5;
 var pwsh = Environment.GetEnvironmentVariable("SCHEMAOPS_PWSH");
 var module = Environment.GetEnvironmentVariable("SCHEMAOPS_MODULE");
 const string InvokeMigration = "Invoke-Migration (pwsh)";
+// The .NET tools users would pick instead (bench/Peers: DbUp and Evolve as a deploy program drives them; grate, a
+// .NET tool); unset: their rows are left out. Transactions as each runs by default or as its README shows:
+// DbUp one per script (WithTransactionPerScript), Evolve one per script (CommitEach, its default), grate none
+// (its default; --transaction would put the whole run in one).
+var peers = Environment.GetEnvironmentVariable("SCHEMAOPS_PEERS");
+var grate = Environment.GetEnvironmentVariable("SCHEMAOPS_GRATE");
 // Which parts to run (default all): sets (apply and undo), pooled (the apply again through PgBouncer), info, fleet, locks, backup,
 // lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
 var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,pooled,info,fleet,locks,backup,lint,ephemeral").Split(',');
@@ -51,8 +57,14 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
     var flyway = Directory.CreateDirectory(Path.Combine(root, "flyway")).FullName;
     var dbmateDir = Directory.CreateDirectory(Path.Combine(root, "dbmate")).FullName;
     var plain = Directory.CreateDirectory(Path.Combine(root, "plain")).FullName;
+    var dbupDir = Directory.CreateDirectory(Path.Combine(root, "dbup")).FullName;
+    var evolveDir = Directory.CreateDirectory(Path.Combine(root, "evolve")).FullName;
+    var grateDir = Directory.CreateDirectory(Path.Combine(root, "grate", "up")).FullName;
     for (var i = first; i <= Count; i++)
     {
+        File.WriteAllText(Path.Combine(dbupDir, $"{i:D4}_step.sql"), up(i)); // DbUp and grate run files in name order
+        File.WriteAllText(Path.Combine(grateDir, $"{i:D4}_step.sql"), up(i));
+        File.WriteAllText(Path.Combine(evolveDir, $"V{i + 1}__step_{i:D4}.sql"), up(i)); // Evolve skips a version 0
         File.WriteAllText(Path.Combine(flyway, $"V{i}__step_{i:D4}.sql"), up(i));
         File.WriteAllText(Path.Combine(flyway, $"U{i}__step_{i:D4}.sql"), down(i));
         File.WriteAllText(Path.Combine(plain, $"{i:D4}.sql"), up(i));
@@ -72,6 +84,15 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
             ("dbmate", db => (dbmate, ["--url", $"postgres://postgres@127.0.0.1:{port}/{db}?sslmode=disable", "--migrations-dir", dbmateDir, "--no-dump-schema", "up"])),
             ("psql", db => (psql, ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "-d", db, "-f", Path.Combine(root, "all.psql")])),
         };
+        string Npgsql(string db) => $"Host=127.0.0.1;Port={port};Username=postgres;Database={db}"; // the password: PGPASSWORD, as for the others
+        if (peers is not null && wiring.Length == 0)
+        {
+            tools.Add(("DbUp", db => (peers, ["dbup", Npgsql(db), dbupDir])));
+            tools.Add(("Evolve", db => (peers, ["evolve", Npgsql(db), evolveDir])));
+        }
+        if (grate is not null && wiring.Length == 0)
+            tools.Add(("grate", db => (grate, ["--connectionstring", Npgsql(db), "--files", Path.GetDirectoryName(grateDir)!, "--databasetype", "PostgreSQL",
+                "--silent", "--verbosity", "Warning", "--outputPath", Path.Combine(work, "grate-output")])));
         // The cmdlet in real pwsh, the module imported first: it times Invoke-Migration itself, so pwsh's own start is not counted.
         if (pwsh is not null && wiring.Length == 0)
             tools.Add((InvokeMigration, db => (pwsh, ["-NoProfile", "-NonInteractive", "-Command",
@@ -98,6 +119,9 @@ foreach (var (set, up, down, first, check) in !parts.Contains("sets") ? [] : new
         double Of(string tool) => Median(times[tool]);
         Summary.AtMost($"{set}: apply {Count}{wiring}, at most 0.8 x dbmate", Of("schemaops") / Of("dbmate"), 0.8, $"(native {Of("schemaops"):0.000} s, dbmate {Of("dbmate"):0.000} s)");
         Summary.AtMost($"{set}: apply {Count}{wiring}, at most 1.1 x psql", Of("schemaops") / Of("psql"), 1.1, $"(native {Of("schemaops"):0.000} s, psql {Of("psql"):0.000} s)");
+        if (new[] { "DbUp", "Evolve", "grate" }.Where(times.ContainsKey).Select(Of).DefaultIfEmpty().Min() is var fastestPeer and > 0)
+            Summary.AtMost($"{set}: apply {Count}{wiring}, no slower than the fastest .NET peer (DbUp, Evolve, grate)", Of("schemaops") / fastestPeer, 1.0,
+                $"(native {Of("schemaops"):0.000} s, fastest peer {fastestPeer:0.000} s)");
         if (times.ContainsKey(InvokeMigration))
         {
             report.AppendLine($"{InvokeMigration} / schemaops (native): {Of(InvokeMigration) / Of("schemaops"):0.00}; " +
