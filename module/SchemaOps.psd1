@@ -33,6 +33,7 @@
         'Test-DatabaseBackup'
         'Test-DatabaseHealth'
         'Test-MigrationScript'
+        'Test-SchemaDrift'
         'Invoke-MigrationRehearsal'
         'New-EphemeralDatabase'
         'Undo-Migration'

@@ -517,6 +517,23 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Drift_exits_0_on_a_database_its_migrations_built_and_1_naming_what_was_changed_by_hand()
+    {
+        _dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        var clean = await Run("drift", "--path", _dir.Path);
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.Contains("no drift", clean.Stdout);
+
+        await pg.ScalarAsync(_db, "CREATE INDEX orders_total_hotfix ON orders (total)");
+        var drifted = await Run("drift", "--path", _dir.Path, "--json");
+        Assert.Equal(1, drifted.ExitCode);
+        var d = Assert.Single(JsonDocument.Parse(drifted.Stdout).RootElement.EnumerateArray().ToList());
+        Assert.Equal(("Added", "Index", "orders_total_hotfix"), (d.GetProperty("change").GetString(), d.GetProperty("kind").GetString(), d.GetProperty("name").GetString()));
+        Assert.Equal(0, (await Run("drift", "--path", _dir.Path, "--ignore-object", "Index:public.*_hotfix")).ExitCode);
+    }
+
+    [Fact]
     public async Task Health_exits_1_when_a_check_fails_and_activity_summarizes_connections()
     {
         var healthy = await Run("health", "--json");

@@ -54,6 +54,11 @@ public class CmdletMatrixTests(PostgresServer server) : ModuleTest(server)
             "$t | Get-SchemaSnapshot -OutFile s.json", "-not (Test-Path s.json)"),
         ["Compare-SchemaSnapshot"] = new("$before = $t | Get-SchemaSnapshot; " + Apply, "$t | Get-SchemaSnapshot | Compare-SchemaSnapshot -Reference $before", "SchemaOps.SchemaDifference", false,
             "$t | Get-SchemaSnapshot | Compare-SchemaSnapshot -Reference nothere.json", "ParameterArgumentTransformationError", ErrorCategory.InvalidData, null),
+        // Drift: a migration applied, then its file taken away: what it made is no longer what the migrations build.
+        ["Test-SchemaDrift"] = new("Copy-Item -Recurse $migrations m; Set-Content m/V99__by_hand.sql 'CREATE TABLE by_hand (id int);'; " +
+                "$t = New-MigrationTarget -ConnectionString $db -Path ./m; " + Apply + "Remove-Item m/V99__by_hand.sql",
+            "$t | Test-SchemaDrift", "SchemaOps.SchemaDifference", true,
+            $"Test-SchemaDrift -ConnectionString {BadUrl} -Path $migrations", "ConnectionFailed", ErrorCategory.ConnectionError, "127.0.0.1:1/none"),
         ["Get-LockReport"] = new("", "$t | Get-LockReport -Watch -Interval 100ms -Count 2", null, true,
             $"Get-LockReport -ConnectionString {BadUrl}", "ConnectionFailed", ErrorCategory.ConnectionError, "127.0.0.1:1/none"),
         ["Backup-Database"] = new(Apply, "$t | Backup-Database -Path b.dump -Confirm:$false", "SchemaOps.DatabaseBackup", true,

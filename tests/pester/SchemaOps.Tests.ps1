@@ -313,6 +313,26 @@ Describe 'History maintenance' {
     }
 }
 
+Describe 'Test-SchemaDrift' {
+    It 'finds nothing on a database its migrations built, then names the index made by hand' {
+        $server = New-EphemeralDatabase -Confirm:$false
+        $db = $server.ConnectionString
+        Invoke-Migration -ConnectionString $db -Path $migrations -Confirm:$false | Out-Null
+        Test-SchemaDrift -ConnectionString $db -Path $migrations | Should -BeNullOrEmpty
+
+        # A hotfix straight on the database, as happens: an index made by hand with psql.
+        $env:PGPASSFILE = $server.Passfile
+        try { & (Join-Path $server.BinDirectory 'psql') -h $server.Host -p $server.Port -U $server.User -d $server.Database -X -q -c 'CREATE INDEX vehicles_plate_hotfix ON vehicles (plate);' }
+        finally { Remove-Item Env:PGPASSFILE }
+
+        $drift = @(Test-SchemaDrift -ConnectionString $db -Path $migrations)
+        $drift | Should -HaveCount 1
+        $drift[0] | Should -BeOfType ([SchemaOps.SchemaDifference])
+        "$($drift[0].Change) $($drift[0].Kind) $($drift[0].Name)" | Should -Be 'Added Index vehicles_plate_hotfix'
+        Test-SchemaDrift -ConnectionString $db -Path $migrations -IgnoreObject 'Index:*_hotfix' | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Diagnostics during a window' {
     It 'names the session that blocks a migration, and counts connections' {
         $server = New-EphemeralDatabase -Confirm:$false

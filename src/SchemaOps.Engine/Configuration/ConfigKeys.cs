@@ -18,6 +18,7 @@ internal static class ConfigKeys
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
         "lockRetryCount", "statementTimeout", "connectRetries", "connectRetriesInterval", "cleanEnabled", "cleanDisabled", "production",
         "group", "outOfOrder", "baselineOnMigrate", "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
+        "driftIgnore",
     };
 
     public static bool IsKnown(string key) => Keys.Contains(key) || key.StartsWith("placeholders.", StringComparison.OrdinalIgnoreCase);
@@ -77,6 +78,7 @@ internal static class ConfigKeys
             "installedby" => values with { InstalledBy = raw.AsString(key) },
             "environment" => values with { Environment = raw.AsString(key) },
             "slowthreshold" => values with { SlowThreshold = raw.AsDuration(key) },
+            "driftignore" => values with { DriftIgnore = raw.AsList(key) },
             "lintlevel" => values with { LintLevel = Lint.LintSeverityNames.TryParse(raw.AsString(key)) ?? throw raw.Invalid(key, "error, warning or info") },
             _ => throw new ArgumentException($"not a config key: {key}", nameof(key)), // Check() filtered the unknown ones
         };

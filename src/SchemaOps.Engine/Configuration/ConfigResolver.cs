@@ -159,6 +159,7 @@ public static class ConfigResolver
             InstalledBy = v.InstalledBy ?? s.InstalledBy,
             LintLevel = v.LintLevel,
             SlowThreshold = v.SlowThreshold,
+            DriftIgnore = v.DriftIgnore ?? s.DriftIgnore,
             // The gate applies the team's rules file (turned-off and re-graded rules), from where the command runs.
             LintRules = v.LintLevel is null ? s.LintRules : Lint.LintRuleSettings.Load(null, workingDirectory),
         };

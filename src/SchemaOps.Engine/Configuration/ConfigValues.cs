@@ -36,6 +36,7 @@ public sealed record ConfigValues
     public LintSeverity? LintLevel { get; init; }
     /// <summary>A rehearsed migration taking longer than this is slow (fails the rehearsal's check).</summary>
     public TimeSpan? SlowThreshold { get; init; }
+    public IReadOnlyList<string>? DriftIgnore { get; init; }
     /// <summary>Which environment to use; read from environment variables and a config file's default, never from an environment itself.</summary>
     public string? Environment { get; init; }
 
@@ -68,6 +69,7 @@ public sealed record ConfigValues
         InstalledBy = InstalledBy ?? lower.InstalledBy,
         LintLevel = LintLevel ?? lower.LintLevel,
         SlowThreshold = SlowThreshold ?? lower.SlowThreshold,
+        DriftIgnore = DriftIgnore ?? lower.DriftIgnore,
         Environment = Environment ?? lower.Environment,
     };
 

@@ -57,6 +57,8 @@ public sealed record MigrationSettings
     public LintSeverity? LintLevel { get; init; }
     /// <summary>A rehearsed migration taking longer than this is slow; null: the rehearsal's default (30 s).</summary>
     public TimeSpan? SlowThreshold { get; init; }
+    /// <summary>Objects the drift check leaves out (a team manages them by hand): wildcard patterns, see DriftOptions.</summary>
+    public IReadOnlyList<string> DriftIgnore { get; init; } = [];
     /// <summary>Rules turned off or re-graded for the lint gate (schemaops-lint.json).</summary>
     public Lint.LintRuleSettings LintRules { get; init; } = Lint.LintRuleSettings.Default;
     /// <summary>statement_timeout for migration statements; null: the server's (usually none).</summary>

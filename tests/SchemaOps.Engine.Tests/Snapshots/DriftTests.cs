@@ -1,0 +1,69 @@
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
+using SchemaOps.Engine.Tests.Operations;
+
+namespace SchemaOps.Engine.Tests.Snapshots;
+
+/// <summary>The drift check against a real database: its migrations replayed on a throwaway server and compared.</summary>
+public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private async Task<List<SchemaDifference>> DriftAsync(DriftOptions? options = null, Func<MigrationSettings, MigrationSettings>? tweak = null) =>
+        await DriftOperation.CheckAsync(Request(tweak), options ?? new DriftOptions(), new RecordingSink(), CancellationToken.None);
+
+    private void Migrations()
+    {
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL CHECK (total >= 0), placed_at timestamptz NOT NULL DEFAULT now());");
+        Dir.Write("V2__report.sql", "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > ${threshold};\nCREATE INDEX orders_placed ON orders (placed_at);");
+        Dir.Write("V3__later.sql", "CREATE TABLE refunds (id bigint PRIMARY KEY);"); // pending on the live database: not drift
+    }
+
+    private static MigrationSettings WithThreshold(MigrationSettings s) =>
+        s with { Placeholders = new Dictionary<string, string> { ["threshold"] = "100" } };
+
+    [Fact]
+    public async Task A_database_its_migrations_built_has_no_drift_even_with_migrations_pending()
+    {
+        Migrations();
+        await MigrateAsync(s => WithThreshold(s) with { Target = "2" });
+        await ExecAsync("INSERT INTO orders (id, total) VALUES (1, 5), (2, 500)"); // data is not schema
+        Assert.Empty(await DriftAsync(tweak: WithThreshold));
+    }
+
+    [Fact]
+    public async Task A_hand_made_column_and_index_a_changed_view_and_a_dropped_constraint_are_each_found_and_named()
+    {
+        Migrations();
+        await MigrateAsync(s => WithThreshold(s) with { Target = "2" });
+        await ExecAsync("""
+            ALTER TABLE orders ADD COLUMN note text;
+            CREATE INDEX orders_total_hotfix ON orders (total);
+            CREATE OR REPLACE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 50;
+            ALTER TABLE orders DROP CONSTRAINT orders_total_check;
+            """);
+
+        var drift = await DriftAsync(tweak: WithThreshold);
+
+        Assert.Equal(
+            [(SchemaObjectKind.Column, "orders.note", SchemaChange.Added), (SchemaObjectKind.Constraint, "orders.orders_total_check", SchemaChange.Removed),
+             (SchemaObjectKind.Index, "orders_total_hotfix", SchemaChange.Added), (SchemaObjectKind.View, "big_orders", SchemaChange.Changed)],
+            drift.Select(d => (d.Kind, d.Name, d.Change)).OrderBy(d => d.Kind).ThenBy(d => d.Name, StringComparer.Ordinal));
+        var view = drift.Single(d => d.Kind == SchemaObjectKind.View);
+        Assert.Contains("100", view.Reference); // what the migrations built, placeholders replaced as when they ran
+        Assert.Contains("50", view.Difference);
+
+        // Objects a team manages by hand: the parameter, else the config's driftIgnore.
+        var ignored = await DriftAsync(new DriftOptions(["Index:public.*_hotfix", "public.orders.note"]), WithThreshold);
+        Assert.Equal(2, ignored.Count);
+        Assert.Equal(2, (await DriftAsync(tweak: s => WithThreshold(s) with { DriftIgnore = ["*.orders_total_hotfix", "PUBLIC.ORDERS.NOTE"] })).Count);
+    }
+
+    [Fact]
+    public async Task Nothing_applied_and_nothing_made_is_no_drift_and_a_table_made_by_hand_is()
+    {
+        Migrations();
+        Assert.Empty(await DriftAsync(tweak: WithThreshold));
+        await ExecAsync("CREATE TABLE scratch (id int)");
+        var drift = await DriftAsync(tweak: WithThreshold);
+        Assert.Contains(drift, d => d is { Kind: SchemaObjectKind.Table, Name: "scratch", Change: SchemaChange.Added });
+    }
+}
