@@ -19,9 +19,9 @@ const string InvokeMigration = "Invoke-Migration (pwsh)";
 // (its default; --transaction would put the whole run in one).
 var peers = Environment.GetEnvironmentVariable("SCHEMAOPS_PEERS");
 var grate = Environment.GetEnvironmentVariable("SCHEMAOPS_GRATE");
-// Which parts to run (default all): sets (apply and undo), pooled (the apply again through PgBouncer), info, fleet, locks, backup,
+// Which parts to run (default all): sets (apply and undo), pooled (the apply again through PgBouncer), info, drift, fleet, locks, backup,
 // lint, ephemeral. E.g. SCHEMAOPS_BENCH=fleet bench/run
-var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,pooled,info,fleet,locks,backup,lint,ephemeral").Split(',');
+var parts = (Environment.GetEnvironmentVariable("SCHEMAOPS_BENCH") ?? "sets,pooled,info,drift,fleet,locks,backup,lint,ephemeral").Split(',');
 var work = Path.Combine(Path.GetTempPath(), "schemaops-bench");
 if (Directory.Exists(work)) Directory.Delete(work, true);
 
@@ -204,6 +204,37 @@ if (parts.Contains("info"))
     report.AppendLine($"| (migrate of those {Many} by schemaops, for scale) | {applyMany:0.000} | |");
 }
 
+// Drift: a project of 150 migrations (the size of a mature service's history: tables, indexes, a view each 10th),
+// applied, then `schemaops drift` on it (the replay on a throwaway server included), clean and with one hand-made index.
+if (parts.Contains("drift"))
+{
+    const int Lydia = 150;
+    var project = Directory.CreateDirectory(Path.Combine(work, "drift-150")).FullName;
+    for (var i = 1; i <= Lydia; i++)
+        File.WriteAllText(Path.Combine(project, $"V{i}__step_{i}.sql"),
+            $"CREATE TABLE d{i} (id bigint PRIMARY KEY, name text NOT NULL, at timestamptz NOT NULL DEFAULT now());\nCREATE INDEX d{i}_name ON d{i} (name);\n" +
+            (i % 10 == 0 ? $"CREATE VIEW d{i}_recent AS SELECT id, name FROM d{i} WHERE at > now() - interval '1 day';\n" : ""));
+    var driftDb = await pg.CreateDatabaseAsync();
+    var driftUrl = $"postgres://postgres@127.0.0.1:{pg.Port}/{driftDb}";
+    Run(native, ["migrate", "--path", project, "--url", driftUrl], env);
+    List<double> Drift(int expectedExit) => Enumerable.Range(0, rounds).Select(_ =>
+    {
+        var watch = Stopwatch.StartNew();
+        var code = RunExit(native, ["drift", "--path", project, "--url", driftUrl], env);
+        if (code != expectedExit) throw new Exception($"drift exited {code}, expected {expectedExit}");
+        return watch.Elapsed.TotalSeconds;
+    }).ToList();
+    var clean = Median(Drift(0));
+    await Sql(driftDb, "CREATE INDEX d7_hotfix ON d7 (at)");
+    var drifted = Median(Drift(1));
+    report.AppendLine($"| drift check of {Lydia} applied migrations (native, throwaway server start included), median of {rounds} (s) | wall time |");
+    report.AppendLine("|---|---|");
+    report.AppendLine($"| no drift | {clean:0.000} |");
+    report.AppendLine($"| one index made by hand | {drifted:0.000} |");
+    report.AppendLine();
+    Summary.AtMost($"drift check of {Lydia} applied migrations, under 5 s (native)", Math.Max(clean, drifted), 5.0, $"s (clean {clean:0.000} s, with drift {drifted:0.000} s)");
+}
+
 // Fleet: the example project migrated into 20 databases, one `--targets` run (4 at a time) against 20
 // separate `migrate` runs one after the other, as a shell loop would.
 if (parts.Contains("fleet"))
@@ -343,6 +374,21 @@ static double Run(string file, string[] args, Dictionary<string, string> env)
     var elapsed = watch.Elapsed.TotalSeconds;
     if (p.ExitCode != 0) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
     return elapsed;
+}
+
+// A process's exit code (a check that exits 1 when it finds something).
+static int RunExit(string file, string[] args, Dictionary<string, string> env)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args) psi.ArgumentList.Add(a);
+    foreach (var (k, v) in env) psi.Environment[k] = v;
+    using var p = Process.Start(psi)!;
+    var stdout = p.StandardOutput.ReadToEndAsync();
+    var stderr = p.StandardError.ReadToEndAsync();
+    p.WaitForExit();
+    if (p.ExitCode > 1) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
+    _ = stdout.Result;
+    return p.ExitCode;
 }
 
 // A process that prints its own elapsed seconds last (pwsh timing a cmdlet without its own start).
