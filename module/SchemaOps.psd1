@@ -22,6 +22,7 @@
         'Get-SchemaSnapshot'
         'Invoke-Migration'
         'Get-MigrationStatus'
+        'Get-MigrationImpact'
         'Test-MigrationChecksum'
         'Set-MigrationBaseline'
         'Get-MigrationChecksum'

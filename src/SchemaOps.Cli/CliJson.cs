@@ -9,6 +9,7 @@ namespace SchemaOps.Cli;
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(MigrationInfo))]
+[JsonSerializable(typeof(MigrationImpact))]
 [JsonSerializable(typeof(MigrationResult))]
 [JsonSerializable(typeof(ValidationResult))]
 [JsonSerializable(typeof(BaselineResult))]

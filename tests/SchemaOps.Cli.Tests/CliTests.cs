@@ -517,6 +517,21 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Impact_lists_each_pending_statement_with_its_lock_and_table_and_changes_nothing()
+    {
+        _dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path)).ExitCode);
+        _dir.Write("V2__index.sql", "CREATE INDEX orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();");
+        var impact = await Run("impact", "--path", _dir.Path, "--json");
+        Assert.True(impact.ExitCode == 0, impact.ToString());
+        var rows = JsonDocument.Parse(impact.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal([("SHARE", "index build", "public.orders"), ("ACCESS EXCLUSIVE", "table rewrite", "public.orders")],
+            rows.Select(r => (r.GetProperty("lockMode").GetString(), r.GetProperty("work").GetString(), r.GetProperty("tables")[0].GetString())));
+        Assert.Contains("require-concurrent-index-creation", rows[0].GetProperty("findings").EnumerateArray().Select(f => f.GetString()));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('orders_total')::text"));
+    }
+
+    [Fact]
     public async Task Drift_exits_0_on_a_database_its_migrations_built_and_1_naming_what_was_changed_by_hand()
     {
         _dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);");

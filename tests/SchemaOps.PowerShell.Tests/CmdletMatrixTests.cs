@@ -54,6 +54,8 @@ public class CmdletMatrixTests(PostgresServer server) : ModuleTest(server)
             "$t | Get-SchemaSnapshot -OutFile s.json", "-not (Test-Path s.json)"),
         ["Compare-SchemaSnapshot"] = new("$before = $t | Get-SchemaSnapshot; " + Apply, "$t | Get-SchemaSnapshot | Compare-SchemaSnapshot -Reference $before", "SchemaOps.SchemaDifference", false,
             "$t | Get-SchemaSnapshot | Compare-SchemaSnapshot -Reference nothere.json", "ParameterArgumentTransformationError", ErrorCategory.InvalidData, null),
+        ["Get-MigrationImpact"] = new("", "$t | Get-MigrationImpact", "SchemaOps.MigrationImpact", false,
+            $"Get-MigrationImpact -ConnectionString {BadUrl} -Path $migrations", "ConnectionFailed", ErrorCategory.ConnectionError, "127.0.0.1:1/none"),
         // Drift: a migration applied, then its file taken away: what it made is no longer what the migrations build.
         ["Test-SchemaDrift"] = new("Copy-Item -Recurse $migrations m; Set-Content m/V99__by_hand.sql 'CREATE TABLE by_hand (id int);'; " +
                 "$t = New-MigrationTarget -ConnectionString $db -Path ./m; " + Apply + "Remove-Item m/V99__by_hand.sql",

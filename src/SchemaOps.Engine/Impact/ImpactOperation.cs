@@ -1,0 +1,106 @@
+using Npgsql;
+using SchemaOps.Engine.Lint;
+using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Sql;
+
+namespace SchemaOps.Engine.Impact;
+
+/// <summary>
+/// Get-MigrationImpact / `schemaops impact`: for every statement of every pending migration, against the live database
+/// and without changing it, the lock it takes (<see cref="StatementLocks"/>), the tables it touches with their size and
+/// estimated rows now, whether it rewrites or scans them, the sessions that would block it right now (granted locks
+/// that conflict with it), and the linter's findings with the safe rewrite.
+/// </summary>
+public static class ImpactOperation
+{
+    public static async Task<List<MigrationImpact>> PreviewAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
+    {
+        var set = request.Scanned ?? MigrationRequest.Scan(request.Settings, sink);
+        var scanned = request with { Scanned = set };
+        var pending = (await InfoOperation.InfoAsync(scanned, NullSink.Instance, ct).ConfigureAwait(false))
+            .Where(i => i.State == MigrationState.Pending).Select(i => i.LocalPath).ToHashSet(StringComparer.Ordinal);
+        var scripts = set.Scripts.Where(s => pending.Contains(s.FullPath)).ToList();
+
+        var session = await scanned.OpenWithScriptsAsync(NullSink.Instance, ct).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
+        var major = session.ServerVersionNum / 10000;
+        // As the lint gate sees it: tables the applied migrations made hold data by now (an index on one needs CONCURRENTLY).
+        var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group },
+            inDatabase: s => !pending.Contains(s.FullPath)));
+        var impacts = new List<MigrationImpact>();
+        foreach (var script in scripts)
+        {
+            var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
+            for (var n = 0; n < statements.Count; n++)
+            {
+                var statement = statements[n];
+                var next = n + 1 < statements.Count ? statements[n + 1].Line : int.MaxValue;
+                var locks = StatementLocks.Of(new LintStatement(statement, script.Text), major);
+                var tables = await TablesAsync(session.Connection, locks.Names, ct).ConfigureAwait(false);
+                var own = findings.Where(f => f.File == script.DisplayPath && f.Line >= statement.Line && f.Line < next).ToList();
+                var impact = new MigrationImpact
+                {
+                    Migration = script.Label, Script = script.DisplayPath, Line = statement.Line, Statement = statement.Text.Split('\n')[0].Trim(),
+                    LockMode = StatementLocks.Name(locks.Mode), Work = locks.Work,
+                    Tables = tables.Select(t => t.Name).ToList(),
+                    Bytes = tables.Count == 0 ? null : tables.Sum(t => t.Bytes),
+                    Rows = tables.Count == 0 || tables.All(t => t.Rows < 0) ? null : tables.Sum(t => Math.Max(0, t.Rows)),
+                    Blockers = await BlockersAsync(session.Connection, tables, locks.Mode, ct).ConfigureAwait(false),
+                    Findings = own.Select(f => f.RuleId).Distinct().ToList(),
+                    SafeRewrite = own.Select(f => f.Suggestion).FirstOrDefault(s => s is not null),
+                };
+                impacts.Add(impact);
+                sink.WriteObject(impact);
+            }
+        }
+        return impacts;
+    }
+
+    private sealed record Table(uint Oid, string Name, long Bytes, long Rows);
+
+    /// <summary>The existing tables behind the names, as the migration's search path resolves them (an index: its table).</summary>
+    private static async Task<List<Table>> TablesAsync(NpgsqlConnection connection, IReadOnlyList<LockedName> names, CancellationToken ct)
+    {
+        var tables = new List<Table>();
+        foreach (var name in names.Where(n => n.Name.Length > 0))
+        {
+            var cmd = new NpgsqlCommand("""
+                SELECT c.oid, n.nspname || '.' || c.relname, pg_total_relation_size(c.oid), c.reltuples::bigint
+                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = CASE WHEN $2 THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass($1))
+                                   ELSE to_regclass($1) END
+                """, connection) { Parameters = { new() { Value = name.Name }, new() { Value = name.IsIndex } } };
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+                if (await r.ReadAsync(ct).ConfigureAwait(false) && tables.All(t => t.Oid != r.GetFieldValue<uint>(0)))
+                    tables.Add(new Table(r.GetFieldValue<uint>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+        return tables;
+    }
+
+    /// <summary>Sessions holding a granted lock on the tables that the statement's lock would wait for, named as the lock report names them.</summary>
+    private static async Task<List<string>> BlockersAsync(NpgsqlConnection connection, List<Table> tables, LockMode wanted, CancellationToken ct)
+    {
+        var blockers = new List<string>();
+        if (tables.Count == 0 || wanted == LockMode.None) return blockers;
+        var cmd = new NpgsqlCommand("""
+            SELECT l.mode, a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
+                   coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start))::bigint, 0), l.relation::regclass::text
+            FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'relation' AND l.granted AND l.relation = ANY($1) AND a.pid <> pg_backend_pid()
+            ORDER BY a.xact_start NULLS LAST, a.pid
+            """, connection) { Parameters = { new() { Value = tables.Select(t => t.Oid).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var readerScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            if (!StatementLocks.Conflicts(wanted, StatementLocks.FromPgLocks(r.GetString(0)))) continue;
+            var who = string.Join(", ", new[] { r.GetString(2), r.GetString(3), $"{r.GetString(4)} for {r.GetInt64(5)} s" }.Where(p => p.Length > 0));
+            var line = $"pid {r.GetInt32(1)} ({who}) holds {r.GetString(0)} on {r.GetString(6)}";
+            if (!blockers.Contains(line)) blockers.Add(line);
+        }
+        return blockers;
+    }
+}

@@ -1,0 +1,116 @@
+using Npgsql;
+using SchemaOps.Engine.Impact;
+using SchemaOps.Engine.Lint;
+using SchemaOps.Engine.Sql;
+using SchemaOps.Engine.Tests.Operations;
+
+namespace SchemaOps.Engine.Tests.Impact;
+
+public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
+{
+    private static StatementLock Classify(string sql, int major = 15) =>
+        StatementLocks.Of(new LintStatement(SqlSplitter.Split(sql, "f.sql")[0], sql), major);
+
+    [Theory]
+    [InlineData("CREATE INDEX orders_total ON orders (total)", LockMode.Share, StatementLocks.Index, "\"orders\"")]
+    [InlineData("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS o ON billing.orders (id)", LockMode.ShareUpdateExclusive, StatementLocks.Index, "\"billing\".\"orders\"")]
+    [InlineData("DROP INDEX orders_total", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders_total\"")]
+    [InlineData("DROP INDEX CONCURRENTLY IF EXISTS orders_total", LockMode.ShareUpdateExclusive, StatementLocks.Catalog, "\"orders_total\"")]
+    [InlineData("ALTER TABLE orders ADD COLUMN note text", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid()", LockMode.AccessExclusive, StatementLocks.Rewrite, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD COLUMN n bigserial", LockMode.AccessExclusive, StatementLocks.Rewrite, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ALTER COLUMN total TYPE bigint", LockMode.AccessExclusive, StatementLocks.Rewrite, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ALTER COLUMN total SET NOT NULL", LockMode.AccessExclusive, StatementLocks.Scan, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ALTER COLUMN total DROP NOT NULL", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0)", LockMode.AccessExclusive, StatementLocks.Scan, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0) NOT VALID", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders VALIDATE CONSTRAINT positive", LockMode.ShareUpdateExclusive, StatementLocks.Scan, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES customers (id)", LockMode.ShareRowExclusive, StatementLocks.Scan, "\"orders\",\"customers\"")]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID", LockMode.ShareRowExclusive, StatementLocks.Catalog, "\"orders\",\"customers\"")]
+    [InlineData("ALTER TABLE orders ADD PRIMARY KEY (id)", LockMode.AccessExclusive, StatementLocks.Index, "\"orders\"")]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT orders_pk PRIMARY KEY USING INDEX orders_id", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders RENAME COLUMN total TO amount", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders DROP COLUMN note", LockMode.AccessExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders SET (fillfactor = 70)", LockMode.ShareUpdateExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("ALTER TABLE orders SET LOGGED", LockMode.AccessExclusive, StatementLocks.Rewrite, "\"orders\"")]
+    [InlineData("UPDATE orders SET total = 0 WHERE total IS NULL", LockMode.RowExclusive, StatementLocks.Rows, "\"orders\"")]
+    [InlineData("DELETE FROM ONLY orders WHERE id < 10", LockMode.RowExclusive, StatementLocks.Rows, "\"orders\"")]
+    [InlineData("INSERT INTO orders (id) VALUES (1)", LockMode.RowExclusive, StatementLocks.Rows, "\"orders\"")]
+    [InlineData("TRUNCATE TABLE orders", LockMode.AccessExclusive, StatementLocks.Truncates, "\"orders\"")]
+    [InlineData("DROP TABLE IF EXISTS orders", LockMode.AccessExclusive, StatementLocks.Drops, "\"orders\"")]
+    [InlineData("CREATE TRIGGER t BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f()", LockMode.ShareRowExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("COMMENT ON COLUMN public.orders.total IS 'x'", LockMode.ShareUpdateExclusive, StatementLocks.Catalog, "\"public\".\"orders\"")]
+    [InlineData("VACUUM FULL orders", LockMode.AccessExclusive, StatementLocks.Rewrite, "\"orders\"")]
+    [InlineData("REFRESH MATERIALIZED VIEW CONCURRENTLY totals", LockMode.Exclusive, StatementLocks.Rewrite, "\"totals\"")]
+    [InlineData("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE", LockMode.ShareRowExclusive, StatementLocks.Catalog, "\"orders\"")]
+    [InlineData("CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))", LockMode.ShareRowExclusive, StatementLocks.Creates, "\"orders\"")]
+    [InlineData("CREATE TABLE \"Refunds\" (id bigint)", LockMode.None, StatementLocks.Creates, "")]
+    [InlineData("CREATE VIEW v AS SELECT 1", LockMode.None, StatementLocks.Creates, "")]
+    public void Each_statement_kind_takes_postgresqls_lock_and_names_its_tables(string sql, LockMode mode, string work, string tables)
+    {
+        var locks = Classify(sql);
+        Assert.Equal((mode, work, tables), (locks.Mode, locks.Work, string.Join(",", locks.Names.Select(n => n.Name))));
+    }
+
+    [Fact]
+    public void Add_column_with_a_default_rewrites_before_11_and_not_since_and_a_volatile_default_always_does()
+    {
+        Assert.Equal(StatementLocks.Rewrite, Classify("ALTER TABLE t ADD COLUMN c int DEFAULT 0", 10).Work);
+        Assert.Equal(StatementLocks.Catalog, Classify("ALTER TABLE t ADD COLUMN c int DEFAULT 0", 11).Work);
+        Assert.Equal(StatementLocks.Rewrite, Classify("ALTER TABLE t ADD COLUMN c timestamptz DEFAULT clock_timestamp()", 16).Work);
+        Assert.Equal(StatementLocks.Catalog, Classify("ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now()", 16).Work); // stable: one value for every row
+    }
+
+    [Fact]
+    public void The_conflict_table_is_postgresqls()
+    {
+        // Rows: requested; columns: held. From the documentation's table 13.2 ("X": conflicts).
+        string[] table =
+        [
+            ".......X", "......XX", "....XXXX", "...XXXXX", "..XX.XXX", "..XXXXXX", ".XXXXXXX", "XXXXXXXX",
+        ];
+        var modes = Enum.GetValues<LockMode>().Skip(1).ToArray();
+        for (var a = 0; a < modes.Length; a++)
+            for (var b = 0; b < modes.Length; b++)
+                Assert.True(StatementLocks.Conflicts(modes[a], modes[b]) == (table[a][b] == 'X'), $"{modes[a]} vs {modes[b]}");
+    }
+
+    [Fact]
+    public async Task Against_a_table_with_data_each_pending_statement_has_its_lock_size_rows_blockers_and_findings()
+    {
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);");
+        await MigrateAsync();
+        await ExecAsync("INSERT INTO orders SELECT g, g FROM generate_series(1, 5000) g; ANALYZE orders;");
+        Dir.Write("V2__totals.sql", "CREATE INDEX orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCREATE TABLE refunds (id bigint);\n");
+
+        // A session reading the table in an open transaction: it holds ACCESS SHARE until it ends.
+        await using var reader = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await reader.OpenAsync();
+        await new NpgsqlCommand("BEGIN; SELECT count(*) FROM orders;", reader).ExecuteNonQueryAsync();
+        var readerPid = reader.ProcessID;
+
+        var impacts = await ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], impacts.Select(i => i.Line));
+        Assert.All(impacts, i => Assert.Equal("V2 totals", i.Migration));
+        var (index, add, create) = (impacts[0], impacts[1], impacts[2]);
+        Assert.Equal(("SHARE", StatementLocks.Index, "public.orders"), (index.LockMode, index.Work, Assert.Single(index.Tables)));
+        Assert.True(index.Bytes > 100_000, $"{index.Bytes} bytes");
+        Assert.Equal(5000, index.Rows);
+        Assert.Empty(index.Blockers); // SHARE waits for no reader
+        Assert.Contains("require-concurrent-index-creation", index.Findings);
+        Assert.Contains("CONCURRENTLY", index.SafeRewrite);
+
+        Assert.Equal(("ACCESS EXCLUSIVE", StatementLocks.Catalog), (add.LockMode, add.Work));
+        var blocker = Assert.Single(add.Blockers); // ACCESS EXCLUSIVE waits for the reader, and everyone after waits for it
+        Assert.StartsWith($"pid {readerPid} (", blocker);
+        Assert.Contains("idle in transaction", blocker);
+        Assert.EndsWith("holds AccessShareLock on orders", blocker);
+
+        Assert.Equal(("", StatementLocks.Creates, null), (create.LockMode, create.Work, create.Bytes));
+        Assert.Empty(create.Tables);
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history")); // nothing changed: V2 is still pending
+        Assert.Null(await ScalarAsync<string>("SELECT to_regclass('refunds')::text"));
+    }
+}
