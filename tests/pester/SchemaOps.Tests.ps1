@@ -313,6 +313,26 @@ Describe 'History maintenance' {
     }
 }
 
+Describe 'Get-MigrationImpact' {
+    It 'says what each pending statement locks and who is in the way, and changes nothing' {
+        $server = New-EphemeralDatabase -Confirm:$false
+        $db = $server.ConnectionString
+        $project = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'impact')
+        Set-Content -Path (Join-Path $project 'V1__t.sql') -Value 'CREATE TABLE vehicles (id bigint PRIMARY KEY, plate text);'
+        Invoke-Migration -ConnectionString $db -Path $project -Confirm:$false | Out-Null
+        Set-Content -Path (Join-Path $project 'V2__index.sql') -Value "CREATE INDEX vehicles_plate ON vehicles (plate);`nALTER TABLE vehicles ADD COLUMN seen uuid DEFAULT gen_random_uuid();"
+
+        $impact = @(Get-MigrationImpact -ConnectionString $db -Path $project)
+        $impact | Should -HaveCount 2
+        $impact[0] | Should -BeOfType ([SchemaOps.MigrationImpact])
+        ($impact | ForEach-Object { "$($_.LockMode) / $($_.Work)" }) | Should -Be @('SHARE / index build', 'ACCESS EXCLUSIVE / table rewrite')
+        $impact[0].Findings | Should -Contain 'require-concurrent-index-creation'
+        $impact[0].SafeRewrite | Should -Match 'CONCURRENTLY'
+        ($impact | Format-Table | Out-String) | Should -Match 'V2:1'
+        (Get-MigrationStatus -ConnectionString $db -Path $project | Where-Object { $_.Version.Text -eq '2' }).State | Should -Be 'Pending'
+    }
+}
+
 Describe 'Test-SchemaDrift' {
     It 'finds nothing on a database its migrations built, then names the index made by hand' {
         $server = New-EphemeralDatabase -Confirm:$false
