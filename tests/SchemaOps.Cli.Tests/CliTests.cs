@@ -293,9 +293,12 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     public async Task What_if_lists_the_plan_and_changes_nothing()
     {
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__b.sql", "CREATE INDEX a_id ON a (id);\nALTER TABLE a ADD COLUMN token uuid DEFAULT gen_random_uuid();");
         var r = await Run("migrate", "--path", _dir.Path, "--what-if");
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("What if: Apply migration on V1 a", r.Stdout);
+        Assert.Contains("What if: Apply migration on V1 a", r.Stdout); // a new table: no lock on an existing one
+        // The lock column of Get-MigrationImpact, from the statements alone: the strongest lock and the heaviest work.
+        Assert.Contains("What if: Apply migration; locks ACCESS EXCLUSIVE on a, table rewrite on V2 b", r.Stdout);
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('flyway_schema_history')::text"));
     }
 

@@ -62,6 +62,21 @@ public static class StatementLocks
         };
     }
 
+    /// <summary>
+    /// A migration's strongest lock on an existing table and the heaviest work, for the what-if line of migrate
+    /// ("ACCESS EXCLUSIVE on orders, table rewrite"); null when it locks no existing table.
+    /// </summary>
+    internal static string? Summary(IReadOnlyList<Sql.SqlStatement> statements, string text, int postgresMajor)
+    {
+        var locks = statements.Select(s => Of(new LintStatement(s, text), postgresMajor)).Where(l => l.Mode != LockMode.None).ToList();
+        if (locks.Count == 0) return null;
+        var strongest = locks.MaxBy(l => l.Mode)!;
+        string[] heaviest = [Rewrite, Index, Scan, Rows, Truncates, Drops, Catalog];
+        var work = heaviest.FirstOrDefault(w => locks.Any(l => l.Work == w)) ?? strongest.Work;
+        var tables = locks.SelectMany(l => l.Names).Select(n => n.Name.Replace("\"", "")).Distinct().Take(3);
+        return $"{Name(strongest.Mode)} on {string.Join(", ", tables)}, {work}";
+    }
+
     internal static StatementLock Of(LintStatement s, int postgresMajor)
     {
         StatementLock On(LockMode mode, string work, params string?[] names) => new(mode, work, names.OfType<string>().Select(n => new LockedName(n)).ToList());
