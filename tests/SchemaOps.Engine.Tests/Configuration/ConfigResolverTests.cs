@@ -330,6 +330,15 @@ public class ConfigResolverTests : IDisposable
         e = Assert.Throws<SchemaOpsException>(() => Resolve());
         Assert.Equal("InvalidConfigValue", e.ErrorId);
         Assert.DoesNotContain("hunter2", e.Message);
+        // Tomlyn names the token it stopped at: a password written without quotes, or after a closed string.
+        File.Delete(Path.Combine(_dir.Path, "schemaops.json"));
+        foreach (var toml in new[] { "[flyway]\npassword = hunter2secret\n", "[flyway]\npassword = \"x\" hunter2x\n" })
+        {
+            _dir.Write("flyway.toml", toml);
+            e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }));
+            Assert.Equal(("InvalidConfigFile", 2), (e.ErrorId, e.Line));
+            Assert.DoesNotContain("hunter", e.Message);
+        }
     }
 
     [Fact]
