@@ -28,6 +28,7 @@ public static class ImpactOperation
         var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group },
             inDatabase: s => !pending.Contains(s.FullPath)));
         var impacts = new List<MigrationImpact>();
+        var created = new HashSet<string>(StringComparer.Ordinal); // tables the pending migrations create: new, nobody waits on them
         foreach (var script in scripts)
         {
             var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
@@ -35,7 +36,7 @@ public static class ImpactOperation
             {
                 var statement = statements[n];
                 var next = n + 1 < statements.Count ? statements[n + 1].Line : int.MaxValue;
-                var locks = StatementLocks.Of(new LintStatement(statement, script.Text), major);
+                var locks = StatementLocks.OnExisting(new LintStatement(statement, script.Text), major, created);
                 var tables = await TablesAsync(session.Connection, locks.Names, ct).ConfigureAwait(false);
                 var own = findings.Where(f => f.File == script.DisplayPath && f.Line >= statement.Line && f.Line < next).ToList();
                 var impact = new MigrationImpact

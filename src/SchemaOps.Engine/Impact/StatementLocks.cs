@@ -68,13 +68,33 @@ public static class StatementLocks
     /// </summary>
     internal static string? Summary(IReadOnlyList<Sql.SqlStatement> statements, string text, int postgresMajor)
     {
-        var locks = statements.Select(s => Of(new LintStatement(s, text), postgresMajor)).Where(l => l.Mode != LockMode.None).ToList();
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        var locks = new List<StatementLock>();
+        foreach (var statement in statements)
+        {
+            var l = OnExisting(new LintStatement(statement, text), postgresMajor, created);
+            if (l.Mode != LockMode.None) locks.Add(l);
+        }
         if (locks.Count == 0) return null;
         var strongest = locks.MaxBy(l => l.Mode)!;
         string[] heaviest = [Rewrite, Index, Scan, Rows, Truncates, Drops, Catalog];
         var work = heaviest.FirstOrDefault(w => locks.Any(l => l.Work == w)) ?? strongest.Work;
         var tables = locks.SelectMany(l => l.Names).Select(n => n.Name.Replace("\"", "")).Distinct().Take(3);
         return $"{Name(strongest.Mode)} on {string.Join(", ", tables)}, {work}";
+    }
+
+    /// <summary>
+    /// <see cref="Of"/>, for the statements of a run in order: a table created earlier in it (<paramref name="created"/>
+    /// gains each one) is new, so nobody waits on it whatever later statements do to it; a lock on nothing but new
+    /// tables is no lock.
+    /// </summary>
+    internal static StatementLock OnExisting(LintStatement s, int postgresMajor, HashSet<string> created)
+    {
+        static string Bare(string name) => name.Split('.')[^1].Replace("\"", "");
+        if (s.Starts("CREATE") && s.Find(0, "TABLE") is >= 1 and <= 3 && RelAfter(s, "TABLE") is { } table) created.Add(Bare(table));
+        var l = Of(s, postgresMajor);
+        var existing = l.Names.Where(n => !created.Contains(Bare(n.Name))).ToList();
+        return existing.Count == 0 && l.Names.Count > 0 ? l with { Mode = LockMode.None, Names = [] } : l with { Names = existing };
     }
 
     internal static StatementLock Of(LintStatement s, int postgresMajor)

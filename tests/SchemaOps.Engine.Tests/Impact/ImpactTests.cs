@@ -83,6 +83,7 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await MigrateAsync();
         await ExecAsync("INSERT INTO orders SELECT g, g FROM generate_series(1, 5000) g; ANALYZE orders;");
         Dir.Write("V2__totals.sql", "CREATE INDEX orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCREATE TABLE refunds (id bigint);\n");
+        Dir.Write("V3__refunds.sql", "CREATE INDEX refunds_id ON refunds (id);\n"); // on a table a pending migration creates: no one waits
 
         // A session reading the table in an open transaction: it holds ACCESS SHARE until it ends.
         await using var reader = new NpgsqlConnection(ConnectionString + ";Pooling=false");
@@ -92,8 +93,10 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var impacts = await ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
 
-        Assert.Equal([1, 2, 3], impacts.Select(i => i.Line));
-        Assert.All(impacts, i => Assert.Equal("V2 totals", i.Migration));
+        Assert.Equal([1, 2, 3, 1], impacts.Select(i => i.Line));
+        Assert.Equal(["V2 totals", "V2 totals", "V2 totals", "V3 refunds"], impacts.Select(i => i.Migration));
+        Assert.Equal(("", StatementLocks.Index), (impacts[3].LockMode, impacts[3].Work));
+        Assert.Empty(impacts[3].Tables);
         var (index, add, create) = (impacts[0], impacts[1], impacts[2]);
         Assert.Equal(("SHARE", StatementLocks.Index, "public.orders"), (index.LockMode, index.Work, Assert.Single(index.Tables)));
         Assert.True(index.Bytes > 100_000, $"{index.Bytes} bytes");
