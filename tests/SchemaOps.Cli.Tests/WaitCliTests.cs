@@ -24,15 +24,15 @@ public class WaitCliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     public async Task Wait_exits_0_with_json_once_the_server_accepts()
     {
         await using var late = new LateServer(pg.Server.Port);
-        late.OpenAfter(TimeSpan.FromSeconds(1.5));
+        late.RefuseThenOpen(TimeSpan.FromSeconds(1.5), refusals: 3); // however late the process starts: a timer alone failed under CI load
 
         var r = await Run(late, "wait", "--timeout", "60s", "--json");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         var ready = Assert.Single(JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList());
         Assert.Equal($"postgres@127.0.0.1:{late.Port}/{_db}", ready.GetProperty("database").GetString());
-        Assert.True(ready.GetProperty("attempts").GetInt32() > 1);
-        Assert.True(ready.GetProperty("waitedSeconds").GetDouble() >= 1);
+        Assert.True(ready.GetProperty("attempts").GetInt32() > 3);
+        Assert.True(ready.GetProperty("waitedSeconds").GetDouble() >= 0.25); // at least three pauses (100, 200, ... ms) between tries
         Assert.False(ready.GetProperty("inRecovery").GetBoolean());
         Assert.StartsWith("15", ready.GetProperty("serverVersion").GetString());
     }
@@ -60,7 +60,7 @@ public class WaitCliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         var refused = await Run(late, "migrate", "--path", _dir.Path);
         Assert.True(refused.ExitCode == 4, refused.ToString());
 
-        late.OpenAfter(TimeSpan.FromSeconds(1.5));
+        late.RefuseThenOpen(TimeSpan.FromSeconds(1.5), refusals: 1);
         var r = await Run(late, "migrate", "--path", _dir.Path, "--connect-retries", "5", "--verbose");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("; try 2 in 1 s", r.Stderr);

@@ -26,6 +26,21 @@ public sealed class LateServer(int serverPort) : IAsyncDisposable
     /// <summary>Opens after <paramref name="delay"/>, in the background.</summary>
     public void OpenAfter(TimeSpan delay) => _ = Task.Delay(delay, _stop.Token).ContinueWith(t => { if (!t.IsCanceled) Open(); }, TaskScheduler.Default);
 
+    /// <summary>
+    /// Listens at once but resets every connection (a network failure, as a server not up yet gives) until at least
+    /// <paramref name="refusals"/> were turned away and <paramref name="delay"/> has passed; then forwards. Unlike
+    /// <see cref="OpenAfter"/>, a client that starts late (a loaded machine) still meets a server that is not up.
+    /// </summary>
+    public void RefuseThenOpen(TimeSpan delay, int refusals)
+    {
+        _refusals = refusals;
+        _opensAt = DateTime.UtcNow + delay;
+        Open();
+    }
+
+    private int _refusals;
+    private DateTime _opensAt;
+
     private async Task AcceptAsync(TcpListener listener)
     {
         try
@@ -33,6 +48,13 @@ public sealed class LateServer(int serverPort) : IAsyncDisposable
             while (true)
             {
                 var client = await listener.AcceptTcpClientAsync(_stop.Token);
+                if (_refusals > 0 || DateTime.UtcNow < _opensAt)
+                {
+                    _refusals--;
+                    client.Client.LingerState = new LingerOption(true, 0); // closed with a reset, not a goodbye
+                    client.Close();
+                    continue;
+                }
                 _ = ForwardAsync(client);
             }
         }
