@@ -63,6 +63,15 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public void The_what_if_line_names_the_strongest_lock_and_the_heaviest_work_and_reads_a_huge_statement_by_its_head()
+    {
+        var sql = "INSERT INTO orders (id) VALUES " + string.Join(", ", Enumerable.Range(1, 5000).Select(i => $"({i})")) + ";\nALTER TABLE orders ADD COLUMN n int;";
+        Assert.Equal("ACCESS EXCLUSIVE on orders, row writes", StatementLocks.Summary(SqlSplitter.Split(sql, "f.sql"), sql, 15));
+        const string onlyNew = "CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);";
+        Assert.Null(StatementLocks.Summary(SqlSplitter.Split(onlyNew, "f.sql"), onlyNew, 15));
+    }
+
+    [Fact]
     public void The_conflict_table_is_postgresqls()
     {
         // Rows: requested; columns: held. From the documentation's table 13.2 ("X": conflicts).
