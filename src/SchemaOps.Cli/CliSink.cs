@@ -44,6 +44,8 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
         lock (_gate) stderr.WriteLine($"WARNING: {message}");
     }
 
+    public bool ShowsQuestions => whatIf;
+
     public bool ShouldProcess(string target, string action)
     {
         if (whatIf) lock (_gate) (json ? stderr : stdout).WriteLine($"What if: {action} on {target}");

@@ -19,6 +19,12 @@ public interface IOperationSink
 
     /// <summary>Asked right before each change; false means "do not change it" (-WhatIf, or -Confirm answered no).</summary>
     bool ShouldProcess(string target, string action);
+
+    /// <summary>
+    /// Whether someone reads the ShouldProcess questions (-WhatIf, --what-if, -Confirm): only then are they worth the
+    /// extra detail that costs work on every change (a migration's locks).
+    /// </summary>
+    bool ShowsQuestions => false;
 }
 
 /// <summary>One progress update. ActivityId is stable per kind of activity.</summary>

@@ -25,6 +25,9 @@ internal sealed class PipelineSink(PSCmdlet cmdlet, CancellationTokenSource stop
 
     public bool ShouldProcess(string target, string action) => Call(() => cmdlet.ShouldProcess(target, action));
 
+    // Read here, on the pipeline thread that creates the sink.
+    public bool ShowsQuestions { get; } = cmdlet.MyInvocation.BoundParameters.ContainsKey("WhatIf") || cmdlet.MyInvocation.BoundParameters.ContainsKey("Confirm");
+
     public void WriteVerbose(string message) => Post(() => cmdlet.WriteVerbose(message));
     public void WriteWarning(string message) => Post(() => cmdlet.WriteWarning(message));
 

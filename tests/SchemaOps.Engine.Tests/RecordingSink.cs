@@ -16,6 +16,8 @@ public sealed class RecordingSink(bool whatIf = false) : IOperationSink
     public void WriteVerbose(string message) => Verbose.Enqueue(message);
     public void WriteWarning(string message) => Warnings.Enqueue(message);
 
+    public bool ShowsQuestions => whatIf;
+
     public bool ShouldProcess(string target, string action)
     {
         Questions.Enqueue((target, action));

@@ -78,6 +78,7 @@ public sealed class RehearseCommand : ICommand
         public void WriteVerbose(string message) => inner.WriteVerbose(message);
         public void WriteWarning(string message) { ClearLine(); inner.WriteWarning(message); }
         public bool ShouldProcess(string target, string action) => inner.ShouldProcess(target, action);
+        public bool ShowsQuestions => inner.ShowsQuestions;
 
         public void WriteProgress(ProgressRecordInfo progress)
         {
