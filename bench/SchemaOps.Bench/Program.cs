@@ -375,7 +375,17 @@ if (Directory.Exists(work)) Directory.Delete(work, true);
 
 static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 
-static double Run(string file, string[] args, Dictionary<string, string> env)
+static double Run(string file, string[] args, Dictionary<string, string> env) => Exec(file, args, env, okExit: 0).Seconds;
+
+// A check's exit code (0 clean, 1 it found something).
+static int RunExit(string file, string[] args, Dictionary<string, string> env) => Exec(file, args, env, okExit: 1).ExitCode;
+
+// A process that prints its own elapsed seconds last (pwsh timing a cmdlet without its own start).
+static double RunTimingItself(string file, string[] args, Dictionary<string, string> env) =>
+    double.Parse(Exec(file, args, env, okExit: 0).Stdout.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+// Runs a process to its end: wall time, exit code and output; an exit code above okExit is a failure.
+static (double Seconds, int ExitCode, string Stdout) Exec(string file, string[] args, Dictionary<string, string> env, int okExit)
 {
     var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var a in args) psi.ArgumentList.Add(a);
@@ -386,37 +396,8 @@ static double Run(string file, string[] args, Dictionary<string, string> env)
     var stderr = p.StandardError.ReadToEndAsync();
     p.WaitForExit();
     var elapsed = watch.Elapsed.TotalSeconds;
-    if (p.ExitCode != 0) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
-    return elapsed;
-}
-
-// A process's exit code (a check that exits 1 when it finds something).
-static int RunExit(string file, string[] args, Dictionary<string, string> env)
-{
-    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args) psi.ArgumentList.Add(a);
-    foreach (var (k, v) in env) psi.Environment[k] = v;
-    using var p = Process.Start(psi)!;
-    var stdout = p.StandardOutput.ReadToEndAsync();
-    var stderr = p.StandardError.ReadToEndAsync();
-    p.WaitForExit();
-    if (p.ExitCode > 1) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
-    _ = stdout.Result;
-    return p.ExitCode;
-}
-
-// A process that prints its own elapsed seconds last (pwsh timing a cmdlet without its own start).
-static double RunTimingItself(string file, string[] args, Dictionary<string, string> env)
-{
-    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args) psi.ArgumentList.Add(a);
-    foreach (var (k, v) in env) psi.Environment[k] = v;
-    using var p = Process.Start(psi)!;
-    var stdout = p.StandardOutput.ReadToEndAsync();
-    var stderr = p.StandardError.ReadToEndAsync();
-    p.WaitForExit();
-    if (p.ExitCode != 0) throw new Exception($"{file} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
-    return double.Parse(stdout.Result.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
+    if (p.ExitCode > okExit) throw new Exception($"{file} {string.Join(' ', args)} failed ({p.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
+    return (elapsed, p.ExitCode, stdout.Result);
 }
 
 async Task Sql(string db, string sql)
