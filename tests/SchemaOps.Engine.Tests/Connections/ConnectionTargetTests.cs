@@ -6,7 +6,7 @@ namespace SchemaOps.Engine.Tests.Connections;
 
 public class ConnectionTargetTests
 {
-    private static NpgsqlConnectionStringBuilder Built(ConnectionTarget t) => new(t.CreateConnection().ConnectionString);
+    private static NpgsqlConnectionStringBuilder Built(ConnectionTarget t) => new(t.ConnectionString);
 
     [Fact]
     public void Parses_a_dbmate_style_url_with_sslmode_and_search_path()

@@ -19,6 +19,7 @@ public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDi
     public Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        ConnectionTarget.ClearAllPools();
         return Task.CompletedTask;
     }
     public void Dispose() => Dir.Dispose();
