@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -17,10 +18,15 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparabl
 {
     private readonly BigInteger[] _parts; // trailing zeros trimmed, so equal versions have equal parts
 
+    private readonly int _hash; // versions are dictionary keys by the ten thousand (planning, history): hashed once
+
     private MigrationVersion(string text, BigInteger[] parts)
     {
         Text = text;
         _parts = parts;
+        var hash = new HashCode();
+        foreach (var p in parts) hash.Add(p);
+        _hash = hash.ToHashCode();
     }
 
     public string Text { get; }
@@ -32,23 +38,27 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparabl
     {
         version = null;
         error = null;
-        var text = raw.Replace('_', '.');
+        var text = raw.Replace('_', '.'); // the same string when there is no '_'
         if (text.Length == 0)
         {
             error = "a version cannot be empty";
             return false;
         }
-        var pieces = text.Split('.');
-        var parts = new BigInteger[pieces.Length];
-        for (var i = 0; i < pieces.Length; i++)
+        // Read in place, without splitting: every file name and history row is parsed, 10,000 of them in a big project.
+        var parts = new BigInteger[text.AsSpan().Count('.') + 1];
+        var start = 0;
+        for (var i = 0; i < parts.Length; i++)
         {
-            var piece = pieces[i];
-            if (piece.Length == 0 || !piece.All(char.IsAsciiDigit))
+            var end = text.IndexOf('.', start) is var dot and >= 0 ? dot : text.Length;
+            var piece = text.AsSpan(start, end - start);
+            if (piece.Length == 0 || piece.ContainsAnyExceptInRange('0', '9'))
             {
                 error = $"'{Printable.Escape(raw)}' is not a version: use digits separated by '.' or '_' (like 1, 1.2 or 2024_01_15)";
                 return false;
             }
-            parts[i] = BigInteger.Parse(piece);
+            parts[i] = piece.Length <= 18 ? ulong.Parse(piece, NumberStyles.None, CultureInfo.InvariantCulture)
+                : BigInteger.Parse(piece, NumberStyles.None, CultureInfo.InvariantCulture);
+            start = end + 1;
         }
         var length = parts.Length;
         while (length > 1 && parts[length - 1].IsZero) length--;
@@ -81,12 +91,7 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>, IComparabl
     public bool Equals(MigrationVersion? other) => other is not null && CompareTo(other) == 0;
     public override bool Equals(object? obj) => obj is MigrationVersion v && Equals(v);
 
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var p in _parts) hash.Add(p);
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => _hash;
 
     public static bool operator ==(MigrationVersion? a, MigrationVersion? b) => a is null ? b is null : a.Equals(b);
     public static bool operator !=(MigrationVersion? a, MigrationVersion? b) => !(a == b);

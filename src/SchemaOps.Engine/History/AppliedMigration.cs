@@ -24,13 +24,16 @@ public sealed record AppliedMigration(
 
     public MigrationVersion? Version { get; } = VersionText is null ? null : MigrationVersion.TryParse(VersionText, out var v, out _) ? v : null;
 
-    public MigrationKind Kind => Type switch
+    // Computed once, as Version is: the planner asks each row's kind several times.
+    public MigrationKind Kind { get; } = KindOf(Type, VersionText);
+
+    private static MigrationKind KindOf(string type, string? versionText) => type switch
     {
         HistoryTypes.Schema => MigrationKind.SchemaCreation,
         HistoryTypes.Baseline => MigrationKind.Baseline,
         HistoryTypes.Delete => MigrationKind.Delete,
-        _ when Type.StartsWith("UNDO_", StringComparison.Ordinal) => MigrationKind.Undo,
-        _ => VersionText is null ? MigrationKind.Repeatable : MigrationKind.Versioned,
+        _ when type.StartsWith("UNDO_", StringComparison.Ordinal) => MigrationKind.Undo,
+        _ => versionText is null ? MigrationKind.Repeatable : MigrationKind.Versioned,
     };
 }
 

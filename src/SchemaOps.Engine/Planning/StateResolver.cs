@@ -68,9 +68,9 @@ public static class StateResolver
             entries.Add(new MigrationEntry(local, row, state));
         }
 
-        foreach (var script in versioned.Values.OrderBy(s => s.Version))
+        // Only the versions not shown yet are sorted: with everything applied (the common case), none.
+        foreach (var script in versioned.Values.Where(s => !shown.Contains(s.Version!)).OrderBy(s => s.Version))
         {
-            if (shown.Contains(script.Version!)) continue;
             var v = script.Version!;
             var state =
                 baseline is not null && v < baseline ? MigrationState.BelowBaseline

@@ -36,14 +36,16 @@ public sealed partial record CallbackSet(IReadOnlyDictionary<string, IReadOnlyLi
 
     public IEnumerable<MigrationScript> All => ByEvent.Values.SelectMany(s => s);
 
-    public static CallbackSet Scan(IReadOnlyList<string> locations, Action<string>? warning = null)
+    /// <summary>The callbacks in the locations that exist (the migration scan reports a missing folder).</summary>
+    public static CallbackSet Scan(IReadOnlyList<string> locations, Action<string>? warning = null) =>
+        Scan(MigrationFiles.List(locations, skipMissing: true), warning);
+
+    internal static CallbackSet Scan(MigrationFiles listed, Action<string>? warning)
     {
         var found = new Dictionary<string, List<MigrationScript>>();
-        foreach (var location in locations)
+        foreach (var (root, files) in listed.Locations)
         {
-            var root = MigrationFolder.StripFilesystemPrefix(location);
-            if (!Directory.Exists(root)) continue; // the migration scan reports a missing folder
-            foreach (var path in MigrationFolder.Files(root, SearchOption.AllDirectories).Where(f => f.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
+            foreach (var path in files.Where(f => f.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)))
             {
                 var match = CallbackName().Match(Path.GetFileName(path));
                 if (!match.Success) continue;
@@ -55,7 +57,7 @@ public sealed partial record CallbackSet(IReadOnlyDictionary<string, IReadOnlyLi
                 }
                 var text = ScriptReader.Read(path, path);
                 (found.TryGetValue(name, out var list) ? list : found[name] = []).Add(
-                    new MigrationScript(MigrationKind.Repeatable, null, name, Path.GetRelativePath(root, path).Replace('\\', '/'), Path.GetFullPath(path), text,
+                    new MigrationScript(MigrationKind.Repeatable, null, name, MigrationFolder.Relative(root, path).Replace('\\', '/'), Path.GetFullPath(path), text,
                         FlywayChecksum.Compute(text), ScriptConfig.Default) { DisplayPath = path });
             }
         }

@@ -17,10 +17,13 @@ public static partial class DbmateLayout
     [GeneratedRegex(@"^--\s*migrate:(up|down)\b(.*)$")]
     private static partial Regex Directive();
 
-    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null)
+    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null) =>
+        Scan(MigrationFiles.List(locations), verbose);
+
+    internal static IReadOnlyList<MigrationScript> Scan(MigrationFiles files, Action<string>? verbose)
     {
         var found = new List<MigrationScript>();
-        foreach (var (path, match) in MigrationFolder.Matching(locations, FileName(), "<version>_<description>.sql", verbose))
+        foreach (var (path, match) in MigrationFolder.Matching(files, FileName(), "<version>_<description>.sql", verbose))
             found.AddRange(Read(path, Path.GetFileName(path), MigrationVersion.Parse(match.Groups[1].Value), match.Groups[2].Value.Replace('_', ' ')));
         FlywayLayout.RejectDuplicates(found);
         return found;

@@ -10,22 +10,26 @@ public static class FlywayLayout
     private const string Separator = "__";
     private const string Suffix = ".sql";
 
-    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
+    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null) =>
+        Scan(MigrationFiles.List(locations), options, verbose, warning);
+
+    internal static IReadOnlyList<MigrationScript> Scan(MigrationFiles listed, ScanOptions options, Action<string>? verbose, Action<string>? warning)
     {
         // Names are parsed in order (cheap); reading and checksumming, the costly part, runs in parallel.
-        var candidates = new List<(string FullPath, string Script, string Display, (MigrationKind Kind, MigrationVersion? Version, string Description) Name, bool HasConfig)>();
-        foreach (var location in locations)
+        var candidates = new List<(string FullPath, string Script, string Display, (MigrationKind Kind, MigrationVersion? Version, string Description) Name, bool HasConfig)>(
+            listed.Locations.Sum(l => l.Files.Count));
+        foreach (var (root, files) in listed.Locations)
         {
-            var root = MigrationFolder.StripFilesystemPrefix(location);
             var fullRoot = Path.GetFullPath(root);
-            var files = MigrationFolder.Files(fullRoot, SearchOption.AllDirectories).ToList();
-            var existing = files.ToHashSet(StringComparer.Ordinal); // config lookups without a stat per script
-            foreach (var fullPath in files)
+            // Config lookups without a stat per script (and without a set of every name when there is no config at all).
+            var existing = files.Any(f => f.EndsWith(".sql.conf", StringComparison.OrdinalIgnoreCase)) ? files.ToHashSet(StringComparer.Ordinal) : [];
+            foreach (var file in files)
             {
-                var script = Path.GetRelativePath(fullRoot, fullPath).Replace('\\', '/');
+                var relative = MigrationFolder.Relative(root, file);
+                var script = relative.Replace('\\', '/');
                 var display = Path.Combine(root, script);
-                var parsed = ParseName(Path.GetFileName(fullPath), display, options, verbose, warning);
-                if (parsed is not null) candidates.Add((fullPath, script, display, parsed.Value, existing.Contains(fullPath + ".conf")));
+                var parsed = ParseName(Path.GetFileName(file), display, options, verbose, warning);
+                if (parsed is not null) candidates.Add((Path.Join(fullRoot, relative), script, display, parsed.Value, existing.Contains(file + ".conf")));
             }
         }
 
@@ -119,6 +123,8 @@ public static class FlywayLayout
 
     internal static void RejectDuplicates(List<MigrationScript> found)
     {
+        var seen = new HashSet<(MigrationKind, MigrationVersion?, string?)>(found.Count);
+        if (found.All(m => seen.Add((m.Kind, m.Version, m.Version is null ? m.Description : null)))) return; // the usual case, without grouping them all
         foreach (var group in found.Where(m => m.Version is not null).GroupBy(m => (m.Kind, m.Version!)))
             if (group.Count() > 1)
                 throw Errors.Input(ErrorCatalog.DuplicateMigrationVersion,

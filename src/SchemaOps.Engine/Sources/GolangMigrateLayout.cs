@@ -12,10 +12,13 @@ public static partial class GolangMigrateLayout
     [GeneratedRegex(@"^(\d+)_(.*)\.(up|down)\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex FileName();
 
-    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null)
+    public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, Action<string>? verbose = null) =>
+        Scan(MigrationFiles.List(locations), verbose);
+
+    internal static IReadOnlyList<MigrationScript> Scan(MigrationFiles files, Action<string>? verbose)
     {
         var found = new List<MigrationScript>();
-        foreach (var (path, match) in MigrationFolder.Matching(locations, FileName(), "<version>_<title>.up.sql or .down.sql", verbose))
+        foreach (var (path, match) in MigrationFolder.Matching(files, FileName(), "<version>_<title>.up.sql or .down.sql", verbose))
         {
             var kind = match.Groups[3].Value.Equals("up", StringComparison.OrdinalIgnoreCase) ? MigrationKind.Versioned : MigrationKind.Undo;
             var text = ScriptReader.Read(path, path);

@@ -9,7 +9,7 @@ namespace SchemaOps.Engine.Sources;
 /// </summary>
 internal static partial class MigrationFolder
 {
-    public static IEnumerable<string> Files(string location, SearchOption depth)
+    public static List<string> Files(string location, SearchOption depth)
     {
         if (!Directory.Exists(location))
             throw new SchemaOpsException(ErrorCatalog.LocationNotFound,
@@ -17,7 +17,8 @@ internal static partial class MigrationFolder
         var files = new List<string>();
         Walk(location, depth == SearchOption.AllDirectories, files, onPath: [], visited: []);
         foreach (var file in files) RefuseControlCharacters(location, file);
-        return files.Order(StringComparer.Ordinal);
+        files.Sort(StringComparer.Ordinal);
+        return files;
     }
 
     /// <summary>The same, for tab completion: a folder the scan would refuse offers nothing.</summary>
@@ -67,11 +68,17 @@ internal static partial class MigrationFolder
     private static void RefuseControlCharacters(string location, string file)
     {
         if (!file.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".sql.conf", StringComparison.OrdinalIgnoreCase)) return;
-        var relative = Path.GetRelativePath(location, file);
-        if (relative.Any(char.IsControl))
+        var relative = file.AsSpan(location.Length);
+        if (relative.IndexOfAnyInRange('\u0000', '\u001F') >= 0 || relative.IndexOfAnyInRange('\u007F', '\u009F') >= 0) // char.IsControl
             throw Errors.Input(ErrorCatalog.ControlCharacterInName,
                 $"{file}: a migration file name (or folder name) holding a control character is refused: rename it", file);
     }
+
+    /// <summary>
+    /// A listed file's path below the location it was listed from: the listing joined the two, so this takes the
+    /// location off again (Path.GetRelativePath resolves both to full paths, for every file).
+    /// </summary>
+    internal static string Relative(string location, string file) => file[location.Length..].TrimStart('/', Path.DirectorySeparatorChar);
 
     private static string RealPath(string folder)
     {
@@ -103,10 +110,10 @@ internal static partial class MigrationFolder
         location.StartsWith("filesystem:", StringComparison.OrdinalIgnoreCase) ? location["filesystem:".Length..] : location;
 
     /// <summary>The files directly in the locations whose names match, in name order; the others are skipped with a note.</summary>
-    public static IEnumerable<(string Path, Match Name)> Matching(IReadOnlyList<string> locations, Regex name, string expected, Action<string>? verbose)
+    public static IEnumerable<(string Path, Match Name)> Matching(MigrationFiles files, Regex name, string expected, Action<string>? verbose)
     {
-        foreach (var location in locations)
-            foreach (var path in Files(StripFilesystemPrefix(location), SearchOption.TopDirectoryOnly))
+        foreach (var (_, topLevel) in files.TopLevel)
+            foreach (var path in topLevel)
             {
                 var match = name.Match(System.IO.Path.GetFileName(path));
                 if (match.Success) yield return (path, match);

@@ -28,24 +28,27 @@ public static partial class MigrationLayouts
     public static ScannedMigrations Scan(MigrationLayout layout, IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null)
     {
         if (locations.Count == 0) throw Errors.Parameter(ErrorCatalog.NoLocation, "no migration location given: pass -Path / --path");
-        var chosen = layout == MigrationLayout.Auto ? Detect(locations) : layout;
+        var files = MigrationFiles.List(locations);
+        var chosen = layout == MigrationLayout.Auto ? Detect(files, locations) : layout;
         IReadOnlyList<MigrationScript> scripts = chosen switch
         {
-            MigrationLayout.Dbmate => DbmateLayout.Scan(locations, verbose),
-            MigrationLayout.GolangMigrate => GolangMigrateLayout.Scan(locations, verbose),
-            MigrationLayout.Flyway => FlywayLayout.Scan(locations, options, verbose, warning),
-            _ => FlywayLayout.Scan(locations, options, verbose, warning), // no migration file: reports missing folders and bad names alike
+            MigrationLayout.Dbmate => DbmateLayout.Scan(files, verbose),
+            MigrationLayout.GolangMigrate => GolangMigrateLayout.Scan(files, verbose),
+            MigrationLayout.Flyway => FlywayLayout.Scan(files, options, verbose, warning),
+            _ => FlywayLayout.Scan(files, options, verbose, warning), // no migration file: reports bad names
         };
         if (chosen != MigrationLayout.Auto) verbose?.Invoke($"reading {string.Join(", ", locations)} in the {Name(chosen)} layout{(layout == MigrationLayout.Auto ? " (detected from the file names)" : "")}");
-        return new ScannedMigrations(chosen, scripts) { Callbacks = CallbackSet.Scan(locations, warning) };
+        return new ScannedMigrations(chosen, scripts) { Callbacks = CallbackSet.Scan(files, warning) };
     }
 
     /// <summary>The layout the folders' file names say, Auto when they hold no migration file; mixed layouts are refused.</summary>
-    public static MigrationLayout Detect(IReadOnlyList<string> locations)
+    public static MigrationLayout Detect(IReadOnlyList<string> locations) => Detect(MigrationFiles.List(locations), locations);
+
+    private static MigrationLayout Detect(MigrationFiles listed, IReadOnlyList<string> locations)
     {
         var examples = new Dictionary<MigrationLayout, string>();
-        foreach (var location in locations)
-            foreach (var path in MigrationFolder.Files(MigrationFolder.StripFilesystemPrefix(location), SearchOption.AllDirectories))
+        foreach (var (_, files) in listed.Locations)
+            foreach (var path in files)
             {
                 var name = Path.GetFileName(path);
                 var layout = FlywayName().IsMatch(name) ? MigrationLayout.Flyway

@@ -8,6 +8,8 @@ namespace SchemaOps.Engine.Sources;
 /// </summary>
 public static class ScriptReader
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static string Read(string path, string displayName, Encoding? encoding = null)
     {
         byte[] bytes;
@@ -22,7 +24,7 @@ public static class ScriptReader
             throw Errors.Input(ErrorCatalog.ScriptUnreadable, $"{displayName}: the script cannot be read: {reason}", displayName);
         }
         var strict = encoding is null || encoding.CodePage == Encoding.UTF8.CodePage
-            ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true)
+            ? StrictUtf8
             : Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         string text;
         try
