@@ -35,12 +35,21 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
     /// the local scripts (none for operations that read no folder) and the layout they were read in.
     /// </summary>
-    public static async Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, IOperationSink sink, CancellationToken ct)
+    public static Task<MigrationSession> OpenAsync(ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned, IOperationSink sink, CancellationToken ct) =>
+        OpenAsync(Connect(target, sink, ct), target, settings, scanned, sink, ct);
+
+    /// <summary>The connection a session starts from, with the target's connect retries.</summary>
+    public static Task<NpgsqlConnection> Connect(ConnectionTarget target, IOperationSink sink, CancellationToken ct) =>
+        target.OpenAsync("reading the migration history", sink, ct);
+
+    /// <summary>The same, on a connection already being opened (<see cref="Connect"/>), for instance while the folders were read.</summary>
+    public static async Task<MigrationSession> OpenAsync(Task<NpgsqlConnection> connecting, ConnectionTarget target, MigrationSettings settings, ScannedMigrations scanned,
+        IOperationSink sink, CancellationToken ct)
     {
         NpgsqlConnection? connection = null;
         try
         {
-            connection = await target.OpenAsync("reading the migration history", sink, ct).ConfigureAwait(false); // with the target's connect retries
+            connection = await connecting.ConfigureAwait(false);
             var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct).ConfigureAwait(false))!);
             var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
             if (versionNum >= 140000)

@@ -35,6 +35,26 @@ public class ConnectRetryTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.DoesNotContain(sink.Verbose, v => v.Contains(_pg.Server.Password));
     }
 
+    // The server is dialled while the folders are read: a script that cannot be read is still the error, and the
+    // connect retries stop with it (Timeout: without that, the call would wait out 100 tries).
+    [Fact(Timeout = 60_000)]
+    public async Task A_bad_script_is_the_error_while_the_server_is_waited_for_and_the_waiting_stops()
+    {
+        Dir.Write("V1__t.sql", "CREATE TABLE t (id int);");
+        Dir.Write("V1.x__bad.sql", "SELECT 1;");
+        await using var nobody = new LateServer(_pg.Server.Port); // never opened
+        var target = ConnectionTarget.Parse(UrlThrough(nobody)).WithConnectRetries(ConnectRetryPolicy.Flyway(100, TimeSpan.FromSeconds(1)));
+        var sink = new RecordingSink();
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => InfoOperation.InfoAsync(
+            new MigrationRequest(target, new MigrationSettings { Locations = [Dir.Path] }), sink, CancellationToken.None));
+
+        Assert.Equal("InvalidMigrationName", e.ErrorId);
+        var said = sink.Verbose.Count;
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // more than two retry pauses
+        Assert.Equal(said, sink.Verbose.Count); // no try after the error
+    }
+
     [Fact]
     public async Task Without_retries_a_refused_connection_fails_at_once_and_with_them_it_says_how_long_it_tried()
     {
