@@ -10,6 +10,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        CollectOnlyPastFirstBurst();
         // What a run killed without a chance to clean up left behind (passfiles, children, partial files, servers) goes first.
         SchemaOps.Engine.Leftovers.Sweep();
         using var cts = new CancellationTokenSource();
@@ -31,6 +32,24 @@ public static class Program
         var exit = await RunAsync(args, new CliContext(stdout, Console.Error, SchemaOps.Engine.Configuration.EnvironmentVariables.FromProcess()), cts.Token);
         // Stopped by a signal: the shell's convention, 128 + its number (130 for Ctrl+C, 143 for SIGTERM).
         return exit == ExitCodes.Canceled && stoppedBy > 0 ? stoppedBy : exit;
+    }
+
+    /// <summary>
+    /// A command keeps most of what it allocates to its end (every script read, every history row), so a collection in
+    /// the middle of it frees little and copies everything read so far: with .NET's small first budget, two of them
+    /// took ~70 ms of a 250 ms info over 10,000 migrations. The first 64 MB are allocated without collecting; past
+    /// that (a long apply, a big report), collections run as usual. Memory it may hold uncollected: those 64 MB.
+    /// </summary>
+    private static void CollectOnlyPastFirstBurst()
+    {
+        try
+        {
+            GC.TryStartNoGCRegion(64L << 20);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // A runtime that cannot set that much aside: collections as usual.
+        }
     }
 
     private static int SignalNumber(PosixSignal signal) => signal switch
