@@ -5,7 +5,7 @@ namespace SchemaOps.Engine.Sources;
 /// reader and the callback scan all read this one listing (a folder of 10,000 migrations took ~30 ms to walk, and
 /// was walked three times). Locations are as given, without Flyway's "filesystem:" prefix; files in ordinal order.
 /// </summary>
-public sealed class MigrationFiles
+internal sealed class MigrationFiles
 {
     private MigrationFiles(IReadOnlyList<(string Location, IReadOnlyList<string> Files)> locations) => Locations = locations;
 
