@@ -83,7 +83,7 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string? name = null, CancellationToken ct = default)
     {
         name ??= "db_" + Guid.NewGuid().ToString("N")[..16];
-        var conn = new NpgsqlConnection(ConnectionString());
+        var conn = Connections.ConnectionTarget.Parse(ConnectionString()).CreateConnection(); // no type loading, as every SchemaOps connection
         await using var connScope = conn.ConfigureAwait(false);
         await conn.OpenAsync(ct).ConfigureAwait(false);
         var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", conn);
