@@ -164,6 +164,26 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
     }
 
+    [Fact]
+    public async Task A_signal_during_a_drift_check_removes_its_throwaway_server_and_changes_nothing()
+    {
+        // Slow only where it is replayed: on the drift check's throwaway server, not on this one.
+        _dir.Write("V1__t.sql", $"CREATE TABLE t (id int);\nDO $$ BEGIN IF current_setting('port')::int <> {pg.Server.Port} THEN PERFORM pg_sleep(60); END IF; END $$;\n");
+        Assert.Equal(0, (await CliProcess.RunAsync(["migrate", "--path", _dir.Path], Env)).ExitCode);
+        using var runner = CliProcess.Start(["drift", "--path", _dir.Path], Env);
+        var ephemeral = SchemaOps.Engine.Ephemeral.EphemeralStorage.Choose();
+        static bool Ready(string cluster) => File.Exists(Path.Combine(cluster, "data", "postmaster.pid"))
+            && File.ReadAllLines(Path.Combine(cluster, "data", "postmaster.pid")) is { Length: >= 8 } lines && lines[7].Trim() == "ready";
+        var cluster = await Until(() => Directory.Exists(ephemeral) ? Directory.GetDirectories(ephemeral, $"cluster-{runner.Id}-*").FirstOrDefault(Ready) : null,
+            "the drift check's throwaway server never came up");
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(cluster, "data", "postmaster.pid")).First());
+        await Task.Delay(1500); // into the slow replay
+        Stop(runner, SIGTERM);
+        Assert.False(Directory.Exists(cluster));
+        Assert.True(Ended(postmaster));
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
+    }
+
     [Theory]
     [InlineData(SIGTERM)]
     [InlineData(SIGHUP)]

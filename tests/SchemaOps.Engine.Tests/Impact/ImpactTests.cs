@@ -1,4 +1,5 @@
 using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Impact;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Sql;
@@ -8,6 +9,8 @@ namespace SchemaOps.Engine.Tests.Impact;
 
 public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
+    private readonly PostgresFixture _pg = pg;
+
     private static StatementLock Classify(string sql, int major = 15) =>
         StatementLocks.Of(new LintStatement(SqlSplitter.Split(sql, "f.sql")[0], sql), major);
 
@@ -124,5 +127,24 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Empty(create.Tables);
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history")); // nothing changed: V2 is still pending
         Assert.Null(await ScalarAsync<string>("SELECT to_regclass('refunds')::text"));
+    }
+
+    [Fact]
+    public async Task Through_a_transaction_pooler_the_preview_names_the_same_blocker()
+    {
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);");
+        await MigrateAsync();
+        Dir.Write("V2__note.sql", "ALTER TABLE orders ADD COLUMN note text;");
+        await using var reader = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await reader.OpenAsync();
+        await new NpgsqlCommand("BEGIN; SELECT count(*) FROM orders;", reader).ExecuteNonQueryAsync();
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1);
+        var pooled = Request() with { Target = ConnectionTarget.Parse(bouncer.ConnectionString(new NpgsqlConnectionStringBuilder(ConnectionString).Database!)) };
+
+        var add = Assert.Single(await ImpactOperation.PreviewAsync(pooled, new RecordingSink(), CancellationToken.None));
+
+        Assert.Equal("ACCESS EXCLUSIVE", add.LockMode);
+        Assert.StartsWith($"pid {reader.ProcessID} (", Assert.Single(add.Blockers));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history"));
     }
 }

@@ -1,3 +1,5 @@
+using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Snapshots;
 using SchemaOps.Engine.Tests.Operations;
@@ -7,6 +9,8 @@ namespace SchemaOps.Engine.Tests.Snapshots;
 /// <summary>The drift check against a real database: its migrations replayed on a throwaway server and compared.</summary>
 public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
+    private readonly PostgresFixture _pg = pg;
+
     private async Task<List<SchemaDifference>> DriftAsync(DriftOptions? options = null, Func<MigrationSettings, MigrationSettings>? tweak = null) =>
         await DriftOperation.CheckAsync(Request(tweak), options ?? new DriftOptions(), new RecordingSink(), CancellationToken.None);
 
@@ -65,5 +69,19 @@ public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await ExecAsync("CREATE TABLE scratch (id int)");
         var drift = await DriftAsync(tweak: WithThreshold);
         Assert.Contains(drift, d => d is { Kind: SchemaObjectKind.Table, Name: "scratch", Change: SchemaChange.Added });
+    }
+
+    [Fact]
+    public async Task Through_a_transaction_pooler_the_live_database_is_read_as_directly()
+    {
+        Migrations();
+        await MigrateAsync(s => WithThreshold(s) with { Target = "2" });
+        await ExecAsync("CREATE INDEX orders_total_hotfix ON orders (total);");
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1);
+        var pooled = Request(WithThreshold) with { Target = ConnectionTarget.Parse(bouncer.ConnectionString(new NpgsqlConnectionStringBuilder(ConnectionString).Database!)) };
+
+        var drift = await DriftOperation.CheckAsync(pooled, new DriftOptions(), new RecordingSink(), CancellationToken.None);
+
+        Assert.Equal((SchemaObjectKind.Index, "orders_total_hotfix", SchemaChange.Added), Assert.Single(drift.Select(d => (d.Kind, d.Name, d.Change))));
     }
 }
