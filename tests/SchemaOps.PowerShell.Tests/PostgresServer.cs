@@ -41,6 +41,11 @@ public sealed class PostgresServer : IDisposable
         Database = database, Pooling = false,
     }.ConnectionString;
 
+    public int Port => (int)_server.Properties["Port"].Value;
+
+    /// <summary>Where this process's throwaway servers live (each in a cluster-&lt;pid&gt;-* folder).</summary>
+    public string ClustersFolder => Path.GetDirectoryName(Path.GetDirectoryName((string)_server.Properties["DataDirectory"].Value))!;
+
     /// <summary>The server's passfile (PGPASSFILE), where the password is kept.</summary>
     public string Passfile => (string)_server.Properties["Passfile"].Value;
 

@@ -60,3 +60,39 @@ public class StoppingTests(PostgresServer server) : ModuleTest(server)
         Assert.Equal(0, AppliedCount());
     }
 }
+
+/// <summary>
+/// Ctrl+C during a drift check: its throwaway server goes with it. Runs in the collection that never runs beside the
+/// others, so the one new cluster folder of this process is the drift check's.
+/// </summary>
+[Collection(nameof(EnvironmentVariableTests))]
+public class DriftStoppingTests(PostgresServer server) : ModuleTest(server)
+{
+    private static bool Ready(string cluster) => File.Exists(Path.Combine(cluster, "data", "postmaster.pid"))
+        && File.ReadAllLines(Path.Combine(cluster, "data", "postmaster.pid")) is { Length: >= 8 } lines && lines[7].Trim() == "ready";
+
+    [Fact]
+    public void Ctrl_C_during_a_drift_check_removes_its_throwaway_server_and_changes_nothing()
+    {
+        // Slow only where it is replayed: on the drift check's throwaway server, not on the live one.
+        Write("drift/V1__t.sql", $"CREATE TABLE t (id int);\nDO $$ BEGIN IF current_setting('port')::int <> {Server.Port} THEN PERFORM pg_sleep(60); END IF; END $$;\n");
+        Run("Invoke-Migration -ConnectionString $db -Path drift -Confirm:$false").Succeeded();
+        string[] Clusters() => Directory.GetDirectories(Server.ClustersFolder, $"cluster-{Environment.ProcessId}-*");
+        var before = Clusters();
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = Pwsh.Runspace;
+        ps.AddScript("Test-SchemaDrift -ConnectionString $db -Path drift");
+        var running = ps.BeginInvoke();
+        string? cluster = null;
+        SpinWait.SpinUntil(() => (cluster = Clusters().Except(before).FirstOrDefault(Ready)) is not null, TimeSpan.FromSeconds(60));
+        Assert.NotNull(cluster);
+        Thread.Sleep(1500); // into the slow replay
+        Assert.False(running.IsCompleted);
+
+        ps.Stop(); // what Ctrl+C does in pwsh
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+
+        Assert.False(Directory.Exists(cluster));
+        Assert.Equal(1, AppliedCount());
+    }
+}
