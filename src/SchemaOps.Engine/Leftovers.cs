@@ -121,7 +121,8 @@ public static class Leftovers
         }
     }
 
-    private static bool Alive(int pid, string start) => StartOf(pid) is { Length: > 0 } now && now == start;
+    // A zombie still has its /proc entry and start time, but runs nothing: its leftovers are leftovers.
+    private static bool Alive(int pid, string start) => StartOf(pid) is { Length: > 0 } now && now == start && !Ephemeral.Unix.IsZombie(pid);
 
     /// <summary>
     /// Waits (at most 5 s) until a killed process has ended. SIGKILL is delivered at once but acted on when the process is
@@ -130,20 +131,7 @@ public static class Leftovers
     /// </summary>
     private static void WaitUntilDead(int pid, string start)
     {
-        for (var waited = 0; waited < 5000 && Alive(pid, start) && !IsZombie(pid); waited += 20) Thread.Sleep(20);
-    }
-
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X'; // field 3, the state
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
-        {
-            return OperatingSystem.IsLinux(); // no /proc entry: gone (elsewhere there is no /proc, and Alive decides)
-        }
+        for (var waited = 0; waited < 5000 && Alive(pid, start); waited += 20) Thread.Sleep(20);
     }
 
     /// <summary>When the process started (the kernel's clock ticks on Linux): with the pid, it names one process for good. Empty when it is gone.</summary>

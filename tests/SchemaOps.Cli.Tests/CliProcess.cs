@@ -17,6 +17,9 @@ public static class CliProcess
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
+    /// <summary>The command line that runs the CLI with these arguments (for a shell to start it).</summary>
+    public static IReadOnlyList<string> CommandLine(IEnumerable<string> args) => [Native ?? "dotnet", .. Native is null ? [Dll] : Array.Empty<string>(), .. args];
+
     public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null)
     {
         var psi = new ProcessStartInfo(Native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

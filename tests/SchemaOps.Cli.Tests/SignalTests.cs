@@ -284,4 +284,35 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         Assert.True(Ended(postmaster));
         Assert.False(Directory.Exists(cluster));
     }
+
+    [Fact]
+    public async Task After_a_SIGKILL_the_next_command_removes_the_orphaned_server_while_the_dead_owner_is_still_a_zombie()
+    {
+        // The owner's parent never reaps it (sleep waits for no child), as under a container init that reaps late: the
+        // killed owner stays a zombie, which kill(pid, 0) still finds. The next command must take it for dead.
+        var output = Path.Combine(_dir.Path, "ephemeral.json");
+        var command = string.Join(' ', CliProcess.CommandLine(["ephemeral", "--json"]).Select(a => $"'{a}'"));
+        using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", $"{command} > '{output}' 2>/dev/null & exec sleep 120"]))!;
+        try
+        {
+            var json = await Until(() => File.Exists(output) && File.ReadAllText(output).TrimEnd().EndsWith(']') ? File.ReadAllText(output) : null, "the throwaway server never came up");
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            var cluster = Path.GetDirectoryName(doc.RootElement[0].GetProperty("dataDirectory").GetString()!)!;
+            var postmaster = doc.RootElement[0].GetProperty("processId").GetInt32();
+            var owner = int.Parse(Path.GetFileName(cluster).Split('-')[1]);
+            Assert.Equal(0, kill(owner, 9));
+            await Until(() => StatWithState(owner) is { State: 'Z' } ? "" : null, "the killed owner never became a zombie");
+
+            Assert.Equal(0, (await CliProcess.RunAsync(["version"])).ExitCode);
+
+            Assert.Equal('Z', StatWithState(owner)?.State); // still unreaped: the sweep did not wait for that
+            for (var i = 0; i < 100 && !Ended(postmaster); i++) await Task.Delay(50);
+            Assert.True(Ended(postmaster));
+            Assert.False(Directory.Exists(cluster));
+        }
+        finally
+        {
+            parent.Kill();
+        }
+    }
 }

@@ -33,8 +33,25 @@ internal static partial class Unix
 
     public static bool Signal(int pid, int signal) => kill(pid, signal) == 0;
 
-    /// <summary>Whether a process with this id exists (signal 0 probes without sending anything).</summary>
-    public static bool IsAlive(int pid) => pid > 0 && (kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */);
+    /// <summary>
+    /// Whether a process with this id runs (signal 0 probes without sending anything). A zombie (ended, not yet reaped
+    /// by its parent: a container's init can take its time) answers the probe but runs nothing: not alive.
+    /// </summary>
+    public static bool IsAlive(int pid) => pid > 0 && (kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */) && !IsZombie(pid);
+
+    /// <summary>Ended but not reaped (Linux's /proc state Z, or X while going); false where there is no /proc to ask.</summary>
+    public static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X'; // field 3, the state
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return false; // gone (the probe says so) or no /proc
+        }
+    }
 
     /// <summary>uid and gid of an OS user, read from /etc/passwd; null when there is no such user.</summary>
     public static (int Uid, int Gid)? LookupUser(string name)
