@@ -121,8 +121,7 @@ public static class Leftovers
         }
     }
 
-    // A zombie still has its /proc entry and start time, but runs nothing: its leftovers are leftovers.
-    private static bool Alive(int pid, string start) => StartOf(pid) is { Length: > 0 } now && now == start && !Ephemeral.Unix.IsZombie(pid);
+    private static bool Alive(int pid, string start) => StartOf(pid) is { Length: > 0 } now && now == start;
 
     /// <summary>
     /// Waits (at most 5 s) until a killed process has ended. SIGKILL is delivered at once but acted on when the process is
@@ -134,7 +133,10 @@ public static class Leftovers
         for (var waited = 0; waited < 5000 && Alive(pid, start); waited += 20) Thread.Sleep(20);
     }
 
-    /// <summary>When the process started (the kernel's clock ticks on Linux): with the pid, it names one process for good. Empty when it is gone.</summary>
+    /// <summary>
+    /// When the process started (the kernel's clock ticks on Linux): with the pid, it names one process for good. Empty
+    /// when it is gone, or ended and not yet reaped (a zombie keeps its /proc entry and start time but runs nothing).
+    /// </summary>
     private static string StartOf(int pid)
     {
         try
@@ -142,7 +144,8 @@ public static class Leftovers
             if (OperatingSystem.IsLinux())
             {
                 var stat = File.ReadAllText($"/proc/{pid}/stat");
-                return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19]; // field 22, starttime
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return fields[0] is "Z" or "X" ? "" : fields[19]; // field 3, the state; field 22, starttime
             }
             using var p = Process.GetProcessById(pid);
             return p.StartTime.ToUniversalTime().Ticks.ToString();

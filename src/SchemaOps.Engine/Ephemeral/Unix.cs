@@ -40,7 +40,7 @@ internal static partial class Unix
     public static bool IsAlive(int pid) => pid > 0 && (kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */) && !IsZombie(pid);
 
     /// <summary>Ended but not reaped (Linux's /proc state Z, or X while going); false where there is no /proc to ask.</summary>
-    public static bool IsZombie(int pid)
+    private static bool IsZombie(int pid)
     {
         try
         {

@@ -1,6 +1,7 @@
 using Npgsql;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Planning;
 using SchemaOps.Engine.Sql;
 
 namespace SchemaOps.Engine.Impact;
@@ -16,13 +17,13 @@ public static class ImpactOperation
     public static async Task<List<MigrationImpact>> PreviewAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct)
     {
         var set = request.Scanned ?? MigrationRequest.Scan(request.Settings, sink);
-        var scanned = request with { Scanned = set };
-        var pending = (await InfoOperation.InfoAsync(scanned, NullSink.Instance, ct).ConfigureAwait(false))
-            .Where(i => i.State == MigrationState.Pending).Select(i => i.LocalPath).ToHashSet(StringComparer.Ordinal);
-        var scripts = set.Scripts.Where(s => pending.Contains(s.FullPath)).ToList();
-
-        var session = await scanned.OpenWithScriptsAsync(NullSink.Instance, ct).ConfigureAwait(false);
+        var session = await (request with { Scanned = set }).OpenWithScriptsAsync(NullSink.Instance, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
+        // What is pending, from the history read on the one session every question below is asked on.
+        var history = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct)).ConfigureAwait(false);
+        var pending = StateResolver.Resolve(session.Scripts, history, request.TargetVersion, request.Settings.OutOfOrder)
+            .Where(e => e.State == MigrationState.Pending).Select(e => e.Local!.FullPath).ToHashSet(StringComparer.Ordinal);
+        var scripts = set.Scripts.Where(s => pending.Contains(s.FullPath)).ToList(); // as written: placeholders are not replaced
         var major = session.ServerVersionNum / 10000;
         // As the lint gate sees it: tables the applied migrations made hold data by now (an index on one needs CONCURRENTLY).
         var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group },
