@@ -146,23 +146,23 @@ public static class StatementLocks
     {
         var table = RelAfter(s, "TABLE");
         var names = new List<LockedName> { new(table ?? "") };
-        StatementLock Of(LockMode mode, string work) => new(mode, work, names);
+        StatementLock Locks(LockMode mode, string work) => new(mode, work, names); // not Of: that is the whole statement's
 
-        if (s.Has("RENAME")) return Of(LockMode.AccessExclusive, Catalog);
-        if (s.Has("VALIDATE", "CONSTRAINT")) return Of(LockMode.ShareUpdateExclusive, Scan);
+        if (s.Has("RENAME")) return Locks(LockMode.AccessExclusive, Catalog);
+        if (s.Has("VALIDATE", "CONSTRAINT")) return Locks(LockMode.ShareUpdateExclusive, Scan);
         if (s.Has("SET", "LOGGED") || s.Has("SET", "UNLOGGED") || s.Has("SET", "TABLESPACE") || s.Has("SET", "ACCESS", "METHOD"))
-            return Of(LockMode.AccessExclusive, Rewrite);
-        if (s.Has("TYPE") && s.Has("ALTER")) return Of(LockMode.AccessExclusive, Rewrite); // ALTER [COLUMN] c [SET DATA] TYPE
+            return Locks(LockMode.AccessExclusive, Rewrite);
+        if (s.Has("TYPE") && s.Has("ALTER")) return Locks(LockMode.AccessExclusive, Rewrite); // ALTER [COLUMN] c [SET DATA] TYPE
         if (s.Has("FOREIGN", "KEY") || s.Has("REFERENCES"))
         {
             // Both tables: SHARE ROW EXCLUSIVE (writes wait, reads go on); NOT VALID skips checking the existing rows.
             if (RelAfter(s, "REFERENCES") is { } parent) names.Add(new LockedName(parent));
-            return Of(LockMode.ShareRowExclusive, s.Has("NOT", "VALID") ? Catalog : Scan);
+            return Locks(LockMode.ShareRowExclusive, s.Has("NOT", "VALID") ? Catalog : Scan);
         }
         if (s.Has("ADD") && (s.Has("PRIMARY", "KEY") || s.Has("UNIQUE")) && !s.Has("USING", "INDEX"))
-            return Of(LockMode.AccessExclusive, Index);
-        if (s.Has("ADD") && s.Has("CHECK")) return Of(LockMode.AccessExclusive, s.Has("NOT", "VALID") ? Catalog : Scan);
-        if (s.Has("SET", "NOT", "NULL")) return Of(LockMode.AccessExclusive, Scan); // 12+: no scan when a valid CHECK (c IS NOT NULL) proves it
+            return Locks(LockMode.AccessExclusive, Index);
+        if (s.Has("ADD") && s.Has("CHECK")) return Locks(LockMode.AccessExclusive, s.Has("NOT", "VALID") ? Catalog : Scan);
+        if (s.Has("SET", "NOT", "NULL")) return Locks(LockMode.AccessExclusive, Scan); // 12+: no scan when a valid CHECK (c IS NOT NULL) proves it
         if (s.Has("ADD") && !s.Has("CONSTRAINT") && s.Tokens.Count > 3)
         {
             // ADD [COLUMN]: the catalog only, unless every existing row must be written.
@@ -171,11 +171,11 @@ public static class StatementLocks
             var hasDefault = s.Has("DEFAULT");
             var volatileDefault = hasDefault && s.Tokens.Any(t => Volatile.Contains(t.Upper));
             var rewrites = stored || serial || volatileDefault || hasDefault && major < 11;
-            return Of(LockMode.AccessExclusive, rewrites ? Rewrite : Catalog);
+            return Locks(LockMode.AccessExclusive, rewrites ? Rewrite : Catalog);
         }
-        if (s.Has("SET", "STATISTICS") || s.Has("SET", "(") || s.Has("RESET", "(")) return Of(LockMode.ShareUpdateExclusive, Catalog);
-        if (s.Has("ENABLE") || s.Has("DISABLE")) return Of(LockMode.ShareRowExclusive, Catalog);
-        return Of(LockMode.AccessExclusive, Catalog); // DROP COLUMN, DROP CONSTRAINT, SET/DROP DEFAULT, DROP NOT NULL, OWNER ...
+        if (s.Has("SET", "STATISTICS") || s.Has("SET", "(") || s.Has("RESET", "(")) return Locks(LockMode.ShareUpdateExclusive, Catalog);
+        if (s.Has("ENABLE") || s.Has("DISABLE")) return Locks(LockMode.ShareRowExclusive, Catalog);
+        return Locks(LockMode.AccessExclusive, Catalog); // DROP COLUMN, DROP CONSTRAINT, SET/DROP DEFAULT, DROP NOT NULL, OWNER ...
     }
 
     private static LockMode ExplicitMode(LintStatement s)
