@@ -20,6 +20,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     /// <summary>Checks, inside each transaction, that nobody changed the history since the plan (see <see cref="HistoryGuard"/>).</summary>
     internal HistoryGuard? Guard { get; init; }
 
+    /// <summary>The search path each transaction sets for itself (<see cref="Operations.MigrationSession.SearchPath"/>); null: the session's.</summary>
+    internal string? SearchPath { get; init; }
+
     /// <summary>beforeEachMigrate / afterEachMigrate callbacks: run inside each migration's transaction.</summary>
     internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
@@ -117,6 +120,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null })
             await Guard.PrepareAsync(connection, history.RecordCommands(RowFor(scripts[0], installedBy, null, success: true)), ct).ConfigureAwait(false);
         Add(new("BEGIN"));
+        if (SearchPath is not null) Add(new($"SET LOCAL search_path TO {SearchPath}"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
         var checkAt = -1;
         if (record && Guard is not null)

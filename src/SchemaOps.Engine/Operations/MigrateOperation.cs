@@ -71,7 +71,7 @@ public static class MigrateOperation
             var watch = (accepted > 0 ? await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct).ConfigureAwait(false) : null);
             await using var watchScope = LockWatch.Scope(watch);
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard };
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath };
             return await callbacks.AroundAsync(executor, sink, () => accept.Count == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
                 : settings.Group ? ApplyGroupAsync(executor, session, accept, request, sink, ct)
                 : ApplyEachAsync(executor, session, accept, request, sink, ct), ct).ConfigureAwait(false);
@@ -212,9 +212,7 @@ public static class MigrateOperation
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct).ConfigureAwait(false);
             var callbacks = OperationCallbacks.For(session, "Migrate");
             var script = new DryRunScript(session.History, settings.InstalledBy, safety) { BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
-            // With -Schema the session put that schema first on the search path; the script does the same.
-            var searchPath = settings.Schemas.Count > 0 ? (string?)await session.Connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false) : null;
-            script.Header(request.Target.Display, plan.Count, searchPath);
+            script.Header(request.Target.Display, plan.Count, session.SearchPath); // with -Schema, that schema first, as a migrate would
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
                     baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);

@@ -8,9 +8,17 @@ namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
 internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum,
-    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks, int backendPid)
+    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks, int backendPid, string? searchPath)
     : IAsyncDisposable
 {
+    /// <summary>
+    /// With a default schema (-Schema / flyway.schemas): the search path every migration and callback runs with, that
+    /// schema first (as Flyway does). Each transaction sets it for itself (SET LOCAL); a direct connection's session
+    /// has it too, for what runs outside a transaction. A pooler's session never gets it: a session setting stays
+    /// with the server process that ran it, missing from our next transactions and handed to its next clients.
+    /// </summary>
+    public string? SearchPath { get; } = searchPath;
+
     /// <summary>
     /// The server process this session's first transaction ran in (pg_backend_pid). Npgsql's ProcessID is what the
     /// server said at startup, which a pooler makes up: the real one is asked for.
@@ -52,27 +60,32 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             connection = await connecting.ConfigureAwait(false);
             var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct).ConfigureAwait(false))!);
             var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
-            if (versionNum >= 140000)
+            // A pooler makes up the process id it reports (BehindPoolerAsync): no session setting there, it would outlive us.
+            var direct = connection.ProcessID == backendPid;
+            if (versionNum >= 140000 && direct)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.
                 await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct).ConfigureAwait(false);
 
-            var searchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false))!;
+            var serverSearchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false))!;
             IReadOnlyList<string> schemas = settings.Schemas;
+            string? searchPath = null;
             if (schemas.Count > 0)
-                // Flyway puts the default schema first on the search path for the migrations it runs.
-                await connection.ExecuteAsync($"SET search_path TO {HistoryTableName.Quote(schemas[0])}, {searchPath}", ct).ConfigureAwait(false);
+            {
+                searchPath = $"{HistoryTableName.Quote(schemas[0])}, {serverSearchPath}";
+                if (direct) await connection.ExecuteAsync($"SET search_path TO {searchPath}", ct).ConfigureAwait(false);
+            }
             else
-                schemas = [FirstSchemaOf(searchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct).ConfigureAwait(false) as string
+                schemas = [FirstSchemaOf(serverSearchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct).ConfigureAwait(false) as string
                     ?? throw Errors.Parameter(ErrorCatalog.NoCurrentSchema, $"{target.Display} has no current schema (no schema on the search_path exists): pass -Schema / --schema")];
             var history = await HistoryLocator.LocateAsync(connection, target, schemas[0], settings, scanned, ct).ConfigureAwait(false);
             var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct).ConfigureAwait(false);
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid)
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath)
                 : new MigrationSession(connection, target, schemas, history, versionNum,
-                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid);
+                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath);
         }
         catch (Exception e)
         {
