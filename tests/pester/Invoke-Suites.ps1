@@ -1,11 +1,15 @@
 #Requires -Version 7.4
-# Runs every Pester suite of the repository and fails unless every test ran and passed: tests/pester, then the
-# example post-migration suite against a throwaway database migrated with the example project.
+# Runs every Pester suite of the repository and fails unless every test ran and passed: the suites of tests/pester that
+# import the repository's root manifest, then, in a pwsh of its own, those that import the published module by name
+# (tests/pester/run publishes it for this platform) and the example post-migration suite against a throwaway database
+# migrated with the example project. Two processes, because the two builds of SchemaOps.dll cannot load into one.
+param([switch] $Published)
 $ErrorActionPreference = 'Stop'
 $root = Resolve-Path "$PSScriptRoot/../.."
 Import-Module Pester -RequiredVersion 5.7.1
+$publishedSuites = 'Examples.Tests.ps1', 'Published.Tests.ps1'
 
-function Invoke-Suite([string] $Path, [string] $Name) {
+function Invoke-Suite([string[]] $Path, [string] $Name) {
     $c = New-PesterConfiguration
     $c.Run.Path = $Path
     $c.Run.PassThru = $true
@@ -20,7 +24,15 @@ function Invoke-Suite([string] $Path, [string] $Name) {
     }
 }
 
-Invoke-Suite (Join-Path $root 'tests/pester') 'module'
+if (-not $Published) {
+    $suites = Get-ChildItem (Join-Path $root 'tests/pester') -Filter *.Tests.ps1 | Where-Object Name -notin $publishedSuites
+    Invoke-Suite $suites.FullName 'module'
+    & (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source -NoProfile -NonInteractive -File $PSCommandPath -Published
+    if ($LASTEXITCODE -ne 0) { throw "the suites of the published module failed (exit code $LASTEXITCODE)" }
+    return
+}
+
+Invoke-Suite ($publishedSuites | ForEach-Object { Join-Path $root "tests/pester/$_" }) 'published'
 
 # The example post-migration suite, as a team would run it after a deployment: DATABASE_URL names the database.
 Import-Module SchemaOps   # the published module, as the example does
