@@ -5,7 +5,9 @@ namespace SchemaOps.Engine.Execution;
 /// <summary>
 /// Watches, from a second connection, which sessions block the migration's connection (pg_blocking_pids),
 /// so a migration that gives up waiting for a lock can name who held it: by the time the error arrives the
-/// wait is over and the server no longer says.
+/// wait is over and the server no longer says. Behind a pooler each transaction may run in another server process
+/// than the one the session started in, so each names itself for its own duration (<see cref="TransactionName"/>,
+/// set as application_name) and the watch looks for that name.
 /// </summary>
 internal sealed class LockWatch : IAsyncDisposable
 {
@@ -14,11 +16,15 @@ internal sealed class LockWatch : IAsyncDisposable
     private readonly Task _loop;
     private volatile string? _lastBlockers;
 
-    private LockWatch(NpgsqlConnection connection, int pid, TimeSpan interval)
+    private LockWatch(NpgsqlConnection connection, int pid, string? transactionName, TimeSpan interval)
     {
         _connection = connection;
+        TransactionName = transactionName;
         _loop = Task.Run(() => PollAsync(pid, interval, _stop.Token));
     }
+
+    /// <summary>Behind a pooler: the application_name each migration transaction sets for itself (SET LOCAL); null on a direct connection.</summary>
+    public string? TransactionName { get; }
 
     /// <summary>The blocking sessions last seen, described; null if none was seen.</summary>
     public string? LastBlockers => _lastBlockers;
@@ -33,10 +39,10 @@ internal sealed class LockWatch : IAsyncDisposable
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    public static async Task<LockWatch?> StartAsync(Connections.ConnectionTarget target, int pid, LockSafety safety, CancellationToken ct)
+    public static async Task<LockWatch?> StartAsync(Operations.MigrationSession session, LockSafety safety, CancellationToken ct)
     {
         if (!safety.LimitsLocks) return null;
-        var connection = target.CreateConnection();
+        var connection = session.Target.CreateConnection();
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -48,7 +54,8 @@ internal sealed class LockWatch : IAsyncDisposable
         }
         // Several looks per lock_timeout, so even a short wait is seen.
         var interval = TimeSpan.FromMilliseconds(Math.Clamp(safety.LockTimeout.TotalMilliseconds / 4, 20, 250));
-        return new LockWatch(connection, pid, interval);
+        var transactionName = session.SeenBehindPooler ? $"schemaops {Guid.NewGuid():N}" : null;
+        return new LockWatch(connection, session.BackendPid, transactionName, interval);
     }
 
     private async Task PollAsync(int pid, TimeSpan interval, CancellationToken ct)
@@ -57,8 +64,9 @@ internal sealed class LockWatch : IAsyncDisposable
             // No query text: another session's SQL may hold anything, secrets included.
             "SELECT string_agg(format('pid %s (user %s, application ''%s'', %s, query started %s)', a.pid, a.usename, a.application_name, a.state, " +
             "to_char(a.query_start, 'YYYY-MM-DD HH24:MI:SS')), '; ') " +
-            "FROM unnest(pg_blocking_pids($1)) b(pid) JOIN pg_stat_activity a ON a.pid = b.pid", _connection)
-        { Parameters = { new() { Value = pid } } };
+            "FROM unnest(pg_blocking_pids(coalesce((SELECT pid FROM pg_stat_activity WHERE application_name = $2 LIMIT 1), $1))) b(pid) " +
+            "JOIN pg_stat_activity a ON a.pid = b.pid", _connection)
+        { Parameters = { new() { Value = pid }, new() { Value = (object?)TransactionName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } } };
         await using var cmdScope = cmd.ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {

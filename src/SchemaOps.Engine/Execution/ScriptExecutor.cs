@@ -122,6 +122,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         Add(new("BEGIN"));
         if (SearchPath is not null) Add(new($"SET LOCAL search_path TO {SearchPath}"));
         if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
+        if (record && Watch?.TransactionName is { } name) Add(new($"SET LOCAL application_name = {Sql.SqlLiteral.Of(name)}"));
         var checkAt = -1;
         if (record && Guard is not null)
         {

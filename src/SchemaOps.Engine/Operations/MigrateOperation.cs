@@ -68,7 +68,7 @@ public static class MigrateOperation
             }
 
             if (accepted == 0 && !callbacksOnly) return [];
-            var watch = (accepted > 0 ? await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct).ConfigureAwait(false) : null);
+            var watch = (accepted > 0 ? await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false) : null);
             await using var watchScope = LockWatch.Scope(watch);
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
                 { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath };

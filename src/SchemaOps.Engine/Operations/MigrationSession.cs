@@ -167,6 +167,9 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
 
     private bool _pooled;
 
+    /// <summary>What <see cref="BehindPoolerAsync"/> last found, without asking again.</summary>
+    public bool SeenBehindPooler => _pooled;
+
     /// <summary>A migration that must run outside a transaction is refused behind a pooler: nothing could keep another runner from running it too.</summary>
     public async Task RefuseBehindPoolerAsync(PreparedScript p, CancellationToken ct)
     {

@@ -77,7 +77,7 @@ public static class UndoOperation
             if (accepted == 0) return [];
             ProductionGuard.DemandConfirmation(request, "undo");
 
-            var watch = await LockWatch.StartAsync(request.Target, session.BackendPid, safety, ct).ConfigureAwait(false);
+            var watch = await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false);
             await using var watchScope = LockWatch.Scope(watch);
             var callbacks = OperationCallbacks.For(session, "Undo");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)

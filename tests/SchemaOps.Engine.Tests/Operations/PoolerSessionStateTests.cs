@@ -5,9 +5,10 @@ using SchemaOps.Engine.Operations;
 namespace SchemaOps.Engine.Tests.Operations;
 
 /// <summary>
-/// Behind a transaction pooler a session setting lands on whichever server process ran that one statement: the
-/// migrations that follow may run in another process without it, and the next client handed that process (the
-/// application, often) inherits it. The default schema must still hold in every migration, and nothing may leak.
+/// Behind a transaction pooler each transaction may run in another server process. A session setting lands on
+/// whichever process ran that one statement: the migrations that follow may run without it, and the next client handed
+/// that process (the application, often) inherits it. And the process a migration waits in is not the one the session
+/// started in. The default schema must hold in every migration, nothing may leak, and a blocker must be the real one.
 /// </summary>
 public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
@@ -40,5 +41,40 @@ public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
             await using var show = new NpgsqlCommand("SELECT current_setting('search_path') || ' / ' || current_setting('client_connection_check_interval')", client);
             Assert.Equal("\"$user\", public / 0", (string)(await show.ExecuteScalarAsync())!);
         }
+    }
+
+    [Fact]
+    public async Task A_lock_timeout_behind_the_pooler_names_the_session_that_blocked_the_migrations_own_server_process()
+    {
+        Dir.Write("V1__accounts.sql", "CREATE TABLE accounts (id int PRIMARY KEY);");
+        await MigrateAsync();
+        Dir.Write("V2__add_currency.sql", "ALTER TABLE accounts ADD COLUMN currency text;");
+        await using var reader = new NpgsqlConnection(ConnectionString + ";Application Name=reporting-job;Pooling=false");
+        await reader.OpenAsync();
+        await using (var hold = new NpgsqlCommand("BEGIN; SELECT count(*) FROM accounts;", reader)) await hold.ExecuteNonQueryAsync();
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 3, roundRobin: true);
+        await bouncer.WarmAsync(database, 3);
+        // Another client's short transactions meanwhile, as under load: which server process runs the migration's
+        // transaction is then anyone's guess, and seldom the one the session started in.
+        using var stop = new CancellationTokenSource();
+        var load = Task.Run(async () =>
+        {
+            await using var other = new NpgsqlConnection(bouncer.ConnectionString(database));
+            await other.OpenAsync();
+            await using var ping = new NpgsqlCommand("SELECT 1", other);
+            while (!stop.IsCancellationRequested) await ping.ExecuteScalarAsync();
+        });
+        var request = new MigrationRequest(ConnectionTarget.Parse(bouncer.ConnectionString(database)),
+            new MigrationSettings { Locations = [Dir.Path], LockTimeout = TimeSpan.FromMilliseconds(300), LockRetryCount = 0 });
+
+        for (var run = 0; run < 4; run++) // each run, wherever it lands, names the reader
+        {
+            var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None));
+            Assert.Equal("MigrationLockTimeout", e.ErrorId);
+            Assert.Contains($"blocked by pid {reader.ProcessID} (user postgres, application 'reporting-job', idle in transaction", e.Message);
+        }
+        await stop.CancelAsync();
+        await load;
     }
 }
