@@ -191,6 +191,7 @@ public static class ErrorCatalog
     public static readonly ErrorKind BackupFailed = Define(nameof(BackupFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_dump failed: nothing was kept");
     public static readonly ErrorKind BackupUnreadable = Define(nameof(BackupUnreadable), SchemaOpsErrorCategory.InvalidData, "pg_restore cannot read the archive: nothing was kept");
     public static readonly ErrorKind RestoreFailed = Define(nameof(RestoreFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_restore failed");
+    public static readonly ErrorKind DirectConnectionRequired = Define(nameof(DirectConnectionRequired), SchemaOpsErrorCategory.InvalidOperation, "a backup, restore or test restore through a connection pooler: pg_dump and pg_restore need a direct connection");
 
     // Throwaway servers
     public static readonly ErrorKind EphemeralFolderUnusable = Define(nameof(EphemeralFolderUnusable), SchemaOpsErrorCategory.PermissionDenied, "the folder for throwaway servers cannot be used");

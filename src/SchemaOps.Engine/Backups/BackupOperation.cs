@@ -42,6 +42,7 @@ public static class BackupOperation
         var session = await SnapshotOperation.OpenAsync(request, sink, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
         if (!sink.ShouldProcess(path, $"Back up {request.Target.Display} with pg_dump ({options.Format} format)")) return new DatabaseBackup { Path = path, Format = options.Format, Database = request.Target.Display };
+        await Poolers.RefuseForPgToolsAsync(session.Connection, request.Target, "a backup runs pg_dump", ct).ConfigureAwait(false);
         var serverMajor = session.ServerVersionNum / 10000;
         var tools = PostgresInstallation.FindClientTools(serverMajor, options.PgBinDirectory);
         var partial = path + ".partial";

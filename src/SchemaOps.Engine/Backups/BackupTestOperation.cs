@@ -52,6 +52,7 @@ public static class BackupTestOperation
         await request.GuardAsync("preparing the test restore", async () =>
         {
             await admin.OpenAsync(ct).ConfigureAwait(false);
+            await Poolers.RefuseForPgToolsAsync(admin, request.Target, "a test restore runs pg_restore", ct).ConfigureAwait(false);
             await admin.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(scratch)}", ct).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false);

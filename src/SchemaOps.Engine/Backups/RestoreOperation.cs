@@ -45,6 +45,7 @@ public static class RestoreOperation
             var connection = (options.CreateDatabase ? admin : target).CreateConnection();
             await using var connectionScope = connection.ConfigureAwait(false);
             await connection.OpenAsync(ct).ConfigureAwait(false);
+            await Poolers.RefuseForPgToolsAsync(connection, target, "a restore runs pg_restore", ct).ConfigureAwait(false);
             serverMajor = connection.PostgreSqlVersion.Major;
             if (options.CreateDatabase)
                 await connection.ExecuteAsync($"CREATE DATABASE {HistoryTableName.Quote(target.Database)}", ct).ConfigureAwait(false);
