@@ -116,6 +116,24 @@ internal sealed class HistoryGuard(HistoryStore history, long sessionKey)
 
     public const string ObservedColumn = "schemaops_history_state";
 
+    /// <summary>
+    /// For a transaction that changes the history outside a migration batch (repair): takes the lock, then checks the
+    /// history is still as planned; <see cref="HistoryChangedException"/> when it is not (the caller rolls back).
+    /// </summary>
+    public async Task LockAndCheckAsync(NpgsqlConnection connection, string what, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(LockSql, ct).ConfigureAwait(false);
+        if (CheckSql is not { } check) return;
+        try
+        {
+            await connection.ExecuteAsync(check, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidTextRepresentation)
+        {
+            throw new HistoryChangedException(what); // the check's cast of the changed state to int
+        }
+    }
+
     /// <summary>The history's current state, for a plan just read (call in the same transaction as the read).</summary>
     public async Task ReadExpectedAsync(NpgsqlConnection connection, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public static class RepairOperation
         {
             var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
             await using var migrationLockScope = migrationLock.ConfigureAwait(false);
-            var rows = await session.ReadHistoryAsync(ct).ConfigureAwait(false);
+            var rows = await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false);
             if (rows.Count == 0)
             {
                 sink.WriteVerbose($"{session.History.Name} has no rows: nothing to repair");
@@ -41,6 +41,16 @@ public static class RepairOperation
             {
                 var tx = await session.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 await using var txScope = tx.ConfigureAwait(false);
+                try
+                {
+                    // Behind a pooler no session lock keeps another runner out: the history guard does, as for migrations.
+                    await session.Guard.LockAndCheckAsync(session.Connection, "the repair", ct).ConfigureAwait(false);
+                }
+                catch (HistoryChangedException)
+                {
+                    throw Errors.Refusal(ErrorCatalog.HistoryChangedUnderneath,
+                        $"another runner changed the history of {request.Target.Display} after this repair read it; nothing was changed. Run the repair again.");
+                }
                 foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct).ConfigureAwait(false);
                 await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var change in accepted) sink.WriteObject(change);

@@ -77,4 +77,27 @@ public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await stop.CancelAsync();
         await load;
     }
+
+    [Fact]
+    public async Task Two_repairs_at_once_through_the_pooler_mark_a_missing_migration_deleted_once()
+    {
+        Dir.Write("V1__a.sql", "SELECT 1;");
+        Dir.Write("V2__b.sql", "SELECT 2;");
+        await MigrateAsync();
+        File.Delete(Path.Combine(Dir.Path, "V1__a.sql"));
+        // Both repairs plan from the same history, then meet: the callback holds each a moment after its plan.
+        Dir.Write("beforeRepair.sql", "SELECT pg_sleep(0.5);");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 3, roundRobin: true);
+        var request = new MigrationRequest(ConnectionTarget.Parse(bouncer.ConnectionString(database)), new MigrationSettings { Locations = [Dir.Path] });
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            try { return (await RepairOperation.RepairAsync(request, new RecordingSink(), CancellationToken.None)).Count.ToString(); }
+            catch (SchemaOpsException e) { return e.ErrorId; }
+        })));
+
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE type = 'DELETE'"));
+        Assert.Equal(["1", "HistoryChangedUnderneath"], runs.Order());
+    }
 }
