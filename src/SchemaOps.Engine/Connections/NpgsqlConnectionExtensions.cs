@@ -13,6 +13,10 @@ internal static class NpgsqlConnectionExtensions
         return value is DBNull ? null : value;
     }
 
+    /// <summary>The server process running this statement (a pooler may run the next one elsewhere).</summary>
+    public static async Task<int> BackendPidAsync(this NpgsqlConnection connection, CancellationToken ct) =>
+        (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
+
     public static async Task ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken ct)
     {
         var cmd = new NpgsqlCommand(sql, connection);

@@ -19,8 +19,7 @@ internal static class Poolers
     /// </summary>
     public static async Task RefuseForPgToolsAsync(NpgsqlConnection connection, ConnectionTarget target, string work, CancellationToken ct)
     {
-        var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
-        if (MadeUpProcessId(connection, backendPid))
+        if (MadeUpProcessId(connection, await connection.BackendPidAsync(ct).ConfigureAwait(false)))
             throw new SchemaOpsException(ErrorCatalog.DirectConnectionRequired,
                 $"{target.Display} is reached through a connection pooler (PgBouncer or the like), and {work}, which sets session settings its work " +
                 "depends on (search_path, DateStyle, check_function_bodies, row_security): a transaction pooler keeps each for one statement, then " +

@@ -59,7 +59,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         {
             connection = await connecting.ConfigureAwait(false);
             var versionNum = int.Parse((string)(await connection.ScalarAsync("SHOW server_version_num", ct).ConfigureAwait(false))!);
-            var backendPid = (int)(await connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))!;
+            var backendPid = await connection.BackendPidAsync(ct).ConfigureAwait(false);
             // A pooler makes up the process id it reports (BehindPoolerAsync): no session setting there, it would outlive us.
             var direct = !Poolers.MadeUpProcessId(connection, backendPid);
             if (versionNum >= 140000 && direct)
@@ -161,7 +161,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// </summary>
     public async Task<bool> BehindPoolerAsync(CancellationToken ct)
     {
-        _pooled = _pooled || Poolers.MadeUpProcessId(Connection, BackendPid) || (int)(await Connection.ScalarAsync("SELECT pg_backend_pid()", ct).ConfigureAwait(false))! != BackendPid;
+        _pooled = _pooled || Poolers.MadeUpProcessId(Connection, BackendPid) || await Connection.BackendPidAsync(ct).ConfigureAwait(false) != BackendPid;
         return _pooled;
     }
 

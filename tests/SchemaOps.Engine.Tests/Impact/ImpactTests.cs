@@ -98,9 +98,7 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("V3__refunds.sql", "CREATE INDEX refunds_id ON refunds (id);\n"); // on a table a pending migration creates: no one waits
 
         // A session reading the table in an open transaction: it holds ACCESS SHARE until it ends.
-        await using var reader = new NpgsqlConnection(ConnectionString + ";Pooling=false");
-        await reader.OpenAsync();
-        await new NpgsqlCommand("BEGIN; SELECT count(*) FROM orders;", reader).ExecuteNonQueryAsync();
+        await using var reader = await OpenReaderAsync("orders");
         var readerPid = reader.ProcessID;
 
         var impacts = await ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
@@ -135,9 +133,7 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);");
         await MigrateAsync();
         Dir.Write("V2__note.sql", "ALTER TABLE orders ADD COLUMN note text;");
-        await using var reader = new NpgsqlConnection(ConnectionString + ";Pooling=false");
-        await reader.OpenAsync();
-        await new NpgsqlCommand("BEGIN; SELECT count(*) FROM orders;", reader).ExecuteNonQueryAsync();
+        await using var reader = await OpenReaderAsync("orders");
         await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1);
         var pooled = Request() with { Target = ConnectionTarget.Parse(bouncer.ConnectionString(new NpgsqlConnectionStringBuilder(ConnectionString).Database!)) };
 

@@ -70,4 +70,14 @@ public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDi
     }
 
     protected Task<bool> TableExistsAsync(string name) => ScalarAsync<bool>($"SELECT to_regclass('{name}') IS NOT NULL")!;
+
+    /// <summary>A session that read <paramref name="table"/> in a transaction it keeps open: it holds ACCESS SHARE until disposed.</summary>
+    protected async Task<NpgsqlConnection> OpenReaderAsync(string table, string? application = null)
+    {
+        var reader = new NpgsqlConnection(ConnectionString + (application is null ? "" : $";Application Name={application}") + ";Pooling=false");
+        await reader.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"BEGIN; SELECT count(*) FROM {table};", reader);
+        await cmd.ExecuteNonQueryAsync();
+        return reader;
+    }
 }

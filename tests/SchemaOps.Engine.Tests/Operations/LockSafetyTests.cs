@@ -20,14 +20,7 @@ public class LockSafetyTests(PostgresFixture pg, ITestOutputHelper output) : Dat
         Dir.Write("V2__add_currency.sql", "ALTER TABLE accounts ADD COLUMN currency text;");
     }
 
-    private async Task<NpgsqlConnection> OpenReaderAsync(string application)
-    {
-        var reader = new NpgsqlConnection(ConnectionString + $";Application Name={application};Pooling=false");
-        await reader.OpenAsync();
-        await using var cmd = new NpgsqlCommand("BEGIN; SELECT count(*) FROM accounts;", reader);
-        await cmd.ExecuteNonQueryAsync(); // now idle in transaction, holding ACCESS SHARE on accounts
-        return reader;
-    }
+    private Task<NpgsqlConnection> OpenReaderAsync(string application) => OpenReaderAsync("accounts", application);
 
     /// <summary>Runs `SELECT ... FROM accounts` back to back until stopped; returns the longest a query took.</summary>
     private async Task<TimeSpan> WorkloadAsync(CancellationToken stop)

@@ -49,9 +49,7 @@ public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("V1__accounts.sql", "CREATE TABLE accounts (id int PRIMARY KEY);");
         await MigrateAsync();
         Dir.Write("V2__add_currency.sql", "ALTER TABLE accounts ADD COLUMN currency text;");
-        await using var reader = new NpgsqlConnection(ConnectionString + ";Application Name=reporting-job;Pooling=false");
-        await reader.OpenAsync();
-        await using (var hold = new NpgsqlCommand("BEGIN; SELECT count(*) FROM accounts;", reader)) await hold.ExecuteNonQueryAsync();
+        await using var reader = await OpenReaderAsync("accounts", "reporting-job");
         var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
         await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 3, roundRobin: true);
         await bouncer.WarmAsync(database, 3);
