@@ -73,15 +73,22 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
-    private static async Task<T> Until<T>(Func<T?> probe, string what)
+    /// <summary>
+    /// Waits for what <paramref name="probe"/> looks for while <paramref name="runner"/> runs. A runner that ended
+    /// first fails the wait at once with its exit code and output: an early end and a slow start must not look alike.
+    /// </summary>
+    private static async Task<T> Until<T>(Process runner, Func<T?> probe, string what)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (probe() is { } found && (found is not System.Collections.ICollection c || c.Count > 0)) return found;
+            if (runner.HasExited)
+                throw new InvalidOperationException($"{what}: the runner ended first, exit {runner.ExitCode}" + (runner.StartInfo.RedirectStandardOutput
+                    ? $"\nstdout: {await runner.StandardOutput.ReadToEndAsync()}\nstderr: {await runner.StandardError.ReadToEndAsync()}" : ""));
             await Task.Delay(50);
         }
-        throw new TimeoutException(what);
+        throw new TimeoutException($"{what} (within 60 s; the runner still runs)");
     }
 
     /// <summary>The runner's journal of what it has under way (Leftovers): where its passfile folder is, for instance.</summary>
@@ -110,8 +117,8 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         await using var holder = await HoldTableAsync("accounts");
         var archive = Path.Combine(_dir.Path, "a.dump");
         using var runner = CliProcess.Start(["backup", "--out", archive, "--row-counts", "none"], Env);
-        var dumps = await Until(() => Children(runner.Id, "pg_dump"), "pg_dump never started");
-        var passfolders = await Until(() => Journal(runner.Id, "passfolder"), "no passfile folder written down");
+        var dumps = await Until(runner, () => Children(runner.Id, "pg_dump"), "pg_dump never started");
+        var passfolders = await Until(runner, () => Journal(runner.Id, "passfolder"), "no passfile folder written down");
 
         Stop(runner, signal);
 
@@ -130,7 +137,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         await using (var holder = await HoldTableAsync("later"))
         {
             using var runner = CliProcess.Start(["restore", archive, "--clean"], Env);
-            var tools = await Until(() => Children(runner.Id, "psql"), "psql never started");
+            var tools = await Until(runner, () => Children(runner.Id, "psql"), "psql never started");
             await Task.Delay(500); // into the prelude's DROP, waiting for the lock the test holds
             Stop(runner, SIGTERM);
             Assert.All(tools, pid => Assert.True(Ended(pid), $"process {pid} still runs"));
@@ -146,7 +153,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         var archive = Path.Combine(_dir.Path, "big.dump");
         Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "estimated"], Env)).ExitCode);
         using var runner = CliProcess.Start(["test-backup", archive], Env);
-        var restores = await Until(() => Children(runner.Id, "pg_restore"), "pg_restore never started");
+        var restores = await Until(runner, () => Children(runner.Id, "pg_restore"), "pg_restore never started");
         Stop(runner, SIGTERM);
         Assert.All(restores, pid => Assert.True(Ended(pid), $"process {pid} still runs"));
         Assert.Equal(0L, await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemaops_restore_%'"));
@@ -158,7 +165,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
         _dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n");
         using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], Env);
-        await Until(() => Equals(pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()").Result, 1L) ? "" : null, "the slow migration never started");
+        await Until(runner, () => Equals(pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()").Result, 1L) ? "" : null, "the slow migration never started");
         Stop(runner, SIGTERM);
         Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
@@ -174,7 +181,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         var ephemeral = SchemaOps.Engine.Ephemeral.EphemeralStorage.Choose();
         static bool Ready(string cluster) => File.Exists(Path.Combine(cluster, "data", "postmaster.pid"))
             && File.ReadAllLines(Path.Combine(cluster, "data", "postmaster.pid")) is { Length: >= 8 } lines && lines[7].Trim() == "ready";
-        var cluster = await Until(() => Directory.Exists(ephemeral) ? Directory.GetDirectories(ephemeral, $"cluster-{runner.Id}-*").FirstOrDefault(Ready) : null,
+        var cluster = await Until(runner, () => Directory.Exists(ephemeral) ? Directory.GetDirectories(ephemeral, $"cluster-{runner.Id}-*").FirstOrDefault(Ready) : null,
             "the drift check's throwaway server never came up");
         var postmaster = int.Parse(File.ReadLines(Path.Combine(cluster, "data", "postmaster.pid")).First());
         await Task.Delay(1500); // into the slow replay
@@ -211,8 +218,8 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         await using (var holder = await HoldTableAsync("accounts"))
         {
             using var runner = CliProcess.Start(["backup", "--out", archive, "--row-counts", "none"], Env);
-            dumps = await Until(() => Children(runner.Id, "pg_dump"), "pg_dump never started");
-            passfolders = await Until(() => Journal(runner.Id, "passfolder"), "no passfile folder written down");
+            dumps = await Until(runner, () => Children(runner.Id, "pg_dump"), "pg_dump never started");
+            passfolders = await Until(runner, () => Journal(runner.Id, "passfolder"), "no passfile folder written down");
             runner.Kill(); // SIGKILL: nothing of the runner's runs
             Assert.True(runner.WaitForExit(30_000));
             Assert.All(passfolders, folder => Assert.True(Directory.Exists(folder))); // the password, in plain text, left behind
@@ -235,7 +242,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         List<int> tools;
         using (var runner = CliProcess.Start(["restore", archive, "--url", pg.Server.Url(target)]))
         {
-            tools = await Until(() => Children(runner.Id, "pg_restore").Concat(Children(runner.Id, "psql")).ToList(), "the restore never started");
+            tools = await Until(runner, () => Children(runner.Id, "pg_restore").Concat(Children(runner.Id, "psql")).ToList(), "the restore never started");
             await Task.Delay(300);
             runner.Kill();
             Assert.True(runner.WaitForExit(30_000));
@@ -256,7 +263,7 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         string scratch;
         using (var runner = CliProcess.Start(["test-backup", archive], Env))
         {
-            await Until(() => Children(runner.Id, "pg_restore"), "pg_restore never started");
+            await Until(runner, () => Children(runner.Id, "pg_restore"), "pg_restore never started");
             scratch = (string)(await pg.ScalarAsync(_db, "SELECT datname FROM pg_database WHERE datname LIKE 'schemaops_restore_%' LIMIT 1"))!;
             runner.Kill();
             Assert.True(runner.WaitForExit(30_000));
@@ -295,13 +302,13 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
         using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", $"{command} > '{output}' 2>/dev/null & exec sleep 120"]))!;
         try
         {
-            var json = await Until(() => File.Exists(output) && File.ReadAllText(output).TrimEnd().EndsWith(']') ? File.ReadAllText(output) : null, "the throwaway server never came up");
+            var json = await Until(parent, () => File.Exists(output) && File.ReadAllText(output).TrimEnd().EndsWith(']') ? File.ReadAllText(output) : null, "the throwaway server never came up");
             using var doc = System.Text.Json.JsonDocument.Parse(json);
             var cluster = Path.GetDirectoryName(doc.RootElement[0].GetProperty("dataDirectory").GetString()!)!;
             var postmaster = doc.RootElement[0].GetProperty("processId").GetInt32();
             var owner = int.Parse(Path.GetFileName(cluster).Split('-')[1]);
             Assert.Equal(0, kill(owner, 9));
-            await Until(() => StatWithState(owner) is { State: 'Z' } ? "" : null, "the killed owner never became a zombie");
+            await Until(parent, () => StatWithState(owner) is { State: 'Z' } ? "" : null, "the killed owner never became a zombie");
 
             Assert.Equal(0, (await CliProcess.RunAsync(["version"])).ExitCode);
 
