@@ -12,10 +12,10 @@ public static class ScriptReader
 
     public static string Read(string path, string displayName, Encoding? encoding = null)
     {
-        byte[] bytes;
+        ReadOnlySpan<byte> bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = WholeFile.Read(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -33,7 +33,7 @@ public static class ScriptReader
         }
         catch (DecoderFallbackException e)
         {
-            var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(e.Index, bytes.Length))).Count((byte)'\n');
+            var line = 1 + bytes[..Math.Max(0, Math.Min(e.Index, bytes.Length))].Count((byte)'\n');
             throw Errors.Input(ErrorCatalog.InvalidScriptEncoding,
                 $"{displayName}:{line}: the file is not valid {strict.WebName} (invalid byte at offset {e.Index}); " +
                 "save it as UTF-8 or set 'encoding' in its .sql.conf file", displayName, line);
