@@ -106,6 +106,7 @@ public static class ErrorCatalog
     public static readonly ErrorKind InvalidScriptConfig = Define(nameof(InvalidScriptConfig), SchemaOpsErrorCategory.InvalidData, "a .sql.conf file with a line that is not a known key=value");
     public static readonly ErrorKind MissingPlaceholder = Define(nameof(MissingPlaceholder), SchemaOpsErrorCategory.InvalidData, "a script uses a placeholder that has no value");
     public static readonly ErrorKind UnterminatedSql = Define(nameof(UnterminatedSql), SchemaOpsErrorCategory.InvalidData, "a string, quoted name, comment, dollar quote or COPY data that never ends");
+    public static readonly ErrorKind PsqlMetaCommand = Define(nameof(PsqlMetaCommand), SchemaOpsErrorCategory.InvalidData, "a psql backslash command (\\i, \\set, \\connect...) in a script: not SQL");
     public static readonly ErrorKind UnclosedTransaction = Define(nameof(UnclosedTransaction), SchemaOpsErrorCategory.InvalidData, "a script opens a transaction it never closes");
     public static readonly ErrorKind TransactionControlInScript = Define(nameof(TransactionControlInScript), SchemaOpsErrorCategory.InvalidData, "a script controls the transaction SchemaOps runs it in");
     public static readonly ErrorKind StatementNeedsNoTransaction = Define(nameof(StatementNeedsNoTransaction), SchemaOpsErrorCategory.InvalidData, "a statement that cannot run in a transaction, in a script that must");

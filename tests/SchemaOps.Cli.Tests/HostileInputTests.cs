@@ -85,6 +85,24 @@ public class HostileInputTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Contains("V2__gone.sql", r.Stderr);
     }
 
+    [Fact]
+    public async Task A_psql_command_in_a_later_migration_is_refused_before_the_first_is_applied()
+    {
+        _dir.Write("V1__a.sql", "\\restrict K1\nCREATE TABLE a (id int);\n\\unrestrict K1\n"); // pg_dump's pair: passed over
+        _dir.Write("V2__b.sql", "CREATE TABLE b (id int);\n\\connect other\nCREATE TABLE c (id int);\n");
+
+        var r = await Run("migrate", "--path", _dir.Path);
+
+        await AssertRefusedAsync(r, 2, "PsqlMetaCommand");
+        Assert.Contains("V2__b.sql:2: \\connect is a psql command, not SQL", r.Stderr);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('a')::text"));
+
+        File.Delete(Path.Combine(_dir.Path, "V2__b.sql"));
+        var ok = await Run("migrate", "--path", _dir.Path);
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Equal("a", await pg.ScalarAsync(_db, "SELECT to_regclass('a')::text"));
+    }
+
     [Theory]
     [InlineData("nul")]
     [InlineData("utf16")]

@@ -161,6 +161,35 @@ when = 2024-01-02T03:04:05Z
         $tables | Should -Contain 'deploy_history'
     }
 
+    It 'takes a schema dumped with pg_dump as its baseline migration, \restrict lines and all' {
+        # As teams adopting migrations do: pg_dump --schema-only of the live database becomes V1. pg_dump 15.14 and
+        # later wrap the dump in psql's \restrict / \unrestrict, which Flyway and dbmate fail on.
+        $source = New-EphemeralDatabase -Confirm:$false
+        Invoke-Migration -Path $script:migrations -ConnectionString $source.ConnectionString -Confirm:$false | Out-Null
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'dumped')
+        $baseline = Join-Path $folder 'V1__baseline.sql'
+        $env:PGPASSFILE = $source.Passfile
+        try {
+            & (Join-Path $source.BinDirectory 'pg_dump') --schema-only --no-owner -T flyway_schema_history `
+                -h $source.Host -p $source.Port -U $source.User -d $source.Database -f $baseline
+            $LASTEXITCODE | Should -Be 0
+        }
+        finally { Remove-Item Env:PGPASSFILE }
+        Get-Content $baseline | Where-Object { $_ -match '^\\(un)?restrict ' } | Should -HaveCount 2
+
+        $db = New-TestDatabase
+        (Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false).Outcome | Should -Be 'Applied'
+        $differences = Get-SchemaSnapshot -ConnectionString $db | Compare-SchemaSnapshot -Reference (Get-SchemaSnapshot -ConnectionString $source.ConnectionString)
+        # The same schema; the history and the rows (a schema-only dump has none) are what differs.
+        $differences | Where-Object Kind -notin 'Migration', 'RowCount' | Should -BeNullOrEmpty
+        ($differences | Where-Object Kind -eq 'RowCount').Count | Should -BeGreaterThan 0
+
+        Add-Content -Path (Join-Path $folder 'V2__seed.sql') -Value "\i seed.sql"
+        { Invoke-Migration -Path $folder -ConnectionString $db -Confirm:$false } |
+            Should -Throw -ErrorId 'PsqlMetaCommand,SchemaOps.Commands.InvokeMigrationCommand'
+        (Get-MigrationStatus -Path $folder -ConnectionString $db | Where-Object Version -eq '2').State | Should -Be 'Pending'
+    }
+
     It 'snapshots before and after a migration and lists exactly the change' {
         $db = New-TestDatabase
         $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive: 'snap')

@@ -25,7 +25,7 @@ public static partial class Linter
     /// <summary>Every rule id a finding can carry.</summary>
     public static IReadOnlyList<string> RuleIds { get; } =
     [
-        .. LintRules.All.Select(r => r.Id), "transaction-nesting", "ban-uncommitted-transaction", "transaction-mode", "syntax-error",
+        .. LintRules.All.Select(r => r.Id), "transaction-nesting", "ban-uncommitted-transaction", "transaction-mode", "syntax-error", "psql-meta-command",
         "unbatched-backfill", "mixed-ddl-dml", "destructive-without-undo", "undo-does-not-reverse",
     ];
 
@@ -108,12 +108,13 @@ public static partial class Linter
         try
         {
             tokens = SqlLexer.Tokenize(script.Text, file, script.FirstLine);
-            statements = SqlSplitter.Split(script.Text, tokens);
+            statements = SqlSplitter.Split(script.Text, tokens, file);
         }
         catch (SchemaOpsException e)
         {
             // Never silently skipped: text the splitter cannot read is a finding of its own.
-            return [Finding("syntax-error", LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, "")];
+            var rule = e.Kind == ErrorCatalog.PsqlMetaCommand ? "psql-meta-command" : "syntax-error";
+            return [Finding(rule, LintSeverity.Error, e.Line ?? script.FirstLine, 1, e.Message, null, "")];
         }
 
         var (fileIgnores, ignoreAll) = FileSuppressions(tokens, script.Text);

@@ -5,7 +5,9 @@ namespace SchemaOps.Engine.Sql;
 /// standard and E'' strings, quoted identifiers, dollar quotes with tags, nested block comments, line
 /// comments. Whitespace is skipped. An unterminated construct is an error naming the file and the line it started on.
 /// The data lines after `COPY ... FROM STDIN;` (as pg_dump writes them, ended by a `\.` line) are one
-/// <see cref="SqlTokenKind.CopyData"/> token: never lexed as SQL.
+/// <see cref="SqlTokenKind.CopyData"/> token: never lexed as SQL. A backslash anywhere else starts a psql
+/// meta-command, which runs to the end of its line (<see cref="SqlTokenKind.MetaCommand"/>): outside strings,
+/// names and comments PostgreSQL's own grammar has no backslash, so no SQL is ever read as one.
 /// </summary>
 public static class SqlLexer
 {
@@ -75,6 +77,11 @@ public static class SqlLexer
                 var stop = i + tagLength + end + tagLength;
                 while (i < stop) i = Advance(text, i, ref line, ref lineStart);
                 kind = SqlTokenKind.DollarString;
+            }
+            else if (c == '\\')
+            {
+                while (i < text.Length && text[i] != '\n' && text[i] != '\r') i++;
+                kind = SqlTokenKind.MetaCommand;
             }
             else if (IsWordStart(c) || char.IsAsciiDigit(c) || c == '$')
             {

@@ -10,6 +10,7 @@ public enum SqlTokenKind
     BlockComment,
     Punctuation,   // any other single character, including ';', '(' and ')'
     CopyData,      // the lines after COPY ... FROM STDIN; up to (not including) the \. line that ends them
+    MetaCommand,   // a psql backslash command and its arguments, to the end of the line (\restrict KEY, \i file.sql)
 }
 
 /// <summary>One lexical token; Offset/Length index the script text, Line/Column are 1-based.</summary>

@@ -107,6 +107,15 @@ public class LintRuleTests
     }
 
     [Fact]
+    public void A_psql_command_the_runner_refuses_is_an_error_and_pg_dumps_restrict_pair_is_not()
+    {
+        var f = Assert.Single(Lint("SELECT 1;\n\\i seed.sql\n"));
+        Assert.Equal(("psql-meta-command", LintSeverity.Error, 2), (f.RuleId, f.Severity, f.Line));
+        Assert.Contains("\\i is a psql command", f.Message);
+        Assert.Empty(Lint("\\restrict K\nSELECT 1;\n\\unrestrict K\n"));
+    }
+
+    [Fact]
     public void Before_PostgreSQL_11_any_default_rewrites_the_table()
     {
         Assert.DoesNotContain(Lint("ALTER TABLE users ADD COLUMN n int DEFAULT 0;"), f => f.RuleId == "adding-field-with-default");

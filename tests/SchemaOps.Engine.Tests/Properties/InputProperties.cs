@@ -65,7 +65,7 @@ public class InputProperties : IDisposable
                 Assert.Equal(s.Text, text.Substring(s.Offset, s.Text.Length));
                 previous = s.Offset;
             }
-        }, "UnterminatedSql")).Check(Many);
+        }, "UnterminatedSql", "PsqlMetaCommand")).Check(Many);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class InputProperties : IDisposable
             Linter.LintText(text, "V1__x.sql", new LintOptions()); // syntax errors are findings, never exceptions
             var script = new MigrationScript(MigrationKind.Versioned, MigrationVersion.Parse("1"), "x", "V1__x.sql", "/V1__x.sql", text, 0, ScriptConfig.Default);
             OnlyDocumentedFailures(() => PreparedScript.Prepare(script, 150000),
-                "UnterminatedSql", "UnclosedTransaction", "TransactionControlInScript", "StatementNeedsNoTransaction");
+                "UnterminatedSql", "PsqlMetaCommand", "UnclosedTransaction", "TransactionControlInScript", "StatementNeedsNoTransaction");
         }).Check(Many);
     }
 
