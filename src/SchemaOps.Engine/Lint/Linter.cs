@@ -147,6 +147,7 @@ public static partial class Linter
         foreach (var t in newTables) context.NewTables.Add(t);
 
         var previousEnd = 0;
+        var commentsSeen = 0; // tokens before here were looked at for the statements before: each token once (a file of 20,000 INSERTs took 38 s)
         var transactionDepth = 0;
         var hasDdl = false;
         var dml = new List<LintStatement>();
@@ -154,7 +155,7 @@ public static partial class Linter
         foreach (var statement in statements)
         {
             var s = new LintStatement(statement, script.Text);
-            var ignored = StatementSuppressions(tokens, script.Text, previousEnd, statement.Offset);
+            var ignored = StatementSuppressions(tokens, script.Text, previousEnd, statement.Offset, ref commentsSeen);
             previousEnd = statement.Offset + statement.Text.Length;
             bool Suppressed(string rule) => ignoreAll || fileIgnores.Contains(rule) || ignored.Contains(rule) || ignored.Contains("*");
 
@@ -234,12 +235,16 @@ public static partial class Linter
         return (rules, all);
     }
 
-    /// <summary>`-- squawk-ignore rule[, rule]` in the comments right before a statement; no rules means all.</summary>
-    private static HashSet<string> StatementSuppressions(List<SqlToken> tokens, string text, int from, int to)
+    /// <summary>
+    /// `-- squawk-ignore rule[, rule]` in the comments right before a statement (between <paramref name="from"/> and
+    /// <paramref name="to"/>); no rules means all. Tokens are read from <paramref name="next"/> on, which moves past them.
+    /// </summary>
+    private static HashSet<string> StatementSuppressions(List<SqlToken> tokens, string text, int from, int to, ref int next)
     {
         var rules = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in tokens.Where(t => t.Kind == SqlTokenKind.LineComment && t.Offset >= from && t.Offset < to))
-            if (IgnoreComment().Match(t.TextIn(text).Trim()) is { Success: true } m && !m.Groups[2].Success)
+        for (; next < tokens.Count && tokens[next].Offset < to; next++)
+            if (tokens[next] is { Kind: SqlTokenKind.LineComment } t && t.Offset >= from
+                && IgnoreComment().Match(t.TextIn(text).Trim()) is { Success: true } m && !m.Groups[2].Success)
             {
                 var listed = Rules(m.Groups[3].Value);
                 if (listed.Count == 0) rules.Add("*");
