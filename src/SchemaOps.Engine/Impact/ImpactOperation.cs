@@ -30,6 +30,10 @@ public static class ImpactOperation
             inDatabase: s => !pending.Contains(s.FullPath)));
         var impacts = new List<MigrationImpact>();
         var created = new HashSet<string>(StringComparer.Ordinal); // tables the pending migrations create: new, nobody waits on them
+        // Asked once per table set (and lock mode) in a run: a data migration of 20,000 INSERTs into one table asked
+        // the server 40,000 times (36 s); every statement on a table now shows the same moment's blockers.
+        var tablesOf = new Dictionary<string, List<Table>>(StringComparer.Ordinal);
+        var blockersOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var script in scripts)
         {
             var statements = SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine);
@@ -38,7 +42,12 @@ public static class ImpactOperation
                 var statement = statements[n];
                 var next = n + 1 < statements.Count ? statements[n + 1].Line : int.MaxValue;
                 var locks = StatementLocks.OnExisting(new LintStatement(statement, script.Text), major, created);
-                var tables = await TablesAsync(session.Connection, locks.Names, ct).ConfigureAwait(false);
+                var names = string.Join('\n', locks.Names.Select(n => (n.IsIndex ? "index " : "") + n.Name));
+                if (!tablesOf.TryGetValue(names, out var tables))
+                    tablesOf[names] = tables = await TablesAsync(session.Connection, locks.Names, ct).ConfigureAwait(false);
+                var holding = $"{locks.Mode} {string.Join(',', tables.Select(t => t.Oid))}";
+                if (!blockersOf.TryGetValue(holding, out var blockers))
+                    blockersOf[holding] = blockers = await BlockersAsync(session.Connection, tables, locks.Mode, ct).ConfigureAwait(false);
                 var own = findings.Where(f => f.File == script.DisplayPath && f.Line >= statement.Line && f.Line < next).ToList();
                 var impact = new MigrationImpact
                 {
@@ -47,7 +56,7 @@ public static class ImpactOperation
                     Tables = tables.Select(t => t.Name).ToList(),
                     Bytes = tables.Count == 0 ? null : tables.Sum(t => t.Bytes),
                     Rows = tables.Count == 0 || tables.All(t => t.Rows < 0) ? null : tables.Sum(t => Math.Max(0, t.Rows)),
-                    Blockers = await BlockersAsync(session.Connection, tables, locks.Mode, ct).ConfigureAwait(false),
+                    Blockers = [.. blockers], // a list of its own: the objects go out to users
                     Findings = own.Select(f => f.RuleId).Distinct().ToList(),
                     SafeRewrite = own.Select(f => f.Suggestion).FirstOrDefault(s => s is not null),
                 };
