@@ -13,16 +13,20 @@ namespace SchemaOps.Engine.Execution;
 internal sealed class DryRunScript(HistoryStore history, string? installedBy, LockSafety safety)
 {
     private readonly StringBuilder _sql = new();
+    private string? _searchPath; // the plan's session setting (Header): made again after a script resets the session
 
     /// <summary>beforeEachMigrate / afterEachMigrate callbacks, written into every migration.</summary>
     public IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     public IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
 
-    /// <summary>A callback on its own (beforeMigrate, afterMigrate).</summary>
-    public void Callback(PreparedScript callback)
+    /// <summary>A callback on its own (beforeMigrate, afterMigrate; beforeEachMigrate before a migration outside a transaction, which resets after it).</summary>
+    public void Callback(PreparedScript callback) => Callback(callback, resetAfter: true);
+
+    private void Callback(PreparedScript callback, bool resetAfter)
     {
         if (callback.InTransaction) _sql.AppendLine("BEGIN;");
         Each([callback]);
+        if (resetAfter) ResetAfter([callback], inTransaction: false);
         if (callback.InTransaction) _sql.AppendLine("COMMIT;");
         _sql.AppendLine();
     }
@@ -44,7 +48,17 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             _sql.AppendLine($"-- On a lock timeout ({LockSafety.Describe(safety.LockTimeout)}) SchemaOps rolls back and retries; psql stops instead.");
         _sql.AppendLine("\\set ON_ERROR_STOP on");
         if (searchPath is not null) _sql.AppendLine($"SET search_path TO {searchPath};");
+        _searchPath = searchPath;
         _sql.AppendLine();
+    }
+
+    /// <summary>As the runner does (<see cref="PreparedScript.ChangesSession"/>): after a script that changed the session, back as the plan set it.</summary>
+    private void ResetAfter(IEnumerable<PreparedScript> ran, bool inTransaction)
+    {
+        if (!ran.Any(s => s.ChangesSession)) return;
+        foreach (var statement in SessionRules.Reset) Statement(statement);
+        if (_searchPath is not null) Statement($"SET search_path TO {_searchPath}");
+        if (inTransaction) foreach (var setting in safety.TransactionSettings()) Statement(setting);
     }
 
     public void Setup(IReadOnlyList<string> missingSchemas, bool createHistory, HistoryRow? baseline)
@@ -71,16 +85,18 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             Each(BeforeEach);
             foreach (var s in p.Statements) Statement(s);
             Each(AfterEach);
+            ResetAfter([.. BeforeEach, p, .. AfterEach], inTransaction: true);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             _sql.AppendLine("COMMIT;");
         }
         else
         {
-            foreach (var callback in BeforeEach) Callback(callback);
+            foreach (var callback in BeforeEach) Callback(callback, resetAfter: false);
             Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
             if (safety.StatementTimeout is { } limit) Statement($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}");
             foreach (var s in p.Statements) Statement(s);
             if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
+            ResetAfter([.. BeforeEach, p], inTransaction: false);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             foreach (var callback in AfterEach) Callback(callback);
         }
@@ -100,6 +116,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
             Each(BeforeEach);
             foreach (var s in p.Statements) Statement(s);
             Each(AfterEach);
+            ResetAfter([.. BeforeEach, p, .. AfterEach], inTransaction: true);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
         }
         _sql.AppendLine("COMMIT;").AppendLine();

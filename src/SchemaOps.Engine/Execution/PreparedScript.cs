@@ -6,6 +6,9 @@ namespace SchemaOps.Engine.Execution;
 /// <summary>A script split into statements, with the decision whether it runs inside a transaction.</summary>
 public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlStatement> Statements, bool InTransaction, string? NoTransactionReason)
 {
+    /// <summary>Whether the script changes its session beyond its transaction (<see cref="SessionRules"/>): the runner then puts the session back after it.</summary>
+    public bool ChangesSession { get; } = Statements.Any(SessionRules.ChangesSession);
+
     /// <summary>
     /// Splits the script (unterminated strings/comments are errors naming file:line) and decides its
     /// transaction mode: the .sql.conf setting wins; otherwise a statement PostgreSQL refuses inside a

@@ -23,18 +23,37 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     /// <summary>The search path each transaction sets for itself (<see cref="Operations.MigrationSession.SearchPath"/>); null: the session's.</summary>
     internal string? SearchPath { get; init; }
 
+    /// <summary>The session settings the session made when it opened (<see cref="Operations.MigrationSession.SessionSettings"/>).</summary>
+    internal IReadOnlyList<string> SessionSettings { get; init; } = [];
+
+    /// <summary>
+    /// Puts the session back as SchemaOps opened it, after a script that changed it (<see cref="PreparedScript.ChangesSession"/>):
+    /// pg_dump's baseline empties the search path, so the next migration had no schema to create in, and behind a
+    /// pooler the application's next transaction on that server process would have inherited it. Flyway likewise
+    /// resets the role and search path before each migration. Inside a transaction it persists at COMMIT.
+    /// </summary>
+    private IEnumerable<string> SessionReset => [.. SessionRules.Reset, .. SessionSettings];
+
     /// <summary>beforeEachMigrate / afterEachMigrate callbacks: run inside each migration's transaction.</summary>
     internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
 
     /// <summary>Runs a callback script on its own: in a transaction when it can run in one (no history change, no retry).</summary>
-    public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct)
+    public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct) => await RunCallbackAsync(callback, resetAfter: true, ct).ConfigureAwait(false);
+
+    /// <param name="resetAfter">False for a beforeEachMigrate callback outside a transaction: what it sets (a role) is for the migration after it, which resets.</param>
+    private async Task RunCallbackAsync(PreparedScript callback, bool resetAfter, CancellationToken ct)
     {
         if (callback.InTransaction)
-            await RunTransactionAsync([callback], record: false, ct).ConfigureAwait(false);
+            await RunTransactionAsync([callback], record: false, ct, resetSession: resetAfter).ConfigureAwait(false);
         else
+        {
             foreach (var s in callback.Statements) await RunOneAsync(callback, s, ct).ConfigureAwait(false);
+            if (resetAfter && callback.ChangesSession) await ResetSessionAsync(ct).ConfigureAwait(false);
+        }
     }
+
+    private Task ResetSessionAsync(CancellationToken ct) => connection.ExecuteAsync(string.Join("; ", SessionReset), ct);
 
     private async Task RunOneAsync(PreparedScript script, SqlStatement statement, CancellationToken ct)
     {
@@ -104,7 +123,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     /// round trip. If any command fails the server skips the rest, COMMIT included, and we roll back. Without
     /// <paramref name="record"/> (callbacks) the scripts run bare: no lock settings, no each-migration callbacks, no history change.
     /// </summary>
-    private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, bool record, CancellationToken ct)
+    private async Task<List<(int?, int)>> RunTransactionAsync(IReadOnlyList<PreparedScript> scripts, bool record, CancellationToken ct, bool resetSession = true)
     {
         // Each step is a command for the batch, or (Command null) a COPY ... FROM STDIN, which goes through
         // Npgsql's COPY API with its data between two batches. Owner: which script (a migration or a callback)
@@ -119,10 +138,21 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         }
         if (record && Guard is { MayPrepare: true, IsPrepared: false, Expected: not null })
             await Guard.PrepareAsync(connection, history.RecordCommands(RowFor(scripts[0], installedBy, null, success: true)), ct).ConfigureAwait(false);
+        void AddTransactionSettings()
+        {
+            if (SearchPath is not null) Add(new($"SET LOCAL search_path TO {SearchPath}"));
+            if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
+            if (record && Watch?.TransactionName is { } name) Add(new($"SET LOCAL application_name = {Sql.SqlLiteral.Of(name)}"));
+        }
+        // After a script that changed the session: back as opened (RESET ALL also drops this transaction's own settings).
+        void AddSessionReset(params IEnumerable<PreparedScript> ran)
+        {
+            if (!ran.Any(s => s.ChangesSession)) return;
+            foreach (var statement in SessionReset) Add(new(statement));
+            AddTransactionSettings();
+        }
         Add(new("BEGIN"));
-        if (SearchPath is not null) Add(new($"SET LOCAL search_path TO {SearchPath}"));
-        if (record) foreach (var setting in safety.TransactionSettings()) Add(new(setting));
-        if (record && Watch?.TransactionName is { } name) Add(new($"SET LOCAL application_name = {Sql.SqlLiteral.Of(name)}"));
+        AddTransactionSettings();
         var checkAt = -1;
         if (record && Guard is not null)
         {
@@ -138,6 +168,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             if (!record)
             {
                 AddScript(script);
+                if (resetSession) AddSessionReset(script);
                 continue;
             }
             // In a group each migration's time is its own, not the transaction's so far.
@@ -145,6 +176,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var callback in BeforeEach) AddScript(callback);
             AddScript(script);
             foreach (var callback in AfterEach) AddScript(callback);
+            AddSessionReset([.. BeforeEach, script, .. AfterEach]);
             foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(Guard?.Use(c) ?? c, script);
         }
         if (record && Guard is not null && history.StateAfterRecord(0) is null) Add(new(Guard.ObserveSql)); // the record does not tell the new state
@@ -275,7 +307,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
 
     private async Task<(int?, int)> ApplyStatementByStatementAsync(PreparedScript p, CancellationToken ct)
     {
-        foreach (var callback in BeforeEach) await RunCallbackAsync(callback, ct).ConfigureAwait(false);
+        foreach (var callback in BeforeEach) await RunCallbackAsync(callback, resetAfter: false, ct).ConfigureAwait(false);
         var applied = await ApplyAloneAsync(p, ct).ConfigureAwait(false);
         foreach (var callback in AfterEach) await RunCallbackAsync(callback, ct).ConfigureAwait(false);
         return applied;
@@ -332,6 +364,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             }
         }
         var elapsed = (int)watch.ElapsedMilliseconds;
+        if (p.ChangesSession || BeforeEach.Any(c => c.ChangesSession)) await ResetSessionAsync(ct).ConfigureAwait(false);
         return (await history.RecordAsync(RowFor(p, installedBy, elapsed, success: true), CancellationToken.None).ConfigureAwait(false), elapsed);
     }
 

@@ -71,7 +71,7 @@ public static class MigrateOperation
             var watch = (accepted > 0 ? await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false) : null);
             await using var watchScope = LockWatch.Scope(watch);
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath };
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath, SessionSettings = session.SessionSettings };
             return await callbacks.AroundAsync(executor, sink, () => accept.Count == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
                 : settings.Group ? ApplyGroupAsync(executor, session, accept, request, sink, ct)
                 : ApplyEachAsync(executor, session, accept, request, sink, ct), ct).ConfigureAwait(false);

@@ -8,9 +8,12 @@ namespace SchemaOps.Engine.Operations;
 
 /// <summary>An open connection to the target, with the managed schemas, the layout and its history table resolved.</summary>
 internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTarget target, IReadOnlyList<string> schemas, HistoryStore history, int serverVersionNum,
-    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks, int backendPid, string? searchPath)
+    IReadOnlyList<MigrationScript> scripts, CallbackSet callbacks, int backendPid, string? searchPath, IReadOnlyList<string> sessionSettings)
     : IAsyncDisposable
 {
+    /// <summary>The session-level settings this session made when it opened (a direct connection only): what a script's RESET ALL must be followed by.</summary>
+    public IReadOnlyList<string> SessionSettings { get; } = sessionSettings;
+
     /// <summary>
     /// With a default schema (-Schema / flyway.schemas): the search path every migration and callback runs with, that
     /// schema first (as Flyway does). Each transaction sets it for itself (SET LOCAL); a direct connection's session
@@ -62,10 +65,16 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             var backendPid = await connection.BackendPidAsync(ct).ConfigureAwait(false);
             // A pooler makes up the process id it reports (BehindPoolerAsync): no session setting there, it would outlive us.
             var direct = !Poolers.MadeUpProcessId(connection, backendPid);
+            var sessionSettings = new List<string>();
+            async Task SetAsync(string setting)
+            {
+                await connection.ExecuteAsync(setting, ct).ConfigureAwait(false);
+                sessionSettings.Add(setting);
+            }
             if (versionNum >= 140000 && direct)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.
-                await connection.ExecuteAsync("SET client_connection_check_interval = 2000", ct).ConfigureAwait(false);
+                await SetAsync("SET client_connection_check_interval = 2000").ConfigureAwait(false);
 
             var serverSearchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false))!;
             IReadOnlyList<string> schemas = settings.Schemas;
@@ -73,7 +82,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             if (schemas.Count > 0)
             {
                 searchPath = $"{HistoryTableName.Quote(schemas[0])}, {serverSearchPath}";
-                if (direct) await connection.ExecuteAsync($"SET search_path TO {searchPath}", ct).ConfigureAwait(false);
+                if (direct) await SetAsync($"SET search_path TO {searchPath}").ConfigureAwait(false);
             }
             else
                 schemas = [FirstSchemaOf(serverSearchPath) ?? await connection.ScalarAsync("SELECT current_schema()", ct).ConfigureAwait(false) as string
@@ -83,9 +92,9 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath)
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings)
                 : new MigrationSession(connection, target, schemas, history, versionNum,
-                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath);
+                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath, sessionSettings);
         }
         catch (Exception e)
         {

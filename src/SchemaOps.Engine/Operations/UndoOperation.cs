@@ -81,7 +81,7 @@ public static class UndoOperation
             await using var watchScope = LockWatch.Scope(watch);
             var callbacks = OperationCallbacks.For(session, "Undo");
             var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath };
+                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath, SessionSettings = session.SessionSettings };
             return await callbacks.AroundAsync(executor, sink, async () =>
             {
                 var results = new List<MigrationResult>();

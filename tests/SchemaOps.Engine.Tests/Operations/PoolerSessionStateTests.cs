@@ -44,6 +44,25 @@ public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task What_a_migration_sets_for_its_session_reaches_neither_the_next_migration_nor_the_poolers_other_clients()
+    {
+        // As pg_dump's baseline does, and a script's SET without LOCAL.
+        Dir.Write("V1__base.sql", "SELECT pg_catalog.set_config('search_path', '', false);\nSET standard_conforming_strings = off;\nCREATE TABLE public.base (id int);");
+        Dir.Write("V2__next.sql", "CREATE TABLE next AS SELECT current_setting('search_path') AS sp, current_setting('standard_conforming_strings') AS scs;");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 1);
+        var request = new MigrationRequest(ConnectionTarget.Parse(bouncer.ConnectionString(database)), new MigrationSettings { Locations = [Dir.Path] });
+
+        await MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None);
+
+        Assert.Equal("\"$user\", public / on", await ScalarAsync<string>("SELECT sp || ' / ' || scs FROM public.next"));
+        await using var client = new NpgsqlConnection(bouncer.ConnectionString(database));
+        await client.OpenAsync();
+        await using var show = new NpgsqlCommand("SELECT current_setting('search_path') || ' / ' || current_setting('standard_conforming_strings')", client);
+        Assert.Equal("\"$user\", public / on", (string)(await show.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_lock_timeout_behind_the_pooler_names_the_session_that_blocked_the_migrations_own_server_process()
     {
         Dir.Write("V1__accounts.sql", "CREATE TABLE accounts (id int PRIMARY KEY);");
