@@ -38,6 +38,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     internal IReadOnlyList<PreparedScript> BeforeEach { get; init; } = [];
     internal IReadOnlyList<PreparedScript> AfterEach { get; init; } = [];
 
+    // Whether a beforeEach/afterEach callback changes the session: asked for every migration, known once.
+    private bool EachCallbackChangesSession => _eachCallbackChangesSession ??= BeforeEach.Concat(AfterEach).Any(c => c.ChangesSession);
+    private bool? _eachCallbackChangesSession;
+
     /// <summary>Runs a callback script on its own: in a transaction when it can run in one (no history change, no retry).</summary>
     public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct) => await RunCallbackAsync(callback, resetAfter: true, ct).ConfigureAwait(false);
 
@@ -145,9 +149,9 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             if (record && Watch?.TransactionName is { } name) Add(new($"SET LOCAL application_name = {Sql.SqlLiteral.Of(name)}"));
         }
         // After a script that changed the session: back as opened (RESET ALL also drops this transaction's own settings).
-        void AddSessionReset(params IEnumerable<PreparedScript> ran)
+        void AddSessionReset(bool changed)
         {
-            if (!ran.Any(s => s.ChangesSession)) return;
+            if (!changed) return;
             foreach (var statement in SessionReset) Add(new(statement));
             AddTransactionSettings();
         }
@@ -168,7 +172,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             if (!record)
             {
                 AddScript(script);
-                if (resetSession) AddSessionReset(script);
+                AddSessionReset(resetSession && script.ChangesSession);
                 continue;
             }
             // In a group each migration's time is its own, not the transaction's so far.
@@ -176,7 +180,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             foreach (var callback in BeforeEach) AddScript(callback);
             AddScript(script);
             foreach (var callback in AfterEach) AddScript(callback);
-            AddSessionReset([.. BeforeEach, script, .. AfterEach]);
+            AddSessionReset(script.ChangesSession || EachCallbackChangesSession);
             foreach (var c in history.RecordCommands(RowFor(script, installedBy, null, success: true))) Add(Guard?.Use(c) ?? c, script);
         }
         if (record && Guard is not null && history.StateAfterRecord(0) is null) Add(new(Guard.ObserveSql)); // the record does not tell the new state

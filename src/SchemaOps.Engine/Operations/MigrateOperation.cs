@@ -70,8 +70,7 @@ public static class MigrateOperation
             if (accepted == 0 && !callbacksOnly) return [];
             var watch = (accepted > 0 ? await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false) : null);
             await using var watchScope = LockWatch.Scope(watch);
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath, SessionSettings = session.SessionSettings };
+            var executor = session.NewExecutor(settings.InstalledBy, safety, sink, watch, callbacks);
             return await callbacks.AroundAsync(executor, sink, () => accept.Count == 0 ? Task.FromResult<IReadOnlyList<MigrationResult>>([])
                 : settings.Group ? ApplyGroupAsync(executor, session, accept, request, sink, ct)
                 : ApplyEachAsync(executor, session, accept, request, sink, ct), ct).ConfigureAwait(false);

@@ -43,6 +43,17 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public Execution.HistoryGuard Guard { get; } = new(history, history.LockKey(connection.Database));
 
     /// <summary>
+    /// A runner of scripts on this session, with what the session decided for every transaction (its guard, search path
+    /// and session settings); <paramref name="callbacks"/> gives the beforeEach/afterEach scripts of migrations.
+    /// </summary>
+    public ScriptExecutor NewExecutor(string? installedBy, LockSafety safety, IOperationSink sink, LockWatch? watch = null, OperationCallbacks? callbacks = null) =>
+        new(Connection, History, installedBy, safety, sink)
+        {
+            Guard = Guard, SearchPath = SearchPath, SessionSettings = SessionSettings,
+            Watch = watch, BeforeEach = callbacks?.BeforeEach ?? [], AfterEach = callbacks?.AfterEach ?? [],
+        };
+
+    /// <summary>
     /// Connects and resolves where the history lives and in which layout. <paramref name="scanned"/> holds
     /// the local scripts (none for operations that read no folder) and the layout they were read in.
     /// </summary>

@@ -19,7 +19,7 @@ internal sealed record OperationCallbacks(string Operation, List<PreparedScript>
 
     /// <summary>Around an operation that runs no scripts of its own: callbacks run on the session's connection.</summary>
     public Task<T> AroundAsync<T>(MigrationSession session, MigrationRequest request, IOperationSink sink, Func<Task<T>> body, CancellationToken ct, Func<T, bool>? failed = null) =>
-        AroundAsync(new ScriptExecutor(session.Connection, session.History, request.Settings.InstalledBy, request.Settings.Safety, sink) { SearchPath = session.SearchPath, SessionSettings = session.SessionSettings },
+        AroundAsync(session.NewExecutor(request.Settings.InstalledBy, request.Settings.Safety, sink),
             sink, body, ct, failed);
 
     /// <summary>

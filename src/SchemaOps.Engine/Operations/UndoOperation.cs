@@ -80,8 +80,7 @@ public static class UndoOperation
             var watch = await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false);
             await using var watchScope = LockWatch.Scope(watch);
             var callbacks = OperationCallbacks.For(session, "Undo");
-            var executor = new ScriptExecutor(session.Connection, session.History, settings.InstalledBy, safety, sink)
-                { Watch = watch, BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach, Guard = session.Guard, SearchPath = session.SearchPath, SessionSettings = session.SessionSettings };
+            var executor = session.NewExecutor(settings.InstalledBy, safety, sink, watch, callbacks);
             return await callbacks.AroundAsync(executor, sink, async () =>
             {
                 var results = new List<MigrationResult>();
