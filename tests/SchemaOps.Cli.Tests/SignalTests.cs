@@ -235,22 +235,35 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
     [Fact]
     public async Task A_restore_whose_runner_is_killed_stops_with_it_and_changes_nothing()
     {
-        await SqlAsync("CREATE TABLE big (id int, filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g;");
+        // Each row restored into big passes a check that waits for an advisory lock the test holds in the target: the
+        // restore is caught mid-COPY however fast the machine, with most of the archive still to come (a runner killed
+        // after pg_restore ended has rightly sent COMMIT). Rows are made before the check, so the backup never waits.
+        await SqlAsync("""
+            CREATE FUNCTION gate(id int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN true; END $$;
+            CREATE TABLE big (id int, filler text);
+            INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g;
+            ALTER TABLE big ADD CONSTRAINT big_gate CHECK (gate(id));
+            """);
         var archive = Path.Combine(_dir.Path, "big.dump");
         Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "none"], Env)).ExitCode);
         var target = await pg.Server.CreateDatabaseAsync();
         List<int> tools;
-        using (var runner = CliProcess.Start(["restore", archive, "--url", pg.Server.Url(target)]))
+        await using (var gate = new NpgsqlConnection(pg.Server.ConnectionString(target) + ";Pooling=false"))
         {
-            tools = await Until(runner, () => Children(runner.Id, "pg_restore").Concat(Children(runner.Id, "psql")).ToList(), "the restore never started");
-            await Task.Delay(300);
+            await gate.OpenAsync();
+            await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", gate)) await hold.ExecuteNonQueryAsync();
+            using var runner = CliProcess.Start(["restore", archive, "--url", pg.Server.Url(target)]);
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", gate);
+            await Until(runner, () => (long)waiting.ExecuteScalar()! > 0 ? "" : null, "the restore never reached the rows of big");
+            tools = Children(runner.Id, "pg_restore").Concat(Children(runner.Id, "psql")).ToList();
+            Assert.Equal(2, tools.Count);
             runner.Kill();
             Assert.True(runner.WaitForExit(30_000));
-        }
+        } // the gate opens: psql goes on to the end of what it was given, which holds no COMMIT
         // Without anyone to clean up: pg_restore and psql end by themselves, the transaction is rolled back.
         for (var i = 0; i < 200 && !tools.All(Ended); i++) await Task.Delay(50);
         Assert.All(tools, pid => Assert.True(Ended(pid), $"process {pid} still runs"));
-        await Task.Delay(500);
         Assert.Null(await pg.ScalarAsync(target, "SELECT to_regclass('big')::text"));
     }
 
