@@ -40,7 +40,7 @@ Describe 'SchemaOps in a pwsh that is told to stop' {
         Set-Content (Join-Path $folder 'hold.sql') 'BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);'
         $holder = Start-Process $psql -ArgumentList ($connect + @('-f', (Join-Path $folder 'hold.sql'))) -PassThru -RedirectStandardOutput (Join-Path $folder 'hold.out')
         try {
-            Start-Sleep -Milliseconds 300
+            Wait-Until { (& $psql @connect -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'accounts'::regclass AND mode = 'AccessExclusiveLock' AND granted") -eq '1' } 'the test holding accounts'
             $archive = Join-Path $folder "backup-$Signal.dump"
             $script = "Import-Module '$root/SchemaOps.psd1'; Backup-Database -ConnectionString '$($server.ConnectionString)' -Path '$archive' -RowCount None -Confirm:`$false"
             $outer = Start-Process $launcher -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', "`"$script`"") -PassThru -RedirectStandardError (Join-Path $folder "err-$Signal.txt")
