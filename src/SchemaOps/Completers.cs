@@ -42,13 +42,13 @@ internal static class Completion
     }
 }
 
-/// <summary>-Target: the versions found in -Path (file names only, offline).</summary>
+/// <summary>-Target: the versions found in -Path, or the default folder (offline), in any layout.</summary>
 public sealed class MigrationVersionCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var paths = Completion.Strings(fakeBoundParameters, "Path").DefaultIfEmpty("db/migration").Select(Completion.Resolve);
-        return Completion.Matching(FlywayLayout.Versions(paths).Reverse(), wordToComplete); // newest first
+        var paths = Completion.Strings(fakeBoundParameters, "Path").DefaultIfEmpty(MigrationSettings.DefaultLocationIn(Completion.Resolve("."))).Select(Completion.Resolve).ToList();
+        return Completion.Matching(MigrationLayouts.Versions(paths).Reverse(), wordToComplete); // newest first
     }
 }
 

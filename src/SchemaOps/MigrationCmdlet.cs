@@ -71,7 +71,7 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
 /// <summary>Database cmdlets that also read migration folders.</summary>
 public abstract class MigrationCmdlet : DatabaseCmdlet
 {
-    /// <summary>Migration folders, searched recursively. Default: the config's locations, else db/migration.</summary>
+    /// <summary>Migration folders, searched recursively. Default: the config's locations, else db/migration (dbmate's db/migrations when only that exists).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotEmpty]
     public string[]? Path { get; set; }

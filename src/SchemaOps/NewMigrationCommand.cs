@@ -12,10 +12,10 @@ public sealed class NewMigrationCommand : SchemaOpsCmdlet
     [ValidateNotNullOrEmpty]
     public string Description { get; set; } = "";
 
-    /// <summary>The migration folder to create the files in.</summary>
+    /// <summary>The migration folder to create the files in; default db/migration (dbmate's db/migrations when only that exists).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "db/migration";
+    public string? Path { get; set; }
 
     [Parameter]
     public SwitchParameter NoUndo { get; set; }
@@ -26,7 +26,7 @@ public sealed class NewMigrationCommand : SchemaOpsCmdlet
 
     protected override void ProcessInput()
     {
-        var location = ResolvePath(Path);
+        var location = ResolvePath(Path ?? MigrationSettings.DefaultLocationIn(SessionState.Path.CurrentFileSystemLocation.ProviderPath));
         Run((sink, _) =>
         {
             NewMigrationOperation.Create(location, Description, withUndo: !NoUndo.IsPresent, sink, Layout);

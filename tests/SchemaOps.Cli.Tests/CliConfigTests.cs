@@ -103,6 +103,38 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Contains("dev, live, down", r.Stderr);
     }
 
+    [Fact]
+    public async Task In_a_dbmate_project_it_runs_as_dbmate_does_from_the_env_file_and_db_migrations()
+    {
+        // What `dbmate up` reads in a project: ./.env (a password in its URL) and ./db/migrations; no flag, no variable.
+        using var project = new TempDir();
+        project.Write("db/migrations/20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n");
+        project.Write(".env", $"# the app's settings\nexport DATABASE_URL=\"{pg.Server.Url(_live)}\"\nDBMATE_MIGRATIONS_TABLE=dbmate_history\n");
+
+        var migrate = await CliProcess.RunAsync(["migrate", "--json"], workingDirectory: project.Path);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal("20240101000000", await pg.ScalarAsync(_live, "SELECT version FROM dbmate_history"));
+        Assert.Equal(true, await pg.ScalarAsync(_live, "SELECT to_regclass('users') IS NOT NULL"));
+
+        // --env-file names another file; the environment beats both.
+        project.Write("other.env", $"DATABASE_URL={pg.Server.Url(_dev)}\n");
+        var other = await CliProcess.RunAsync(["info", "--env-file", "other.env", "--json"], workingDirectory: project.Path);
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Contains("\"state\": \"Pending\"", other.Stdout);
+        var environment = await CliProcess.RunAsync(["info", "--json"], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_dev) }, project.Path);
+        Assert.Contains("\"state\": \"Pending\"", environment.Stdout);
+
+        var created = await CliProcess.RunAsync(["new", "add email"], workingDirectory: project.Path);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Single(Directory.GetFiles(Path.Combine(project.Path, "db", "migrations"), "*_add_email.sql"));
+
+        project.Write(".env", "DATABASE_URL=postgres://x@h/d\nthis line is not a setting\n");
+        var broken = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains($"{Path.Combine(project.Path, ".env")}:2:", broken.Stderr);
+        AssertNoSecret(migrate, other, environment, broken);
+    }
+
     private void AssertNoSecret(params CliProcess.Result[] results)
     {
         foreach (var r in results)

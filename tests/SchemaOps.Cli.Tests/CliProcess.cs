@@ -20,9 +20,9 @@ public static class CliProcess
     /// <summary>The command line that runs the CLI with these arguments (for a shell to start it).</summary>
     public static IReadOnlyList<string> CommandLine(IEnumerable<string> args) => [Native ?? "dotnet", .. Native is null ? [Dll] : Array.Empty<string>(), .. args];
 
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null)
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(Native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(Native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         if (Native is null) psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("DATABASE_URL");
@@ -31,9 +31,9 @@ public static class CliProcess
         return Process.Start(psi)!;
     }
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? env = null)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? env = null, string? workingDirectory = null)
     {
-        using var p = Start(args, env);
+        using var p = Start(args, env, workingDirectory);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -40,6 +40,19 @@ public class SessionTests(PostgresServer server) : ModuleTest(server)
         Assert.Contains("*:pending", Complete("Test-MigrationChecksum -IgnoreMigrationPattern "));
     }
 
+    [Fact]
+    public void In_a_dbmate_project_completion_and_New_Migration_use_its_db_migrations_folder()
+    {
+        Write("dbmate-project/db/migrations/20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n");
+        Run("Set-Location dbmate-project").Succeeded();
+        Assert.Equal(["20240101000000"], Complete("Invoke-Migration -Target "));
+        var created = Assert.Single(Run("New-Migration 'add email' -Confirm:$false").Succeeded().Output);
+        var path = (string)created.Properties["Path"].Value;
+        Assert.Equal(Path.Combine(Scratch, "dbmate-project", "db", "migrations"), Path.GetDirectoryName(path));
+        Assert.Matches(@"^\d{14}_add_email\.sql$", Path.GetFileName(path));
+        Assert.Contains("-- migrate:down", File.ReadAllText(path));
+    }
+
     private List<string> Complete(string input)
     {
         var result = Run($"(TabExpansion2 -inputScript '{input}' -cursorColumn {input.Length}).CompletionMatches.CompletionText").Succeeded();

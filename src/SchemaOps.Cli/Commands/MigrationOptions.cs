@@ -17,7 +17,8 @@ public static class MigrationOptions
                      "Give the password through PGPASSWORD, FLYWAY_PASSWORD or the config file, not here. migrate takes several (a fleet)", Repeatable: true, ValueName: "URL"),
         new("--environment", "config environment to use (default: SCHEMAOPS_ENVIRONMENT, or the config file's default); production ones refuse clean and need --confirm-production for undo and repair. migrate takes several (a fleet)", Repeatable: true, ValueName: "NAME"),
         new("--config", "config file: schemaops.json, flyway.toml or flyway.conf (default: SCHEMAOPS_CONFIG, else the first of those in the current directory)", ValueName: "FILE"),
-        new("--path", "migration folder, searched recursively (repeatable; default: the config's locations, else ./db/migration)", Repeatable: true, ValueName: "DIR"),
+        new("--env-file", "variables file read as dbmate reads it, KEY=VALUE lines (default: ./.env when there is one); its DATABASE_URL, DBMATE_MIGRATIONS_DIR... count only where neither the environment nor a config file sets them", ValueName: "FILE"),
+        new("--path", "migration folder, searched recursively (repeatable; default: the config's locations, else ./db/migration, or dbmate's ./db/migrations when only that exists)", Repeatable: true, ValueName: "DIR"),
         new("--table", "history table (default: flyway_schema_history; schema_migrations for dbmate and golang-migrate)", ValueName: "NAME"),
         Layout,
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
@@ -90,7 +91,7 @@ public static class MigrationOptions
     {
         try
         {
-            var request = ConfigResolver.Resolve(new ConfigRequest { Parameters = parameters, ConfigPath = a.Value("--config"), Variables = context.Environment },
+            var request = ConfigResolver.Resolve(new ConfigRequest { Parameters = parameters, ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment },
                 warning: m => context.Stderr.WriteLine("WARNING: " + m), verbose: a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
             return request with { Settings = commandLine(request.Settings) };
         }
@@ -117,7 +118,7 @@ public static class MigrationOptions
                     Url = a.Value("--url"), Environment = a.Value("--environment"),
                     Locations = pathsAreLocations && a.Positionals.Count > 0 ? a.Positionals : parameters.Locations,
                 },
-                ConfigPath = a.Value("--config"), Variables = context.Environment,
+                ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment,
             },
             m => context.Stderr.WriteLine("WARNING: " + m), a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
         return (CommandLineSettings(a, null)(settings), target);

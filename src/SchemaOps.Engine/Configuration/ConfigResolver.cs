@@ -12,11 +12,15 @@ public sealed record ConfigRequest
     public string? ConfigPath { get; init; }
     public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
     public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
+    /// <summary>An explicit dbmate-style variables file (--env-file); null: <see cref="DotEnvFile.DefaultName"/> in the working directory, when there is one.</summary>
+    public string? DotEnvPath { get; init; }
 }
 
 /// <summary>
 /// The one place settings are decided. Precedence, highest first: parameter, environment variable, the
-/// chosen environment of the config file, the config file's common settings, SchemaOps' default.
+/// chosen environment of the config file, the config file's common settings, a dbmate project's .env file,
+/// SchemaOps' default. The .env comes last so that it only fills what nothing else says: a dbmate project runs
+/// as `dbmate` runs it, and an application's .env never redirects a project whose config names its database.
 /// The user and password travel with the URL: they are taken from the URL's layer or a higher one, never
 /// from a lower one (a config file's password is not sent to a server named on the command line).
 /// </summary>
@@ -46,16 +50,18 @@ public static class ConfigResolver
         bool requireDatabase, bool ignoreDatabaseVariables = false)
     {
         var variables = FromVariables(request.Variables);
-        if (ignoreDatabaseVariables) variables = variables with { Url = null, User = null, Password = null };
+        var dotEnv = LoadDotEnv(request, verbose);
+        if (ignoreDatabaseVariables)
+            (variables, dotEnv) = (variables with { Url = null, User = null, Password = null }, dotEnv with { Url = null, User = null, Password = null });
         var file = LoadFile(request, warning);
         if (file is not null) verbose?.Invoke($"settings from {file.Path}");
 
         var environmentName = request.Parameters.Environment ?? variables.Environment ?? file?.DefaultEnvironment
-            ?? (file is not null && file.HasEnvironment("default") ? "default" : null);
+            ?? (file is not null && file.HasEnvironment("default") ? "default" : null) ?? dotEnv.Environment;
         var environment = SelectEnvironment(file, environmentName, request.Variables);
         file?.RefuseProductionSwitchedOff(environmentName);
 
-        ConfigValues[] layers = [request.Parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None];
+        ConfigValues[] layers = [request.Parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None, dotEnv];
         var merged = layers.Aggregate(ConfigValues.None, (higher, lower) => higher.Over(lower));
         var urlLayer = Array.FindIndex(layers, l => l.Url is not null);
         var credentialLayers = urlLayer < 0 ? layers : layers[..(urlLayer + 1)];
@@ -81,6 +87,18 @@ public static class ConfigResolver
         var explicitPath = request.ConfigPath ?? request.Variables["SCHEMAOPS_CONFIG"];
         var path = explicitPath is not null ? Path.GetFullPath(explicitPath, request.WorkingDirectory) : ConfigFile.Discover(request.WorkingDirectory);
         return path is null ? null : ConfigFile.Load(path, warning);
+    }
+
+    /// <summary>The .env file's variables as a layer; none when there is no file (an explicit one must exist).</summary>
+    private static ConfigValues LoadDotEnv(ConfigRequest request, Action<string>? verbose)
+    {
+        var path = Path.GetFullPath(request.DotEnvPath ?? DotEnvFile.DefaultName, request.WorkingDirectory);
+        if (!File.Exists(path))
+            return request.DotEnvPath is null ? ConfigValues.None
+                : throw new SchemaOpsException(ErrorCatalog.ConfigFileNotFound, $"the variables file {path} does not exist", path);
+        var values = DotEnvFile.Read(path, request.Variables);
+        verbose?.Invoke($"variables from {path}, where neither the environment nor a config file sets them");
+        return FromVariables(new EnvironmentVariables(values));
     }
 
     private static ConfigValues SelectEnvironment(ConfigFile? file, string? name, EnvironmentVariables variables)
@@ -141,7 +159,7 @@ public static class ConfigResolver
         return s with
         {
             // Relative folders from parameters and environment variables are the working directory's (a config file's are already its own).
-            Locations = (v.Locations ?? [MigrationSettings.DefaultLocation]).Select(l => Path.GetFullPath(Sources.MigrationFolder.StripFilesystemPrefix(l), workingDirectory)).ToList(),
+            Locations = (v.Locations ?? [MigrationSettings.DefaultLocationIn(workingDirectory)]).Select(l => Path.GetFullPath(Sources.MigrationFolder.StripFilesystemPrefix(l), workingDirectory)).ToList(),
             Layout = v.Layout ?? s.Layout,
             Table = v.Table ?? s.Table,
             Schemas = v.Schemas ?? s.Schemas,

@@ -9,6 +9,14 @@ public sealed record MigrationSettings
     /// <summary>Where migrations are looked for when nothing says otherwise (Flyway's db/migration).</summary>
     public const string DefaultLocation = "db/migration";
 
+    /// <summary>dbmate's default folder: looked in when nothing says otherwise and Flyway's does not exist.</summary>
+    public const string DbmateDefaultLocation = "db/migrations";
+
+    /// <summary>The default folder for a project in <paramref name="workingDirectory"/>: Flyway's, or dbmate's when only that one exists.</summary>
+    public static string DefaultLocationIn(string workingDirectory) =>
+        !Directory.Exists(Path.Combine(workingDirectory, DefaultLocation)) && Directory.Exists(Path.Combine(workingDirectory, DbmateDefaultLocation))
+            ? DbmateDefaultLocation : DefaultLocation;
+
     public IReadOnlyList<string> Locations { get; init; } = [];
     /// <summary>The migration files' layout; Auto detects it from the file names (or the database's history table).</summary>
     public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;

@@ -41,6 +41,25 @@ public static partial class MigrationLayouts
         return new ScannedMigrations(chosen, scripts) { Callbacks = CallbackSet.Scan(files, warning) };
     }
 
+    /// <summary>
+    /// The versions of the folders' versioned migrations, oldest first, in whichever layout they are (tab completion):
+    /// Flyway's from the names alone; none when the folders cannot be read as migrations.
+    /// </summary>
+    public static IReadOnlyList<string> Versions(IReadOnlyList<string> locations)
+    {
+        var existing = locations.Select(MigrationFolder.StripFilesystemPrefix).Where(Directory.Exists).ToList();
+        try
+        {
+            return Detect(existing) is MigrationLayout.Flyway or MigrationLayout.Auto ? FlywayLayout.Versions(existing)
+                : Scan(MigrationLayout.Auto, existing, new ScanOptions(LenientNaming: true)).Scripts
+                    .Where(s => s.Kind == MigrationKind.Versioned).Select(s => s.Version!).Distinct().Order().Select(v => v.Text).ToList();
+        }
+        catch (SchemaOpsException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The layout the folders' file names say, Auto when they hold no migration file; mixed layouts are refused.</summary>
     public static MigrationLayout Detect(IReadOnlyList<string> locations) => Detect(MigrationFiles.List(locations), locations);
 

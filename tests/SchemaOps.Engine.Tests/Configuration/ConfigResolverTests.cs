@@ -353,5 +353,52 @@ public class ConfigResolverTests : IDisposable
         Assert.Equal("ConfigFileNotFound", Assert.Throws<SchemaOpsException>(() => Resolve(configPath: "missing.json")).ErrorId);
     }
 
+    [Fact]
+    public void A_dbmate_project_runs_from_its_env_file_and_its_db_migrations_folder()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "db", "migrations"));
+        _dir.Write(".env", "DATABASE_URL=\"postgres://app:env-secret@dotenvhost/app?sslmode=disable\"\nDBMATE_MIGRATIONS_TABLE=dbmate_history\n");
+
+        var request = Resolve();
+        Assert.Equal("dotenvhost", Host(request));
+        Assert.Equal("env-secret", request.Target.SplitSecret().Password);
+        Assert.Equal("dbmate_history", request.Settings.Table);
+        Assert.Equal([Path.Combine(_dir.Path, "db", "migrations")], request.Settings.Locations); // dbmate's default folder, the only one there
+
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "db", "migration"));
+        Assert.Equal([Path.Combine(_dir.Path, "db", "migration")], Resolve().Settings.Locations); // Flyway's, when it exists
+    }
+
+    [Fact]
+    public void The_env_file_only_fills_what_the_environment_and_the_config_file_leave_open()
+    {
+        _dir.Write(".env", "DATABASE_URL=postgres://u@dotenvhost/app\nFLYWAY_TABLE=dotenv_history\nFLYWAY_LOCATIONS=from-dotenv\n");
+        var variable = Resolve(variables: new() { ["DATABASE_URL"] = "postgres://u@envhost/app" });
+        Assert.Equal("envhost", Host(variable));
+        Assert.Equal("dotenv_history", variable.Settings.Table);
+
+        _dir.Write("schemaops.json", Json); // names its database (environment dev) and a table
+        var configured = Resolve();
+        Assert.Equal("devhost", Host(configured)); // an application's .env never redirects a configured project
+        Assert.Equal("dev_history", configured.Settings.Table);
+        Assert.Equal([Path.Combine(_dir.Path, "db", "common")], configured.Settings.Locations);
+        Assert.Empty(_warnings);
+
+        // The rehearsal never takes a database from variables: nor from the .env.
+        File.Delete(Path.Combine(_dir.Path, "schemaops.json"));
+        var (_, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest { WorkingDirectory = _dir.Path, Variables = EnvironmentVariables.Empty });
+        Assert.Null(target);
+    }
+
+    [Fact]
+    public void An_explicit_env_file_must_exist_and_replaces_the_default_one()
+    {
+        _dir.Write(".env", "DATABASE_URL=postgres://u@dotenvhost/app\n");
+        _dir.Write("ci.env", "DATABASE_URL=postgres://u@cihost/app\n");
+        ConfigRequest Request(string envFile) => new() { WorkingDirectory = _dir.Path, Variables = EnvironmentVariables.Empty, DotEnvPath = envFile };
+        Assert.Equal("cihost", Host(ConfigResolver.Resolve(Request("ci.env"))));
+        Assert.Equal("ConfigFileNotFound", Assert.Throws<SchemaOpsException>(() => ConfigResolver.Resolve(Request("missing.env"))).ErrorId);
+    }
+
     private static string Host(MigrationRequest request) => new Npgsql.NpgsqlConnectionStringBuilder(request.Target.SplitSecret().ConnectionString).Host!;
 }
