@@ -5,7 +5,7 @@ public static class HumanFormat
 {
     public static string Line(object item) => item switch
     {
-        MigrationInfo i => $"{i.Version?.Text ?? "",-10} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
+        MigrationInfo i => $"{i.Version?.Text ?? "",-14} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
         MigrationResult r => r.Outcome switch
         {
             MigrationOutcome.Applied => $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version?.Text, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}",
@@ -38,7 +38,7 @@ public static class HumanFormat
         _ => item.ToString() ?? "",
     };
 
-    public static string InfoHeader => $"{"Version",-10} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
+    public static string InfoHeader => $"{"Version",-14} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
 
     private static string Definitions(SchemaDifference d) => d.Change switch
     {

@@ -116,6 +116,11 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal("20240101000000", await pg.ScalarAsync(_live, "SELECT version FROM dbmate_history"));
         Assert.Equal(true, await pg.ScalarAsync(_live, "SELECT to_regclass('users') IS NOT NULL"));
 
+        // dbmate's 14-digit versions fit the table: the description starts under its heading.
+        var table = (await CliProcess.RunAsync(["info"], workingDirectory: project.Path)).Stdout.Split('\n');
+        Assert.Equal(table[0].IndexOf("Description"), table[1].IndexOf("users"));
+        Assert.StartsWith("20240101000000 ", table[1]);
+
         // --env-file names another file; the environment beats both.
         project.Write("other.env", $"DATABASE_URL={pg.Server.Url(_dev)}\n");
         var other = await CliProcess.RunAsync(["info", "--env-file", "other.env", "--json"], workingDirectory: project.Path);

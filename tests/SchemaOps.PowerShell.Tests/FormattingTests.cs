@@ -45,5 +45,9 @@ public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession
         // The last column (free text: description, detail, path, message) keeps room to be read.
         var room = width - header.IndexOf(columns[^1].Label, StringComparison.Ordinal);
         Assert.True(room >= (width == 80 ? 15 : 55), $"{type} at {width}: the last column has {room} characters:\n{text}");
+        // A migration version is shown whole: a 14-digit timestamp cut to "202411252…" names no migration.
+        var version = module.Pwsh.Run($"$samples | Where-Object {{ $_.GetType().FullName -eq '{type}' }} | ForEach-Object {{ @($_.Version, $_.MigrationVersion) }} | Where-Object {{ $_ -is [SchemaOps.MigrationVersion] }} | ForEach-Object Text")
+            .Succeeded().Output.Select(o => o.ToString()).SingleOrDefault();
+        if (version is not null && columns.Any(c => c.Label == "Version")) Assert.True(text.Contains(version), $"{type} at {width} cuts version {version}:\n{text}");
     }
 }
