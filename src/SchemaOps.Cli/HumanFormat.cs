@@ -3,9 +3,12 @@ namespace SchemaOps.Cli;
 /// <summary>One readable line per output object, columns aligned like the module's table views.</summary>
 public static class HumanFormat
 {
+    /// <summary>The version column: wide enough for dbmate's and golang-migrate's 14-digit timestamps (a longer version still prints whole).</summary>
+    internal const int VersionWidth = 14;
+
     public static string Line(object item) => item switch
     {
-        MigrationInfo i => $"{i.Version?.Text ?? "",-14} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
+        MigrationInfo i => $"{i.Version?.Text ?? "",-VersionWidth} {Trim(i.Description, 40),-40} {i.Type,-9} {i.State,-15} {i.InstalledOn?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",-19} {(i.ExecutionTime is { } t ? t + " ms" : "")}",
         MigrationResult r => r.Outcome switch
         {
             MigrationOutcome.Applied => $"{(r.Kind == MigrationKind.Undo ? "undone " : "applied")}  {Label(r.Version?.Text, r.Description),-50} {r.ExecutionTime,6} ms{(r.InTransaction ? "" : "  (no transaction)")}",
@@ -38,7 +41,7 @@ public static class HumanFormat
         _ => item.ToString() ?? "",
     };
 
-    public static string InfoHeader => $"{"Version",-14} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
+    public static string InfoHeader => $"{"Version",-VersionWidth} {"Description",-40} {"Type",-9} {"State",-15} {"Installed on",-19} Time";
 
     private static string Definitions(SchemaDifference d) => d.Change switch
     {

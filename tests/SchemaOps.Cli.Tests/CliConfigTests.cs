@@ -121,6 +121,12 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(table[0].IndexOf("Description"), table[1].IndexOf("users"));
         Assert.StartsWith("20240101000000 ", table[1]);
 
+        // The rehearsal finds the folder too, never the .env's database, and its table fits the versions as well.
+        var rehearsal = await CliProcess.RunAsync(["rehearse"], workingDirectory: project.Path);
+        Assert.True(rehearsal.ExitCode == 0, rehearsal.ToString());
+        var steps = rehearsal.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("version")).ToList();
+        Assert.Equal(steps[0].IndexOf("description"), steps[1].IndexOf("users"));
+
         // --env-file names another file; the environment beats both.
         project.Write("other.env", $"DATABASE_URL={pg.Server.Url(_dev)}\n");
         var other = await CliProcess.RunAsync(["info", "--env-file", "other.env", "--json"], workingDirectory: project.Path);
@@ -137,7 +143,7 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         var broken = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
         Assert.Equal(2, broken.ExitCode);
         Assert.Contains($"{Path.Combine(project.Path, ".env")}:2:", broken.Stderr);
-        AssertNoSecret(migrate, other, environment, broken);
+        AssertNoSecret(migrate, rehearsal, other, environment, broken);
     }
 
     private void AssertNoSecret(params CliProcess.Result[] results)

@@ -59,9 +59,9 @@ public sealed class RehearseCommand : ICommand
     {
         static string S(double? seconds) => seconds is { } s ? $"{s:0.000}" : "-";
         o.WriteLine();
-        o.WriteLine($"{"version",-10} {"description",-40} {"apply s",8} {"undo s",8} {"re-apply s",10} {"lint",5}");
+        o.WriteLine($"{"version",-HumanFormat.VersionWidth} {"description",-40} {"apply s",8} {"undo s",8} {"re-apply s",10} {"lint",5}");
         foreach (var m in r.Migrations)
-            o.WriteLine($"{m.Version?.Text ?? "R",-10} {HumanFormat.Trim(m.Description, 40),-40} {S(m.ApplySeconds),8} {(m.HasUndo ? S(m.UndoSeconds) : "no undo"),8} {S(m.ReapplySeconds),10} {m.LintFindings,5}{(m.Slow ? "  SLOW" : "")}");
+            o.WriteLine($"{m.Version?.Text ?? "R",-HumanFormat.VersionWidth} {HumanFormat.Trim(m.Description, 40),-40} {S(m.ApplySeconds),8} {(m.HasUndo ? S(m.UndoSeconds) : "no undo"),8} {S(m.ReapplySeconds),10} {m.LintFindings,5}{(m.Slow ? "  SLOW" : "")}");
         o.WriteLine();
         foreach (var path in r.Reports) o.WriteLine($"report: {path}");
         var failed = r.Checks.Where(c => !c.Passed).Select(c => c.Name).ToList();
