@@ -21,13 +21,14 @@ public static class ImpactOperation
         await using var sessionScope = session.ConfigureAwait(false);
         // What is pending, from the history read on the one session every question below is asked on.
         var history = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct)).ConfigureAwait(false);
+        // A script is its file and kind: a dbmate file holds its migration and, with the same path, its undo (down section).
         var pending = StateResolver.Resolve(session.Scripts, history, request.TargetVersion, request.Settings.OutOfOrder)
-            .Where(e => e.State == MigrationState.Pending).Select(e => e.Local!.FullPath).ToHashSet(StringComparer.Ordinal);
-        var scripts = set.Scripts.Where(s => pending.Contains(s.FullPath)).ToList(); // as written: placeholders are not replaced
+            .Where(e => e.State == MigrationState.Pending).Select(e => (e.Local!.FullPath, e.Local.Kind)).ToHashSet();
+        var scripts = set.Scripts.Where(s => pending.Contains((s.FullPath, s.Kind))).ToList(); // as written: placeholders are not replaced
         var major = session.ServerVersionNum / 10000;
         // As the lint gate sees it: tables the applied migrations made hold data by now (an index on one needs CONCURRENTLY).
         var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group },
-            inDatabase: s => !pending.Contains(s.FullPath)));
+            inDatabase: s => !pending.Contains((s.FullPath, s.Kind))));
         var impacts = new List<MigrationImpact>();
         var created = new HashSet<string>(StringComparer.Ordinal); // tables the pending migrations create: new, nobody waits on them
         // Asked once per table set (and lock mode) in a run: a data migration of 8,000 INSERTs into one table asked

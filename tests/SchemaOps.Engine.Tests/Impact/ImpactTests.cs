@@ -127,6 +127,33 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Null(await ScalarAsync<string>("SELECT to_regclass('refunds')::text"));
     }
 
+    [Theory]
+    [InlineData("dbmate")]
+    [InlineData("golang-migrate")]
+    public async Task Only_what_applying_runs_is_previewed_never_the_undo(string layout)
+    {
+        // dbmate keeps the undo in the same file (its down section), golang-migrate beside it: neither runs on apply.
+        if (layout == "dbmate")
+        {
+            Dir.Write("20240101000000_orders.sql", "-- migrate:up\nCREATE TABLE orders (id bigint);\n-- migrate:down\nDROP TABLE orders;\n");
+            Dir.Write("20240215093000_note.sql", "-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\n-- migrate:down\nALTER TABLE orders DROP COLUMN note;\n");
+        }
+        else
+        {
+            Dir.Write("20240101000000_orders.up.sql", "CREATE TABLE orders (id bigint);");
+            Dir.Write("20240101000000_orders.down.sql", "DROP TABLE orders;");
+            Dir.Write("20240215093000_note.up.sql", "ALTER TABLE orders ADD COLUMN note text;");
+            Dir.Write("20240215093000_note.down.sql", "ALTER TABLE orders DROP COLUMN note;");
+        }
+        await MigrateAsync(s => s with { Target = "20240101000000" });
+
+        var impacts = await ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
+
+        var add = Assert.Single(impacts);
+        Assert.StartsWith("ALTER TABLE orders ADD COLUMN note", add.Statement);
+        Assert.Equal(("ACCESS EXCLUSIVE", "public.orders"), (add.LockMode, Assert.Single(add.Tables)));
+    }
+
     [Fact]
     public async Task Through_a_transaction_pooler_the_preview_names_the_same_blocker()
     {
