@@ -13,6 +13,12 @@ public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession
                 v.Descendants("TableColumnHeader").Select(h => (h.Element("Label")!.Value, h.Element("Width") is { } w ? (int?)int.Parse(w.Value) : null)).ToList()))
             .ToList();
 
+    /// <summary>The label a view groups its rows under (a line of its own above each group), or null.</summary>
+    private static string? GroupedBy(string type) =>
+        XDocument.Load(Path.Combine(Repo.Root, "module", "SchemaOps.Format.ps1xml")).Descendants("View")
+            .Single(v => v.Element("TableControl") is not null && v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type)
+            .Element("GroupBy")?.Element("Label")?.Value;
+
     public static TheoryData<string, int> TypesAndWidths()
     {
         var data = new TheoryData<string, int>();
@@ -38,13 +44,19 @@ public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
         Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width}: a line of {l.Length} characters: {l}"));
         var columns = Views().Single(v => v.Type == type).Columns;
-        var header = lines[0];
-        var rule = lines[1];
+        var group = GroupedBy(type);
+        var (header, rule) = group is null ? (lines[0], lines[1]) : (lines[1], lines[2]); // after the group's label line
+        if (group is not null) Assert.True(lines[0].Trim().StartsWith(group + ": "), $"{type} at {width} has no {group} label:\n{text}");
         Assert.True(rule.Trim().All(c => c is '-' or ' '), $"{type} at {width} is not a table:\n{text}");
         foreach (var (label, _) in columns) Assert.True(header.Contains(label), $"{type} at {width} dropped column {label}:\n{text}");
         // The last column (free text: description, detail, path, message) keeps room to be read.
         var room = width - header.IndexOf(columns[^1].Label, StringComparison.Ordinal);
         Assert.True(room >= (width == 80 ? 15 : 55), $"{type} at {width}: the last column has {room} characters:\n{text}");
+        // A number in a fixed column is never cut: "…7738" for a table of 117,738 MB says something false (the free
+        // last column may cut a path or a name).
+        var fixedPart = header.IndexOf(columns[^1].Label, StringComparison.Ordinal);
+        foreach (var row in lines.Skip(lines.IndexOf(rule) + 1).Where(l => l.Length > fixedPart))
+            Assert.False(System.Text.RegularExpressions.Regex.IsMatch(row[..fixedPart], @"…\d|\d…"), $"{type} at {width} cuts a number:\n{text}");
         // A migration version is shown whole: a 14-digit timestamp cut to "202411252…" names no migration.
         var version = module.Pwsh.Run($"$samples | Where-Object {{ $_.GetType().FullName -eq '{type}' }} | ForEach-Object {{ @($_.Version, $_.MigrationVersion) }} | Where-Object {{ $_ -is [SchemaOps.MigrationVersion] }} | ForEach-Object Text")
             .Succeeded().Output.Select(o => o.ToString()).SingleOrDefault();
