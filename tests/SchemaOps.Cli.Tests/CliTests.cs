@@ -206,6 +206,29 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_golang_migrate_DATABASE_URL_works_unchanged_its_table_and_statement_timeout_included()
+    {
+        _dir.Write("1_users.up.sql", "CREATE TABLE users (id int);");
+        _dir.Write("1_users.down.sql", "DROP TABLE users;");
+        _dir.Write("2_backfill.up.sql", "SELECT pg_sleep(3);");
+        _dir.Write("2_backfill.down.sql", "");
+        // What `migrate -database "$DATABASE_URL"` runs with in the team's CI: its own table, a 1 s statement limit.
+        var url = pg.Server.Url(_db) + "&x-migrations-table=shop_migrations&x-statement-timeout=1000&x-multi-statement=true";
+        var env = new Dictionary<string, string?> { ["DATABASE_URL"] = url };
+
+        var first = await CliProcess.RunAsync(["migrate", "--path", _dir.Path, "--target", "1"], env);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT version FROM shop_migrations"));
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('schema_migrations')::text"));
+
+        var slow = await CliProcess.RunAsync(["migrate", "--path", _dir.Path], env);
+        Assert.Equal(3, slow.ExitCode);
+        Assert.Contains("StatementTimeout", slow.Stderr);
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT version FROM shop_migrations"));
+        Assert.DoesNotContain(pg.Server.Password, slow.Stderr + slow.Stdout);
+    }
+
+    [Fact]
     public async Task A_folder_in_another_layout_than_the_database_exits_with_what_to_do()
     {
         _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");

@@ -154,7 +154,10 @@ public static class ConfigResolver
     private static MigrationSettings ToSettings(ConfigValues v, string? environmentName, string workingDirectory)
     {
         var s = new MigrationSettings { Environment = environmentName, Production = IsProductionName(environmentName) || v.Production == true };
-        CheckIdentifier(v.Table, "the history table name (-Table / --table / table)");
+        // A golang-migrate URL's own table and statement timeout, where nothing else names them.
+        var (urlTable, urlStatementTimeout) = GolangMigrateUrl.Settings(v.Url);
+        v = v with { Table = v.Table ?? urlTable, StatementTimeout = v.StatementTimeout ?? urlStatementTimeout };
+        CheckIdentifier(v.Table, "the history table name (-Table / --table / table, or the URL's x-migrations-table)");
         foreach (var schema in v.Schemas ?? []) CheckIdentifier(schema, "the schema name (-Schema / --schema / schemas)");
         return s with
         {

@@ -329,9 +329,11 @@ public sealed class ConnectionTarget
             case "options":
                 builder.Options = value;
                 break;
+            case var golangMigrate when GolangMigrateUrl.IsParameter(golangMigrate):
+                break; // the settings' (ConfigResolver), not the connection's
             default:
                 throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
-                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options)");
+                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, and golang-migrate's x-migrations-table, x-statement-timeout...)");
         }
     }
 

@@ -400,5 +400,27 @@ public class ConfigResolverTests : IDisposable
         Assert.Equal("ConfigFileNotFound", Assert.Throws<SchemaOpsException>(() => ConfigResolver.Resolve(Request("missing.env"))).ErrorId);
     }
 
+    [Fact]
+    public void A_golang_migrate_URL_keeps_its_own_parameters_and_names_the_table_and_statement_timeout()
+    {
+        // The DATABASE_URL a team's golang-migrate runs with, unchanged.
+        const string Url = "postgres://app@gmhost:5432/shop?sslmode=disable&x-migrations-table=shop_migrations&x-statement-timeout=60000&x-multi-statement=true&x-lock-strategy=advisory";
+        var request = Resolve(variables: new() { ["DATABASE_URL"] = Url });
+        Assert.Equal("gmhost", Host(request));
+        Assert.Equal("shop_migrations", request.Settings.Table);
+        Assert.Equal(TimeSpan.FromMinutes(1), request.Settings.StatementTimeout);
+
+        var named = Resolve(new ConfigValues { Table = "mine", StatementTimeout = TimeSpan.FromSeconds(5) }, new() { ["DATABASE_URL"] = Url });
+        Assert.Equal(("mine", TimeSpan.FromSeconds(5)), (named.Settings.Table, named.Settings.StatementTimeout)); // said elsewhere: that wins
+
+        Assert.Equal("my\"table", Resolve(new ConfigValues { Url = "postgres://u@h/d?x-migrations-table=%22my%22%22table%22&x-migrations-table-quoted=1" }).Settings.Table); // Go's ParseBool
+        Assert.Equal("my\"table", Resolve(new ConfigValues { Url = "postgres://u@h/d?x-migrations-table=%22my%22%22table%22&x-migrations-table-quoted=true" }).Settings.Table);
+        var qualified = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d?x-migrations-table=%22audit%22.%22migrations%22&x-migrations-table-quoted=true" }));
+        Assert.Equal("InvalidConnectionUrl", qualified.ErrorId);
+        Assert.Contains("--schema", qualified.Message);
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d?x-statement-timeout=1m" })).ErrorId);
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d?x-unknown=1" })).ErrorId);
+    }
+
     private static string Host(MigrationRequest request) => new Npgsql.NpgsqlConnectionStringBuilder(request.Target.SplitSecret().ConnectionString).Host!;
 }
