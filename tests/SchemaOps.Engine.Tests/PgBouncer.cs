@@ -27,12 +27,16 @@ public sealed class PgBouncer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Where the Unix socket is (.s.PGSQL.&lt;port&gt;) when started with one.</summary>
+    public string SocketDirectory => _folder;
+
     public static string Binary => new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("pgbouncer is not installed: apt-get install pgbouncer (.ci/run does)");
 
     /// <param name="roundRobin">Hand out server connections in turn (server_round_robin) instead of the last used first: a client's
     /// consecutive transactions then land in different server processes, as under load.</param>
-    public static async Task<PgBouncer> StartAsync(EphemeralPostgres server, string poolMode = "transaction", int poolSize = 1, bool roundRobin = false)
+    /// <param name="unixSocket">Listen on a Unix socket in <see cref="SocketDirectory"/> too, as a local pooler often does.</param>
+    public static async Task<PgBouncer> StartAsync(EphemeralPostgres server, string poolMode = "transaction", int poolSize = 1, bool roundRobin = false, bool unixSocket = false)
     {
         var folder = Directory.CreateTempSubdirectory("schemaops-pgbouncer-").FullName;
         var port = FreePort();
@@ -43,7 +47,7 @@ public sealed class PgBouncer : IAsyncDisposable
             [pgbouncer]
             listen_addr = 127.0.0.1
             listen_port = {port}
-            unix_socket_dir =
+            unix_socket_dir = {(unixSocket ? folder : "")}
             auth_type = scram-sha-256
             auth_file = {folder}/userlist.txt
             pool_mode = {poolMode}

@@ -22,8 +22,9 @@ public sealed class ConnectionTarget
         // long as it takes (Npgsql's default would abort it at 30 s). A limit is the server's statement_timeout
         // (-StatementTimeout / --statement-timeout), which fails the migration cleanly.
         builder.CommandTimeout = 0;
-        // With no command timeout, a server that vanished mid-statement must still be noticed: TCP keepalives.
-        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0)
+        // With no command timeout, a server that vanished mid-statement must still be noticed: TCP keepalives. Not on a
+        // Unix socket (a host that is a folder: the server's own machine), which has none: setting them fails every connect.
+        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0 && !IsUnixSocket(builder.Host))
         {
             builder.TcpKeepAlive = true;
             builder.TcpKeepAliveTime = 60;
@@ -34,6 +35,9 @@ public sealed class ConnectionTarget
         Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";
         Server = $"{builder.Host ?? "localhost"}:{builder.Port}";
     }
+
+    /// <summary>Whether a host list names a Unix socket folder (as libpq and Npgsql read a host starting with '/' or, abstract, '@').</summary>
+    private static bool IsUnixSocket(string? hosts) => hosts?.Split(',').Any(h => h.TrimStart().StartsWith('/') || h.TrimStart().StartsWith('@')) == true;
 
     public string Database { get; }
 
@@ -304,6 +308,7 @@ public sealed class ConnectionTarget
                 builder.Password = value;
                 break;
             case "host":
+            case "socket": // dbmate's way to a Unix socket: postgres://user@/db?socket=/var/run/postgresql
                 builder.Host = value;
                 break;
             case "port":
@@ -333,7 +338,7 @@ public sealed class ConnectionTarget
                 break; // the settings' (ConfigResolver), not the connection's
             default:
                 throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
-                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, and golang-migrate's x-migrations-table, x-statement-timeout...)");
+                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, socket, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, and golang-migrate's x-migrations-table, x-statement-timeout...)");
         }
     }
 
