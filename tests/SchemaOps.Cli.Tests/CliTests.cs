@@ -206,6 +206,26 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_flyway_url_with_pgjdbc_parameters_works_unchanged()
+    {
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        // flyway.url as teams keep it: pgjdbc's own tuning, the primary of an HA pair's hosts (here two names of one
+        // server, so the primary check runs for real), and an application name.
+        var env = new Dictionary<string, string?>
+        {
+            ["FLYWAY_URL"] = $"jdbc:postgresql://localhost:{pg.Server.Port},127.0.0.1:{pg.Server.Port}/{_db}?prepareThreshold=0&socketTimeout=60&targetServerType=primary&ApplicationName=flyway-deploy",
+            ["FLYWAY_USER"] = "postgres", ["FLYWAY_PASSWORD"] = pg.Server.Password,
+        };
+        var migrate = await CliProcess.RunAsync(["migrate", "--path", _dir.Path], env);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        // pg_dump is sent to the same host the same way (libpq's PGTARGETSESSIONATTRS).
+        var backup = await CliProcess.RunAsync(["backup", "--out", Path.Combine(_dir.Path, "shop.dump")], env);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.DoesNotContain(pg.Server.Password, migrate.Stdout + migrate.Stderr + backup.Stdout + backup.Stderr);
+    }
+
+    [Fact]
     public async Task A_golang_migrate_DATABASE_URL_works_unchanged_its_table_and_statement_timeout_included()
     {
         _dir.Write("1_users.up.sql", "CREATE TABLE users (id int);");

@@ -44,6 +44,8 @@ internal sealed class PgTool : IDisposable
         if (password is null && (b.Passfile is { Length: > 0 } ? b.Passfile : Environment.GetEnvironmentVariable("PGPASSFILE")) is { Length: > 0 } userPassfile)
             _environment["PGPASSFILE"] = userPassfile;
         if (user is not null) _environment["PGUSER"] = user;
+        // Several hosts with a choice among them (a Flyway URL's targetServerType): libpq chooses the same way (it has no prefer-primary).
+        if (b.TargetSessionAttributes is { } choice and not "prefer-primary") _environment["PGTARGETSESSIONATTRS"] = choice;
         if (b.RootCertificate is { } root) _environment["PGSSLROOTCERT"] = root;
         if (b.SslCertificate is { } cert) _environment["PGSSLCERT"] = cert;
         if (b.SslKey is { } key) _environment["PGSSLKEY"] = key;

@@ -64,12 +64,17 @@ public sealed class ConnectionTarget
 
     private static Lazy<NpgsqlDataSource> BuildDataSource(string connectionString) => new(() =>
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Which of several hosts to use (a Flyway URL's targetServerType) is asked of a multi-host data source, not said in its connection string.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        var targetSession = settings.TargetSessionAttributes;
+        settings.TargetSessionAttributes = null;
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         // Npgsql's first connection otherwise loads every type of the database (a query over pg_type, then building
         // the mappings): 80-100 ms, most of a no-op migrate's time. SchemaOps reads built-in types only (catalogs,
         // history tables; a migration's own results are skipped unread), which Npgsql knows without asking.
         builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
-        return builder.Build();
+        return targetSession is null ? builder.Build()
+            : builder.BuildMultiHost().WithTargetSession(Enum.Parse<TargetSessionAttributes>(targetSession.Replace("-", ""), ignoreCase: true));
     });
 
     /// <summary>Closes the idle pooled connections of every target (tests that drop databases; NpgsqlConnection.ClearAllPools knows only its own pools).</summary>
@@ -215,10 +220,11 @@ public sealed class ConnectionTarget
         if (!rest.StartsWith("postgresql:", StringComparison.OrdinalIgnoreCase))
             throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, "only jdbc:postgresql: URLs are supported");
         var body = rest["postgresql:".Length..];
-        return body.StartsWith("//") ? ParseUrl("postgresql:" + body) : ParseUrl("postgresql:///" + body);
+        return body.StartsWith("//") ? ParseUrl("postgresql:" + body, jdbc: true) : ParseUrl("postgresql:///" + body, jdbc: true);
     }
 
-    private static NpgsqlConnectionStringBuilder ParseUrl(string input)
+    /// <param name="jdbc">A Flyway URL: pgjdbc's own parameters are read too (<see cref="JdbcUrl"/>).</param>
+    private static NpgsqlConnectionStringBuilder ParseUrl(string input, bool jdbc = false)
     {
         var builder = new NpgsqlConnectionStringBuilder();
         var afterScheme = input[(input.IndexOf("://", StringComparison.Ordinal) + 3)..];
@@ -248,13 +254,16 @@ public sealed class ConnectionTarget
         if (authority.Length > 0) SetHosts(builder, authority);
         if (database.Length > 0) builder.Database = Decode(database);
 
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
             var key = Decode(eq >= 0 ? pair[..eq] : pair);
             var value = eq >= 0 ? Decode(pair[(eq + 1)..]) : "";
-            ApplyUrlParameter(builder, key, value);
+            parameters[key] = value;
+            if (!(jdbc && JdbcUrl.Apply(builder, key, value))) ApplyUrlParameter(builder, key, value);
         }
+        if (jdbc && JdbcUrl.SslModeOf(parameters) is { } sslMode) builder.SslMode = sslMode;
         builder.Host ??= "localhost"; // libpq's default; Npgsql insists on a host
         return builder;
     }

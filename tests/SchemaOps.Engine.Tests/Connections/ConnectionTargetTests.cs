@@ -32,6 +32,24 @@ public class ConnectionTargetTests
     }
 
     [Fact]
+    public void A_flyway_url_keeps_pgjdbc_s_own_parameters_honouring_those_that_say_how_to_connect()
+    {
+        // As teams write flyway.url: through PgBouncer (prepareThreshold=0), TLS, an HA pair where only the primary takes migrations.
+        var b = Built(ConnectionTarget.Parse("jdbc:postgresql://db1:5432,db2:5432/shop?ssl=true&prepareThreshold=0&socketTimeout=30&loginTimeout=7&targetServerType=primary&tcpKeepAlive=true&ApplicationName=deploy"));
+        Assert.Equal(("db1,db2", "shop", SslMode.VerifyFull, 7, "primary", "deploy"), (b.Host, b.Database, b.SslMode, b.Timeout, b.TargetSessionAttributes, b.ApplicationName));
+        Assert.Equal(SslMode.Require, Built(ConnectionTarget.Parse("jdbc:postgresql://h/d?ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory")).SslMode);
+        Assert.Equal(SslMode.Disable, Built(ConnectionTarget.Parse("jdbc:postgresql://h/d?ssl=true&sslmode=disable")).SslMode); // sslmode wins, wherever it stands
+        Assert.Equal(SslMode.Prefer, Built(ConnectionTarget.Parse("jdbc:postgresql://h/d?ssl=false")).SslMode);
+        Assert.Equal("prefer-standby", Built(ConnectionTarget.Parse("jdbc:postgresql://h1,h2/d?targetServerType=preferSecondary")).TargetSessionAttributes);
+        Assert.Null(Built(ConnectionTarget.Parse("jdbc:postgresql://h/d?targetServerType=primary")).TargetSessionAttributes); // one host: nothing to choose
+
+        // Only in a JDBC URL: a postgres:// URL is libpq's, where these mean nothing.
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("postgres://h/d?prepareThreshold=0")).ErrorId);
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("jdbc:postgresql://h/d?targetServerType=leader")).ErrorId);
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("jdbc:postgresql://h/d?noSuchThing=1")).ErrorId);
+    }
+
+    [Fact]
     public void Parses_an_npgsql_connection_string_and_a_credential_overrides_user_and_password()
     {
         var t = ConnectionTarget.Parse("Host=h;Database=d;Username=u;Password=p", new NetworkCredential("admin", "secret2"));
