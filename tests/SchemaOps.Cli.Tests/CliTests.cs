@@ -209,11 +209,11 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     public async Task A_flyway_url_with_pgjdbc_parameters_works_unchanged()
     {
         _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
-        // flyway.url as teams keep it: pgjdbc's own tuning, the primary of an HA pair's hosts (here two names of one
-        // server, so the primary check runs for real), and an application name.
+        // flyway.url as teams keep it: pgjdbc's own tuning, the primary of an HA pair's hosts (each with its own port;
+        // the first is this server, the second nothing), and an application name.
         var env = new Dictionary<string, string?>
         {
-            ["FLYWAY_URL"] = $"jdbc:postgresql://localhost:{pg.Server.Port},127.0.0.1:{pg.Server.Port}/{_db}?prepareThreshold=0&socketTimeout=60&targetServerType=primary&ApplicationName=flyway-deploy",
+            ["FLYWAY_URL"] = $"jdbc:postgresql://127.0.0.1:{pg.Server.Port},localhost:1/{_db}?prepareThreshold=0&socketTimeout=60&targetServerType=primary&ApplicationName=flyway-deploy",
             ["FLYWAY_USER"] = "postgres", ["FLYWAY_PASSWORD"] = pg.Server.Password,
         };
         var migrate = await CliProcess.RunAsync(["migrate", "--path", _dir.Path], env);

@@ -23,10 +23,12 @@ internal sealed class PgTool : IDisposable
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         _privateFolder = Directory.CreateTempSubdirectory("schemaops-pg-").FullName; // 0700 on Unix
         _tracked = Leftovers.Track("passfolder", _privateFolder); // the passfile is plain text: never outlive a killed run
+        var endpoints = ConnectionTarget.Endpoints(b);
         _environment = new()
         {
-            ["PGHOST"] = b.Host ?? "localhost",
-            ["PGPORT"] = b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // libpq takes host and port lists apart (one port for all, or one per host).
+            ["PGHOST"] = string.Join(',', endpoints.Select(e => e.Host)),
+            ["PGPORT"] = string.Join(',', endpoints.Select(e => e.Port).Distinct().Count() == 1 ? [endpoints[0].Port] : endpoints.Select(e => e.Port)),
             ["PGDATABASE"] = database ?? b.Database ?? user ?? "",
             ["PGAPPNAME"] = "schemaops",
             ["PGCONNECT_TIMEOUT"] = b.Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture),

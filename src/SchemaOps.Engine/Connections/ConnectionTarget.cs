@@ -32,9 +32,26 @@ public sealed class ConnectionTarget
         }
         _connectionString = builder.ConnectionString;
         Database = builder.Database ?? builder.Username ?? "";
-        Display = $"{builder.Username ?? "(default user)"}@{builder.Host ?? "localhost"}:{builder.Port}/{Database}";
-        Server = $"{builder.Host ?? "localhost"}:{builder.Port}";
+        Server = ServerText(Endpoints(builder));
+        Display = $"{builder.Username ?? "(default user)"}@{Server}/{Database}";
     }
+
+    /// <summary>
+    /// Each host with its port: a host list may give each its own ("h1:5432,h2:5433", as a URL's authority does), the
+    /// others take the Port setting. IPv6 addresses keep their brackets when they carry a port.
+    /// </summary>
+    internal static IReadOnlyList<(string Host, int Port)> Endpoints(NpgsqlConnectionStringBuilder builder) =>
+        (builder.Host ?? "localhost").Split(',').Select(h => h.Trim()).Select(h =>
+        {
+            var colon = h.StartsWith('[') ? h.IndexOf("]:", StringComparison.Ordinal) + 1 : h.Count(c => c == ':') == 1 ? h.IndexOf(':') : -1;
+            return colon > 0 && int.TryParse(h[(colon + 1)..], out var port) ? (h[..colon].Trim('[', ']'), port) : (h.Trim('[', ']'), builder.Port);
+        }).ToList();
+
+    /// <summary>"h1,h2:5432" when the hosts share a port, else "h1:5432,h2:5433".</summary>
+    private static string ServerText(IReadOnlyList<(string Host, int Port)> endpoints) =>
+        endpoints.Select(e => e.Port).Distinct().Count() == 1
+            ? $"{string.Join(',', endpoints.Select(e => e.Host))}:{endpoints[0].Port}"
+            : string.Join(',', endpoints.Select(e => $"{(e.Host.Contains(':') ? $"[{e.Host}]" : e.Host)}:{e.Port}"));
 
     /// <summary>Whether a host list names a Unix socket folder (as libpq and Npgsql read a host starting with '/' or, abstract, '@').</summary>
     private static bool IsUnixSocket(string? hosts) => hosts?.Split(',').Any(h => h.TrimStart().StartsWith('/') || h.TrimStart().StartsWith('@')) == true;
@@ -270,8 +287,9 @@ public sealed class ConnectionTarget
 
     private static void SetHosts(NpgsqlConnectionStringBuilder builder, string authority)
     {
-        // host[:port][,host[:port]...]; [ipv6]:port
+        // host[:port][,host[:port]...]; [ipv6]:port. Hosts that share a port: Host=h1,h2 and Port; else each keeps its own.
         var hosts = new List<string>();
+        var ports = new List<int?>();
         foreach (var part in authority.Split(','))
         {
             var host = part;
@@ -283,11 +301,19 @@ public sealed class ConnectionTarget
                     // Not quoted: without an '@', "user:password" reads as "host:port".
                     throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
                         "the URL's port (after the host's ':') is not a port number; credentials go before the host, ended by '@'");
-                builder.Port = port;
+                ports.Add(port);
             }
+            else ports.Add(null);
             hosts.Add(Decode(host.Trim('[', ']')));
         }
-        builder.Host = string.Join(',', hosts);
+        var given = ports.OfType<int>().Distinct().ToList();
+        if (given.Count <= 1 && (given.Count == 0 || ports.All(p => p is not null)))
+        {
+            builder.Host = string.Join(',', hosts);
+            if (given.Count == 1) builder.Port = given[0];
+        }
+        else // a port per host: the connection tries each host at its own (a URL with one port per host, as HA pairs may have)
+            builder.Host = string.Join(',', hosts.Zip(ports, (h, p) => p is null ? h : $"{(h.Contains(':') ? $"[{h}]" : h)}:{p}"));
     }
 
     private static void ApplyUrlParameter(NpgsqlConnectionStringBuilder builder, string key, string value)

@@ -50,6 +50,18 @@ public class ConnectionTargetTests
     }
 
     [Fact]
+    public void Several_hosts_share_a_port_or_keep_each_their_own()
+    {
+        var shared = ConnectionTarget.Parse("postgres://u@db1:6543,db2:6543/d");
+        Assert.Equal(("db1,db2", 6543), (Built(shared).Host, Built(shared).Port));
+        Assert.Equal("u@db1,db2:6543/d", shared.Display);
+        var own = ConnectionTarget.Parse("postgres://u@db1:5432,db2:5433,[::1]:5434/d");
+        Assert.Equal([("db1", 5432), ("db2", 5433), ("::1", 5434)], ConnectionTarget.Endpoints(Built(own)));
+        Assert.Equal("u@db1:5432,db2:5433,[::1]:5434/d", own.Display);
+        Assert.Equal([("db1", 5433), ("db2", 5432)], ConnectionTarget.Endpoints(Built(ConnectionTarget.Parse("postgres://u@db1:5433,db2/d"))));
+    }
+
+    [Fact]
     public void Parses_an_npgsql_connection_string_and_a_credential_overrides_user_and_password()
     {
         var t = ConnectionTarget.Parse("Host=h;Database=d;Username=u;Password=p", new NetworkCredential("admin", "secret2"));
