@@ -14,7 +14,7 @@ public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession
             .ToList();
 
     /// <summary>The label a view groups its rows under (a line of its own above each group), or null.</summary>
-    private static string? GroupedBy(string type) =>
+    internal static string? GroupedBy(string type) =>
         XDocument.Load(Path.Combine(Repo.Root, "module", "SchemaOps.Format.ps1xml")).Descendants("View")
             .Single(v => v.Element("TableControl") is not null && v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type)
             .Element("GroupBy")?.Element("Label")?.Value;
