@@ -41,7 +41,7 @@ public class SessionTests(PostgresServer server) : ModuleTest(server)
     }
 
     [Fact]
-    public void In_a_dbmate_project_completion_and_New_Migration_use_its_db_migrations_folder()
+    public void In_a_dbmate_project_completion_New_Migration_and_the_env_file_work_from_the_current_location()
     {
         Write("dbmate-project/db/migrations/20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n");
         Run("Set-Location dbmate-project").Succeeded();
@@ -51,6 +51,14 @@ public class SessionTests(PostgresServer server) : ModuleTest(server)
         Assert.Equal(Path.Combine(Scratch, "dbmate-project", "db", "migrations"), Path.GetDirectoryName(path));
         Assert.Matches(@"^\d{14}_add_email\.sql$", Path.GetFileName(path));
         Assert.Contains("-- migrate:down", File.ReadAllText(path));
+
+        // The project's .env names the database, as dbmate reads it: the cmdlets find it from the current location.
+        var password = File.ReadAllText(Server.Passfile).Trim().Split(':')[^1];
+        Write("dbmate-project/.env", $"DATABASE_URL={Server.Url(Db).Replace("@", $":{Uri.EscapeDataString(password)}@")}\n");
+        var status = Run("Get-MigrationStatus").Succeeded().Output;
+        Assert.Equal(["Pending", "Pending"], status.Select(s => s.Properties["State"].Value.ToString()));
+        Run("Invoke-Migration -Confirm:$false").Succeeded();
+        Assert.Equal(2L, Scalar<long>("SELECT count(*) FROM schema_migrations"));
     }
 
     private List<string> Complete(string input)
