@@ -139,11 +139,18 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Single(Directory.GetFiles(Path.Combine(project.Path, "db", "migrations"), "*_add_email.sql"));
 
-        project.Write(".env", "DATABASE_URL=postgres://x@h/d\nthis line is not a setting\n");
+        // A .env it cannot read: the one found here may be another tool's, so it is passed over with a warning naming
+        // file and line; one named with --env-file is an error.
+        project.Write(".env", $"DATABASE_URL={pg.Server.Url(_dev)}\nthis line is not a setting\n");
         var broken = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
         Assert.Equal(2, broken.ExitCode);
-        Assert.Contains($"{Path.Combine(project.Path, ".env")}:2:", broken.Stderr);
-        AssertNoSecret(migrate, rehearsal, other, environment, broken);
+        Assert.Contains($"WARNING: {Path.Combine(project.Path, ".env")}:2:", broken.Stderr);
+        Assert.Contains("NoConnection", broken.Stderr);
+        var named = await CliProcess.RunAsync(["migrate", "--env-file", ".env"], workingDirectory: project.Path);
+        Assert.Equal(2, named.ExitCode);
+        Assert.Contains($"InvalidConfigFile", named.Stderr);
+        Assert.Equal(false, await pg.ScalarAsync(_dev, "SELECT to_regclass('dbmate_history') IS NOT NULL"));
+        AssertNoSecret(migrate, rehearsal, other, environment, broken, named);
     }
 
     private void AssertNoSecret(params CliProcess.Result[] results)

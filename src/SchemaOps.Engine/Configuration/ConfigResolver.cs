@@ -50,7 +50,7 @@ public static class ConfigResolver
         bool requireDatabase, bool ignoreDatabaseVariables = false)
     {
         var variables = FromVariables(request.Variables);
-        var dotEnv = LoadDotEnv(request, verbose);
+        var dotEnv = LoadDotEnv(request, warning, verbose);
         if (ignoreDatabaseVariables)
             (variables, dotEnv) = (variables with { Url = null, User = null, Password = null }, dotEnv with { Url = null, User = null, Password = null });
         var file = LoadFile(request, warning);
@@ -89,14 +89,27 @@ public static class ConfigResolver
         return path is null ? null : ConfigFile.Load(path, warning);
     }
 
-    /// <summary>The .env file's variables as a layer; none when there is no file (an explicit one must exist).</summary>
-    private static ConfigValues LoadDotEnv(ConfigRequest request, Action<string>? verbose)
+    /// <summary>
+    /// The .env file's variables as a layer; none when there is no file. One named on purpose (--env-file) must exist and
+    /// be readable; the one found in the working directory may belong to something else (docker compose, the
+    /// application): one that cannot be read is passed over with a warning rather than stopping every command.
+    /// </summary>
+    private static ConfigValues LoadDotEnv(ConfigRequest request, Action<string>? warning, Action<string>? verbose)
     {
         var path = Path.GetFullPath(request.DotEnvPath ?? DotEnvFile.DefaultName, request.WorkingDirectory);
         if (!File.Exists(path))
             return request.DotEnvPath is null ? ConfigValues.None
                 : throw new SchemaOpsException(ErrorCatalog.ConfigFileNotFound, $"the variables file {path} does not exist", path);
-        var values = DotEnvFile.Read(path, request.Variables);
+        Dictionary<string, string> values;
+        try
+        {
+            values = DotEnvFile.Read(path, request.Variables);
+        }
+        catch (SchemaOpsException e) when (request.DotEnvPath is null)
+        {
+            warning?.Invoke($"{e.Message}: its variables are not used");
+            return ConfigValues.None;
+        }
         verbose?.Invoke($"variables from {path}, where neither the environment nor a config file sets them");
         return FromVariables(new EnvironmentVariables(values));
     }

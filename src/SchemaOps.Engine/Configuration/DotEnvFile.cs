@@ -5,7 +5,8 @@ namespace SchemaOps.Engine.Configuration;
 /// <summary>
 /// A dbmate project's `.env` file, read as dbmate reads it (godotenv): `KEY=value` lines, `export` allowed, `#`
 /// comments; 'single quotes' literal; "double quotes" with \n \r \" \\ \$ escapes, over several lines if need be;
-/// ${NAME} and $NAME expanded from the lines before and the process environment, except in single quotes.
+/// ${NAME} and $NAME expanded from the lines before and the process environment, except in single quotes. A bare
+/// NAME line (docker compose's "from the environment") sets nothing.
 /// </summary>
 public static class DotEnvFile
 {
@@ -28,10 +29,10 @@ public static class DotEnvFile
             var line = lines[i].Trim();
             if (line.Length == 0 || line[0] == '#') continue;
             if (line.StartsWith("export ", StringComparison.Ordinal)) line = line[7..].TrimStart();
+            if (IsName(line)) continue; // a bare name (docker compose: take it from the environment) sets nothing
             var equals = line.IndexOf('=');
             var key = equals > 0 ? line[..equals].Trim() : "";
-            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
-                throw Invalid(path, number, "is not KEY=VALUE");
+            if (!IsName(key)) throw Invalid(path, number, "is not KEY=VALUE");
             var rest = line[(equals + 1)..].TrimStart();
             string value;
             if (rest.Length > 0 && rest[0] is '\'' or '"')
@@ -59,6 +60,8 @@ public static class DotEnvFile
         }
         return values;
     }
+
+    private static bool IsName(string text) => text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.');
 
     private static int ClosingQuote(StringBuilder text, char quote)
     {
@@ -100,5 +103,5 @@ public static class DotEnvFile
     }
 
     private static SchemaOpsException Invalid(string path, int line, string what) =>
-        new(ErrorCatalog.InvalidConfigFile, $"{path}:{line}: this line {what}; nothing was changed (the file is read as dbmate reads it: KEY=VALUE lines, # comments)", path);
+        new(ErrorCatalog.InvalidConfigFile, $"{path}:{line}: this line {what} (the file is read as dbmate reads it: KEY=VALUE lines, # comments)", path);
 }

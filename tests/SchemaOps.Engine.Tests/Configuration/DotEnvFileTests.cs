@@ -22,6 +22,7 @@ public sealed class DotEnvFileTests : IDisposable
             DOUBLE="line\nnext \"quoted\" \$HOME C:\temp"
             EMPTY=
               SPACED = padded value
+            FROM_COMPOSE
 
             """);
         Assert.Equal("postgres://app:p#ss@db:5432/app?sslmode=disable", values["DATABASE_URL"]); // '#' inside a word is no comment
@@ -30,6 +31,7 @@ public sealed class DotEnvFileTests : IDisposable
         Assert.Equal("line\nnext \"quoted\" $HOME C:\\temp", values["DOUBLE"]); // other backslashes stay, as in godotenv
         Assert.Equal("", values["EMPTY"]);
         Assert.Equal("padded value", values["SPACED"]);
+        Assert.False(values.ContainsKey("FROM_COMPOSE")); // docker compose's bare name: taken from the environment, set by nobody here
     }
 
     [Fact]
