@@ -13,12 +13,16 @@ public sealed class CliSink(TextWriter stdout, TextWriter stderr, bool json, boo
 
     public IReadOnlyList<object> Objects => _objects;
 
+    /// <summary>A table's heading, printed (human mode) above the first object: a command that fails before it has any prints none.</summary>
+    public string? Header { get; set; }
+
     public void WriteObject(object item)
     {
         lock (_gate)
         {
             _objects.Add(item);
             if (json) return;
+            if (_objects.Count == 1 && Header is not null) stdout.WriteLine(Header);
             stdout.WriteLine(HumanFormat.Line(item));
             // Stdout is buffered: a long listing costs one write per buffer, yet results still appear promptly.
             if (_sinceFlush.ElapsedMilliseconds >= 100)

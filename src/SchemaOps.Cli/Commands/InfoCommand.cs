@@ -13,7 +13,7 @@ public sealed class InfoCommand : ICommand
     {
         var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args);
-        if (!args.Has("--json")) context.Stdout.WriteLine(HumanFormat.InfoHeader);
+        sink.Header = HumanFormat.InfoHeader;
         await InfoOperation.InfoAsync(request, sink, ct);
         sink.Finish();
         return ExitCodes.Success;
