@@ -357,7 +357,9 @@ Describe 'Get-MigrationImpact' {
         ($impact | ForEach-Object { "$($_.LockMode) / $($_.Work)" }) | Should -Be @('SHARE / index build', 'ACCESS EXCLUSIVE / table rewrite')
         $impact[0].Findings | Should -Contain 'require-concurrent-index-creation'
         $impact[0].SafeRewrite | Should -Match 'CONCURRENTLY'
-        ($impact | Format-Table | Out-String) | Should -Match 'V2:1'
+        $table = $impact | Format-Table | Out-String
+        $table | Should -Match 'Migration: V2 index'   # statements grouped under their migration
+        $table | Should -Match '\s1 SHARE\s+index build\s+vehicles'
         (Get-MigrationStatus -ConnectionString $db -Path $project | Where-Object { $_.Version.Text -eq '2' }).State | Should -Be 'Pending'
     }
 }
