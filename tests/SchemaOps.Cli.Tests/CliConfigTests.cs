@@ -139,6 +139,13 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Single(Directory.GetFiles(Path.Combine(project.Path, "db", "migrations"), "*_add_email.sql"));
 
+        // The runbook's way: dbmate --env-file .env.dbmate -e STAGING_DATABASE_URL up.
+        project.Write(".env.dbmate", $"DEV_DATABASE_URL={pg.Server.Url(_dev)}\nSTAGING_DATABASE_URL={pg.Server.Url(_live)}\n");
+        var staging = await CliProcess.RunAsync(["info", "--env-file", ".env.dbmate", "--url-variable", "STAGING_DATABASE_URL", "--table", "dbmate_history", "--json"], workingDirectory: project.Path);
+        Assert.True(staging.ExitCode == 0, staging.ToString());
+        Assert.Contains("\"state\": \"Success\"", staging.Stdout); // the live database, where the first migrate applied it
+        Assert.Equal(2, (await CliProcess.RunAsync(["info", "--url-variable", "STAGING_DATABASE_URL", "--url", pg.Server.Url(_dev)], workingDirectory: project.Path)).ExitCode);
+
         // A .env it cannot read: the one found here may be another tool's, so it is passed over with a warning naming
         // file and line; one named with --env-file is an error.
         project.Write(".env", $"DATABASE_URL={pg.Server.Url(_dev)}\nthis line is not a setting\n");
@@ -150,7 +157,7 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(2, named.ExitCode);
         Assert.Contains($"InvalidConfigFile", named.Stderr);
         Assert.Equal(false, await pg.ScalarAsync(_dev, "SELECT to_regclass('dbmate_history') IS NOT NULL"));
-        AssertNoSecret(migrate, rehearsal, other, environment, broken, named);
+        AssertNoSecret(migrate, rehearsal, other, environment, staging, broken, named);
     }
 
     private void AssertNoSecret(params CliProcess.Result[] results)

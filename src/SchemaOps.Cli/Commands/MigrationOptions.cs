@@ -17,6 +17,7 @@ public static class MigrationOptions
                      "Give the password through PGPASSWORD, FLYWAY_PASSWORD or the config file, not here. migrate takes several (a fleet)", Repeatable: true, ValueName: "URL"),
         new("--environment", "config environment to use (default: SCHEMAOPS_ENVIRONMENT, or the config file's default); production ones refuse clean and need --confirm-production for undo and repair. migrate takes several (a fleet)", Repeatable: true, ValueName: "NAME"),
         new("--config", "config file: schemaops.json, flyway.toml or flyway.conf (default: SCHEMAOPS_CONFIG, else the first of those in the current directory)", ValueName: "FILE"),
+        new("--url-variable", "take the database URL from the variable NAME, in the environment or the .env file (dbmate's --env), e.g. STAGING_DATABASE_URL", ValueName: "NAME"),
         new("--env-file", "variables file read as dbmate reads it, KEY=VALUE lines (default: ./.env when there is one); its DATABASE_URL, DBMATE_MIGRATIONS_DIR... count only where neither the environment nor a config file sets them", ValueName: "FILE"),
         new("--path", "migration folder, searched recursively (repeatable; default: the config's locations, else ./db/migration, or dbmate's ./db/migrations when only that exists)", Repeatable: true, ValueName: "DIR"),
         new("--table", "history table (default: flyway_schema_history; schema_migrations for dbmate and golang-migrate)", ValueName: "NAME"),
@@ -65,6 +66,8 @@ public static class MigrationOptions
         var urls = a.Values("--url");
         var environments = a.Values("--environment");
         if (urls.Count > 1 && environments.Count > 1) throw new UsageException("give several --url or several --environment, not both");
+        if (a.Has("--url-variable") && (urls.Count > 0 || environments.Count > 1 || a.Has("--targets") || a.Has("--ephemeral")))
+            throw new UsageException("--url-variable names where the one URL is: it excludes --url, --targets, --ephemeral and a fleet of environments");
 
         if (a.Value("--targets") is { } targetsFile)
         {
@@ -91,7 +94,11 @@ public static class MigrationOptions
     {
         try
         {
-            var request = ConfigResolver.Resolve(new ConfigRequest { Parameters = parameters, ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment },
+            var request = ConfigResolver.Resolve(new ConfigRequest
+                {
+                    Parameters = parameters, ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment,
+                    UrlVariable = parameters.Url is null ? a.Value("--url-variable") : null,
+                },
                 warning: m => context.Stderr.WriteLine("WARNING: " + m), verbose: a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
             return request with { Settings = commandLine(request.Settings) };
         }
@@ -109,7 +116,8 @@ public static class MigrationOptions
     public static (MigrationSettings Settings, Engine.Connections.ConnectionTarget? Target) ForThrowaway(ParsedArguments a, CliContext context, bool pathsAreLocations)
     {
         if (a.Values("--url").Count > 1 || a.Values("--environment").Count > 1) throw new UsageException("rehearse takes one --url or --environment");
-        if (a.Has("--ephemeral") && (a.Has("--url") || a.Has("--environment"))) throw new UsageException("--ephemeral excludes --url and --environment");
+        if (a.Has("--ephemeral") && (a.Has("--url") || a.Has("--environment") || a.Has("--url-variable"))) throw new UsageException("--ephemeral excludes --url, --url-variable and --environment");
+        if (a.Has("--url-variable") && a.Has("--url")) throw new UsageException("--url-variable names where the URL is: it excludes --url");
         var parameters = Parameters(a);
         var (settings, target) = ConfigResolver.ResolveForRehearsal(new ConfigRequest
             {
@@ -118,7 +126,7 @@ public static class MigrationOptions
                     Url = a.Value("--url"), Environment = a.Value("--environment"),
                     Locations = pathsAreLocations && a.Positionals.Count > 0 ? a.Positionals : parameters.Locations,
                 },
-                ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment,
+                ConfigPath = a.Value("--config"), DotEnvPath = a.Value("--env-file"), Variables = context.Environment, UrlVariable = a.Value("--url-variable"),
             },
             m => context.Stderr.WriteLine("WARNING: " + m), a.Has("--verbose") ? m => context.Stderr.WriteLine("VERBOSE: " + m) : null);
         return (CommandLineSettings(a, null)(settings), target);

@@ -14,6 +14,8 @@ public sealed record ConfigRequest
     public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
     /// <summary>An explicit dbmate-style variables file (--env-file); null: <see cref="DotEnvFile.DefaultName"/> in the working directory, when there is one.</summary>
     public string? DotEnvPath { get; init; }
+    /// <summary>The variable that holds the database URL (dbmate's --env: STAGING_DATABASE_URL), in the environment or the .env file; null: none named.</summary>
+    public string? UrlVariable { get; init; }
 }
 
 /// <summary>
@@ -39,7 +41,7 @@ public static class ConfigResolver
     /// </summary>
     public static (MigrationSettings Settings, ConnectionTarget? Target) ResolveForRehearsal(ConfigRequest request, Action<string>? warning = null, Action<string>? verbose = null)
     {
-        var named = request.Parameters.Url is not null || request.Parameters.Environment is not null;
+        var named = request.Parameters.Url is not null || request.Parameters.Environment is not null || request.UrlVariable is not null;
         var (merged, target, environmentName) = Merge(request, warning, verbose, requireDatabase: named, ignoreDatabaseVariables: true);
         // A rehearsal always lints, so it always applies the team's rules file (migrate only with its lint gate).
         var settings = ToSettings(merged, environmentName, request.WorkingDirectory);
@@ -50,18 +52,25 @@ public static class ConfigResolver
         bool requireDatabase, bool ignoreDatabaseVariables = false)
     {
         var variables = FromVariables(request.Variables);
-        var dotEnv = LoadDotEnv(request, warning, verbose);
+        var (dotEnv, dotEnvValues) = LoadDotEnv(request, warning, verbose);
+        var parameters = request.UrlVariable is { } urlVariable
+            ? request.Parameters with
+            {
+                Url = request.Variables[urlVariable] ?? (dotEnvValues.TryGetValue(urlVariable, out var fromFile) && fromFile.Length > 0 ? fromFile : null)
+                      ?? throw Errors.Parameter(ErrorCatalog.NoConnection, $"the variable {urlVariable} (--url-variable) is set neither in the environment nor in the .env file"),
+            }
+            : request.Parameters;
         if (ignoreDatabaseVariables)
             (variables, dotEnv) = (variables with { Url = null, User = null, Password = null }, dotEnv with { Url = null, User = null, Password = null });
         var file = LoadFile(request, warning);
         if (file is not null) verbose?.Invoke($"settings from {file.Path}");
 
-        var environmentName = request.Parameters.Environment ?? variables.Environment ?? file?.DefaultEnvironment
+        var environmentName = parameters.Environment ?? variables.Environment ?? file?.DefaultEnvironment
             ?? (file is not null && file.HasEnvironment("default") ? "default" : null) ?? dotEnv.Environment;
         var environment = SelectEnvironment(file, environmentName, request.Variables);
         file?.RefuseProductionSwitchedOff(environmentName);
 
-        ConfigValues[] layers = [request.Parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None, dotEnv];
+        ConfigValues[] layers = [parameters, variables, environment, file?.CommonValues(request.Variables) ?? ConfigValues.None, dotEnv];
         var merged = layers.Aggregate(ConfigValues.None, (higher, lower) => higher.Over(lower));
         var urlLayer = Array.FindIndex(layers, l => l.Url is not null);
         var credentialLayers = urlLayer < 0 ? layers : layers[..(urlLayer + 1)];
@@ -94,11 +103,11 @@ public static class ConfigResolver
     /// be readable; the one found in the working directory may belong to something else (docker compose, the
     /// application): one that cannot be read is passed over with a warning rather than stopping every command.
     /// </summary>
-    private static ConfigValues LoadDotEnv(ConfigRequest request, Action<string>? warning, Action<string>? verbose)
+    private static (ConfigValues Layer, IReadOnlyDictionary<string, string> Values) LoadDotEnv(ConfigRequest request, Action<string>? warning, Action<string>? verbose)
     {
         var path = Path.GetFullPath(request.DotEnvPath ?? DotEnvFile.DefaultName, request.WorkingDirectory);
         if (!File.Exists(path))
-            return request.DotEnvPath is null ? ConfigValues.None
+            return request.DotEnvPath is null ? (ConfigValues.None, new Dictionary<string, string>())
                 : throw new SchemaOpsException(ErrorCatalog.ConfigFileNotFound, $"the variables file {path} does not exist", path);
         Dictionary<string, string> values;
         try
@@ -108,10 +117,10 @@ public static class ConfigResolver
         catch (SchemaOpsException e) when (request.DotEnvPath is null)
         {
             warning?.Invoke($"{e.Message}: its variables are not used");
-            return ConfigValues.None;
+            return (ConfigValues.None, new Dictionary<string, string>());
         }
         verbose?.Invoke($"variables from {path}, where neither the environment nor a config file sets them");
-        return FromVariables(new EnvironmentVariables(values));
+        return (FromVariables(new EnvironmentVariables(values)), values);
     }
 
     private static ConfigValues SelectEnvironment(ConfigFile? file, string? name, EnvironmentVariables variables)

@@ -422,5 +422,22 @@ public class ConfigResolverTests : IDisposable
         Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d?x-unknown=1" })).ErrorId);
     }
 
+    [Fact]
+    public void A_named_variable_gives_the_url_from_the_environment_or_the_env_file_as_dbmate_s_env_does()
+    {
+        // The runbook's .env.dbmate: one URL per environment, chosen by name.
+        _dir.Write(".env.dbmate", "DEV_DATABASE_URL=postgres://u@devhost/app\nSTAGING_DATABASE_URL=postgres://u@staginghost/app\n");
+        ConfigRequest Request(string name, Dictionary<string, string>? variables = null) => new()
+        {
+            WorkingDirectory = _dir.Path, DotEnvPath = ".env.dbmate", UrlVariable = name, Variables = new EnvironmentVariables(variables ?? []),
+        };
+        Assert.Equal("staginghost", Host(ConfigResolver.Resolve(Request("STAGING_DATABASE_URL", new() { ["DATABASE_URL"] = "postgres://u@envhost/app" }))));
+        Assert.Equal("overridden", Host(ConfigResolver.Resolve(Request("STAGING_DATABASE_URL", new() { ["STAGING_DATABASE_URL"] = "postgres://u@overridden/app" }))));
+        var missing = Assert.Throws<SchemaOpsException>(() => ConfigResolver.Resolve(Request("PRODUCTION_DATABASE_URL")));
+        Assert.Equal("NoConnection", missing.ErrorId);
+        Assert.Contains("PRODUCTION_DATABASE_URL", missing.Message);
+        Assert.Equal("staginghost", ConfigResolver.ResolveForRehearsal(Request("STAGING_DATABASE_URL")).Target is { } t ? Host(new MigrationRequest(t, new MigrationSettings())) : null);
+    }
+
     private static string Host(MigrationRequest request) => new Npgsql.NpgsqlConnectionStringBuilder(request.Target.SplitSecret().ConnectionString).Host!;
 }
