@@ -54,11 +54,7 @@ public static class ConfigResolver
         var variables = FromVariables(request.Variables);
         var (dotEnv, dotEnvValues) = LoadDotEnv(request, warning, verbose);
         var parameters = request.UrlVariable is { } urlVariable
-            ? request.Parameters with
-            {
-                Url = request.Variables[urlVariable] ?? (dotEnvValues.TryGetValue(urlVariable, out var fromFile) && fromFile.Length > 0 ? fromFile : null)
-                      ?? throw Errors.Parameter(ErrorCatalog.NoConnection, $"the variable {urlVariable} (--url-variable) is set neither in the environment nor in the .env file"),
-            }
+            ? request.Parameters with { Url = UrlFromVariable(urlVariable, request.Variables, dotEnvValues) }
             : request.Parameters;
         if (ignoreDatabaseVariables)
             (variables, dotEnv) = (variables with { Url = null, User = null, Password = null }, dotEnv with { Url = null, User = null, Password = null });
@@ -97,6 +93,11 @@ public static class ConfigResolver
         var path = explicitPath is not null ? Path.GetFullPath(explicitPath, request.WorkingDirectory) : ConfigFile.Discover(request.WorkingDirectory);
         return path is null ? null : ConfigFile.Load(path, warning);
     }
+
+    /// <summary>--url-variable: the URL the variable holds, in the environment first, else in the .env file (as a parameter: named on purpose).</summary>
+    private static string UrlFromVariable(string name, EnvironmentVariables process, IReadOnlyDictionary<string, string> dotEnv) =>
+        process[name] ?? (dotEnv.TryGetValue(name, out var fromFile) && fromFile.Length > 0 ? fromFile : null)
+        ?? throw Errors.Parameter(ErrorCatalog.NoConnection, $"the variable {name} (--url-variable) is set neither in the environment nor in the .env file");
 
     /// <summary>
     /// The .env file's variables as a layer; none when there is no file. One named on purpose (--env-file) must exist and
