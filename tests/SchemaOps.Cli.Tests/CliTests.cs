@@ -207,6 +207,26 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_empty_PGPASSWORD_or_PGPASSFILE_counts_as_unset_as_libpq_takes_them()
+    {
+        // What a CI job exporting a secret that is not set gives: the variable, empty. libpq then reads ~/.pgpass.
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        using var home = new TempDir();
+        var pgpass = home.Write(".pgpass", $"*:*:*:postgres:{pg.Server.Password}\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(pgpass, UnixFileMode.UserRead | UnixFileMode.UserWrite); // libpq ignores a readable one
+        var url = $"postgres://postgres@127.0.0.1:{pg.Server.Port}/{_db}?sslmode=disable"; // no password in it
+        foreach (var empty in new[] { "PGPASSWORD", "PGPASSFILE" })
+        {
+            var r = await CliProcess.RunAsync(["info", "--path", _dir.Path, "--json"],
+                new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["HOME"] = home.Path, [empty] = "" });
+            Assert.True(r.ExitCode == 0, $"{empty}='': {r}");
+            var backup = await CliProcess.RunAsync(["backup", "--out", Path.Combine(home.Path, $"{empty}.dump"), "--row-counts", "none"],
+                new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["HOME"] = home.Path, [empty] = "" });
+            Assert.True(backup.ExitCode == 0, $"{empty}='': {backup}");
+        }
+    }
+
+    [Fact]
     public async Task A_flyway_url_with_pgjdbc_parameters_works_unchanged()
     {
         _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");

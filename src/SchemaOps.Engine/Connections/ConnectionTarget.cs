@@ -70,7 +70,23 @@ public sealed class ConnectionTarget
     public static string DatabaseOf(string display) => display[(display.LastIndexOf('/') + 1)..];
 
     /// <summary>A connection (not yet open) from the one pool this process keeps for this connection string.</summary>
-    public NpgsqlConnection CreateConnection() => DataSources.GetOrAdd(_connectionString, BuildDataSource).Value.CreateConnection();
+    public NpgsqlConnection CreateConnection()
+    {
+        ForgetEmptyPasswordVariables();
+        return DataSources.GetOrAdd(_connectionString, BuildDataSource).Value.CreateConnection();
+    }
+
+    /// <summary>
+    /// libpq takes an empty PGPASSWORD or PGPASSFILE for unset (and reads ~/.pgpass); Npgsql sends the empty password,
+    /// or reads a file named "" and fails with "The value cannot be an empty string (Parameter 'path')". A CI job exporting
+    /// an unset secret does exactly that. Removed from this process, so Npgsql reads them as libpq does (the tools
+    /// SchemaOps starts get their own environment either way).
+    /// </summary>
+    private static void ForgetEmptyPasswordVariables()
+    {
+        foreach (var name in (string[])["PGPASSWORD", "PGPASSFILE"])
+            if (Environment.GetEnvironmentVariable(name) is "") Environment.SetEnvironmentVariable(name, null);
+    }
 
     /// <summary>The connection string itself, password and all: for tests, never for output.</summary>
     internal string ConnectionString => _connectionString;
