@@ -5,24 +5,22 @@ namespace SchemaOps.PowerShell.Tests;
 /// <summary>Every output type's default table view, rendered by PowerShell at 80 and 120 columns: every column shown, nothing cut to nothing.</summary>
 public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession>
 {
-    /// <summary>The table views: type name, and each column's label and width (null: takes what is left).</summary>
-    public static IReadOnlyList<(string Type, List<(string Label, int? Width)> Columns)> Views() =>
+    /// <summary>
+    /// The table views: type name, each column's label and width (null: takes what is left), and the label the view
+    /// groups its rows under (a line of its own above each group; null: not grouped).
+    /// </summary>
+    public static IReadOnlyList<(string Type, List<(string Label, int? Width)> Columns, string? Group)> Views() =>
         XDocument.Load(Path.Combine(Repo.Root, "module", "SchemaOps.Format.ps1xml")).Descendants("View")
             .Where(v => v.Element("TableControl") is not null)
             .Select(v => (v.Element("ViewSelectedBy")!.Element("TypeName")!.Value,
-                v.Descendants("TableColumnHeader").Select(h => (h.Element("Label")!.Value, h.Element("Width") is { } w ? (int?)int.Parse(w.Value) : null)).ToList()))
+                v.Descendants("TableColumnHeader").Select(h => (h.Element("Label")!.Value, h.Element("Width") is { } w ? (int?)int.Parse(w.Value) : null)).ToList(),
+                v.Element("GroupBy")?.Element("Label")?.Value))
             .ToList();
-
-    /// <summary>The label a view groups its rows under (a line of its own above each group), or null.</summary>
-    internal static string? GroupedBy(string type) =>
-        XDocument.Load(Path.Combine(Repo.Root, "module", "SchemaOps.Format.ps1xml")).Descendants("View")
-            .Single(v => v.Element("TableControl") is not null && v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type)
-            .Element("GroupBy")?.Element("Label")?.Value;
 
     public static TheoryData<string, int> TypesAndWidths()
     {
         var data = new TheoryData<string, int>();
-        foreach (var (type, _) in Views())
+        foreach (var (type, _, _) in Views())
             foreach (var width in new[] { 80, 120 }) data.Add(type, width);
         return data;
     }
@@ -43,8 +41,7 @@ public class FormattingTests(ModuleSession module) : IClassFixture<ModuleSession
         var text = module.Pwsh.Run($"$samples | Where-Object {{ $_.GetType().FullName -eq '{type}' }} | Out-String -Width {width}").Succeeded().Text;
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
         Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width}: a line of {l.Length} characters: {l}"));
-        var columns = Views().Single(v => v.Type == type).Columns;
-        var group = GroupedBy(type);
+        var (_, columns, group) = Views().Single(v => v.Type == type);
         var (header, rule) = group is null ? (lines[0], lines[1]) : (lines[1], lines[2]); // after the group's label line
         if (group is not null) Assert.True(lines[0].Trim().StartsWith(group + ": "), $"{type} at {width} has no {group} label:\n{text}");
         Assert.True(rule.Trim().All(c => c is '-' or ' '), $"{type} at {width} is not a table:\n{text}");

@@ -23,8 +23,10 @@ public sealed class ConnectionTarget
         // (-StatementTimeout / --statement-timeout), which fails the migration cleanly.
         builder.CommandTimeout = 0;
         // With no command timeout, a server that vanished mid-statement must still be noticed: TCP keepalives. Not on a
-        // Unix socket (a host that is a folder: the server's own machine), which has none: setting them fails every connect.
-        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0 && !IsUnixSocket(builder.Host))
+        // Unix socket (a host that is a folder, or '@' for an abstract one: the server's own machine), which has none:
+        // setting them fails every connect.
+        var endpoints = Endpoints(builder);
+        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0 && !endpoints.Any(e => e.Host.StartsWith('/') || e.Host.StartsWith('@')))
         {
             builder.TcpKeepAlive = true;
             builder.TcpKeepAliveTime = 60;
@@ -32,7 +34,7 @@ public sealed class ConnectionTarget
         }
         _connectionString = builder.ConnectionString;
         Database = builder.Database ?? builder.Username ?? "";
-        Server = ServerText(Endpoints(builder));
+        Server = ServerText(endpoints);
         Display = $"{builder.Username ?? "(default user)"}@{Server}/{Database}";
     }
 
@@ -52,9 +54,6 @@ public sealed class ConnectionTarget
         endpoints.Select(e => e.Port).Distinct().Count() == 1
             ? $"{string.Join(',', endpoints.Select(e => e.Host))}:{endpoints[0].Port}"
             : string.Join(',', endpoints.Select(e => $"{(e.Host.Contains(':') ? $"[{e.Host}]" : e.Host)}:{e.Port}"));
-
-    /// <summary>Whether a host list names a Unix socket folder (as libpq and Npgsql read a host starting with '/' or, abstract, '@').</summary>
-    private static bool IsUnixSocket(string? hosts) => hosts?.Split(',').Any(h => h.TrimStart().StartsWith('/') || h.TrimStart().StartsWith('@')) == true;
 
     public string Database { get; }
 
@@ -288,11 +287,8 @@ public sealed class ConnectionTarget
         if (database.Length > 0) builder.Database = Decode(database);
 
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in QueryParameters(query))
         {
-            var eq = pair.IndexOf('=');
-            var key = Decode(eq >= 0 ? pair[..eq] : pair);
-            var value = eq >= 0 ? Decode(pair[(eq + 1)..]) : "";
             parameters[key] = value;
             if (!(jdbc && JdbcUrl.Apply(builder, key, value))) ApplyUrlParameter(builder, key, value);
         }
@@ -300,6 +296,12 @@ public sealed class ConnectionTarget
         builder.Host ??= "localhost"; // libpq's default; Npgsql insists on a host
         return builder;
     }
+
+    /// <summary>A URL query's parameters (the part after '?'), decoded, in order; a key without '=' has an empty value.</summary>
+    internal static IEnumerable<(string Key, string Value)> QueryParameters(string query) =>
+        query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.IndexOf('=') is var eq and >= 0
+            ? (Decode(pair[..eq]), Decode(pair[(eq + 1)..]))
+            : (Decode(pair), ""));
 
     private static void SetHosts(NpgsqlConnectionStringBuilder builder, string authority)
     {

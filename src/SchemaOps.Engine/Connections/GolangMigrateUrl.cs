@@ -23,9 +23,9 @@ public static class GolangMigrateUrl
         if (url is null || !(url.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             || url.IndexOf('?') is var q && q < 0)
             return (null, null);
-        var parameters = url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2)).Where(p => IsParameter(Uri.UnescapeDataString(p[0])))
-            .ToDictionary(p => Uri.UnescapeDataString(p[0]).ToLowerInvariant(), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in ConnectionTarget.QueryParameters(url[(q + 1)..]))
+            if (IsParameter(key)) parameters[key] = value;
 
         string? table = null;
         if (parameters.TryGetValue("x-migrations-table", out var name) && name.Length > 0)
