@@ -17,6 +17,7 @@
         'Clear-Database'
         'Compare-SchemaSnapshot'
         'Export-MigrationReport'
+        'Export-DatabaseSchema'
         'Get-DatabaseActivity'
         'Get-LockReport'
         'Get-SchemaSnapshot'

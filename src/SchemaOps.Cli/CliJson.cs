@@ -22,6 +22,7 @@ namespace SchemaOps.Cli;
 [JsonSerializable(typeof(SchemaDifference))]
 [JsonSerializable(typeof(LockReportEntry))]
 [JsonSerializable(typeof(DatabaseBackup))]
+[JsonSerializable(typeof(SchemaDump))]
 [JsonSerializable(typeof(BackupTestResult))]
 [JsonSerializable(typeof(HealthCheck))]
 [JsonSerializable(typeof(SessionActivity))]

@@ -26,6 +26,7 @@ public static class HumanFormat
         SchemaSnapshot s => $"snapshot of {s.Database}: {s.TableCount} tables, {s.ObjectCount} objects, {s.RowCounts.Count} row counts, migration version {s.MigrationVersion?.Text ?? "(no history)"}",
         LockReportEntry l => $"{new string(' ', 2 * l.Depth)}{l.Pid,-7} {(l.Granted ? "holds    " : "waits for")} {l.Mode,-24} {l.Target,-30} {(l.WaitSeconds is { } w ? $"{w,6:0.0} s" : "        ")} {l.User}/{l.Application} {l.State}: {l.Query}",
         DatabaseBackup b => $"backed up {b.Database} to {b.Path}: {b.SizeBytes / 1048576.0:0.0} MB, {b.TocEntries} entries, sha256 {b.Sha256}, {b.DurationMilliseconds} ms (migration version {b.MigrationVersion?.Text ?? "none"})",
+        SchemaDump s => $"{(s.Changed ? "wrote the schema of" : "unchanged: the schema of")} {s.Database} {(s.Changed ? "to" : "in")} {s.Path} ({s.SizeBytes / 1024.0:0.0} kB, {s.Versions} applied version(s) listed, {s.DurationMilliseconds} ms)",
         BackupTestResult t => t.Passed
             ? $"ok       {t.Backup} restores cleanly: {t.TablesChecked} tables, {t.RowsChecked} rows match ({t.RestoreMilliseconds} ms to restore)"
             : $"PROBLEM  {t.Backup} restored with {t.DifferenceCount} difference(s):\n" + string.Join("\n", t.Differences.Select(d => "  " + Line(d))),

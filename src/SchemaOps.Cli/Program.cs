@@ -6,7 +6,7 @@ namespace SchemaOps.Cli;
 
 public static class Program
 {
-    private static readonly ICommand[] Commands = [new MigrateCommand(), new InfoCommand(), new ValidateCommand(), new BaselineCommand(), new RepairCommand(), new UndoCommand(), new NewCommand(), new CleanCommand(), new ChecksumCommand(), new SnapshotCommand(), new CompareCommand(), new DriftCommand(), new ImpactCommand(), new LocksCommand(), new BackupCommand(), new TestBackupCommand(), new HealthCommand(), new ActivityCommand(), new WaitCommand(), new ReportCommand(), new RestoreCommand(), new LintCommand(), new RehearseCommand(), new EphemeralCommand()];
+    private static readonly ICommand[] Commands = [new MigrateCommand(), new InfoCommand(), new ValidateCommand(), new BaselineCommand(), new RepairCommand(), new UndoCommand(), new NewCommand(), new CleanCommand(), new ChecksumCommand(), new SnapshotCommand(), new DumpCommand(), new CompareCommand(), new DriftCommand(), new ImpactCommand(), new LocksCommand(), new BackupCommand(), new TestBackupCommand(), new HealthCommand(), new ActivityCommand(), new WaitCommand(), new ReportCommand(), new RestoreCommand(), new LintCommand(), new RehearseCommand(), new EphemeralCommand()];
 
     public static async Task<int> Main(string[] args)
     {

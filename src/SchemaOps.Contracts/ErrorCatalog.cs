@@ -192,6 +192,8 @@ public static class ErrorCatalog
     public static readonly ErrorKind BackupFailed = Define(nameof(BackupFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_dump failed: nothing was kept");
     public static readonly ErrorKind BackupUnreadable = Define(nameof(BackupUnreadable), SchemaOpsErrorCategory.InvalidData, "pg_restore cannot read the archive: nothing was kept");
     public static readonly ErrorKind RestoreFailed = Define(nameof(RestoreFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_restore failed");
+    public static readonly ErrorKind SchemaDumpFailed = Define(nameof(SchemaDumpFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_dump failed while dumping the schema: the schema file was left as it was");
+    public static readonly ErrorKind SchemaFileNotWritten = Define(nameof(SchemaFileNotWritten), SchemaOpsErrorCategory.WriteError, "the schema file (or its folder) cannot be written");
     public static readonly ErrorKind DirectConnectionRequired = Define(nameof(DirectConnectionRequired), SchemaOpsErrorCategory.InvalidOperation, "a backup, restore or test restore through a connection pooler: pg_dump and pg_restore need a direct connection");
 
     // Throwaway servers

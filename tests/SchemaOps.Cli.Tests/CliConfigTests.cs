@@ -160,6 +160,40 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         AssertNoSecret(migrate, rehearsal, other, environment, staging, broken, named);
     }
 
+    [Fact]
+    public async Task In_a_dbmate_project_dump_writes_db_schema_sql_where_dbmate_would()
+    {
+        using var project = new TempDir();
+        project.Write("db/migrations/20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n");
+        project.Write(".env", $"DATABASE_URL={pg.Server.Url(_dev)}\nDBMATE_MIGRATIONS_TABLE=dbmate_history\n");
+        Assert.Equal(0, (await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path)).ExitCode);
+
+        var dump = await CliProcess.RunAsync(["dump", "--json"], workingDirectory: project.Path);
+
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        var file = Path.Combine(project.Path, "db", "schema.sql");
+        var text = File.ReadAllText(file);
+        Assert.Contains("CREATE TABLE public.users", text);
+        Assert.EndsWith("INSERT INTO public.dbmate_history (version) VALUES\n    ('20240101000000');\n", text);
+        var written = JsonDocument.Parse(dump.Stdout).RootElement[0];
+        Assert.Equal((file, 1, "20240101000000", true), (written.GetProperty("path").GetString(), written.GetProperty("versions").GetInt32(),
+            written.GetProperty("migrationVersion").GetString(), written.GetProperty("changed").GetBoolean()));
+
+        // Once more: nothing to change; DBMATE_SCHEMA_FILE (here from the .env) moves it, as in dbmate.
+        var again = await CliProcess.RunAsync(["dump"], workingDirectory: project.Path);
+        Assert.StartsWith("unchanged: ", again.Stdout);
+        project.Write(".env", $"DATABASE_URL={pg.Server.Url(_dev)}\nDBMATE_MIGRATIONS_TABLE=dbmate_history\nDBMATE_SCHEMA_FILE=./schema/dev.sql\n");
+        Assert.Equal(0, (await CliProcess.RunAsync(["dump"], workingDirectory: project.Path)).ExitCode);
+        Assert.Equal(text, File.ReadAllText(Path.Combine(project.Path, "schema", "dev.sql")));
+
+        // pg_dump fails: exit 3, the committed file as it was.
+        var failed = await CliProcess.RunAsync(["dump", "--out", "db/schema.sql", "--schema", "no_such_schema"], workingDirectory: project.Path);
+        Assert.Equal(3, failed.ExitCode);
+        Assert.Contains("[SchemaDumpFailed]", failed.Stderr);
+        Assert.Equal(text, File.ReadAllText(file));
+        AssertNoSecret(dump, again, failed);
+    }
+
     private void AssertNoSecret(params CliProcess.Result[] results)
     {
         foreach (var r in results)

@@ -211,6 +211,24 @@ when = 2024-01-02T03:04:05Z
         (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
+    It 'keeps a dbmate project''s db/schema.sql as dbmate up would, from the project''s .env' {
+        $project = Join-Path $TestDrive 'dbmate-project'
+        New-Item -ItemType Directory "$project/db/migrations" | Out-Null
+        Set-Content "$project/db/migrations/20240101000000_users.sql" "-- migrate:up`nCREATE TABLE users (id int);`n-- migrate:down`nDROP TABLE users;"
+        Set-Content "$project/.env" "DATABASE_URL=`"$(New-TestDatabase)`""
+        Push-Location $project
+        try {
+            Invoke-Migration -Confirm:$false | Should -HaveCount 1
+            $dump = Export-DatabaseSchema -Confirm:$false
+            $dump.Path | Should -Be (Join-Path $project 'db/schema.sql')
+            $dump.Changed | Should -BeTrue
+            Get-Content db/schema.sql -Raw | Should -Match "INSERT INTO public.schema_migrations \(version\) VALUES`n    \('20240101000000'\);"
+            # The CI check: a current file is left as it is.
+            (Export-DatabaseSchema -Confirm:$false).Changed | Should -BeFalse
+        }
+        finally { Pop-Location }
+    }
+
     It 'restores a backup with -Clean and writes the report of the run' {
         $db = New-TestDatabase
         Invoke-Migration -Path $script:migrations -ConnectionString $db -Confirm:$false | Out-Null

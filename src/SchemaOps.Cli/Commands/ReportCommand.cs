@@ -64,6 +64,7 @@ public sealed class ReportCommand : ICommand
         var d = CliJson.Default;
         return Has("outcome") ? e.Deserialize(d.MigrationResult)
             : Has("sha256") ? e.Deserialize(d.DatabaseBackup)
+            : Has("pgDumpVersion", "changed") ? e.Deserialize(d.SchemaDump)
             : Has("restoredInto") ? e.Deserialize(d.BackupTestResult)
             : Has("replaced") ? e.Deserialize(d.RestoreResult)
             : Has("change") ? e.Deserialize(d.SchemaDifference)

@@ -148,6 +148,7 @@ public static class ConfigResolver
             Password = v["FLYWAY_PASSWORD"],
             Locations = List(v["FLYWAY_LOCATIONS"] ?? v["DBMATE_MIGRATIONS_DIR"]),
             Table = v["FLYWAY_TABLE"] ?? v["DBMATE_MIGRATIONS_TABLE"],
+            SchemaFile = v["DBMATE_SCHEMA_FILE"],
             Schemas = schemas,
             Placeholders = placeholders.Count > 0 ? placeholders : null,
             ConnectRetries = v["FLYWAY_CONNECT_RETRIES"] is { } retries
@@ -204,6 +205,7 @@ public static class ConfigResolver
             LintLevel = v.LintLevel,
             SlowThreshold = v.SlowThreshold,
             DriftIgnore = v.DriftIgnore ?? s.DriftIgnore,
+            SchemaFile = Path.GetFullPath(v.SchemaFile ?? MigrationSettings.DefaultSchemaFile, workingDirectory),
             // The gate applies the team's rules file (turned-off and re-graded rules), from where the command runs.
             LintRules = v.LintLevel is null ? s.LintRules : Lint.LintRuleSettings.Load(null, workingDirectory),
         };

@@ -37,6 +37,8 @@ public sealed record ConfigValues
     /// <summary>A rehearsed migration taking longer than this is slow (fails the rehearsal's check).</summary>
     public TimeSpan? SlowThreshold { get; init; }
     public IReadOnlyList<string>? DriftIgnore { get; init; }
+    /// <summary>Where dump writes the schema file (dbmate's DBMATE_SCHEMA_FILE).</summary>
+    public string? SchemaFile { get; init; }
     /// <summary>Which environment to use; read from environment variables and a config file's default, never from an environment itself.</summary>
     public string? Environment { get; init; }
 
@@ -70,6 +72,7 @@ public sealed record ConfigValues
         LintLevel = LintLevel ?? lower.LintLevel,
         SlowThreshold = SlowThreshold ?? lower.SlowThreshold,
         DriftIgnore = DriftIgnore ?? lower.DriftIgnore,
+        SchemaFile = SchemaFile ?? lower.SchemaFile,
         Environment = Environment ?? lower.Environment,
     };
 

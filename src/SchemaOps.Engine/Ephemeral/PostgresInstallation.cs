@@ -8,18 +8,20 @@ public sealed class PostgresInstallation
 {
     // Finding costs a process or two (pg_config): once per process for each way of asking.
     private static readonly ConcurrentDictionary<string, PostgresInstallation> Found = new();
-    private readonly Lazy<int> _majorVersion;
+    private readonly Lazy<Version> _version;
 
     private PostgresInstallation(string binDirectory, string versionTool)
     {
         BinDirectory = binDirectory;
-        _majorVersion = new Lazy<int>(() => ReadMajorVersion(versionTool));
+        _version = new Lazy<Version>(() => ReadVersion(versionTool));
     }
 
     public string BinDirectory { get; }
 
-    /// <summary>The major version, asked of the binary (<c>--version</c>) the first time it is needed.</summary>
-    public int MajorVersion => _majorVersion.Value;
+    /// <summary>The version (major.minor), asked of the binary (<c>--version</c>) the first time it is needed; 0.0 when it says none.</summary>
+    public Version Version => _version.Value;
+
+    public int MajorVersion => Version.Major;
 
     public string Tool(string name) => ToolIn(BinDirectory, name);
 
@@ -126,14 +128,16 @@ public sealed class PostgresInstallation
         }
     }
 
-    private static int ReadMajorVersion(string tool)
+    private static Version ReadVersion(string tool)
     {
         var psi = Connections.LibpqEnvironment.StartInfo(tool, ["--version"]);
         psi.RedirectStandardOutput = true;
         using var p = Process.Start(psi)!;
         var text = p.StandardOutput.ReadToEnd(); // "postgres (PostgreSQL) 15.18 (Debian ...)", "pg_dump (PostgreSQL) 15.18 ..."
         p.WaitForExit();
+        // "15.18", "17.2", "18beta1" (no minor yet)
         var number = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w.Length > 0 && char.IsAsciiDigit(w[0])) ?? "0";
-        return int.TryParse(number.Split('.')[0], out var major) ? major : 0;
+        var parts = number.Split('.').Select(part => int.TryParse(new string(part.TakeWhile(char.IsAsciiDigit).ToArray()), out var n) ? n : 0).ToArray();
+        return new Version(parts[0], parts.Length > 1 ? parts[1] : 0);
     }
 }

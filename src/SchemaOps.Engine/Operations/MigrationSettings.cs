@@ -17,6 +17,9 @@ public sealed record MigrationSettings
         !Directory.Exists(Path.Combine(workingDirectory, DefaultLocation)) && Directory.Exists(Path.Combine(workingDirectory, DbmateDefaultLocation))
             ? DbmateDefaultLocation : DefaultLocation;
 
+    /// <summary>Where dump writes the schema file when nothing says otherwise: dbmate's.</summary>
+    public const string DefaultSchemaFile = "db/schema.sql";
+
     public IReadOnlyList<string> Locations { get; init; } = [];
     /// <summary>The migration files' layout; Auto detects it from the file names (or the database's history table).</summary>
     public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
@@ -69,6 +72,8 @@ public sealed record MigrationSettings
     public IReadOnlyList<string> DriftIgnore { get; init; } = [];
     /// <summary>Rules turned off or re-graded for the lint gate (schemaops-lint.json).</summary>
     public Lint.LintRuleSettings LintRules { get; init; } = Lint.LintRuleSettings.Default;
+    /// <summary>The schema file dump writes (dbmate's db/schema.sql, or DBMATE_SCHEMA_FILE), relative to the working directory.</summary>
+    public string SchemaFile { get; init; } = DefaultSchemaFile;
     /// <summary>statement_timeout for migration statements; null: the server's (usually none).</summary>
     public TimeSpan? StatementTimeout { get; init; }
 

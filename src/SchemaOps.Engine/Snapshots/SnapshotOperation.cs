@@ -65,9 +65,15 @@ public static class SnapshotOperation
             Objects = objects,
             RowCounts = counts,
             Migrations = migrations,
-            MigrationVersion = migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => m.Version!).DefaultIfEmpty().Max(),
+            MigrationVersion = Highest(migrations),
         };
     }
+
+    /// <summary>The highest version in effect (applied or baseline, not failed) in a history.</summary>
+    internal static MigrationVersion? VersionInEffect(IReadOnlyList<AppliedMigration> rows) => Highest(InEffect(rows));
+
+    private static MigrationVersion? Highest(List<SnapshotMigration> migrations) =>
+        migrations.Where(m => m.Version is not null && m.State != "Failed").Select(m => m.Version!).DefaultIfEmpty().Max();
 
     private const int ProgressId = 3;
 

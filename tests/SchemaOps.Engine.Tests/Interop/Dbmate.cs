@@ -39,6 +39,13 @@ public static class Dbmate
     public static async Task<(int Code, string Output)> RunAsync(string url, string migrationsDir, params string[] args) =>
         await RunAsync(await PathAsync(), ["--no-dump-schema", "--migrations-dir", migrationsDir, .. args], url, migrationsDir);
 
+    /// <summary>Runs `dbmate dump`: dbmate's own schema file for the database, written to <paramref name="schemaFile"/>.</summary>
+    public static async Task DumpAsync(string url, string migrationsDir, string schemaFile)
+    {
+        var (code, output) = await RunAsync(await PathAsync(), ["--migrations-dir", migrationsDir, "--schema-file", schemaFile, "dump"], url, migrationsDir);
+        Assert.True(code == 0 && File.Exists(schemaFile), output);
+    }
+
     /// <summary>The files dbmate's status marks applied ([X]) and pending ([ ]).</summary>
     public static async Task<(List<string> Applied, List<string> Pending)> StatusAsync(string url, string migrationsDir)
     {
