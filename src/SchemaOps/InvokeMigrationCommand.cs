@@ -23,6 +23,10 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     [Parameter]
     public SwitchParameter Group { get; set; }
 
+    /// <summary>Create the database first when the server does not have it, as dbmate up does.</summary>
+    [Parameter(ParameterSetName = MigrateSet)]
+    public SwitchParameter CreateDatabase { get; set; }
+
     [Parameter]
     public SwitchParameter BaselineOnMigrate { get; set; }
 
@@ -89,6 +93,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
         }, s => s with
         {
             Target = Target,
+            CreateDatabase = CreateDatabase.IsPresent,
             IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
         });
         if (Guard(() => FleetOperation.IsFleet(requests.Count, targetsList: false, ThrottleLimit is not null, DryRun.IsPresent)))

@@ -20,6 +20,22 @@ public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
     }
 
     [Fact]
+    public void CreateDatabase_creates_a_missing_database_before_migrating_and_WhatIf_creates_nothing()
+    {
+        var name = "created_" + Guid.NewGuid().ToString("N")[..12];
+        var fresh = new Npgsql.NpgsqlConnectionStringBuilder(Db) { Database = name }.ConnectionString;
+        Set("fresh", fresh);
+        var whatIf = Run("Invoke-Migration -ConnectionString $fresh -Path $migrations -CreateDatabase -WhatIf").Succeeded();
+        Assert.Contains("does not exist yet", Assert.Single(whatIf.Warnings));
+        Assert.Equal(0L, Scalar<long>($"SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
+
+        var applied = Run("Invoke-Migration -ConnectionString $fresh -Path $migrations -CreateDatabase -Confirm:$false").Succeeded();
+
+        Assert.Equal(20, applied.Output.Count);
+        Assert.Equal(1L, Scalar<long>($"SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
+    }
+
+    [Fact]
     public void Restore_refuses_creating_and_cleaning_at_once()
     {
         var r = Run("Restore-Database -Path nothere.dump -ConnectionString $db -CreateDatabase -Clean -Confirm:$false");

@@ -6,7 +6,7 @@ public sealed class MigrateCommand : ICommand
 {
     public string Name => "migrate";
     public string Summary => "apply pending migrations";
-    public string Usage => "schemaops migrate [--url URL... | --environment NAME... | --targets FILE] [--throttle-limit N] [--path DIR] [--target VERSION] [--what-if | --dry-run FILE] [--json]";
+    public string Usage => "schemaops migrate [--url URL... | --environment NAME... | --targets FILE] [--throttle-limit N] [--path DIR] [--target VERSION] [--create] [--what-if | --dry-run FILE] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -14,6 +14,7 @@ public sealed class MigrateCommand : ICommand
         MigrationOptions.LockWait, .. MigrationOptions.LockSafety, MigrationOptions.InstalledBy,
         new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),
+        new("--create", "create the database first when the server does not have it, as dbmate up does", TakesValue: false),
         new("--group", "apply all pending migrations in one transaction: all or none", TakesValue: false),
         new("--lint-level", "refuse to start (exit 1) when a pending migration has a lint finding at this severity or above: error, warning or info (rules as ./schemaops-lint.json sets them)", ValueName: "LEVEL"),
         new("--no-validate", "skip validation before migrating (failed migrations still block)", TakesValue: false),
@@ -27,6 +28,7 @@ public sealed class MigrateCommand : ICommand
     {
         if (args.Has("--what-if") && args.Has("--dry-run")) throw new UsageException("--what-if and --dry-run exclude each other");
         var requests = await MigrationOptions.BuildAllAsync(args, context, ct);
+        if (args.Has("--create")) requests = requests.Select(r => r with { Settings = r.Settings with { CreateDatabase = true } }).ToList();
         if (FleetOperation.IsFleet(requests.Count, args.Has("--targets"), args.Has("--throttle-limit"), args.Has("--dry-run")))
             return await RunFleetAsync(args, context, requests, ct);
         var request = requests[0];

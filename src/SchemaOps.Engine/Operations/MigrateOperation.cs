@@ -20,6 +20,11 @@ public static class MigrateOperation
     {
         var settings = request.Settings;
         var safety = settings.Safety; // bad values are refused before anything connects
+        if (settings.CreateDatabase && !await DatabaseCreation.EnsureAsync(request, sink, ct).ConfigureAwait(false))
+        {
+            sink.WriteWarning($"{request.Target.Display} does not exist yet, so nothing more can be planned: every migration would run once it is created");
+            return [];
+        }
         var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("migrating", async () =>

@@ -48,6 +48,8 @@ public sealed record MigrationSettings
     /// <summary>Skip malformed migration-like file names with a warning instead of failing (Flyway's habit).</summary>
     public bool LenientNaming { get; init; }
     public bool CreateSchemas { get; init; } = true;
+    /// <summary>Create the database first when the server does not have it (dbmate up; --create / -CreateDatabase).</summary>
+    public bool CreateDatabase { get; init; }
     /// <summary>Clean drops everything: refused unless this is set (parameter, cleanEnabled in config, or SCHEMAOPS_CLEAN_ENABLED=true).</summary>
     public bool CleanEnabled { get; init; }
     /// <summary>The config environment this database belongs to (or just its label); ${flyway:environment}.</summary>

@@ -64,6 +64,28 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await AssertAppliedOnceAsync();
     }
 
+    [Fact]
+    public async Task Runners_that_create_the_missing_database_at_once_create_it_once_and_apply_each_migration_once()
+    {
+        // dbmate up's way on a fresh server: the database is created first. Four pods at once, none failing.
+        WriteSeededSet();
+        var fresh = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "created_" + Guid.NewGuid().ToString("N")[..12] };
+        var request = Through(fresh.ConnectionString) with { Settings = new MigrationSettings { Locations = [Dir.Path], CreateDatabase = true } };
+        var whatIf = new RecordingSink(whatIf: true);
+        Assert.Empty(await MigrateOperation.MigrateAsync(request, whatIf, CancellationToken.None));
+        var (target, action) = Assert.Single(whatIf.Questions);
+        Assert.Equal(("/" + fresh.Database, "Create the database (it does not exist yet)"), (target[target.LastIndexOf('/')..], action));
+        Assert.Contains("does not exist yet", Assert.Single(whatIf.Warnings));
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM pg_database WHERE datname = '{fresh.Database}'"));
+        ConnectionString = fresh.ConnectionString; // the assertions below read the new database
+
+        var errors = await RunnersAsync(4, () => MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None));
+
+        Assert.Empty(errors);
+        await AssertAppliedOnceAsync();
+        Assert.Empty(await MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None)); // there: nothing to create or apply
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("DEALLOCATE ALL; ")] // the guard's prepared statements go too
