@@ -113,6 +113,12 @@ internal static class TomlConfigReader
             what = System.Text.RegularExpressions.Regex.Replace(what, "`[^`]{3,}`", "a value");
             throw Error(file, ex.Line is > 0 and var line ? line : 1, what.TrimEnd('.'));
         }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "utf32")
+        {
+            // Tomlyn's lexer, wording its error for a \u or \U escape that the end of the file cuts off, turns the end
+            // (-1) into a character and throws: that is the one way it gets here.
+            throw Error(file, text.Split('\n').Length, "the file ends inside a string's \\u or \\U escape");
+        }
         return entries;
     }
 

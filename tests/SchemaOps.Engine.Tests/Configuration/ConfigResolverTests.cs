@@ -309,6 +309,11 @@ public class ConfigResolverTests : IDisposable
     [InlineData("flyway.toml", "[flyway]\nlockRetryCount = 1979-05-27\n", "InvalidConfigValue", 2, "lockRetryCount")]
     [InlineData("flyway.toml", "[flyway]\nschemas = [[\"a\"], \"b\"]\n", "InvalidConfigValue", 2, "schemas")]
     [InlineData("flyway.conf", "flyway.url=x\nthis line has no separator\n", "InvalidConfigFile", 2, "key=value")]
+    // A file ending inside a string's \u or \U escape: Tomlyn's own error for it threw ArgumentOutOfRangeException (an
+    // InternalError, no line), found by the input properties' random files.
+    [InlineData("flyway.toml", "[flyway]\ntable = \"x\"\nurl = \"jdbc:\\u12", "InvalidConfigFile", 3, "escape")]
+    [InlineData("flyway.toml", "\"a\\U0000", "InvalidConfigFile", 1, "escape")]
+    [InlineData("flyway.toml", "[flyway]\nurl = \"\\U00110000\"\n", "InvalidConfigFile", 2, "Unicode scalar value")]
     public void A_bad_config_file_is_refused_with_its_file_line_and_key(string name, string text, string errorId, int line, string mentions)
     {
         var path = _dir.Write(name, text);
