@@ -109,6 +109,8 @@ internal static class TomlConfigReader
         catch (TomlException ex)
         {
             var what = ex.Message[(ex.Message.IndexOf(": error : ", StringComparison.Ordinal) is var at and >= 0 ? at + 10 : 0)..];
+            // The first diagnostic only: the others follow from it. Tomlyn joins them with the two characters \n, not a newline.
+            what = what.Split(["\\n", "\n"], StringSplitOptions.None)[0].TrimEnd();
             // Tomlyn quotes the token it stopped at, which may be part of a password: only punctuation is kept.
             what = System.Text.RegularExpressions.Regex.Replace(what, "`[^`]{3,}`", "a value");
             throw Error(file, ex.Line is > 0 and var line ? line : 1, what.TrimEnd('.'));

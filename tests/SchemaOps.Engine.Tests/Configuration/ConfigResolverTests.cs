@@ -314,6 +314,7 @@ public class ConfigResolverTests : IDisposable
     [InlineData("flyway.toml", "[flyway]\ntable = \"x\"\nurl = \"jdbc:\\u12", "InvalidConfigFile", 3, "escape")]
     [InlineData("flyway.toml", "\"a\\U0000", "InvalidConfigFile", 1, "escape")]
     [InlineData("flyway.toml", "[flyway]\nurl = \"\\U00110000\"\n", "InvalidConfigFile", 2, "Unicode scalar value")]
+    [InlineData("flyway.toml", "\"a\\u00\"", "InvalidConfigFile", 1, "Unexpected escape character")] // one diagnostic, not two joined by a newline
     public void A_bad_config_file_is_refused_with_its_file_line_and_key(string name, string text, string errorId, int line, string mentions)
     {
         var path = _dir.Write(name, text);
@@ -323,6 +324,8 @@ public class ConfigResolverTests : IDisposable
         Assert.Equal(line, e.Line);
         Assert.Contains($"{name}:{line}", e.Message);
         Assert.Contains(mentions, e.Message);
+        Assert.DoesNotContain("\\n", e.Message); // Tomlyn's joined diagnostics, shown as a literal \n
+        Assert.DoesNotContain("error :", e.Message);
     }
 
     [Fact]
