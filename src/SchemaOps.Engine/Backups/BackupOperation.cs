@@ -155,11 +155,10 @@ public static class BackupOperation
 
     private static SchemaOpsException DumpFailed(string path, string errors) =>
         errors.Contains("No space left on device", StringComparison.Ordinal) ? NoSpace(path, errors)
-            : errors.Contains("server version mismatch", StringComparison.Ordinal)
-                ? new SchemaOpsException(ErrorCatalog.PgDumpTooOld, $"pg_dump is older than the server:\n{errors}", path)
-                : errors.Contains("password authentication failed", StringComparison.Ordinal) || errors.Contains("no password supplied", StringComparison.Ordinal)
+            : PgTool.TooOldFor(errors, path)
+              ?? (errors.Contains("password authentication failed", StringComparison.Ordinal) || errors.Contains("no password supplied", StringComparison.Ordinal)
                     ? new SchemaOpsException(ErrorCatalog.BackupAuthenticationFailed, $"pg_dump could not log in:\n{errors}", path)
-                    : new SchemaOpsException(ErrorCatalog.BackupFailed, $"pg_dump failed; nothing was kept:\n{errors}", path);
+                    : new SchemaOpsException(ErrorCatalog.BackupFailed, $"pg_dump failed; nothing was kept:\n{errors}", path));
 
     private static long Size(string path, BackupFormat format)
     {

@@ -136,6 +136,11 @@ internal sealed class PgTool : IDisposable
         return psi;
     }
 
+    /// <summary>pg_dump's refusal of a server newer than itself, recognised in its error output; null for any other failure.</summary>
+    internal static SchemaOpsException? TooOldFor(string errors, string path) =>
+        errors.Contains("server version mismatch", StringComparison.Ordinal)
+            ? new SchemaOpsException(ErrorCatalog.PgDumpTooOld, $"pg_dump is older than the server:\n{errors}", path) : null;
+
     private static void Kill(Process process)
     {
         try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone

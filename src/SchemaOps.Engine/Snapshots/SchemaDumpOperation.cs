@@ -59,9 +59,8 @@ public static class SchemaDumpOperation
                 var (exit, errors, _) = await pg.RunAsync(tools.Tool("pg_dump"), DumpArguments(partial, exported, tools.Version, schemas), ct).ConfigureAwait(false);
                 await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 if (exit != 0)
-                    throw errors.Contains("server version mismatch", StringComparison.Ordinal)
-                        ? new SchemaOpsException(ErrorCatalog.PgDumpTooOld, $"pg_dump is older than the server:\n{errors}", full)
-                        : new SchemaOpsException(ErrorCatalog.SchemaDumpFailed, $"pg_dump failed; {full} was left as it was:\n{errors}", full);
+                    throw PgTool.TooOldFor(errors, full)
+                          ?? new SchemaOpsException(ErrorCatalog.SchemaDumpFailed, $"pg_dump failed; {full} was left as it was:\n{errors}", full);
                 return (await File.ReadAllTextAsync(partial, Encoding.UTF8, ct).ConfigureAwait(false), versions, inEffect);
             }).ConfigureAwait(false);
 
