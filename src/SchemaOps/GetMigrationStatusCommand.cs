@@ -18,7 +18,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, more: s => s with { Target = Target, OutOfOrder = OutOfOrder.IsPresent });
+        var request = RequestBuilder.Build(this, v => v with { Target = Target, OutOfOrder = OutOfOrder.IsPresent ? true : null });
         Run((sink, ct) => InfoOperation.InfoAsync(request, sink, ct));
     }
 }

@@ -90,12 +90,9 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
             ValidateOnMigrate = SkipValidation.IsPresent ? false : null,
             InstalledBy = InstalledBy,
             LintLevel = LintLevel,
-        }, s => s with
-        {
             Target = Target,
-            CreateDatabase = CreateDatabase.IsPresent,
-            IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
-        });
+            IgnoreMigrationPatterns = IgnoreMigrationPattern,
+        }, s => s with { CreateDatabase = CreateDatabase.IsPresent });
         if (Guard(() => FleetOperation.IsFleet(requests.Count, targetsList: false, ThrottleLimit is not null, DryRun.IsPresent)))
         {
             _fleet.AddRange(requests);

@@ -26,10 +26,8 @@ public sealed class RepairMigrationHistoryCommand : MigrationCmdlet
 
     protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, more: s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s with
-        {
-            IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns,
-        }, "Repair the migration history"));
+        var request = RequestBuilder.Build(this, v => v with { IgnoreMigrationPatterns = IgnoreMigrationPattern },
+            s => RequestBuilder.ConfirmProduction(this, Force.IsPresent, s, "Repair the migration history"));
         Run((sink, ct) => RepairOperation.RepairAsync(request, sink, ct));
     }
 }

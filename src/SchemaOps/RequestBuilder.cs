@@ -33,7 +33,7 @@ internal static class RequestBuilder
         {
             Parameters = Values(cmdlet) with { Environment = cmdlet.Environment?.FirstOrDefault() }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory,
         }, cmdlet.WriteWarning, cmdlet.WriteVerbose);
-        return (settings with { LenientNaming = cmdlet.Lenient }, target);
+        return (settings, target);
     });
 
     private static List<MigrationRequest> Resolve(DatabaseCmdlet cmdlet, Func<ConfigValues, ConfigValues>? parameters, Func<MigrationSettings, MigrationSettings>? more)
@@ -47,7 +47,7 @@ internal static class RequestBuilder
             var request = ConfigResolver.Resolve(
                 new ConfigRequest { Parameters = values with { Environment = environment }, ConfigPath = cmdlet.ResolvedConfigPath, WorkingDirectory = cmdlet.WorkingDirectory },
                 cmdlet.WriteWarning, cmdlet.WriteVerbose);
-            var settings = request.Settings with { LenientNaming = cmdlet.Lenient, LockWaitTimeout = cmdlet.LockWait ?? request.Settings.LockWaitTimeout };
+            var settings = request.Settings with { LockWaitTimeout = cmdlet.LockWait ?? request.Settings.LockWaitTimeout };
             return request with { Settings = more is null ? settings : more(settings) };
         }).ToList();
     }
@@ -68,6 +68,7 @@ internal static class RequestBuilder
             Table = cmdlet.Table,
             Layout = cmdlet.Layout,
             ConnectRetries = cmdlet.ConnectRetries,
+            LenientNaming = cmdlet.Lenient ? true : null,
         };
         if (cmdlet is MigrationCmdlet reader)
             values = values with

@@ -15,7 +15,7 @@ public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Description { get; set; } = "<< Flyway Baseline >>";
+    public string? Description { get; set; }
 
     /// <summary>How long to wait for another runner's migration lock; default: the engine's (5 minutes).</summary>
     [Parameter]
@@ -26,7 +26,7 @@ public sealed class SetMigrationBaselineCommand : DatabaseCmdlet
 
     protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, v => v with { BaselineVersion = Version }, s => s with { BaselineDescription = Description });
+        var request = RequestBuilder.Build(this, v => v with { BaselineVersion = Version, BaselineDescription = Description });
         Run((sink, ct) => BaselineOperation.BaselineAsync(request, sink, ct));
     }
 }

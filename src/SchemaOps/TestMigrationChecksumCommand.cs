@@ -46,7 +46,7 @@ public sealed class TestMigrationChecksumCommand : MigrationCmdlet
 
     private void Validate(IReadOnlyCollection<string>? versions, IReadOnlyCollection<string>? scripts)
     {
-        var request = RequestBuilder.Build(this, more: s => s with { IgnoreMigrationPatterns = IgnoreMigrationPattern ?? s.IgnoreMigrationPatterns });
+        var request = RequestBuilder.Build(this, v => v with { IgnoreMigrationPatterns = IgnoreMigrationPattern });
         Run((sink, ct) => InfoOperation.ValidateAsync(request, sink, ct, versions, scripts));
     }
 }

@@ -104,6 +104,36 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_flyway_projects_target_in_its_conf_or_FLYWAY_TARGET_stops_migrate_there_and_an_unsupported_setting_changes_nothing()
+    {
+        // flyway.target was skipped with a warning: every pending migration was applied past the version the team pinned.
+        using var project = new TempDir();
+        project.Write("sql/V1__a.sql", "CREATE TABLE a (id int);");
+        project.Write("sql/V2__b.sql", "CREATE TABLE b (id int);");
+        project.Write("sql/V3__c.sql", "CREATE TABLE c (id int);");
+        var db = await pg.Server.CreateDatabaseAsync();
+        project.Write("flyway.conf", $"flyway.url={pg.Server.Url(db)}\nflyway.locations=filesystem:sql\nflyway.target=1\n");
+
+        var pinned = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.True(pinned.ExitCode == 0, pinned.ToString());
+        Assert.DoesNotContain("target", pinned.Stderr);
+        Assert.Equal("1", await pg.ScalarAsync(db, "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"));
+
+        var fromVariable = await CliProcess.RunAsync(["migrate"], new Dictionary<string, string?> { ["FLYWAY_TARGET"] = "2" }, project.Path);
+        Assert.True(fromVariable.ExitCode == 0, fromVariable.ToString());
+        Assert.Equal("1,2", await pg.ScalarAsync(db, "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"));
+
+        // Placeholders marked another way would be applied unreplaced: refused before anything is read or changed.
+        project.Write("flyway.conf", $"flyway.url={pg.Server.Url(db)}\nflyway.locations=filesystem:sql\nflyway.placeholderPrefix=#[\n");
+        var refused = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("flyway.conf:3: 'placeholderPrefix'", refused.Stderr);
+        Assert.Contains("UnsupportedSetting", refused.Stderr);
+        Assert.Equal("1,2", await pg.ScalarAsync(db, "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"));
+        Assert.DoesNotContain(pg.Server.Password, refused.ToString());
+    }
+
+    [Fact]
     public async Task In_a_dbmate_project_it_runs_as_dbmate_does_from_the_env_file_and_db_migrations()
     {
         // What `dbmate up` reads in a project: ./.env (a password in its URL) and ./db/migrations; no flag, no variable.

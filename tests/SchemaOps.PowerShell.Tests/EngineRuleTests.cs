@@ -36,6 +36,26 @@ public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
     }
 
     [Fact]
+    public void A_target_and_out_of_order_in_the_config_hold_for_every_cmdlet_and_a_parameter_beats_them()
+    {
+        // Get-MigrationStatus set OutOfOrder from its switch alone (false over the config's true), and the config's
+        // target was skipped with a warning: Invoke-Migration applied past it.
+        foreach (var v in new[] { 1, 2, 3, 4, 5, 6 }) Write($"db/V{v}__t{v}.sql", $"CREATE TABLE t{v} (id int);");
+        Write("schemaops.json", """{ "target": "3", "outOfOrder": true, "locations": ["db"] }""");
+        var applied = Run("Invoke-Migration -ConnectionString $db -Confirm:$false").Succeeded();
+        Assert.Empty(applied.Warnings);
+        Assert.Equal(3, Scalar<int>("SELECT max(version::int) FROM flyway_schema_history"));
+
+        Run("$null = Invoke-Migration -ConnectionString $db -Target 5 -Confirm:$false").Succeeded();
+        Assert.Equal(5, Scalar<int>("SELECT max(version::int) FROM flyway_schema_history"));
+        Scalar<object>("DELETE FROM flyway_schema_history WHERE version = '4'"); // as if V4 came later, from another branch
+        var status = Run("Get-MigrationStatus -ConnectionString $db -Target 4").Succeeded().Output;
+        string StateOf(string version) => status.Single(o => o.Properties["Version"].Value?.ToString() == version).Properties["State"].Value.ToString()!;
+        Assert.Equal("Pending", StateOf("4")); // out of order, as the config says: not Ignored
+        Assert.Equal("AboveTarget", StateOf("6")); // the parameter's target, not the config's
+    }
+
+    [Fact]
     public void Restore_refuses_creating_and_cleaning_at_once()
     {
         var r = Run("Restore-Database -Path nothere.dump -ConnectionString $db -CreateDatabase -Clean -Confirm:$false");

@@ -18,7 +18,7 @@ public sealed class BaselineCommand : ICommand
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
-        var request = await MigrationOptions.BuildAsync(args, context, ct, s => s with { BaselineDescription = args.Value("--baseline-description") ?? s.BaselineDescription });
+        var request = await MigrationOptions.BuildAsync(args, context, ct);
         var sink = context.Sink(args, whatIf: args.Has("--what-if"));
         await BaselineOperation.BaselineAsync(request, sink, ct);
         sink.Finish();

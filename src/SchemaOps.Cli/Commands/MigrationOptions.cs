@@ -25,7 +25,7 @@ public static class MigrationOptions
         new("--schema", "managed schema; the first holds the history table (repeatable; default: the connection's current schema)", Repeatable: true, ValueName: "NAME"),
         new("--placeholder", "value for ${NAME} in the scripts (repeatable)", Repeatable: true, ValueName: "NAME=VALUE"),
         new("--no-placeholders", "do not replace ${...} placeholders in any script", TakesValue: false),
-        new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing", TakesValue: false),
+        new("--lenient-naming", "skip files that look like migrations but do not parse, as Flyway does, instead of failing (also validateMigrationNaming=false in config, FLYWAY_VALIDATE_MIGRATION_NAMING)", TakesValue: false),
         new("--connect-retries", "try a failed first connection again up to N times, pausing 1s, doubling, at most connectRetriesInterval (default 0; Flyway's connectRetries)", ValueName: "N"),
         new("--ephemeral", "run against a throwaway PostgreSQL started for this command (needs the server binaries; removed afterwards)", TakesValue: false),
         new("--json", "print the result objects as a JSON array", TakesValue: false),
@@ -34,9 +34,9 @@ public static class MigrationOptions
 
     public static readonly OptionSpec ConfirmProduction = new("--confirm-production", "allow this destructive change on a production environment's database", TakesValue: false);
 
-    public static readonly OptionSpec Target = new("--target", "highest version to consider (default: latest)", ValueName: "VERSION");
-    public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one", TakesValue: false);
-    public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default *:future)", Repeatable: true, ValueName: "PATTERN");
+    public static readonly OptionSpec Target = new("--target", "highest version to consider (default: target in config, FLYWAY_TARGET, else latest)", ValueName: "VERSION");
+    public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one (also outOfOrder in config, FLYWAY_OUT_OF_ORDER)", TakesValue: false);
+    public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default: ignoreMigrationPatterns in config, FLYWAY_IGNORE_MIGRATION_PATTERNS, else *:future)", Repeatable: true, ValueName: "PATTERN");
     public static readonly OptionSpec LockWait = new("--lock-wait", $"how long to wait for another runner's lock (default {MigrationSettings.DefaultLockWait.TotalMinutes:0}m)", ValueName: "DURATION");
     public static readonly OptionSpec[] LockSafety =
     [
@@ -140,10 +140,7 @@ public static class MigrationOptions
         {
             s = s with
             {
-                LenientNaming = a.Has("--lenient-naming"),
-                Target = a.Value("--target"),
                 LockWaitTimeout = lockWait ?? s.LockWaitTimeout,
-                IgnoreMigrationPatterns = a.Has("--ignore") ? a.Values("--ignore") : s.IgnoreMigrationPatterns,
                 ProductionConfirmed = a.Has("--confirm-production"),
             };
             return more is null ? s : more(s);
@@ -167,6 +164,10 @@ public static class MigrationOptions
         OutOfOrder = a.Has("--out-of-order") ? true : null,
         BaselineOnMigrate = a.Has("--baseline-on-migrate") ? true : null,
         BaselineVersion = a.Value("--baseline-version"),
+        BaselineDescription = a.Value("--baseline-description"),
+        Target = a.Value("--target"),
+        IgnoreMigrationPatterns = a.Has("--ignore") ? a.Values("--ignore") : null,
+        LenientNaming = a.Has("--lenient-naming") ? true : null,
         ValidateOnMigrate = a.Has("--no-validate") ? false : null,
         InstalledBy = a.Value("--installed-by"),
         CleanEnabled = a.Has("--allow-clean") ? true : null,

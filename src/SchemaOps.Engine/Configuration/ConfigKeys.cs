@@ -18,8 +18,39 @@ internal static class ConfigKeys
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
         "lockRetryCount", "statementTimeout", "connectRetries", "connectRetriesInterval", "cleanEnabled", "cleanDisabled", "production",
         "group", "outOfOrder", "baselineOnMigrate", "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
-        "driftIgnore",
+        "driftIgnore", "target", "ignoreMigrationPatterns", "validateMigrationNaming", "createSchemas", "baselineDescription",
     };
+
+    /// <summary>
+    /// Flyway settings that change which scripts run or what they run, which SchemaOps does not implement, with
+    /// Flyway's default: a file or variable giving another value is refused, since skipping it would apply
+    /// something else than the team's Flyway applies (files not found under another prefix, ${x} left unreplaced
+    /// under other placeholder marks, an initSql's role not taken). Flyway's default value itself is accepted.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Unsupported = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sqlMigrationPrefix"] = ["V"], ["undoSqlMigrationPrefix"] = ["U"], ["repeatableSqlMigrationPrefix"] = ["R"],
+        ["sqlMigrationSeparator"] = ["__"], ["sqlMigrationSuffixes"] = [".sql"],
+        ["placeholderPrefix"] = ["${"], ["placeholderSuffix"] = ["}"], ["placeholderSeparator"] = [":"],
+        ["scriptPlaceholderPrefix"] = ["FP__"], ["scriptPlaceholderSuffix"] = ["__"],
+        ["encoding"] = ["UTF-8", "UTF8"], ["skipExecutingMigrations"] = ["false"], ["skipDefaultCallbacks"] = ["false"],
+        ["initSql"] = [], ["cherryPick"] = [], ["callbacks"] = [],
+    };
+
+    /// <summary>
+    /// The Flyway settings also read from FLYWAY_ variables, named as Flyway names them (target: FLYWAY_TARGET,
+    /// outOfOrder: FLYWAY_OUT_OF_ORDER): a CI job that pins FLYWAY_TARGET must not have everything applied.
+    /// The connection, folder and schema variables are read by <see cref="ConfigResolver"/> itself.
+    /// </summary>
+    internal static readonly string[] FlywayVariableKeys =
+    [
+        "target", "outOfOrder", "baselineOnMigrate", "baselineVersion", "baselineDescription", "validateOnMigrate", "ignoreMigrationPatterns",
+        "validateMigrationNaming", "group", "installedBy", "placeholderReplacement", "createSchemas", .. Unsupported.Keys,
+    ];
+
+    /// <summary>Flyway's environment variable for a setting: FLYWAY_ and the name in capitals, words split by '_'.</summary>
+    internal static string VariableName(string key) =>
+        "FLYWAY_" + string.Concat(key.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     public static bool IsKnown(string key) => Keys.Contains(key) || key.StartsWith("placeholders.", StringComparison.OrdinalIgnoreCase);
 
@@ -31,9 +62,17 @@ internal static class ConfigKeys
     public static bool Check(string key, RawValue raw, bool strict, Action<string>? warning)
     {
         if (IsKnown(key)) return true;
+        if (Unsupported.TryGetValue(key, out var flywayDefault))
+        {
+            // The value is not quoted: an initSql may hold a password.
+            if (raw.AsList(key) is [var only] && flywayDefault.Contains(only, StringComparer.OrdinalIgnoreCase)) return false;
+            throw raw.Refused(ErrorCatalog.UnsupportedSetting,
+                $"'{key}' changes which scripts run or what they run, and SchemaOps does not support it: nothing was done. " +
+                (flywayDefault.Length == 0 ? "Remove it" : $"Remove it, or set it to Flyway's default '{flywayDefault[0]}'"));
+        }
         if (strict)
-            throw Errors.Input(ErrorCatalog.UnknownConfigKey, $"{raw.File}:{raw.Line}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.OrdinalIgnoreCase))}, placeholders)", raw.File, raw.Line);
-        if (!Quiet.Contains(key)) warning?.Invoke($"{raw.File}:{raw.Line}: '{key}' is not used by SchemaOps; ignored");
+            throw Errors.Input(ErrorCatalog.UnknownConfigKey, $"{raw.Where}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.OrdinalIgnoreCase))}, placeholders)", raw.File, raw.Line);
+        if (!Quiet.Contains(key)) warning?.Invoke($"{raw.Where}: '{key}' is not used by SchemaOps; ignored");
         return false;
     }
 
@@ -74,7 +113,13 @@ internal static class ConfigKeys
             "outoforder" => values with { OutOfOrder = raw.AsBool(key) },
             "baselineonmigrate" => values with { BaselineOnMigrate = raw.AsBool(key) },
             "baselineversion" => values with { BaselineVersion = raw.AsString(key) },
+            "baselinedescription" => values with { BaselineDescription = raw.AsString(key) },
             "validateonmigrate" => values with { ValidateOnMigrate = raw.AsBool(key) },
+            "target" => values with { Target = raw.AsString(key) },
+            "ignoremigrationpatterns" => values with { IgnoreMigrationPatterns = raw.AsList(key) },
+            // Flyway skips a misnamed file unless this is true; SchemaOps refuses it unless told to skip (false said on purpose).
+            "validatemigrationnaming" => values with { LenientNaming = !raw.AsBool(key) },
+            "createschemas" => values with { CreateSchemas = raw.AsBool(key) },
             "installedby" => values with { InstalledBy = raw.AsString(key) },
             "environment" => values with { Environment = raw.AsString(key) },
             "slowthreshold" => values with { SlowThreshold = raw.AsDuration(key) },
@@ -88,7 +133,7 @@ internal static class ConfigKeys
     private static string Location(string location, RawValue raw)
     {
         if (location.StartsWith("classpath:", StringComparison.OrdinalIgnoreCase))
-            throw Errors.Input(ErrorCatalog.UnsupportedLocation, $"{raw.File}:{raw.Line}: '{location}' is a Java classpath location; SchemaOps reads folders: use filesystem:<folder>", raw.File, raw.Line);
+            throw raw.Refused(ErrorCatalog.UnsupportedLocation, $"'{location}' is a Java classpath location; SchemaOps reads folders: use filesystem:<folder>");
         var folder = Sources.MigrationFolder.StripFilesystemPrefix(location);
         return Path.GetFullPath(folder, Path.GetDirectoryName(Path.GetFullPath(raw.File))!);
     }

@@ -141,7 +141,15 @@ public static class ConfigResolver
         foreach (var (name, _, value) in v.WithPrefix("SCHEMAOPS_PLACEHOLDERS_")) placeholders[name] = value;
         var schemas = List(v["FLYWAY_SCHEMAS"]);
         if (v["FLYWAY_DEFAULT_SCHEMA"] is { } defaultSchema) schemas = [defaultSchema, .. (schemas ?? []).Where(s => s != defaultSchema)];
-        return new ConfigValues
+        var flyway = ConfigValues.None;
+        foreach (var key in ConfigKeys.FlywayVariableKeys)
+        {
+            var name = ConfigKeys.VariableName(key);
+            if (v[name] is not { } text) continue;
+            var raw = RawValue.FromVariable(name, text);
+            if (ConfigKeys.Check(key, raw, strict: false, warning: null)) flyway = ConfigKeys.Set(flyway, key, raw);
+        }
+        return flyway with
         {
             Url = v["FLYWAY_URL"] ?? v["DATABASE_URL"],
             User = v["FLYWAY_USER"],
@@ -200,7 +208,12 @@ public static class ConfigResolver
             OutOfOrder = v.OutOfOrder ?? s.OutOfOrder,
             BaselineOnMigrate = v.BaselineOnMigrate ?? s.BaselineOnMigrate,
             BaselineVersion = v.BaselineVersion ?? s.BaselineVersion,
+            BaselineDescription = v.BaselineDescription ?? s.BaselineDescription,
             ValidateOnMigrate = v.ValidateOnMigrate ?? s.ValidateOnMigrate,
+            Target = v.Target ?? s.Target,
+            IgnoreMigrationPatterns = v.IgnoreMigrationPatterns ?? s.IgnoreMigrationPatterns,
+            LenientNaming = v.LenientNaming ?? s.LenientNaming,
+            CreateSchemas = v.CreateSchemas ?? s.CreateSchemas,
             InstalledBy = v.InstalledBy ?? s.InstalledBy,
             LintLevel = v.LintLevel,
             SlowThreshold = v.SlowThreshold,

@@ -30,7 +30,15 @@ public sealed record ConfigValues
     public bool? OutOfOrder { get; init; }
     public bool? BaselineOnMigrate { get; init; }
     public string? BaselineVersion { get; init; }
+    public string? BaselineDescription { get; init; }
     public bool? ValidateOnMigrate { get; init; }
+    /// <summary>Flyway's target: the highest version migrate, info, validate and repair consider ("latest": all).</summary>
+    public string? Target { get; init; }
+    /// <summary>Flyway's ignoreMigrationPatterns (type:state).</summary>
+    public IReadOnlyList<string>? IgnoreMigrationPatterns { get; init; }
+    /// <summary>Skip files that look like migrations but do not parse (Flyway's validateMigrationNaming=false said on purpose).</summary>
+    public bool? LenientNaming { get; init; }
+    public bool? CreateSchemas { get; init; }
     public string? InstalledBy { get; init; }
     /// <summary>Migrate refuses to start when the pending scripts have lint findings at this severity or above.</summary>
     public LintSeverity? LintLevel { get; init; }
@@ -67,7 +75,12 @@ public sealed record ConfigValues
         OutOfOrder = OutOfOrder ?? lower.OutOfOrder,
         BaselineOnMigrate = BaselineOnMigrate ?? lower.BaselineOnMigrate,
         BaselineVersion = BaselineVersion ?? lower.BaselineVersion,
+        BaselineDescription = BaselineDescription ?? lower.BaselineDescription,
         ValidateOnMigrate = ValidateOnMigrate ?? lower.ValidateOnMigrate,
+        Target = Target ?? lower.Target,
+        IgnoreMigrationPatterns = IgnoreMigrationPatterns ?? lower.IgnoreMigrationPatterns,
+        LenientNaming = LenientNaming ?? lower.LenientNaming,
+        CreateSchemas = CreateSchemas ?? lower.CreateSchemas,
         InstalledBy = InstalledBy ?? lower.InstalledBy,
         LintLevel = LintLevel ?? lower.LintLevel,
         SlowThreshold = SlowThreshold ?? lower.SlowThreshold,

@@ -8,6 +8,14 @@ namespace SchemaOps.Engine.Configuration;
 /// </summary>
 internal readonly record struct RawValue(object Value, string File, int Line)
 {
+    /// <summary>A value an environment variable gives (FLYWAY_TARGET): errors name the variable.</summary>
+    public static RawValue FromVariable(string name, string value) => new(value, name, 0) { IsVariable = true };
+
+    private bool IsVariable { get; init; }
+
+    /// <summary>Where the value was written, as messages name it: file:line, or the environment variable.</summary>
+    public string Where => IsVariable ? $"environment variable {File}" : $"{File}:{Line}";
+
     /// <summary>The value with its environment references replaced (only values actually used are expanded, so an unused environment's secrets need not be set).</summary>
     public RawValue Expand(EnvironmentVariables environment, bool allowBare)
     {
@@ -57,5 +65,9 @@ internal readonly record struct RawValue(object Value, string File, int Line)
 
     // The value itself is not quoted: it may be a password.
     public SchemaOpsException Invalid(string key, string expected) =>
-        Errors.Input(ErrorCatalog.InvalidConfigValue, $"{File}:{Line}: '{key}' must be {expected}", File, Line);
+        Refused(IsVariable ? ErrorCatalog.InvalidEnvironmentVariable : ErrorCatalog.InvalidConfigValue, $"'{key}' must be {expected}");
+
+    /// <summary>An error of <paramref name="kind"/> about this value, prefixed with where it was written.</summary>
+    public SchemaOpsException Refused(ErrorKind kind, string message) =>
+        IsVariable ? Errors.Parameter(kind, $"{Where}: {message}", File) : Errors.Input(kind, $"{Where}: {message}", File, Line);
 }

@@ -223,6 +223,74 @@ public class ConfigResolverTests : IDisposable
     }
 
     [Fact]
+    public void Flyways_settings_that_decide_what_is_applied_are_honoured_from_the_file_and_from_FLYWAY_variables()
+    {
+        // Skipped with a warning before: a team pinning target=2 had every pending migration applied.
+        _dir.Write("flyway.conf", """
+            flyway.url=jdbc:postgresql://confhost/app
+            flyway.target=2
+            flyway.ignoreMigrationPatterns=*:missing,repeatable:pending
+            flyway.validateMigrationNaming=false
+            flyway.createSchemas=false
+            flyway.baselineDescription=taken over
+            flyway.sqlMigrationPrefix=V
+            flyway.encoding=utf-8
+            """);
+        var request = Resolve();
+        Assert.Equal("2", request.Settings.Target);
+        Assert.Equal(["*:missing", "repeatable:pending"], request.Settings.IgnoreMigrationPatterns);
+        Assert.True(request.Settings.LenientNaming);
+        Assert.False(request.Settings.CreateSchemas);
+        Assert.Equal("taken over", request.Settings.BaselineDescription);
+        Assert.Empty(_warnings); // Flyway's own default prefix and encoding are what SchemaOps does: no noise
+
+        // A CI job's FLYWAY_ variables, named as Flyway names them, beat the file; a parameter beats them.
+        var variables = new Dictionary<string, string>
+        {
+            ["FLYWAY_TARGET"] = "3", ["FLYWAY_OUT_OF_ORDER"] = "true", ["FLYWAY_BASELINE_ON_MIGRATE"] = "true", ["FLYWAY_BASELINE_VERSION"] = "0.5",
+            ["FLYWAY_VALIDATE_ON_MIGRATE"] = "false", ["FLYWAY_IGNORE_MIGRATION_PATTERNS"] = "*:future", ["FLYWAY_VALIDATE_MIGRATION_NAMING"] = "true",
+            ["FLYWAY_GROUP"] = "true", ["FLYWAY_INSTALLED_BY"] = "ci", ["FLYWAY_PLACEHOLDER_REPLACEMENT"] = "false",
+        };
+        var s = Resolve(variables: variables).Settings;
+        Assert.Equal(("3", true, true, "0.5", false), (s.Target, s.OutOfOrder, s.BaselineOnMigrate, s.BaselineVersion, s.ValidateOnMigrate));
+        Assert.Equal(["*:future"], s.IgnoreMigrationPatterns);
+        Assert.Equal((false, true, "ci", false), (s.LenientNaming, s.Group, s.InstalledBy, s.PlaceholderReplacement));
+        Assert.Equal("4", Resolve(new ConfigValues { Target = "4" }, variables).Settings.Target);
+
+        var bad = Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_OUT_OF_ORDER"] = "yes" }));
+        Assert.Equal("InvalidEnvironmentVariable", bad.ErrorId);
+        Assert.Contains("environment variable FLYWAY_OUT_OF_ORDER: 'outOfOrder' must be true or false", bad.Message);
+    }
+
+    [Theory]
+    [InlineData("flyway.conf", "flyway.url=x\nflyway.placeholderPrefix=#[\n", 2, "placeholderPrefix", "'${'")]
+    [InlineData("flyway.conf", "flyway.sqlMigrationPrefix=M\n", 1, "sqlMigrationPrefix", "'V'")]
+    [InlineData("flyway.toml", "[flyway]\nsqlMigrationSuffixes = [\".sql\", \".pgsql\"]\n", 2, "sqlMigrationSuffixes", "'.sql'")]
+    [InlineData("flyway.toml", "[flyway]\ninitSql = \"SET ROLE owner_hunter2\"\n", 2, "initSql", "Remove it")]
+    [InlineData("schemaops.json", "{\n  \"encoding\": \"ISO-8859-1\"\n}", 2, "encoding", "'UTF-8'")]
+    public void A_flyway_setting_that_changes_what_runs_and_is_not_supported_is_refused_naming_file_and_line(string name, string text, int line, string key, string hint)
+    {
+        var path = _dir.Write(name, text);
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }));
+        Assert.Equal(("UnsupportedSetting", path, line), (e.ErrorId, e.File, e.Line));
+        Assert.Contains($"{name}:{line}: '{key}'", e.Message);
+        Assert.Contains(hint, e.Message);
+        Assert.DoesNotContain("hunter2", e.Message);
+        Assert.DoesNotContain("#[", e.Message);
+    }
+
+    [Fact]
+    public void A_FLYWAY_variable_for_an_unsupported_setting_is_refused_naming_the_variable_and_not_its_value()
+    {
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_INIT_SQL"] = "SET ROLE x PASSWORD 'hunter2'" }));
+        Assert.Equal("UnsupportedSetting", e.ErrorId);
+        Assert.StartsWith("environment variable FLYWAY_INIT_SQL: 'initSql'", e.Message);
+        Assert.DoesNotContain("hunter2", e.Message);
+        // Flyway's own default is what SchemaOps does: accepted.
+        Assert.Null(Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_SQL_MIGRATION_PREFIX"] = "V" }).Settings.Target);
+    }
+
+    [Fact]
     public void Any_valid_toml_loads_whatever_other_tools_keep_in_the_file()
     {
         // What the hand-written reader refused: multi-line strings, arrays of tables, dates, nested arrays, other tables.
