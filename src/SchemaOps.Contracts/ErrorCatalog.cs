@@ -110,6 +110,7 @@ public static class ErrorCatalog
     public static readonly ErrorKind UnclosedTransaction = Define(nameof(UnclosedTransaction), SchemaOpsErrorCategory.InvalidData, "a script opens a transaction it never closes");
     public static readonly ErrorKind TransactionControlInScript = Define(nameof(TransactionControlInScript), SchemaOpsErrorCategory.InvalidData, "a script controls the transaction SchemaOps runs it in");
     public static readonly ErrorKind StatementNeedsNoTransaction = Define(nameof(StatementNeedsNoTransaction), SchemaOpsErrorCategory.InvalidData, "a statement that cannot run in a transaction, in a script that must");
+    public static readonly ErrorKind MixedTransactionMode = Define(nameof(MixedTransactionMode), SchemaOpsErrorCategory.InvalidData, "a statement that cannot run in a transaction beside other changes in one script, without mixed=true");
     public static readonly ErrorKind GroupNeedsTransactions = Define(nameof(GroupNeedsTransactions), SchemaOpsErrorCategory.InvalidData, "a migration that cannot run in a transaction, in a run applied as one transaction");
     public static readonly ErrorKind ConfigFileNotFound = Define(nameof(ConfigFileNotFound), SchemaOpsErrorCategory.ObjectNotFound, "the config file does not exist", ExitClass.Usage);
     public static readonly ErrorKind UnknownConfigFormat = Define(nameof(UnknownConfigFormat), SchemaOpsErrorCategory.InvalidArgument, "a config file of a format SchemaOps does not read");

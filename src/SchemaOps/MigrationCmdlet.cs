@@ -79,6 +79,10 @@ public abstract class MigrationCmdlet : DatabaseCmdlet
     [Parameter]
     public SwitchParameter LenientNaming { get; set; }
 
+    /// <summary>Flyway's mixed: a statement that cannot run in a transaction may share a script with other changes.</summary>
+    [Parameter]
+    public SwitchParameter Mixed { get; set; }
+
     /// <summary>Values for ${name} placeholders in the scripts.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public System.Collections.Hashtable? Placeholder { get; set; }

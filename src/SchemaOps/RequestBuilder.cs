@@ -74,6 +74,7 @@ internal static class RequestBuilder
             values = values with
             {
                 PlaceholderReplacement = reader.NoPlaceholderReplacement.IsPresent ? false : null,
+                Mixed = reader.Mixed.IsPresent ? true : null,
                 Placeholders = reader.Placeholder?.Cast<System.Collections.DictionaryEntry>()
                     .ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
             };

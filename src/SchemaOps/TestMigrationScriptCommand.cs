@@ -46,6 +46,10 @@ public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
     [Parameter]
     public SwitchParameter Group { get; set; }
 
+    /// <summary>The set will be applied with -Mixed (Flyway's mixed=true).</summary>
+    [Parameter]
+    public SwitchParameter Mixed { get; set; }
+
     /// <summary>Rules turned off or re-graded; default: schemaops-lint.json in the current location when it exists.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -62,7 +66,7 @@ public sealed class TestMigrationScriptCommand : SchemaOpsCmdlet
         var here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         var options = defaults with
         {
-            PostgresMajor = PostgresVersion ?? defaults.PostgresMajor, Layout = Layout ?? MigrationLayout.Auto, Group = Group.IsPresent,
+            PostgresMajor = PostgresVersion ?? defaults.PostgresMajor, Layout = Layout ?? MigrationLayout.Auto, Group = Group.IsPresent, Mixed = Mixed.IsPresent,
             Rules = Guard(() => LintRuleSettings.Load(rules, here)),
         };
         var level = LintLevel;

@@ -134,6 +134,32 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_script_mixing_CONCURRENTLY_with_other_changes_is_refused_unless_mixed_by_flag_variable_or_config()
+    {
+        using var project = new TempDir();
+        project.Write("sql/V1__t.sql", "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n");
+        var db = await pg.Server.CreateDatabaseAsync();
+        project.Write("flyway.conf", $"flyway.url={pg.Server.Url(db)}\nflyway.locations=filesystem:sql\n");
+
+        var refused = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("V1__t.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction", refused.Stderr);
+        Assert.Contains("MixedTransactionMode", refused.Stderr);
+        Assert.Equal(false, await pg.ScalarAsync(db, "SELECT to_regclass('t') IS NOT NULL"));
+        var lint = await CliProcess.RunAsync(["lint", "sql"], workingDirectory: project.Path);
+        Assert.Equal(1, lint.ExitCode);
+        Assert.Contains("transaction-mode", lint.Stdout);
+        Assert.DoesNotContain("transaction-mode", (await CliProcess.RunAsync(["lint", "sql", "--mixed"], workingDirectory: project.Path)).Stdout);
+
+        var whatIf = await CliProcess.RunAsync(["migrate", "--mixed", "--what-if"], workingDirectory: project.Path);
+        Assert.True(whatIf.ExitCode == 0, whatIf.ToString());
+        var mixed = await CliProcess.RunAsync(["migrate"], new Dictionary<string, string?> { ["FLYWAY_MIXED"] = "true" }, project.Path);
+        Assert.True(mixed.ExitCode == 0, mixed.ToString());
+        Assert.Contains("(no transaction)", mixed.Stdout);
+        Assert.Equal(true, await pg.ScalarAsync(db, "SELECT to_regclass('t_a') IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task In_a_dbmate_project_it_runs_as_dbmate_does_from_the_env_file_and_db_migrations()
     {
         // What `dbmate up` reads in a project: ./.env (a password in its URL) and ./db/migrations; no flag, no variable.

@@ -406,7 +406,8 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     {
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
         _dir.Write("V2__index.sql", "CREATE INDEX CONCURRENTLY a_id ON a (id);\nSELECT pg_sleep(30);\n");
-        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        // --mixed: the index and the sleep after it run outside a transaction on purpose (Flyway's mixed=true).
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path, "--mixed"], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
         var stderr = runner.StandardError.ReadToEndAsync();
         await WaitForActiveQueryAsync("pg_sleep(30)");
 

@@ -56,6 +56,21 @@ public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
     }
 
     [Fact]
+    public void Mixed_lets_a_script_mix_CONCURRENTLY_with_other_changes_and_without_it_nothing_runs()
+    {
+        Write("db/V1__t.sql", "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n");
+        var refused = Run("Invoke-Migration -ConnectionString $db -Path db -Confirm:$false");
+        Assert.StartsWith("MixedTransactionMode,", (refused.Terminating?.ErrorRecord ?? Assert.Single(refused.Errors)).FullyQualifiedErrorId);
+        Assert.Equal(0L, AppliedCount());
+        var lint = Run("Test-MigrationScript db").Succeeded().Output;
+        Assert.Contains(lint, f => f.Properties["RuleId"].Value.ToString() == "transaction-mode");
+        Assert.DoesNotContain(Run("Test-MigrationScript db -Mixed").Succeeded().Output, f => f.Properties["RuleId"].Value.ToString() == "transaction-mode");
+
+        Assert.Single(Run("Invoke-Migration -ConnectionString $db -Path db -Mixed -Confirm:$false").Succeeded().Output);
+        Assert.Equal(1L, AppliedCount());
+    }
+
+    [Fact]
     public void Restore_refuses_creating_and_cleaning_at_once()
     {
         var r = Run("Restore-Database -Path nothere.dump -ConnectionString $db -CreateDatabase -Clean -Confirm:$false");

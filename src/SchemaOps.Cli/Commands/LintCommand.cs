@@ -18,6 +18,7 @@ public sealed class LintCommand : ICommand
         new("--pg-version", "the PostgreSQL major version the scripts will run on (default 15)", ValueName: "N"),
         MigrationOptions.Layout,
         new("--group", "the set will be applied with --group (one transaction)", TakesValue: false),
+        new("--mixed", "the set will be applied with --mixed (Flyway's mixed=true): a statement that cannot run in a transaction may share a script with other changes", TakesValue: false),
         new("--rules", "rules turned off or re-graded: { \"rules\": { \"<rule>\": \"off|info|warning|error\" } } (default: ./schemaops-lint.json when it exists)", ValueName: "FILE"),
         new("--verbose", "say what is being done, on stderr", TakesValue: false),
     ];
@@ -33,7 +34,7 @@ public sealed class LintCommand : ICommand
         {
             PostgresMajor = args.Value("--pg-version") is { } v ? int.TryParse(v, out var major) && major is >= 9 and <= 99 ? major : throw new UsageException($"--pg-version '{v}' is not a PostgreSQL major version") : defaults.PostgresMajor,
             Layout = args.Value("--layout") is { } layout ? MigrationLayouts.ParseCliName(layout) : MigrationLayout.Auto,
-            Group = args.Has("--group"),
+            Group = args.Has("--group"), Mixed = args.Has("--mixed"),
             Rules = LintRuleSettings.Load(args.Value("--rules"), Environment.CurrentDirectory),
         };
         var sink = context.Sink(args);

@@ -18,7 +18,7 @@ internal static class ConfigKeys
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
         "lockRetryCount", "statementTimeout", "connectRetries", "connectRetriesInterval", "cleanEnabled", "cleanDisabled", "production",
         "group", "outOfOrder", "baselineOnMigrate", "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
-        "driftIgnore", "target", "ignoreMigrationPatterns", "validateMigrationNaming", "createSchemas", "baselineDescription",
+        "driftIgnore", "target", "ignoreMigrationPatterns", "validateMigrationNaming", "createSchemas", "baselineDescription", "mixed",
     };
 
     /// <summary>
@@ -45,7 +45,7 @@ internal static class ConfigKeys
     internal static readonly string[] FlywayVariableKeys =
     [
         "target", "outOfOrder", "baselineOnMigrate", "baselineVersion", "baselineDescription", "validateOnMigrate", "ignoreMigrationPatterns",
-        "validateMigrationNaming", "group", "installedBy", "placeholderReplacement", "createSchemas", .. Unsupported.Keys,
+        "validateMigrationNaming", "group", "mixed", "installedBy", "placeholderReplacement", "createSchemas", .. Unsupported.Keys,
     ];
 
     /// <summary>Flyway's environment variable for a setting: FLYWAY_ and the name in capitals, words split by '_'.</summary>
@@ -110,6 +110,7 @@ internal static class ConfigKeys
             "cleandisabled" => values with { CleanEnabled = !raw.AsBool(key) },
             "production" => values with { Production = raw.AsBool(key) },
             "group" => values with { Group = raw.AsBool(key) },
+            "mixed" => values with { Mixed = raw.AsBool(key) },
             "outoforder" => values with { OutOfOrder = raw.AsBool(key) },
             "baselineonmigrate" => values with { BaselineOnMigrate = raw.AsBool(key) },
             "baselineversion" => values with { BaselineVersion = raw.AsString(key) },

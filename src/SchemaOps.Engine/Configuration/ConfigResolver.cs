@@ -205,6 +205,7 @@ public static class ConfigResolver
             StatementTimeout = v.StatementTimeout ?? s.StatementTimeout,
             CleanEnabled = v.CleanEnabled ?? s.CleanEnabled,
             Group = v.Group ?? s.Group,
+            Mixed = v.Mixed ?? s.Mixed,
             OutOfOrder = v.OutOfOrder ?? s.OutOfOrder,
             BaselineOnMigrate = v.BaselineOnMigrate ?? s.BaselineOnMigrate,
             BaselineVersion = v.BaselineVersion ?? s.BaselineVersion,

@@ -27,6 +27,7 @@ public sealed record ConfigValues
     /// <summary>Marks the environment as production: destructive operations need explicit confirmation, clean is refused.</summary>
     public bool? Production { get; init; }
     public bool? Group { get; init; }
+    public bool? Mixed { get; init; }
     public bool? OutOfOrder { get; init; }
     public bool? BaselineOnMigrate { get; init; }
     public string? BaselineVersion { get; init; }
@@ -72,6 +73,7 @@ public sealed record ConfigValues
         CleanEnabled = CleanEnabled ?? lower.CleanEnabled,
         Production = Production ?? lower.Production,
         Group = Group ?? lower.Group,
+        Mixed = Mixed ?? lower.Mixed,
         OutOfOrder = OutOfOrder ?? lower.OutOfOrder,
         BaselineOnMigrate = BaselineOnMigrate ?? lower.BaselineOnMigrate,
         BaselineVersion = BaselineVersion ?? lower.BaselineVersion,

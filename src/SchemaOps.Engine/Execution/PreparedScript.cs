@@ -12,20 +12,22 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     /// <summary>
     /// Splits the script (unterminated strings/comments are errors naming file:line) and decides its
     /// transaction mode: the .sql.conf setting wins; otherwise a statement PostgreSQL refuses inside a
-    /// transaction makes the whole script run statement by statement without one.
+    /// transaction makes the whole script run statement by statement without one. Such a statement beside other
+    /// changes is refused unless <paramref name="mixed"/> (Flyway's mixed): run without a transaction, a failure
+    /// part-way would leave the changes before it applied.
     /// The script's own transaction control never has its meaning changed. A bare BEGIN ... COMMIT around the
     /// whole script (common in golang-migrate files) runs inside ours without the pair: the same commit, now
     /// with its history row. Any other control (a ROLLBACK, a COMMIT part-way, a savepoint) runs as written
     /// when the script runs without our transaction anyway, and is refused when it would run inside it.
     /// </summary>
-    public static PreparedScript Prepare(MigrationScript script, int serverVersionNum)
+    public static PreparedScript Prepare(MigrationScript script, int serverVersionNum, bool mixed)
     {
         if (script.PlaceholderProblem is { } problem) throw problem;
-        return Prepare(script, SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine), serverVersionNum);
+        return Prepare(script, SqlSplitter.Split(script.Text, script.DisplayPath, script.FirstLine), serverVersionNum, mixed);
     }
 
     /// <summary>The same, for a script already split (the linter splits once for its rules and this decision).</summary>
-    internal static PreparedScript Prepare(MigrationScript script, IReadOnlyList<SqlStatement> statements, int serverVersionNum)
+    internal static PreparedScript Prepare(MigrationScript script, IReadOnlyList<SqlStatement> statements, int serverVersionNum, bool mixed)
     {
         var control = statements.Where(TransactionRules.IsTransactionControl).ToList();
         var wrapped = WrapsItself(statements);
@@ -52,6 +54,13 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
                 $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, but the script wraps itself in BEGIN ... COMMIT: "
                 + "remove the BEGIN and COMMIT to run it statement by statement, or move the statement to a migration of its own",
                 script.DisplayPath, offending.Statement.Line, script.Version?.Text);
+        if (!mixed && offending.Reason is not null && script.Config.ExecuteInTransaction is null && control.Count == 0
+            && statements.FirstOrDefault(s => !ReadsOrSetsOnly(s) && TransactionRules.NonTransactionalReason(s, serverVersionNum) is null) is { } change)
+            throw Errors.Input(ErrorCatalog.MixedTransactionMode,
+                $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, and the script also changes other things " +
+                $"({string.Join(' ', change.Words.Take(2))} at line {change.Line}): run without a transaction, a failure part-way would leave those applied. Nothing was run. " +
+                "Move the statement to a migration of its own, or allow the mix as Flyway's mixed=true does (mixed in the config, FLYWAY_MIXED=true, --mixed or -Mixed)",
+                script.DisplayPath, offending.Statement.Line, script.Version?.Text);
         var reason = script.Config.ExecuteInTransaction == false ? "executeInTransaction=false in its .sql.conf"
             : offending.Reason is not null ? $"{offending.Reason} at line {offending.Statement.Line}"
             : control.Count > 0 && script.Config.ExecuteInTransaction is null && script.Config.OwnTransactionControlRunsAsWritten
@@ -74,6 +83,12 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
     public static bool WrapsItself(IReadOnlyList<SqlStatement> statements) =>
         statements.Count >= 2 && TransactionRules.IsPlainTransactionStart(statements[0]) && TransactionRules.IsPlainCommit(statements[^1])
         && statements.Count(TransactionRules.IsTransactionControl) == 2;
+
+    /// <summary>
+    /// A statement that changes nothing a failure later in the script would leave behind: session settings
+    /// (SET lock_timeout before a CREATE INDEX CONCURRENTLY is the usual companion) and SHOW.
+    /// </summary>
+    private static bool ReadsOrSetsOnly(SqlStatement s) => s.Words.Count > 0 && s.Words[0] is "SET" or "RESET" or "SHOW";
 
     /// <summary>"START TRANSACTION", "PREPARE TRANSACTION", else the first word: how messages name a control statement.</summary>
     internal static string Keyword(SqlStatement s) => s.Words.Count > 1 && s.Words[1] == "TRANSACTION" ? $"{s.Words[0]} TRANSACTION" : s.Words[0];

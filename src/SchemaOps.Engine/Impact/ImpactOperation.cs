@@ -27,7 +27,7 @@ public static class ImpactOperation
         var scripts = set.Scripts.Where(s => pending.Contains((s.FullPath, s.Kind))).ToList(); // as written: placeholders are not replaced
         var major = session.ServerVersionNum / 10000;
         // As the lint gate sees it: tables the applied migrations made hold data by now (an index on one needs CONCURRENTLY).
-        var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group },
+        var findings = request.Settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { PostgresMajor = major, Layout = set.Layout, Group = request.Settings.Group, Mixed = request.Settings.Mixed },
             inDatabase: s => !pending.Contains((s.FullPath, s.Kind))));
         var impacts = new List<MigrationImpact>();
         var created = new HashSet<string>(StringComparer.Ordinal); // tables the pending migrations create: new, nobody waits on them

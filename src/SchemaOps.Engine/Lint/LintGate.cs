@@ -12,7 +12,7 @@ internal static class LintGate
 {
     public static void Check(MigrationSession session, IReadOnlyList<PreparedScript> plan, bool group, LintSeverity level, LintRuleSettings rules)
     {
-        var options = new LintOptions { PostgresMajor = session.ServerVersionNum / 10000, Layout = session.Layout, Group = group };
+        var options = new LintOptions { PostgresMajor = session.ServerVersionNum / 10000, Layout = session.Layout, Group = group, Mixed = session.Mixed };
         var pending = plan.Select(p => p.Script.DisplayPath).ToHashSet(StringComparer.Ordinal);
         var blocking = rules.Apply(Linter.LintSet(new ScannedMigrations(session.Layout, session.Scripts), options, inDatabase: s => !pending.Contains(s.DisplayPath)))
             .Where(f => f.Severity >= level && pending.Contains(f.File)).ToList();

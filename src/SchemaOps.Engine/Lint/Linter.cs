@@ -11,6 +11,8 @@ public sealed record LintOptions
     public MigrationLayout Layout { get; init; } = MigrationLayout.Auto;
     /// <summary>The set will run in group mode (one transaction): CONCURRENTLY fails in it.</summary>
     public bool Group { get; init; }
+    /// <summary>Flyway's mixed: a statement that cannot run in a transaction may share a script with other changes.</summary>
+    public bool Mixed { get; init; }
     /// <summary>Rules turned off or re-graded (schemaops-lint.json).</summary>
     public LintRuleSettings Rules { get; init; } = LintRuleSettings.Default;
 }
@@ -122,7 +124,7 @@ public static partial class Linter
         var controlRefused = false; // the runner refuses the script's transaction control: each such statement is an error below
         try
         {
-            prepared = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000);
+            prepared = PreparedScript.Prepare(script, statements, options.PostgresMajor * 10000, options.Mixed);
         }
         catch (SchemaOpsException e) when (e.Kind == ErrorCatalog.TransactionControlInScript)
         {

@@ -256,7 +256,7 @@ public static class MigrateOperation
         var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
             .Concat(entries.Where(e => !settings.VersionedOnly && e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)
                            .OrderBy(e => e.Description, StringComparer.Ordinal))
-            .Select(e => PreparedScript.Prepare(e.Local!, session.ServerVersionNum))
+            .Select(e => session.Prepare(e.Local!))
             .ToList();
         if (settings.Group && plan.FirstOrDefault(p => !p.InTransaction) is { } outside)
             throw new SchemaOpsException(ErrorCatalog.GroupNeedsTransactions,

@@ -34,6 +34,13 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     public HistoryStore History { get; } = history;
     public MigrationLayout Layout => History.Layout;
     public int ServerVersionNum { get; } = serverVersionNum;
+
+    /// <summary>Flyway's mixed, from the settings the session was opened with (<see cref="Prepare"/>).</summary>
+    public bool Mixed { get; private init; }
+
+    /// <summary>A script split and its transaction mode decided, for this server and these settings.</summary>
+    public PreparedScript Prepare(MigrationScript script) => PreparedScript.Prepare(script, ServerVersionNum, Mixed);
+
     /// <summary>The local scripts, placeholders replaced: what every operation plans and runs with.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; } = scripts;
     /// <summary>The SQL callbacks, placeholders replaced.</summary>
@@ -103,9 +110,10 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings)
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings) { Mixed = settings.Mixed }
                 : new MigrationSession(connection, target, schemas, history, versionNum,
-                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath, sessionSettings);
+                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath, sessionSettings)
+                    { Mixed = settings.Mixed };
         }
         catch (Exception e)
         {

@@ -36,6 +36,8 @@ public sealed record MigrationSettings
     public bool PlaceholderReplacement { get; init; } = true;
     /// <summary>Apply all pending migrations in one transaction: all or none (refused if one cannot run in a transaction).</summary>
     public bool Group { get; init; }
+    /// <summary>Flyway's mixed: a script may hold a statement that cannot run in a transaction beside other changes (then all run without one).</summary>
+    public bool Mixed { get; init; }
     /// <summary>Apply versioned migrations only, leaving repeatables for a later run (the rehearsal applies one version at a time; views come last).</summary>
     internal bool VersionedOnly { get; init; }
     public bool BaselineOnMigrate { get; init; }

@@ -13,7 +13,7 @@ internal sealed record OperationCallbacks(string Operation, List<PreparedScript>
 {
     public static OperationCallbacks For(MigrationSession session, string operation)
     {
-        List<PreparedScript> Of(string eventName) => session.Callbacks[eventName].Select(s => PreparedScript.Prepare(s, session.ServerVersionNum)).ToList();
+        List<PreparedScript> Of(string eventName) => session.Callbacks[eventName].Select(session.Prepare).ToList();
         return new(operation, Of($"before{operation}"), Of($"beforeEach{operation}"), Of($"afterEach{operation}"), Of($"after{operation}"), Of($"after{operation}Error"));
     }
 

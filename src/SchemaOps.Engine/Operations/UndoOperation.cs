@@ -58,7 +58,7 @@ public static class UndoOperation
             if (problems.Count > 0)
                 throw new SchemaOpsException(ErrorCatalog.UndoRefused,
                     $"nothing was undone in {request.Target.Display}:\n  " + string.Join("\n  ", problems), version: range[0].VersionText);
-            var plan = range.Select(e => PreparedScript.Prepare(undoScripts[e.Version!], session.ServerVersionNum)).ToList();
+            var plan = range.Select(e => session.Prepare(undoScripts[e.Version!])).ToList();
             foreach (var empty in plan.Where(p => p.Statements.Count == 0))
                 sink.WriteWarning($"V{empty.Script.Version}: its undo script {empty.Script.DisplayPath} runs no statement: undoing it only takes it out of the history, what it did stays");
 

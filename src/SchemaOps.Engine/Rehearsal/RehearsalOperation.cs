@@ -58,7 +58,7 @@ public static class RehearsalOperation
         // Lint first: no database needed, and a problem in the files is found even if the server cannot start.
         Progress("linting", 0);
         var set = MigrationRequest.Scan(settings, sink); // read once: every step below reuses it
-        var findings = settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { Layout = set.Layout, Group = settings.Group }));
+        var findings = settings.LintRules.Apply(Linter.LintSet(set, new LintOptions { Layout = set.Layout, Group = settings.Group, Mixed = settings.Mixed }));
         var blocking = findings.Where(f => f.Severity >= lintLevel).ToList();
         Check(new RehearsalCheck
         {

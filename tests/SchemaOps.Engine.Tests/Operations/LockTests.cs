@@ -50,11 +50,12 @@ public class LockTests(PostgresFixture pg) : DatabaseTestBase(pg)
         // Flyway #3497: a runner blocked on the lock holds a snapshot, and CREATE INDEX CONCURRENTLY in the
         // runner that owns the lock waits for older snapshots. SchemaOps waiters poll, so the index builds.
         Dir.Write("V1__t.sql", "CREATE TABLE t (a int); INSERT INTO t SELECT generate_series(1, 1000);");
+        // The sleep beside the index is a mix Flyway's mixed=true allows (it holds the lock while the second runner starts).
         Dir.Write("V2__idx.sql", "SELECT pg_sleep(1.5);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n");
 
-        var first = Task.Run(() => MigrateAsync());
+        var first = Task.Run(() => MigrateAsync(s => s with { Mixed = true }));
         await WaitForAsync("SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(1.5)%' AND state = 'active'");
-        var second = Task.Run(() => MigrateAsync());
+        var second = Task.Run(() => MigrateAsync(s => s with { Mixed = true }));
         var results = await Task.WhenAll(first, second);
 
         Assert.Equal(2, results.Sum(r => r.Count));

@@ -119,6 +119,48 @@ public class TransactionControlTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_statement_that_cannot_run_in_a_transaction_beside_other_changes_is_refused_unless_mixed_as_in_Flyway()
+    {
+        // It ran statement by statement with no transaction: the index failing left the DELETE applied and a failed
+        // row. Flyway refuses such a script unless mixed=true.
+        await SeedAsync();
+        Dir.Write("V1__purge.sql", "SET lock_timeout = '1s';\nDELETE FROM data.keepme WHERE id > 3;\nCREATE INDEX CONCURRENTLY keepme_id ON data.keepme (nope);\n");
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+
+        Assert.Equal("MixedTransactionMode", e.ErrorId);
+        Assert.Equal((3, "1"), (e.Line, e.Version));
+        Assert.StartsWith("V1__purge.sql:3: CREATE INDEX CONCURRENTLY cannot run inside a transaction, and the script also changes other things (DELETE FROM at line 2)",
+            e.Message.Replace(Dir.Path + "/", ""));
+        Assert.Contains("mixed=true", e.Message);
+        Assert.Equal(5L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+        Assert.False(await TableExistsAsync("flyway_schema_history")); // refused before anything was created
+
+        // Said on purpose (mixed), it runs as Flyway's mixed=true runs it: statement by statement, a failure recorded.
+        var failed = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { Mixed = true }));
+        Assert.Equal("MigrationFailed", failed.ErrorId);
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+
+        // A SET beside the index changes nothing a failure would leave: no mix. Neither is executeInTransaction=false.
+        Dir.Write("V1__purge.sql", "SET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY keepme_id ON data.keepme (id);\n");
+        Dir.Write("V2__more.sql", "DELETE FROM data.keepme WHERE id = 3;\nCREATE INDEX CONCURRENTLY keepme_id2 ON data.keepme (id);\n");
+        Dir.Write("V2__more.sql.conf", "executeInTransaction=false\n");
+        await ExecAsync("DELETE FROM flyway_schema_history");
+        Assert.Equal(2, (await MigrateAsync()).Count);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM data.keepme"));
+    }
+
+    [Fact]
+    public void Lint_reports_a_mixed_script_as_the_runner_refuses_it_and_not_when_mixed()
+    {
+        const string sql = "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n";
+        var finding = Assert.Single(Linter.LintText(sql, "V1__t.sql", new LintOptions()), f => f.RuleId == "transaction-mode");
+        Assert.Equal((LintSeverity.Error, 2), (finding.Severity, finding.Line));
+        Assert.Contains("mixed", finding.Message);
+        Assert.DoesNotContain(Linter.LintText(sql, "V1__t.sql", new LintOptions { Mixed = true }), f => f.RuleId == "transaction-mode");
+    }
+
+    [Fact]
     public void Lint_reports_the_refusal_as_an_error_at_each_control_statement()
     {
         // As squawk reports it: each statement that controls the transaction, not only the first.

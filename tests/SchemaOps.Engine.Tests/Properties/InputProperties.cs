@@ -75,8 +75,8 @@ public class InputProperties : IDisposable
         {
             Linter.LintText(text, "V1__x.sql", new LintOptions()); // syntax errors are findings, never exceptions
             var script = new MigrationScript(MigrationKind.Versioned, MigrationVersion.Parse("1"), "x", "V1__x.sql", "/V1__x.sql", text, 0, ScriptConfig.Default);
-            OnlyDocumentedFailures(() => PreparedScript.Prepare(script, 150000),
-                "UnterminatedSql", "PsqlMetaCommand", "UnclosedTransaction", "TransactionControlInScript", "StatementNeedsNoTransaction");
+            OnlyDocumentedFailures(() => PreparedScript.Prepare(script, 150000, mixed: false),
+                "UnterminatedSql", "PsqlMetaCommand", "UnclosedTransaction", "TransactionControlInScript", "StatementNeedsNoTransaction", "MixedTransactionMode");
         }).Check(Many);
     }
 

@@ -25,10 +25,10 @@ public class DbmateLayoutTests
         var up = Assert.Single(found, s => s.Kind == MigrationKind.Versioned);
         var down = Assert.Single(found, s => s.Kind == MigrationKind.Undo);
         Assert.Equal(("20240115093000", "create users", "20240115093000_create_users.sql"), (up.Version!.Text, up.Description, up.Script));
-        var statements = PreparedScript.Prepare(up, 150000).Statements;
+        var statements = PreparedScript.Prepare(up, 150000, mixed: false).Statements;
         Assert.Equal(["CREATE TABLE users (id int)", "ALTER TABLE users ADD email text"], statements.Select(s => s.Text)); // no final ';' needed
         Assert.Equal([3, 4], statements.Select(s => s.Line));
-        Assert.Equal(6, Assert.Single(PreparedScript.Prepare(down, 150000).Statements).Line);
+        Assert.Equal(6, Assert.Single(PreparedScript.Prepare(down, 150000, mixed: false).Statements).Line);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class DbmateLayoutTests
     {
         using var dir = new TempDir();
         dir.Write("2_indexes.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY a_i ON a (x);\nCREATE INDEX CONCURRENTLY b_i ON b (x);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY a_i;\nDROP INDEX CONCURRENTLY b_i;\n");
-        var up = PreparedScript.Prepare(Scan(dir).Single(s => s.Kind == MigrationKind.Versioned), 150000);
+        var up = PreparedScript.Prepare(Scan(dir).Single(s => s.Kind == MigrationKind.Versioned), 150000, mixed: false);
         Assert.False(up.InTransaction);
         Assert.Equal(2, up.Statements.Count);
     }
