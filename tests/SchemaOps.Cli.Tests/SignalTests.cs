@@ -128,6 +128,24 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
+    public async Task A_signal_during_a_schema_dump_stops_pg_dump_and_leaves_the_committed_schema_file_as_it_was()
+    {
+        await SqlAsync("CREATE TABLE accounts (id int);");
+        await using var holder = await HoldTableAsync("accounts"); // pg_dump waits for its lock on accounts
+        var schemaFile = _dir.Write("db/schema.sql", "-- the committed schema\n");
+        using var runner = CliProcess.Start(["dump", "--out", schemaFile], Env);
+        var dumps = await Until(runner, () => Children(runner.Id, "pg_dump"), "pg_dump never started");
+        var passfolders = await Until(runner, () => Journal(runner.Id, "passfolder"), "no passfile folder written down");
+
+        Stop(runner, SIGTERM);
+
+        Assert.All(dumps, pid => Assert.True(Ended(pid), $"process {pid} still runs"));
+        Assert.Equal("-- the committed schema\n", File.ReadAllText(schemaFile));
+        Assert.Equal(["schema.sql"], Directory.GetFiles(Path.GetDirectoryName(schemaFile)!).Select(Path.GetFileName)); // no partial file
+        Assert.All(passfolders, folder => Assert.False(Directory.Exists(folder), $"{folder} (a plaintext password) was left"));
+    }
+
+    [Fact]
     public async Task A_signal_during_a_clean_restore_stops_pg_restore_and_changes_nothing()
     {
         await SqlAsync("CREATE TABLE accounts (id int); INSERT INTO accounts SELECT generate_series(1, 100);");

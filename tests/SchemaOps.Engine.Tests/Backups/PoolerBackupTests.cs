@@ -2,6 +2,7 @@ using Npgsql;
 using SchemaOps.Engine.Backups;
 using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Operations;
+using SchemaOps.Engine.Snapshots;
 using SchemaOps.Engine.Tests.Operations;
 
 namespace SchemaOps.Engine.Tests.Backups;
@@ -10,7 +11,7 @@ namespace SchemaOps.Engine.Tests.Backups;
 /// pg_dump and pg_restore set session settings their work depends on (search_path, DateStyle, check_function_bodies,
 /// row_security). Behind a transaction pooler a setting holds for the one statement that made it, and stays on that
 /// server process for the pooler's next clients: pg_restore left search_path = '' for the application. So backups,
-/// restores and test restores are refused there, before anything is changed, naming the way: a direct connection.
+/// restores, test restores and schema dumps are refused there, before anything is changed, naming the way: a direct connection.
 /// </summary>
 public class PoolerBackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
@@ -40,6 +41,13 @@ public class PoolerBackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
         e = await Assert.ThrowsAsync<SchemaOpsException>(() => BackupTestOperation.TestAsync(Pooled(database), direct.Path, null, null, new RecordingSink(), CancellationToken.None));
         Assert.Equal("DirectConnectionRequired", e.ErrorId);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemaops_restore_%'"));
+
+        // The schema file (dbmate's db/schema.sql) is pg_dump's too: refused, the committed file untouched.
+        var schemaFile = Dir.Write("db/schema.sql", "-- committed\n");
+        e = await Assert.ThrowsAsync<SchemaOpsException>(() => SchemaDumpOperation.DumpAsync(Pooled(database), schemaFile, null, new RecordingSink(), CancellationToken.None));
+        Assert.Equal("DirectConnectionRequired", e.ErrorId);
+        Assert.Equal("-- committed\n", File.ReadAllText(schemaFile));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(schemaFile)!));
 
         // What the pooler hands its next client is the server's defaults.
         await using var next = new NpgsqlConnection(bouncer.ConnectionString(database));
