@@ -86,6 +86,22 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Empty(await MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None)); // there: nothing to create or apply
     }
 
+    [Fact]
+    public async Task Through_a_transaction_pooler_runners_create_the_missing_database_once_and_apply_each_migration_once()
+    {
+        // A managed platform's pooler in front of a fresh server: dbmate up's create-then-migrate, through it.
+        WriteSeededSet();
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2);
+        var name = "pooled_" + Guid.NewGuid().ToString("N")[..12];
+        var request = Through(bouncer.ConnectionString(name)) with { Settings = new MigrationSettings { Locations = [Dir.Path], CreateDatabase = true } };
+        ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString; // the assertions read the new database
+
+        var errors = await RunnersAsync(4, () => MigrateOperation.MigrateAsync(request, new RecordingSink(), CancellationToken.None));
+
+        Assert.Empty(errors);
+        await AssertAppliedOnceAsync();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("DEALLOCATE ALL; ")] // the guard's prepared statements go too
