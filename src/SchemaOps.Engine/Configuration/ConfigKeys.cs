@@ -113,11 +113,11 @@ internal static class ConfigKeys
             "mixed" => values with { Mixed = raw.AsBool(key) },
             "outoforder" => values with { OutOfOrder = raw.AsBool(key) },
             "baselineonmigrate" => values with { BaselineOnMigrate = raw.AsBool(key) },
-            "baselineversion" => values with { BaselineVersion = raw.AsString(key) },
+            "baselineversion" => values with { BaselineVersion = Version(raw, key, latestAllowed: false) },
             "baselinedescription" => values with { BaselineDescription = raw.AsString(key) },
             "validateonmigrate" => values with { ValidateOnMigrate = raw.AsBool(key) },
-            "target" => values with { Target = raw.AsString(key) },
-            "ignoremigrationpatterns" => values with { IgnoreMigrationPatterns = raw.AsList(key) },
+            "target" => values with { Target = Version(raw, key, latestAllowed: true) },
+            "ignoremigrationpatterns" => values with { IgnoreMigrationPatterns = IgnorePatterns(raw, key) },
             // Flyway skips a misnamed file unless this is true; SchemaOps refuses it unless told to skip (false said on purpose).
             "validatemigrationnaming" => values with { LenientNaming = !raw.AsBool(key) },
             "createschemas" => values with { CreateSchemas = raw.AsBool(key) },
@@ -128,6 +128,25 @@ internal static class ConfigKeys
             "lintlevel" => values with { LintLevel = Lint.LintSeverityNames.TryParse(raw.AsString(key)) ?? throw raw.Invalid(key, "error, warning or info") },
             _ => throw new ArgumentException($"not a config key: {key}", nameof(key)), // Check() filtered the unknown ones
         };
+    }
+
+    // Checked where it is written, so the error names the file and line (or the variable), not only the value.
+    private static string Version(RawValue raw, string key, bool latestAllowed)
+    {
+        var text = raw.AsString(key);
+        return latestAllowed && text.Equals("latest", StringComparison.OrdinalIgnoreCase) || MigrationVersion.TryParse(text, out _, out _) ? text
+            : throw raw.Invalid(key, latestAllowed ? "a version (like 1, 1.2 or 20240115) or latest" : "a version (like 1, 1.2 or 20240115)");
+    }
+
+    private static IReadOnlyList<string> IgnorePatterns(RawValue raw, string key)
+    {
+        var patterns = raw.AsList(key);
+        foreach (var pattern in patterns)
+        {
+            try { Planning.IgnorePattern.Parse(pattern); }
+            catch (SchemaOpsException) { throw raw.Invalid(key, "type:state patterns (type: *, versioned, repeatable; state: *, missing, pending, ignored, future), like *:missing"); }
+        }
+        return patterns;
     }
 
     /// <summary>A folder, relative to the config file's own folder (so the file works from anywhere).</summary>

@@ -261,6 +261,16 @@ public class ConfigResolverTests : IDisposable
         var bad = Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_OUT_OF_ORDER"] = "yes" }));
         Assert.Equal("InvalidEnvironmentVariable", bad.ErrorId);
         Assert.Contains("environment variable FLYWAY_OUT_OF_ORDER: 'outOfOrder' must be true or false", bad.Message);
+        // A bad version or pattern is named where it is written, not only when a command gets to use it.
+        bad = Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_TARGET"] = "v2" }));
+        Assert.Contains("environment variable FLYWAY_TARGET: 'target' must be a version", bad.Message);
+        _dir.Write("flyway.conf", "flyway.url=jdbc:postgresql://confhost/app\nflyway.baselineVersion=1.x\nflyway.ignoreMigrationPatterns=*:missing,*:gone\n");
+        bad = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.Equal(("InvalidConfigValue", 2), (bad.ErrorId, bad.Line));
+        _dir.Write("flyway.conf", "flyway.url=jdbc:postgresql://confhost/app\nflyway.ignoreMigrationPatterns=*:missing,*:gone\n");
+        bad = Assert.Throws<SchemaOpsException>(() => Resolve());
+        Assert.Equal(("InvalidConfigValue", 2), (bad.ErrorId, bad.Line));
+        Assert.Contains("flyway.conf:2: 'ignoreMigrationPatterns' must be type:state patterns", bad.Message);
     }
 
     [Theory]
