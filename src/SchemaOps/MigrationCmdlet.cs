@@ -46,7 +46,7 @@ public abstract class DatabaseCmdlet : SchemaOpsCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? ConnectRetries { get; set; }
 
-    /// <summary>schemaops.json, flyway.toml or flyway.conf; default: $env:SCHEMAOPS_CONFIG, else the first of those in the current location.</summary>
+    /// <summary>schemaops.json, flyway.toml or flyway.conf; default: $env:SCHEMAOPS_CONFIG, else $env:FLYWAY_CONFIG_FILES, else the first of those in the current location.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }

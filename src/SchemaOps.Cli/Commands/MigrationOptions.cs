@@ -16,7 +16,7 @@ public static class MigrationOptions
         new("--url", "database: postgres://user@host:port/db?sslmode=..., a jdbc:postgresql:// URL or an Npgsql connection string (default: the config environment's url, $FLYWAY_URL or $DATABASE_URL). " +
                      "Give the password through PGPASSWORD, FLYWAY_PASSWORD or the config file, not here. migrate takes several (a fleet)", Repeatable: true, ValueName: "URL"),
         new("--environment", "config environment to use (default: SCHEMAOPS_ENVIRONMENT, or the config file's default); production ones refuse clean and need --confirm-production for undo and repair. migrate takes several (a fleet)", Repeatable: true, ValueName: "NAME"),
-        new("--config", "config file: schemaops.json, flyway.toml or flyway.conf (default: SCHEMAOPS_CONFIG, else the first of those in the current directory)", ValueName: "FILE"),
+        new("--config", "config file: schemaops.json, flyway.toml or flyway.conf (default: SCHEMAOPS_CONFIG, else FLYWAY_CONFIG_FILES, else the first of those in the current directory)", ValueName: "FILE"),
         new("--url-variable", "take the database URL from the variable NAME, in the environment or the .env file (dbmate's --env), e.g. STAGING_DATABASE_URL", ValueName: "NAME"),
         new("--env-file", "variables file read as dbmate reads it, KEY=VALUE lines (default: ./.env when there is one); its DATABASE_URL, DBMATE_MIGRATIONS_DIR... count only where neither the environment nor a config file sets them", ValueName: "FILE"),
         new("--path", "migration folder, searched recursively (repeatable; default: the config's locations, else ./db/migration, or dbmate's ./db/migrations when only that exists)", Repeatable: true, ValueName: "DIR"),

@@ -8,7 +8,7 @@ public sealed record ConfigRequest
 {
     /// <summary>The command line's or cmdlet's values; Environment is the chosen config environment.</summary>
     public ConfigValues Parameters { get; init; } = ConfigValues.None;
-    /// <summary>An explicit config file; null: SCHEMAOPS_CONFIG, else the first of <see cref="ConfigFile.DiscoveryNames"/> in the working directory.</summary>
+    /// <summary>An explicit config file; null: SCHEMAOPS_CONFIG, else Flyway's FLYWAY_CONFIG_FILES, else the first of <see cref="ConfigFile.DiscoveryNames"/> in the working directory.</summary>
     public string? ConfigPath { get; init; }
     public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
     public EnvironmentVariables Variables { get; init; } = EnvironmentVariables.FromProcess();
@@ -89,10 +89,24 @@ public static class ConfigResolver
 
     private static ConfigFile? LoadFile(ConfigRequest request, Action<string>? warning)
     {
-        var explicitPath = request.ConfigPath ?? request.Variables["SCHEMAOPS_CONFIG"];
+        var explicitPath = request.ConfigPath ?? request.Variables["SCHEMAOPS_CONFIG"] ?? FlywayConfigFile(request.Variables);
         var path = explicitPath is not null ? Path.GetFullPath(explicitPath, request.WorkingDirectory) : ConfigFile.Discover(request.WorkingDirectory);
         return path is null ? null : ConfigFile.Load(path, warning);
     }
+
+    /// <summary>
+    /// The file Flyway's FLYWAY_CONFIG_FILES names: a pipeline written for Flyway must not have SchemaOps read another
+    /// file (or none) and so migrate another database. Flyway merges several files; SchemaOps reads one, and refuses
+    /// several rather than pick one.
+    /// </summary>
+    private static string? FlywayConfigFile(EnvironmentVariables variables) =>
+        List(variables["FLYWAY_CONFIG_FILES"]) switch
+        {
+            null or [] => null,
+            [var one] => one,
+            var several => throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable,
+                $"environment variable FLYWAY_CONFIG_FILES names {several.Count} files; SchemaOps reads one config file: merge them into one, or name one with --config / -ConfigPath or SCHEMAOPS_CONFIG"),
+        };
 
     /// <summary>--url-variable: the URL the variable holds, in the environment first, else in the .env file (as a parameter: named on purpose).</summary>
     private static string UrlFromVariable(string name, EnvironmentVariables process, IReadOnlyDictionary<string, string> dotEnv) =>

@@ -291,6 +291,22 @@ public class ConfigResolverTests : IDisposable
     }
 
     [Fact]
+    public void FLYWAY_CONFIG_FILES_names_the_file_a_Flyway_pipeline_reads_and_several_are_refused()
+    {
+        // A CI job written for Flyway: SchemaOps read the working directory's own flyway.conf instead, another database.
+        _dir.Write("flyway.conf", "flyway.url=jdbc:postgresql://devhost/app\n");
+        _dir.Write("conf/prod.conf", "flyway.url=jdbc:postgresql://prodhost/app\nflyway.target=7\n");
+        var request = Resolve(variables: new() { ["FLYWAY_CONFIG_FILES"] = "conf/prod.conf" });
+        Assert.Equal(("prodhost", "7"), (Host(request), request.Settings.Target));
+        Assert.Equal("devhost", Host(Resolve(variables: new() { ["FLYWAY_CONFIG_FILES"] = "conf/prod.conf", ["SCHEMAOPS_CONFIG"] = "flyway.conf" })));
+
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_CONFIG_FILES"] = "conf/prod.conf,conf/extra.conf" }));
+        Assert.Equal("InvalidEnvironmentVariable", e.ErrorId);
+        Assert.Contains("FLYWAY_CONFIG_FILES names 2 files", e.Message);
+        Assert.Equal("ConfigFileNotFound", Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_CONFIG_FILES"] = "conf/missing.conf" })).ErrorId);
+    }
+
+    [Fact]
     public void A_FLYWAY_variable_for_an_unsupported_setting_is_refused_naming_the_variable_and_not_its_value()
     {
         var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_INIT_SQL"] = "SET ROLE x PASSWORD 'hunter2'" }));
