@@ -99,6 +99,7 @@ public static class ErrorCatalog
     public static readonly ErrorKind DuplicateRepeatableMigration = Define(nameof(DuplicateRepeatableMigration), SchemaOpsErrorCategory.InvalidData, "two repeatable migrations share a description");
     public static readonly ErrorKind DownWithoutUp = Define(nameof(DownWithoutUp), SchemaOpsErrorCategory.InvalidData, "a golang-migrate down file without its up file");
     public static readonly ErrorKind MismatchedMigrationPair = Define(nameof(MismatchedMigrationPair), SchemaOpsErrorCategory.InvalidData, "a golang-migrate up and down file that do not belong together");
+    public static readonly ErrorKind ScriptMigrationNotSupported = Define(nameof(ScriptMigrationNotSupported), SchemaOpsErrorCategory.InvalidData, "a Flyway script migration (V2__seed.sh, .ps1, .py...) among the migrations: SchemaOps runs SQL only");
     public static readonly ErrorKind MixedMigrationLayouts = Define(nameof(MixedMigrationLayouts), SchemaOpsErrorCategory.InvalidData, "one folder holds migrations of different tools' layouts");
     public static readonly ErrorKind InvalidDbmateMigration = Define(nameof(InvalidDbmateMigration), SchemaOpsErrorCategory.InvalidData, "a dbmate file without its migrate:up section, or with a section twice");
     public static readonly ErrorKind ScriptUnreadable = Define(nameof(ScriptUnreadable), SchemaOpsErrorCategory.InvalidData, "a migration script cannot be read");

@@ -10,6 +10,9 @@ public static class FlywayLayout
     private const string Separator = "__";
     private const string Suffix = ".sql";
 
+    /// <summary>Flyway's script migrations (V2__seed.sh run by a shell): a migration SchemaOps cannot run, never to be skipped unseen.</summary>
+    private static readonly string[] ScriptSuffixes = [".ps1", ".bat", ".cmd", ".sh", ".bash", ".py"];
+
     public static IReadOnlyList<MigrationScript> Scan(IReadOnlyList<string> locations, ScanOptions options, Action<string>? verbose = null, Action<string>? warning = null) =>
         Scan(MigrationFiles.List(locations), options, verbose, warning);
 
@@ -79,6 +82,16 @@ public static class FlywayLayout
     {
         if (!fileName.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase))
         {
+            if (ScriptSuffixes.FirstOrDefault(s => fileName.EndsWith(s, StringComparison.OrdinalIgnoreCase)) is { } script
+                && ParseName(fileName[..^script.Length] + Suffix, display, new ScanOptions(LenientNaming: true)) is not null)
+            {
+                var unrunnable = Printable.Escape($"{display} is a Flyway script migration ({fileName[^script.Length..]}): SchemaOps runs SQL migrations only, and a skipped migration is never applied");
+                if (!options.LenientNaming)
+                    throw Errors.Input(ErrorCatalog.ScriptMigrationNotSupported,
+                        unrunnable + ". Rewrite it as SQL, or run it by hand and pass -LenientNaming / --lenient-naming to skip it", display);
+                warning?.Invoke(unrunnable + "; skipped");
+                return null;
+            }
             if (!fileName.EndsWith(Suffix + ".conf", StringComparison.OrdinalIgnoreCase))
                 verbose?.Invoke($"skipping {display}: not a .sql file");
             return null;

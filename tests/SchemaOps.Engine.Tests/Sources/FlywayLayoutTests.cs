@@ -72,6 +72,27 @@ public class FlywayLayoutTests
         Assert.Contains(warnings, w => w.Contains(name));
     }
 
+    [Theory]
+    [InlineData("V2__seed.sh", ".sh")]
+    [InlineData("R__refresh.ps1", ".ps1")]
+    [InlineData("U2__seed.PY", ".PY")]
+    public void A_flyway_script_migration_is_an_error_by_default_and_skipped_with_a_warning_when_lenient(string name, string suffix)
+    {
+        // It was passed over as "not a .sql file": a pending migration skipped unseen, and the next ones applied after it.
+        using var dir = new TempDir();
+        dir.Write("V1__a.sql", "SELECT 1;");
+        dir.Write(name, "echo seeding");
+        dir.Write("V3__notes.txt", "not a migration type at all");
+        dir.Write("V4__b.sql.bak", "an editor's copy");
+        var e = Assert.Throws<SchemaOpsException>(() => Scan(dir));
+        Assert.Equal(("ScriptMigrationNotSupported", Path.Combine(dir.Path, name)), (e.ErrorId, e.File));
+        Assert.Contains($"{name} is a Flyway script migration ({suffix})", e.Message);
+
+        var warnings = new List<string>();
+        Assert.Equal("1", Assert.Single(Scan(dir, lenient: true, warnings)).Version!.Text);
+        Assert.Contains(warnings, w => w.Contains(name) && w.EndsWith("skipped"));
+    }
+
     [Fact]
     public void Suffix_match_is_case_insensitive_and_prefix_is_case_sensitive()
     {
