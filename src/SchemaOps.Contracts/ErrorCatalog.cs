@@ -163,6 +163,7 @@ public static class ErrorCatalog
 
     // Migrations that fail
     public static readonly ErrorKind MigrationFailed = Define(nameof(MigrationFailed), SchemaOpsErrorCategory.InvalidOperation, "a migration statement failed: rolled back (or recorded as failed when not in a transaction)");
+    public static readonly ErrorKind ReadOnlyServer = Define(nameof(ReadOnlyServer), SchemaOpsErrorCategory.InvalidOperation, "a change sent to a read-only server (a standby, or default_transaction_read_only): nothing was changed");
     public static readonly ErrorKind MigrationPermissionDenied = Define(nameof(MigrationPermissionDenied), SchemaOpsErrorCategory.PermissionDenied, "a migration statement was refused for lack of privilege");
     public static readonly ErrorKind MigrationStatementTimeout = Define(nameof(MigrationStatementTimeout), SchemaOpsErrorCategory.OperationTimeout, "a migration statement ran past the statement timeout asked for");
     public static readonly ErrorKind MigrationCanceledByServer = Define(nameof(MigrationCanceledByServer), SchemaOpsErrorCategory.InvalidOperation, "a migration statement was canceled on the server (by an administrator or a server setting)");

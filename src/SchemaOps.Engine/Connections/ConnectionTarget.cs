@@ -387,11 +387,25 @@ public sealed class ConnectionTarget
             case "options":
                 builder.Options = value;
                 break;
+            case "target_session_attrs": // libpq's, with several hosts (an HA pair): which one to migrate
+                var attributes = value.ToLowerInvariant() is var v && v is "any" or "read-write" or "read-only" or "primary" or "standby" or "prefer-standby" ? v
+                    : throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"target_session_attrs '{value}' is not one of any, read-write, read-only, primary, standby, prefer-standby");
+                // It chooses among several hosts; one host is what it is (Npgsql refuses the setting there), as for a JDBC URL's targetServerType.
+                if (builder.Host?.Contains(',') == true) builder.TargetSessionAttributes = attributes;
+                break;
+            case "load_balance_hosts": // libpq 16's
+                builder.LoadBalanceHosts = value.ToLowerInvariant() switch
+                {
+                    "random" => true,
+                    "disable" => false,
+                    _ => throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"load_balance_hosts '{value}' is not one of disable, random"),
+                };
+                break;
             case var golangMigrate when GolangMigrateUrl.IsParameter(golangMigrate):
                 break; // the settings' (ConfigResolver), not the connection's
             default:
                 throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
-                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, socket, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, and golang-migrate's x-migrations-table, x-statement-timeout...)");
+                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, socket, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, target_session_attrs, load_balance_hosts, and golang-migrate's x-migrations-table, x-statement-timeout...)");
         }
     }
 

@@ -19,9 +19,10 @@ public static class DatabaseErrors
                 "55P03" => ErrorCatalog.LockTimeout,
                 "57014" => ErrorCatalog.StatementCanceled,
                 "53300" => ErrorCatalog.TooManyConnections,
+                ReadOnlyState => ErrorCatalog.ReadOnlyServer,
                 _ => ErrorCatalog.DatabaseError,
             };
-            return new SchemaOpsException(kind, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}", inner: e, target: target.Display);
+            return new SchemaOpsException(kind, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}{ReadOnlyHint(pg, target.Display)}", inner: e, target: target.Display);
         }
         if (e is OperationCanceledException)
             return new SchemaOpsException(ErrorCatalog.OperationCanceled, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
@@ -30,6 +31,17 @@ public static class DatabaseErrors
                 $"{doing} on {target.Display} failed: {RootMessage(e)}", inner: e, target: target.Display);
         return new SchemaOpsException(ErrorCatalog.UnexpectedError, $"{doing} on {target.Display} failed: {e.Message}", inner: e, target: target.Display);
     }
+
+    /// <summary>read_only_sql_transaction: a write sent to a server that takes none.</summary>
+    public const string ReadOnlyState = "25006";
+
+    /// <summary>
+    /// Why a write was refused and the way out, for <see cref="ReadOnlyState"/>: with an HA pair in the URL, the first host
+    /// that answers may be the standby.
+    /// </summary>
+    public static string ReadOnlyHint(PostgresException e, string server) => e.SqlState != ReadOnlyState ? ""
+        : $". {server} takes no changes: it is a standby (in recovery), or default_transaction_read_only is on. Nothing was changed. " +
+          "Migrate the primary: name it, or with several hosts add target_session_attrs=read-write (a postgres:// URL) or targetServerType=primary (a JDBC URL)";
 
     // Npgsql's connection messages name host and port, never the password.
     private static string RootMessage(Exception e)

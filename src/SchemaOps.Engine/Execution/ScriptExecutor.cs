@@ -389,6 +389,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             "57014" when safety.StatementTimeout is not null => ErrorCatalog.MigrationStatementTimeout,
             "57014" => ErrorCatalog.MigrationCanceledByServer,
             "42501" => ErrorCatalog.MigrationPermissionDenied,
+            DatabaseErrors.ReadOnlyState => ErrorCatalog.ReadOnlyServer,
             _ => ErrorCatalog.MigrationFailed,
         };
         var detail = (e.Detail is { Length: > 0 } d ? $" DETAIL: {d}" : "") + (e.Hint is { Length: > 0 } h ? $" HINT: {h}" : "");
@@ -396,7 +397,8 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
             : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
         return new SchemaOpsException(kind,
-            $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})", p.Script.DisplayPath, line, p.Script.Version?.Text, e);
+            $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})" +
+            DatabaseErrors.ReadOnlyHint(e, $"{connection.Host}:{connection.Port}"), p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }
 
     private async Task RollbackQuietlyAsync()

@@ -43,6 +43,12 @@ public class ConnectionTargetTests
         Assert.Equal("prefer-standby", Built(ConnectionTarget.Parse("jdbc:postgresql://h1,h2/d?targetServerType=preferSecondary")).TargetSessionAttributes);
         Assert.Null(Built(ConnectionTarget.Parse("jdbc:postgresql://h/d?targetServerType=primary")).TargetSessionAttributes); // one host: nothing to choose
 
+        // libpq's own for the same HA pair (dbmate and golang-migrate URLs): they were refused as unknown parameters.
+        var pair = Built(ConnectionTarget.Parse("postgres://u@db1:5432,db2:5432/shop?target_session_attrs=read-write&load_balance_hosts=random"));
+        Assert.Equal(("db1,db2", "read-write", true), (pair.Host, pair.TargetSessionAttributes, pair.LoadBalanceHosts));
+        Assert.Null(Built(ConnectionTarget.Parse("postgres://u@h/d?target_session_attrs=primary")).TargetSessionAttributes); // one host: nothing to choose
+        Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("postgres://h1,h2/d?target_session_attrs=leader")).ErrorId);
+
         // Only in a JDBC URL: a postgres:// URL is libpq's, where these mean nothing.
         Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("postgres://h/d?prepareThreshold=0")).ErrorId);
         Assert.Equal("InvalidConnectionUrl", Assert.Throws<SchemaOpsException>(() => ConnectionTarget.Parse("jdbc:postgresql://h/d?targetServerType=leader")).ErrorId);

@@ -102,6 +102,36 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await AssertAppliedOnceAsync();
     }
 
+    [Fact]
+    public async Task Through_an_HA_pairs_URL_with_the_standby_first_runners_migrate_the_primary_once()
+    {
+        // The standby listed first, as a multi-host URL may: libpq's target_session_attrs (a dbmate or golang-migrate URL)
+        // and pgjdbc's targetServerType (a Flyway URL) send the migration to the primary; without them it reaches the standby.
+        WriteSeededSet();
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var standby = await Standby.StartAsync(_pg.Server);
+        var hosts = $"127.0.0.1:{standby.Port},127.0.0.1:{_pg.Server.Port}";
+        var password = Uri.EscapeDataString(_pg.Server.Password);
+
+        var errors = await RunnersAsync(4, () => MigrateOperation.MigrateAsync(
+            Through($"postgres://postgres:{password}@{hosts}/{database}?sslmode=disable&target_session_attrs=read-write"), new RecordingSink(), CancellationToken.None));
+        Assert.Empty(errors);
+        await AssertAppliedOnceAsync();
+
+        Dir.Write("V11__more.sql", "INSERT INTO seeds (version) VALUES (11);");
+        Assert.Single(await MigrateOperation.MigrateAsync(
+            Through($"jdbc:postgresql://{hosts}/{database}?user=postgres&password={password}&targetServerType=primary"), new RecordingSink(), CancellationToken.None));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 11"));
+
+        Dir.Write("V12__more.sql", "INSERT INTO seeds (version) VALUES (12);");
+        var onStandby = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(
+            Through($"postgres://postgres:{password}@{hosts}/{database}?sslmode=disable"), new RecordingSink(), CancellationToken.None));
+        Assert.Equal("ReadOnlyServer", onStandby.ErrorId); // was MigrationFailed, with nothing said of the standby
+        Assert.Contains($"127.0.0.1:{standby.Port} takes no changes: it is a standby", onStandby.Message);
+        Assert.Contains("target_session_attrs=read-write", onStandby.Message);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM seeds WHERE version = 12"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("DEALLOCATE ALL; ")] // the guard's prepared statements go too
