@@ -59,7 +59,8 @@ public sealed record PreparedScript(MigrationScript Script, IReadOnlyList<SqlSta
             throw Errors.Input(ErrorCatalog.MixedTransactionMode,
                 $"{script.DisplayPath}:{offending.Statement.Line}: {offending.Reason} cannot run inside a transaction, and the script also changes other things " +
                 $"({string.Join(' ', change.Words.Take(2))} at line {change.Line}): run without a transaction, a failure part-way would leave those applied. Nothing was run. " +
-                "Move the statement to a migration of its own, or allow the mix as Flyway's mixed=true does (mixed in the config, FLYWAY_MIXED=true, --mixed or -Mixed)",
+                "Move the statement to a migration of its own, or run the script without a transaction on purpose: executeInTransaction=false in its .sql.conf " +
+                "(Flyway layout), transaction:false on its -- migrate:up/down line (dbmate), or mixed=true as Flyway allows it (config, FLYWAY_MIXED, --mixed, -Mixed)",
                 script.DisplayPath, offending.Statement.Line, script.Version?.Text);
         var reason = script.Config.ExecuteInTransaction == false ? "executeInTransaction=false in its .sql.conf"
             : offending.Reason is not null ? $"{offending.Reason} at line {offending.Statement.Line}"

@@ -151,6 +151,22 @@ public class TransactionControlTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_dbmate_section_mixing_CONCURRENTLY_runs_only_when_it_says_transaction_false()
+    {
+        // dbmate runs the section in a transaction, where CONCURRENTLY fails; SchemaOps refuses it before anything
+        // runs, naming dbmate's own way out.
+        Dir.Write("20240101000000_index.sql", "-- migrate:up\nCREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n-- migrate:down\nDROP TABLE t;\n");
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+        Assert.Equal("MixedTransactionMode", e.ErrorId);
+        Assert.Contains("transaction:false on its -- migrate:up/down line", e.Message);
+        Assert.False(await TableExistsAsync("t"));
+
+        Dir.Write("20240101000000_index.sql", "-- migrate:up transaction:false\nCREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n-- migrate:down\nDROP TABLE t;\n");
+        Assert.Single(await MigrateAsync());
+        Assert.True(await TableExistsAsync("t_a"));
+    }
+
+    [Fact]
     public void Lint_reports_a_mixed_script_as_the_runner_refuses_it_and_not_when_mixed()
     {
         const string sql = "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n";
