@@ -12,7 +12,8 @@ internal static class HistorySetup
         var missing = await session.MissingSchemasAsync(ct).ConfigureAwait(false);
         if (missing.Count > 0 && !settings.CreateSchemas)
             throw new SchemaOpsException(ErrorCatalog.SchemaNotFound,
-                $"schema(s) {string.Join(", ", missing)} do not exist in {session.Target.Display} and creating schemas is turned off");
+                $"schema(s) {string.Join(", ", missing)} do not exist in {session.Target.Display} and creating schemas is turned off (createSchemas=false): " +
+                "nothing was changed; create them first, or let SchemaOps create them (createSchemas=true, Flyway's default)");
         return (missing, missing.Contains(session.History.Name.Schema) || await session.History.NeedsSetupAsync(ct).ConfigureAwait(false));
     }
 

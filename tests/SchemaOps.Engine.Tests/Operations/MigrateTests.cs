@@ -31,6 +31,21 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task With_createSchemas_false_a_missing_schema_is_refused_and_nothing_is_created()
+    {
+        // Reachable since a config's createSchemas is read (it was skipped, and SchemaOps created the schema Flyway would not have).
+        Dir.Write("V1__t.sql", "CREATE TABLE t (id int);\n");
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { Schemas = ["app"], CreateSchemas = false }));
+        Assert.Equal("SchemaNotFound", e.ErrorId);
+        Assert.Contains("createSchemas=false", e.Message);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'"));
+
+        await ExecAsync("CREATE SCHEMA app");
+        Assert.Single(await MigrateAsync(s => s with { Schemas = ["app"], CreateSchemas = false }));
+        Assert.True(await TableExistsAsync("app.flyway_schema_history"));
+    }
+
+    [Fact]
     public async Task Creates_the_history_table_exactly_as_flyway_does()
     {
         Dir.Write("V1__a.sql", "SELECT 1;");
