@@ -18,7 +18,7 @@ public sealed class GetMigrationStatusCommand : MigrationCmdlet
 
     protected override void ProcessInput()
     {
-        var request = RequestBuilder.Build(this, v => v with { Target = Target, OutOfOrder = OutOfOrder.IsPresent ? true : null });
+        var request = RequestBuilder.Build(this, v => v with { Target = Target, OutOfOrder = MyInvocation.BoundParameters.ContainsKey(nameof(OutOfOrder)) ? OutOfOrder.IsPresent : null });
         Run((sink, ct) => InfoOperation.InfoAsync(request, sink, ct));
     }
 }

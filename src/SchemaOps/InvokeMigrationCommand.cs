@@ -83,7 +83,7 @@ public sealed class InvokeMigrationCommand : ScriptRunningCmdlet
     {
         var requests = RequestBuilder.BuildAll(this, v => v with
         {
-            OutOfOrder = OutOfOrder.IsPresent ? true : null,
+            OutOfOrder = MyInvocation.BoundParameters.ContainsKey(nameof(OutOfOrder)) ? OutOfOrder.IsPresent : null, // -OutOfOrder:$false is dbmate's --strict
             Group = Group.IsPresent ? true : null,
             BaselineOnMigrate = BaselineOnMigrate.IsPresent ? true : null,
             BaselineVersion = BaselineVersion,

@@ -217,6 +217,30 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task In_a_dbmate_project_an_older_pending_version_is_applied_as_dbmate_does_and_strict_refuses_it()
+    {
+        using var project = new TempDir();
+        var db = await pg.Server.CreateDatabaseAsync();
+        project.Write(".env", $"DATABASE_URL={pg.Server.Url(db)}\n");
+        project.Write("db/migrations/20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+        project.Write("db/migrations/20240301000000_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\n-- migrate:down\nDROP TABLE c;\n");
+        Assert.Equal(0, (await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path)).ExitCode);
+        project.Write("db/migrations/20240201000000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n");
+
+        var strict = await CliProcess.RunAsync(["migrate", "--strict"], workingDirectory: project.Path);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("20240201000000", strict.Stderr);
+        var variable = await CliProcess.RunAsync(["migrate"], new Dictionary<string, string?> { ["DBMATE_STRICT"] = "true" }, project.Path);
+        Assert.Equal(1, variable.ExitCode);
+        Assert.Equal(2, (await CliProcess.RunAsync(["migrate", "--strict", "--out-of-order"], workingDirectory: project.Path)).ExitCode);
+        Assert.Equal(false, await pg.ScalarAsync(db, "SELECT to_regclass('b') IS NOT NULL"));
+
+        var applied = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal(true, await pg.ScalarAsync(db, "SELECT to_regclass('b') IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task In_a_dbmate_project_dump_writes_db_schema_sql_where_dbmate_would()
     {
         using var project = new TempDir();

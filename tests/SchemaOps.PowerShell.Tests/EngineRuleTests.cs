@@ -71,6 +71,21 @@ public class EngineRuleTests(PostgresServer server) : ModuleTest(server)
     }
 
     [Fact]
+    public void In_a_dbmate_folder_an_older_pending_version_is_applied_and_OutOfOrder_false_refuses_it_as_dbmate_strict()
+    {
+        Write("dbm/20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+        Write("dbm/20240301000000_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\n-- migrate:down\nDROP TABLE c;\n");
+        Run("$null = Invoke-Migration -ConnectionString $db -Path dbm -Confirm:$false").Succeeded();
+        Write("dbm/20240201000000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n");
+
+        var strict = Run("Invoke-Migration -ConnectionString $db -Path dbm -OutOfOrder:$false -Confirm:$false");
+        Assert.StartsWith("ValidationFailed,", (strict.Terminating?.ErrorRecord ?? Assert.Single(strict.Errors)).FullyQualifiedErrorId);
+        Assert.Equal("Pending", Run("Get-MigrationStatus -ConnectionString $db -Path dbm").Succeeded().Output
+            .Single(o => o.Properties["Version"].Value.ToString() == "20240201000000").Properties["State"].Value.ToString());
+        Assert.Single(Run("Invoke-Migration -ConnectionString $db -Path dbm -Confirm:$false").Succeeded().Output);
+    }
+
+    [Fact]
     public void Restore_refuses_creating_and_cleaning_at_once()
     {
         var r = Run("Restore-Database -Path nothere.dump -ConnectionString $db -CreateDatabase -Clean -Confirm:$false");

@@ -7,7 +7,7 @@ public sealed class InfoCommand : ICommand
     public string Name => "info";
     public string Summary => "show every migration and its state";
     public string Usage => "schemaops info --url URL --path DIR [--json]";
-    public IReadOnlyList<OptionSpec> Options { get; } = [.. MigrationOptions.Common, MigrationOptions.Target, MigrationOptions.OutOfOrder];
+    public IReadOnlyList<OptionSpec> Options { get; } = [.. MigrationOptions.Common, MigrationOptions.Target, .. MigrationOptions.OutOfOrder];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {

@@ -10,7 +10,7 @@ public sealed class MigrateCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. MigrationOptions.Common, MigrationOptions.Target, MigrationOptions.OutOfOrder, MigrationOptions.Ignore,
+        .. MigrationOptions.Common, MigrationOptions.Target, .. MigrationOptions.OutOfOrder, MigrationOptions.Ignore,
         MigrationOptions.LockWait, .. MigrationOptions.LockSafety, MigrationOptions.InstalledBy,
         new("--baseline-on-migrate", "baseline a non-empty schema that has no history table, then migrate", TakesValue: false),
         new("--baseline-version", "version for --baseline-on-migrate (default 1)", ValueName: "VERSION"),

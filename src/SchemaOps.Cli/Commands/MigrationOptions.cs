@@ -36,7 +36,11 @@ public static class MigrationOptions
     public static readonly OptionSpec ConfirmProduction = new("--confirm-production", "allow this destructive change on a production environment's database", TakesValue: false);
 
     public static readonly OptionSpec Target = new("--target", "highest version to consider (default: target in config, FLYWAY_TARGET, else latest)", ValueName: "VERSION");
-    public static readonly OptionSpec OutOfOrder = new("--out-of-order", "apply pending versions older than the newest applied one (also outOfOrder in config, FLYWAY_OUT_OF_ORDER)", TakesValue: false);
+    public static readonly OptionSpec[] OutOfOrder =
+    [
+        new("--out-of-order", "apply pending versions older than the newest applied one (also outOfOrder in config, FLYWAY_OUT_OF_ORDER; the default for dbmate folders, as dbmate does)", TakesValue: false),
+        new("--strict", "refuse pending versions older than the newest applied one (dbmate's --strict, DBMATE_STRICT; the default for Flyway and golang-migrate folders)", TakesValue: false),
+    ];
     public static readonly OptionSpec Ignore = new("--ignore", "type:state pattern of problems to ignore, e.g. *:missing (repeatable; default: ignoreMigrationPatterns in config, FLYWAY_IGNORE_MIGRATION_PATTERNS, else *:future)", Repeatable: true, ValueName: "PATTERN");
     public static readonly OptionSpec LockWait = new("--lock-wait", $"how long to wait for another runner's lock (default {MigrationSettings.DefaultLockWait.TotalMinutes:0}m)", ValueName: "DURATION");
     public static readonly OptionSpec[] LockSafety =
@@ -163,7 +167,8 @@ public static class MigrationOptions
         ConnectRetries = a.Count("--connect-retries", minimum: 0),
         Group = a.Has("--group") ? true : null,
         Mixed = a.Has("--mixed") ? true : null,
-        OutOfOrder = a.Has("--out-of-order") ? true : null,
+        OutOfOrder = a.Has("--out-of-order") && a.Has("--strict") ? throw new UsageException("--out-of-order and --strict say opposite things: give one")
+            : a.Has("--out-of-order") ? true : a.Has("--strict") ? false : null,
         BaselineOnMigrate = a.Has("--baseline-on-migrate") ? true : null,
         BaselineVersion = a.Value("--baseline-version"),
         BaselineDescription = a.Value("--baseline-description"),

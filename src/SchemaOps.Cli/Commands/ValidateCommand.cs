@@ -7,7 +7,7 @@ public sealed class ValidateCommand : ICommand
     public string Name => "validate";
     public string Summary => "check applied migrations against the files (exit 1 on problems)";
     public string Usage => "schemaops validate --url URL --path DIR [--ignore PATTERN] [--json]";
-    public IReadOnlyList<OptionSpec> Options { get; } = [.. MigrationOptions.Common, MigrationOptions.Target, MigrationOptions.OutOfOrder, MigrationOptions.Ignore];
+    public IReadOnlyList<OptionSpec> Options { get; } = [.. MigrationOptions.Common, MigrationOptions.Target, .. MigrationOptions.OutOfOrder, MigrationOptions.Ignore];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {

@@ -182,6 +182,7 @@ public static class ConfigResolver
                 : null,
             CleanEnabled = Bool(v, "SCHEMAOPS_CLEAN_ENABLED") ?? !Bool(v, "FLYWAY_CLEAN_DISABLED"),
             Environment = v["SCHEMAOPS_ENVIRONMENT"] ?? v["FLYWAY_ENVIRONMENT"],
+            OutOfOrder = Bool(v, "DBMATE_STRICT") == true ? false : flyway.OutOfOrder, // dbmate --strict: no older pending version
             LintLevel = v["SCHEMAOPS_LINT_LEVEL"] is { } level
                 ? Lint.LintSeverityNames.TryParse(level) ?? throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable, "environment variable SCHEMAOPS_LINT_LEVEL must be error, warning or info")
                 : null,

@@ -22,7 +22,7 @@ public static class ImpactOperation
         // What is pending, from the history read on the one session every question below is asked on.
         var history = await request.GuardAsync("reading the history", () => session.ReadHistoryAsync(ct)).ConfigureAwait(false);
         // A script is its file and kind: a dbmate file holds its migration and, with the same path, its undo (down section).
-        var pending = StateResolver.Resolve(session.Scripts, history, request.TargetVersion, request.Settings.OutOfOrder)
+        var pending = StateResolver.Resolve(session.Scripts, history, request.TargetVersion, session.OutOfOrder)
             .Where(e => e.State == MigrationState.Pending).Select(e => (e.Local!.FullPath, e.Local.Kind)).ToHashSet();
         var scripts = set.Scripts.Where(s => pending.Contains((s.FullPath, s.Kind))).ToList(); // as written: placeholders are not replaced
         var major = session.ServerVersionNum / 10000;

@@ -49,6 +49,6 @@ public static class InfoOperation
         var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
         return await request.GuardAsync("reading the history", () => OperationCallbacks.For(session, operation).AroundAsync(session, request, sink,
-            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct).ConfigureAwait(false), target, request.Settings.OutOfOrder)), ct, failed)).ConfigureAwait(false);
+            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct).ConfigureAwait(false), target, session.OutOfOrder)), ct, failed)).ConfigureAwait(false);
     }
 }

@@ -141,7 +141,7 @@ public static class MigrateOperation
     internal static async Task<List<PreparedScript>> StillToRunAsync(MigrationSession session, MigrationRequest request, List<PreparedScript> accepted,
         IOperationSink sink, CancellationToken ct)
     {
-        var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), request.TargetVersion, request.Settings.OutOfOrder);
+        var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), request.TargetVersion, session.OutOfOrder);
         var states = entries.Where(e => e.Local is not null).GroupBy(e => e.Local!).ToDictionary(g => g.Key, g => g.Last().State);
         var still = new List<PreparedScript>();
         foreach (var p in accepted)
@@ -251,7 +251,7 @@ public static class MigrateOperation
                 "run baseline (Set-MigrationBaseline / schemaops baseline) to start from its current state, or pass -BaselineOnMigrate / --baseline-on-migrate");
         if (baselineFirst) rows = [MigrationRequest.SyntheticBaseline(request.BaselineVersion, settings.BaselineDescription)];
 
-        var entries = StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, settings.OutOfOrder);
+        var entries = StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, session.OutOfOrder);
         CheckBeforeMigrate(entries, settings, request.IgnorePatterns, request);
         var plan = entries.Where(e => e.State == MigrationState.Pending && e.Kind == MigrationKind.Versioned).OrderBy(e => e.Version)
             .Concat(entries.Where(e => !settings.VersionedOnly && e.Kind == MigrationKind.Repeatable && e.Local is not null && e.State is MigrationState.Pending or MigrationState.Outdated)

@@ -38,6 +38,11 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     /// <summary>Flyway's mixed, from the settings the session was opened with (<see cref="Prepare"/>).</summary>
     public bool Mixed { get; private init; }
 
+    /// <summary>Whether pending versions older than the newest applied one are applied: as said, else as the layout's own tool does (dbmate: yes).</summary>
+    public bool OutOfOrder => OutOfOrderSaid ?? Layout == MigrationLayout.Dbmate;
+
+    private bool? OutOfOrderSaid { get; init; }
+
     /// <summary>A script split and its transaction mode decided, for this server and these settings.</summary>
     public PreparedScript Prepare(MigrationScript script) => PreparedScript.Prepare(script, ServerVersionNum, Mixed);
 
@@ -110,10 +115,10 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
             return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings) { Mixed = settings.Mixed }
+                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings) { Mixed = settings.Mixed, OutOfOrderSaid = settings.OutOfOrder }
                 : new MigrationSession(connection, target, schemas, history, versionNum,
                     scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath, sessionSettings)
-                    { Mixed = settings.Mixed };
+                    { Mixed = settings.Mixed, OutOfOrderSaid = settings.OutOfOrder };
         }
         catch (Exception e)
         {

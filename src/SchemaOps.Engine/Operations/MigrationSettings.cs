@@ -29,7 +29,12 @@ public sealed record MigrationSettings
     public IReadOnlyList<string> Schemas { get; init; } = [];
     /// <summary>Highest version to migrate to; null or "latest" for all.</summary>
     public string? Target { get; init; }
-    public bool OutOfOrder { get; init; }
+    /// <summary>
+    /// Apply pending versions older than the newest applied one. Null: as the layout's own tool does: dbmate applies
+    /// them (unless DBMATE_STRICT / --strict), Flyway refuses them (validation), golang-migrate never sees them.
+    /// See <see cref="MigrationSession.OutOfOrder"/>.
+    /// </summary>
+    public bool? OutOfOrder { get; init; }
     /// <summary>Values for `${name}` placeholders (names case-insensitive); they override Flyway's built-ins.</summary>
     public IReadOnlyDictionary<string, string> Placeholders { get; init; } = new Dictionary<string, string>();
     /// <summary>Replace placeholders at all (a script's .sql.conf can still turn it off for itself).</summary>

@@ -30,7 +30,7 @@ public static class RepairOperation
                 sink.WriteVerbose($"{session.History.Name} has no rows: nothing to repair");
                 return [];
             }
-            var planned = Plan(StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, settings.OutOfOrder), ignore, request.Target.Database);
+            var planned = Plan(StateResolver.Resolve(session.Scripts, rows, request.TargetVersion, session.OutOfOrder), ignore, request.Target.Database);
             var accepted = planned.Where(c => sink.ShouldProcess($"{session.History.Name} row {c.InstalledRank} ({Labels.Of(c.Version is null ? MigrationKind.Repeatable : MigrationKind.Versioned, c.Version?.Text, c.Description)}) in {request.Target.Display}",
                 Describe(c))).ToList();
             if (planned.Count == 0) sink.WriteVerbose($"{session.History.Name} matches the migration files: nothing to repair");

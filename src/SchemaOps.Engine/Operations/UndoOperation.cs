@@ -40,7 +40,7 @@ public static class UndoOperation
             var migrationLock = await MigrationLock.AcquireAsync(session, settings.LockWaitTimeout, sink, ct).ConfigureAwait(false);
             await using var migrationLockScope = migrationLock.ConfigureAwait(false);
             var undoScripts = session.Scripts.Where(s => s.Kind == MigrationKind.Undo).ToDictionary(s => s.Version!);
-            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, settings.OutOfOrder);
+            var entries = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, session.OutOfOrder);
             var applied = entries.Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder)
                 .OrderByDescending(e => e.Applied!.InstalledRank).ToList();
             var range = scope.All ? applied
@@ -100,7 +100,7 @@ public static class UndoOperation
                     {
                         // Another runner changed the history first: undo only what is still applied.
                         sink.WriteVerbose($"{changed.Message}; reading the history again");
-                        var now = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, settings.OutOfOrder)
+                        var now = StateResolver.Resolve(session.Scripts, await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false), null, session.OutOfOrder)
                             .Where(e => e.Kind == MigrationKind.Versioned && e.State is MigrationState.Success or MigrationState.OutOfOrder).Select(e => e.Version!).ToHashSet();
                         foreach (var gone in queue.Where(q => !now.Contains(q.Script.Version!)))
                         {

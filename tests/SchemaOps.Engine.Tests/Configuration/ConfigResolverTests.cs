@@ -257,6 +257,8 @@ public class ConfigResolverTests : IDisposable
         Assert.Equal(["*:future"], s.IgnoreMigrationPatterns);
         Assert.Equal((false, true, "ci", false), (s.LenientNaming, s.Group, s.InstalledBy, s.PlaceholderReplacement));
         Assert.Equal("4", Resolve(new ConfigValues { Target = "4" }, variables).Settings.Target);
+        Assert.False(Resolve(variables: new() { ["DBMATE_STRICT"] = "true" }).Settings.OutOfOrder); // dbmate's --strict
+        Assert.Null(Resolve().Settings.OutOfOrder); // unsaid: the layout's own tool decides
 
         var bad = Assert.Throws<SchemaOpsException>(() => Resolve(variables: new() { ["FLYWAY_OUT_OF_ORDER"] = "yes" }));
         Assert.Equal("InvalidEnvironmentVariable", bad.ErrorId);

@@ -21,6 +21,25 @@ public class DbmateHistoryTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task An_older_pending_version_is_applied_as_dbmate_applies_it_unless_strict()
+    {
+        // A branch merged after a newer one had shipped: `dbmate up` applies it (only --strict refuses); SchemaOps refused
+        // it as Flyway does (ValidationFailed), failing a dbmate team's deploy after the takeover.
+        Dir.Write("20240101000000_create_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+        Dir.Write("20240301000000_create_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\n-- migrate:down\nDROP TABLE c;\n");
+        await MigrateAsync();
+        Dir.Write("20240201000000_create_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n");
+
+        var strict = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { OutOfOrder = false }));
+        Assert.Equal("ValidationFailed", strict.ErrorId);
+        Assert.False(await TableExistsAsync("b"));
+        Assert.Equal(MigrationState.Pending, (await InfoAsync()).Single(i => i.Version?.Text == "20240201000000").State);
+
+        Assert.Equal(["20240201000000"], (await MigrateAsync()).Select(r => r.Version?.Text));
+        Assert.Equal(["20240101000000", "20240201000000", "20240301000000"], await VersionsAsync());
+    }
+
+    [Fact]
     public async Task Migrates_into_dbmates_own_table_and_nothing_else()
     {
         WriteSet();
