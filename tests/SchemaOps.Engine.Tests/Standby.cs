@@ -14,15 +14,21 @@ public sealed class Standby : IAsyncDisposable
 {
     private readonly Process _server;
     private readonly string _folder;
+    private readonly string _primary;
 
-    private Standby(Process server, string folder, int port)
+    private Standby(Process server, string folder, int port, string primary)
     {
         _server = server;
         _folder = folder;
         Port = port;
+        _primary = primary;
     }
 
     public int Port { get; }
+
+    /// <summary>A connection string to the standby itself.</summary>
+    public string ConnectionString(string database = "postgres") =>
+        new NpgsqlConnectionStringBuilder(_primary) { Port = Port, Database = database, Pooling = false }.ConnectionString;
 
     public static async Task<Standby> StartAsync(EphemeralPostgres primary)
     {
@@ -48,8 +54,8 @@ public sealed class Standby : IAsyncDisposable
         var port = FreePort();
         var server = Start(primary.Installation.Tool("postgres"), asPostgres,
             ["-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"max_connections={maxConnections}", "-k", folder, "-c", "unix_socket_permissions=0700"], null);
-        var standby = new Standby(server, folder, port);
-        var connection = new NpgsqlConnectionStringBuilder(primary.ConnectionString()) { Port = port, Pooling = false }.ConnectionString;
+        var standby = new Standby(server, folder, port, primary.ConnectionString());
+        var connection = standby.ConnectionString();
         for (var i = 0; i < 400; i++)
         {
             if (server.HasExited) throw new InvalidOperationException($"the standby exited: {await server.StandardError.ReadToEndAsync()}");
@@ -89,5 +95,14 @@ public sealed class Standby : IAsyncDisposable
         await _server.WaitForExitAsync();
         _server.Dispose();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        // Gone from the primary's pg_stat_replication too, so a later test sees a primary without replicas.
+        await using var c = new NpgsqlConnection(_primary);
+        await c.OpenAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_replication", c);
+            if ((long)(await count.ExecuteScalarAsync())! == 0) return;
+            await Task.Delay(50);
+        }
     }
 }

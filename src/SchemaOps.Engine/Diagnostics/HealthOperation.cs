@@ -77,13 +77,19 @@ public static class HealthOperation
         return checks;
     }
 
-    /// <summary>On a primary, each replica's replay lag; on a standby, its own lag behind the primary.</summary>
+    /// <summary>
+    /// On a primary, each replica's replay lag; on a standby, its own lag behind the primary: none when it has replayed
+    /// all it received (the time since the last replayed commit grows while the primary has nothing to commit, a
+    /// maintenance window's quiet, and would read as lag), else the time since the last replayed commit.
+    /// </summary>
     private static async Task<List<(string Name, double Seconds)>> ReplicationLagAsync(NpgsqlConnection c, CancellationToken ct)
     {
         const string Sql = """
             SELECT coalesce(application_name, client_addr::text, 'replica'), coalesce(extract(epoch FROM replay_lag), 0) FROM pg_stat_replication
             UNION ALL
-            SELECT 'this standby', coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) WHERE pg_is_in_recovery()
+            SELECT 'this standby', CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                                        ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END
+            WHERE pg_is_in_recovery()
             """;
         var lags = new List<(string, double)>();
         var cmd = new NpgsqlCommand(Sql, c);

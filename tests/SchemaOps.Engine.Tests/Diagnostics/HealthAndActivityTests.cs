@@ -8,8 +8,29 @@ namespace SchemaOps.Engine.Tests.Diagnostics;
 
 public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
+    private readonly PostgresFixture _pg = pg;
+
     private async Task<Dictionary<string, HealthCheck>> HealthAsync(HealthOptions? options = null, MigrationRequest? request = null) =>
         (await HealthOperation.CheckAsync(request ?? Request(), options ?? new HealthOptions(), new RecordingSink(), CancellationToken.None)).ToDictionary(c => c.Name);
+
+    [Fact]
+    public async Task A_caught_up_standby_of_a_quiet_primary_does_not_lag_and_a_primary_names_its_standby()
+    {
+        // Measured as now() minus the last replayed commit, a standby of a primary with nothing to commit (a maintenance
+        // window's quiet) "lagged" more every second and failed the check, although it had replayed everything.
+        await using var standby = await Standby.StartAsync(_pg.Server);
+        await ExecAsync("CREATE TABLE t (id int); INSERT INTO t VALUES (1);");
+        await Task.Delay(2500); // quiet: nothing more to replay
+
+        var onStandby = await HealthAsync(new HealthOptions { MaxReplicationLag = TimeSpan.FromSeconds(1) },
+            new MigrationRequest(ConnectionTarget.Parse(standby.ConnectionString(new NpgsqlConnectionStringBuilder(ConnectionString).Database!)), new MigrationSettings()));
+        Assert.True(onStandby["ReplicationLag"].Passed, onStandby["ReplicationLag"].Detail);
+        Assert.Equal("this standby: 0 s (limit 1 s)", onStandby["ReplicationLag"].Detail);
+
+        var onPrimary = await HealthAsync(new HealthOptions { MaxReplicationLag = TimeSpan.FromSeconds(1) });
+        Assert.True(onPrimary["ReplicationLag"].Passed, onPrimary["ReplicationLag"].Detail);
+        Assert.StartsWith("walreceiver: ", onPrimary["ReplicationLag"].Detail);
+    }
 
     [Fact]
     public async Task A_healthy_database_passes_every_check_and_each_problem_fails_its_own()
