@@ -39,6 +39,18 @@ public class StandbyTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         Assert.Empty(await DriftOperation.CheckAsync(onStandby, new DriftOptions(), sink, CancellationToken.None));
 
+        // A change is what it refuses: a fresh database's history table, named as the standby's doing.
+        var fresh = await _pg.Server.CreateDatabaseAsync();
+        var onFresh = new MigrationRequest(ConnectionTarget.Parse(standby.ConnectionString(fresh)), new MigrationSettings { Locations = [Dir.Path] });
+        SchemaOpsException? refused = null;
+        for (var i = 0; i < 100 && refused?.ErrorId != "ReadOnlyServer"; i++) // until the standby has replayed the new database
+        {
+            refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(onFresh, sink, CancellationToken.None));
+            if (refused.ErrorId != "ReadOnlyServer") await Task.Delay(50);
+        }
+        Assert.Equal("ReadOnlyServer", refused!.ErrorId);
+        Assert.Contains("takes no changes: it is a standby", refused.Message);
+
         var schemaFile = Path.Combine(Dir.Path, "db", "schema.sql");
         var dumped = await SchemaDumpOperation.DumpAsync(onStandby, schemaFile, null, sink, CancellationToken.None);
         Assert.Contains("CREATE TABLE public.accounts", await File.ReadAllTextAsync(dumped.Path));
