@@ -46,4 +46,10 @@ internal static class HistoryLocator
                 $"or, if {other.Table} belongs to something else, pass -Layout {layout} / --layout {MigrationLayouts.CliName(layout)} to use {store.Name} anyway.");
         return store;
     }
+
+    /// <summary>The other schemas that hold a table named as <paramref name="name"/>'s: where a history may be when it is not where looked.</summary>
+    public static Task<List<string>> OtherSchemasHoldingAsync(NpgsqlConnection connection, HistoryTableName name, CancellationToken ct) =>
+        connection.StringsAsync(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            $"WHERE c.relname = {Sql.SqlLiteral.Of(name.Table)} AND c.relkind IN ('r', 'p') AND n.nspname <> {Sql.SqlLiteral.Of(name.Schema)} ORDER BY 1", ct);
 }

@@ -31,6 +31,26 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_history_in_another_schema_is_not_started_again_where_no_schema_was_named()
+    {
+        // A Flyway team's schemas=app forgotten on the command line: SchemaOps created public.flyway_schema_history and
+        // applied every migration a second time (into public).
+        Dir.Write("V1__t.sql", "CREATE TABLE t (id int);\n");
+        await MigrateAsync(s => s with { Schemas = ["app"] });
+
+        var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+        Assert.Equal("HistoryInOtherSchema", e.ErrorId);
+        Assert.Contains("has no public.flyway_schema_history, but app.flyway_schema_history exists", e.Message);
+        Assert.Contains("--schema app", e.Message);
+        Assert.False(await TableExistsAsync("public.flyway_schema_history"));
+        Assert.False(await TableExistsAsync("public.t"));
+
+        // Named on purpose (a schema per tenant, each with its own history), it starts one.
+        Assert.Single(await MigrateAsync(s => s with { Schemas = ["public"] }));
+        Assert.True(await TableExistsAsync("public.t"));
+    }
+
+    [Fact]
     public async Task With_createSchemas_false_a_missing_schema_is_refused_and_nothing_is_created()
     {
         // Reachable since a config's createSchemas is read (it was skipped, and SchemaOps created the schema Flyway would not have).
