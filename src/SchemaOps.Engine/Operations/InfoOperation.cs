@@ -48,7 +48,14 @@ public static class InfoOperation
         var target = request.TargetVersion;
         var session = await request.OpenWithScriptsAsync(sink, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
-        return await request.GuardAsync("reading the history", () => OperationCallbacks.For(session, operation).AroundAsync(session, request, sink,
-            async () => body(StateResolver.Resolve(session.Scripts, await session.ReadHistoryAsync(ct).ConfigureAwait(false), target, session.OutOfOrder)), ct, failed)).ConfigureAwait(false);
+        return await request.GuardAsync("reading the history", () => OperationCallbacks.For(session, operation).AroundAsync(session, request, sink, async () =>
+        {
+            var rows = await session.ReadHistoryAsync(ct).ConfigureAwait(false);
+            // An empty history read where the real one is not: say so, or every applied migration reads as pending.
+            if (rows.Count == 0 && !await session.History.ExistsAsync(ct).ConfigureAwait(false)
+                && await session.HistoryElsewhereAsync(request.Settings, ct).ConfigureAwait(false) is { } elsewhere)
+                sink.WriteWarning($"{elsewhere}; the states below are read as if nothing had been applied");
+            return body(StateResolver.Resolve(session.Scripts, rows, target, session.OutOfOrder));
+        }, ct, failed)).ConfigureAwait(false);
     }
 }

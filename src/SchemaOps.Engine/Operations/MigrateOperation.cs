@@ -241,12 +241,9 @@ public static class MigrateOperation
         // No schema named, and the history is not in the connection's: a Flyway config's schemas= forgotten on the command
         // line would start a second history here and apply every migration again. One named on purpose (a schema per
         // tenant, each with its own history) starts it.
-        if (tableMissing && settings.Schemas.Count == 0
-            && await HistoryLocator.OtherSchemasHoldingAsync(session.Connection, session.History.Name, ct).ConfigureAwait(false) is [var other, ..] found)
+        if (tableMissing && await session.HistoryElsewhereAsync(settings, ct).ConfigureAwait(false) is { } elsewhere)
             throw Errors.Refusal(ErrorCatalog.HistoryInOtherSchema,
-                $"{request.Target.Display} has no {session.History.Name}, but {string.Join(", ", found.Select(s => session.History.Name with { Schema = s }))} exists: " +
-                $"its migrations are probably recorded there, and applying them here would apply them again. Nothing was changed. Name that schema " +
-                $"(-Schema {other} / --schema {other} / schemas in the config); to start a new history in \"{session.History.Name.Schema}\" on purpose, name that one");
+                $"{elsewhere}. Applying them here would apply them again: nothing was changed. To start a new history in \"{session.History.Name.Schema}\" on purpose, name that schema");
         var rows = await session.ReadHistoryToChangeAsync(ct).ConfigureAwait(false);
         // Flyway's rule: a non-empty schema without history needs a baseline first. dbmate and golang-migrate
         // have no baseline and simply start applying, so their layouts keep their behaviour.

@@ -215,6 +215,21 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
     }
 
     /// <summary>
+    /// Where the history may be when it is not where looked: with no schema named (a config's schemas= forgotten on the
+    /// command line), another schema holding a table of the history's name. Null when a schema was named or none holds one.
+    /// Asked only when the history table is missing here.
+    /// </summary>
+    public async Task<string?> HistoryElsewhereAsync(MigrationSettings settings, CancellationToken ct)
+    {
+        if (settings.Schemas.Count > 0) return null;
+        var found = await HistoryLocator.OtherSchemasHoldingAsync(Connection, History.Name, ct).ConfigureAwait(false);
+        return found is [var first, ..]
+            ? $"{Target.Display} has no {History.Name}, but {string.Join(", ", found.Select(s => History.Name with { Schema = s }))} exists: its migrations are " +
+              $"probably recorded there. Name that schema (-Schema {first} / --schema {first} / schemas in the config)"
+            : null;
+    }
+
+    /// <summary>
     /// The history rows to plan changes from, and in the same snapshot the state the <see cref="Guard"/> then
     /// expects: a change made by anyone after this read stops the first transaction that would act on it.
     /// </summary>

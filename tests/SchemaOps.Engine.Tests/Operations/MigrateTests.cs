@@ -1,3 +1,4 @@
+using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Sources;
 
 namespace SchemaOps.Engine.Tests.Operations;
@@ -44,6 +45,10 @@ public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Contains("--schema app", e.Message);
         Assert.False(await TableExistsAsync("public.flyway_schema_history"));
         Assert.False(await TableExistsAsync("public.t"));
+        // info and validate read as before, and say where the history is instead of letting V1 read as pending unexplained.
+        var sink = new RecordingSink();
+        Assert.Equal(MigrationState.Pending, Assert.Single(await InfoOperation.InfoAsync(Request(), sink, CancellationToken.None)).State);
+        Assert.Contains(sink.Warnings, w => w.Contains("app.flyway_schema_history exists") && w.Contains("--schema app"));
 
         // Named on purpose (a schema per tenant, each with its own history), it starts one.
         Assert.Single(await MigrateAsync(s => s with { Schemas = ["public"] }));
