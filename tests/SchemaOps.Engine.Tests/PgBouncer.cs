@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using SchemaOps.Engine.Ephemeral;
 
@@ -39,7 +37,7 @@ public sealed class PgBouncer : IAsyncDisposable
     public static async Task<PgBouncer> StartAsync(EphemeralPostgres server, string poolMode = "transaction", int poolSize = 1, bool roundRobin = false, bool unixSocket = false)
     {
         var folder = Directory.CreateTempSubdirectory("schemaops-pgbouncer-").FullName;
-        var port = FreePort();
+        var port = ServerProcess.FreeLoopbackPort();
         File.WriteAllText(Path.Combine(folder, "userlist.txt"), $"\"{EphemeralPostgres.SuperUser}\" \"{server.Password}\"\n");
         File.WriteAllText(Path.Combine(folder, "pgbouncer.ini"), $"""
             [databases]
@@ -119,12 +117,6 @@ public sealed class PgBouncer : IAsyncDisposable
 
     private static string Log(string folder) => File.Exists(Path.Combine(folder, "pgbouncer.log")) ? "\n" + File.ReadAllText(Path.Combine(folder, "pgbouncer.log")) : "";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

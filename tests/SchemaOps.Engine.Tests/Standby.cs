@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using SchemaOps.Engine.Ephemeral;
 
@@ -51,7 +49,7 @@ public sealed class Standby : IAsyncDisposable
             await using var show = new NpgsqlCommand("SHOW max_connections", c);
             maxConnections = (string)(await show.ExecuteScalarAsync())!;
         }
-        var port = FreePort();
+        var port = ServerProcess.FreeLoopbackPort();
         var server = Start(primary.Installation.Tool("postgres"), asPostgres,
             ["-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"max_connections={maxConnections}", "-k", folder, "-c", "unix_socket_permissions=0700"], null);
         var standby = new Standby(server, folder, port, primary.ConnectionString());
@@ -82,12 +80,6 @@ public sealed class Standby : IAsyncDisposable
         return Process.Start(psi)!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -114,11 +114,10 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             var values = await PlaceholderValuesAsync(connection, settings, scanned, schemas[0], history, ct).ConfigureAwait(false);
             sink.WriteVerbose($"{history.Layout} history in {history.Name}" +
                               (scanned.Scripts.Count > 0 ? $"; {scanned.Scripts.Count} local script(s)" : ""));
-            return values is null
-                ? new MigrationSession(connection, target, schemas, history, versionNum, scanned.Scripts, scanned.Callbacks, backendPid, searchPath, sessionSettings) { Mixed = settings.Mixed, OutOfOrderSaid = settings.OutOfOrder }
-                : new MigrationSession(connection, target, schemas, history, versionNum,
-                    scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)), backendPid, searchPath, sessionSettings)
-                    { Mixed = settings.Mixed, OutOfOrderSaid = settings.OutOfOrder };
+            var (scripts, callbacks) = values is null ? (scanned.Scripts, scanned.Callbacks)
+                : (scanned.Scripts.Select(s => Placeholders.Apply(s, values)).ToList(), scanned.Callbacks.Select(s => Placeholders.Apply(s, values)));
+            return new MigrationSession(connection, target, schemas, history, versionNum, scripts, callbacks, backendPid, searchPath, sessionSettings)
+                { Mixed = settings.Mixed, OutOfOrderSaid = settings.OutOfOrder };
         }
         catch (Exception e)
         {
