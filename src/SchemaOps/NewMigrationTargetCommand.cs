@@ -12,7 +12,9 @@ public sealed class NewMigrationTargetCommand : MigrationCmdlet
     protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
-        var (connectionString, user, password) = request.Target.SplitSecret();
+        var (connectionString, user, password, sslPassword) = request.Target.SplitSecret();
+        if (sslPassword is not null) // a credential holds one secret; the passphrase is never shown in the target's connection string
+            WriteWarning("the client key's passphrase (sslpassword) is not kept in the target: give it where the target is used (-ConnectionString), or use a key file without a passphrase, readable by you only");
         var credential = password is null ? Credential : new PSCredential(user ?? "", new NetworkCredential("", password).SecurePassword);
         WriteObject(new MigrationTarget
         {

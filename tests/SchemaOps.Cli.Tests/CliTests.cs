@@ -207,6 +207,23 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PGSSLMODE_is_read_as_libpq_reads_it_where_the_url_names_no_sslmode()
+    {
+        // A job for a managed server exports PGSSLMODE=require: a server (here, the test's, with no TLS) that answers
+        // without encryption is refused, as psql and pg_dump refuse it. Before, the CLI connected unencrypted.
+        _dir.Write("V1__users.sql", "CREATE TABLE users (id int);");
+        var url = $"postgres://postgres:{Uri.EscapeDataString(pg.Server.Password)}@127.0.0.1:{pg.Server.Port}/{_db}";
+
+        var refused = await CliProcess.RunAsync(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["PGSSLMODE"] = "require" });
+        var named = await CliProcess.RunAsync(["info", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = url + "?sslmode=disable", ["PGSSLMODE"] = "require" });
+
+        Assert.True(refused.ExitCode == 4, refused.ToString());
+        Assert.Contains("does not offer TLS", refused.Stderr);
+        Assert.Equal(0L, await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_tables WHERE tablename = 'users'"));
+        Assert.True(named.ExitCode == 0, named.ToString()); // the URL's own sslmode wins
+    }
+
+    [Fact]
     public async Task An_empty_PGPASSWORD_or_PGPASSFILE_counts_as_unset_as_libpq_takes_them()
     {
         // What a CI job exporting a secret that is not set gives: the variable, empty. libpq then reads ~/.pgpass.

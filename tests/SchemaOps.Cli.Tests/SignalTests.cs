@@ -167,11 +167,20 @@ public sealed class SignalTests(PostgresFixture pg) : IAsyncLifetime, IDisposabl
     [Fact]
     public async Task A_signal_during_a_test_restore_drops_its_scratch_database()
     {
-        await SqlAsync("CREATE TABLE big (id int, filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g; CREATE INDEX big_id ON big (id);");
+        // The restore waits on its first row, in the scratch database only, until the signal comes: a restore that
+        // ran to its end before the test looked (400,000 rows took under a second once) proved nothing.
+        await SqlAsync("""
+            CREATE FUNCTION gate(id int) RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN IF id = 1 AND current_database() LIKE 'schemaops_restore_%' THEN PERFORM pg_sleep(60); END IF; RETURN true; END $$;
+            CREATE TABLE big (id int CHECK (gate(id)), filler text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 1000) g;
+            """);
         var archive = Path.Combine(_dir.Path, "big.dump");
         Assert.Equal(0, (await CliProcess.RunAsync(["backup", "--out", archive, "--row-counts", "estimated"], Env)).ExitCode);
         using var runner = CliProcess.Start(["test-backup", archive], Env);
-        var restores = await Until(runner, () => Children(runner.Id, "pg_restore"), "pg_restore never started");
+        await Until(runner, () => Equals(pg.ScalarAsync(_db, "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'schemaops_restore_%' AND wait_event = 'PgSleep'").Result, 1L) ? "" : null,
+            "the restore never reached its rows");
+        var restores = Children(runner.Id, "pg_restore");
+        Assert.NotEmpty(restores);
         Stop(runner, SIGTERM);
         Assert.All(restores, pid => Assert.True(Ended(pid), $"process {pid} still runs"));
         Assert.Equal(0L, await pg.ScalarAsync(_db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemaops_restore_%'"));

@@ -19,7 +19,10 @@ internal sealed class PgTool : IDisposable
 
     public PgTool(ConnectionTarget target, string? database = null)
     {
-        var (connectionString, user, password) = target.SplitSecret();
+        var (connectionString, user, password, sslPassword) = target.SplitSecret();
+        if (sslPassword is not null && (sslPassword.IndexOfAny(['\n', '\r']) >= 0 || sslPassword != sslPassword.TrimEnd()))
+            throw Errors.Parameter(ErrorCatalog.InvalidConnectionString, // a service file line holds it, trimmed at its end
+                "the client key's passphrase (sslpassword) ends with a space or holds a line break, which pg_dump and pg_restore cannot be given: change the passphrase");
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         _privateFolder = Directory.CreateTempSubdirectory("schemaops-pg-").FullName; // 0700 on Unix
         _tracked = Leftovers.Track("passfolder", _privateFolder); // the passfile is plain text: never outlive a killed run
@@ -57,6 +60,16 @@ internal sealed class PgTool : IDisposable
             using (var writer = new StreamWriter(PrivateFile.Create(passfile)))
                 writer.Write($"*:*:*:*:{password.Replace("\\", "\\\\").Replace(":", "\\:")}\n");
             _environment["PGPASSFILE"] = passfile;
+        }
+        // libpq takes a client key's passphrase from the connection only (no variable; without it OpenSSL asks on the
+        // terminal, mid-backup): a service file beside the passfile, private too, carries it off the command line.
+        if (sslPassword is not null)
+        {
+            var serviceFile = Path.Combine(_privateFolder, "pg_service.conf");
+            using (var writer = new StreamWriter(PrivateFile.Create(serviceFile)))
+                writer.Write($"[schemaops]\nsslpassword={sslPassword}\n");
+            _environment["PGSERVICEFILE"] = serviceFile;
+            _environment["PGSERVICE"] = "schemaops";
         }
     }
 

@@ -178,15 +178,16 @@ public sealed class ConnectionTarget
         new(new NpgsqlConnectionStringBuilder(_connectionString) { Database = database, Pooling = false });
 
     /// <summary>
-    /// The connection as an Npgsql connection string without its password, plus the user and password, so a
-    /// caller can keep the secret in a credential object and show the rest.
+    /// The connection as an Npgsql connection string without its secrets (the password, and the client key's passphrase),
+    /// plus the user and the secrets, so a caller can keep them apart and show the rest.
     /// </summary>
-    public (string ConnectionString, string? UserName, string? Password) SplitSecret()
+    public (string ConnectionString, string? UserName, string? Password, string? SslPassword) SplitSecret()
     {
         var builder = new NpgsqlConnectionStringBuilder(_connectionString);
-        var password = builder.Password;
+        var (password, sslPassword) = (builder.Password, builder.SslPassword);
         builder.Password = null;
-        return (builder.ConnectionString, builder.Username, password);
+        builder.Remove("SSL Password");
+        return (builder.ConnectionString, builder.Username, password, sslPassword);
     }
 
     /// <summary>
@@ -210,8 +211,42 @@ public sealed class ConnectionTarget
             if (!string.IsNullOrEmpty(credential.UserName)) builder.Username = credential.UserName;
             if (!string.IsNullOrEmpty(credential.Password)) builder.Password = credential.Password;
         }
+        FillFromLibpqTlsVariables(builder);
         return new ConnectionTarget(builder);
     }
+
+    /// <summary>
+    /// libpq's TLS variables fill what the connection text leaves out, as they do for psql and pg_dump: a job that
+    /// exports PGSSLMODE=verify-full and PGSSLROOTCERT (a managed server's CA) must not connect unverified here (Npgsql
+    /// reads the certificate variables but not PGSSLMODE), and the tools SchemaOps starts, which see none of the
+    /// caller's PG variables (<see cref="LibpqEnvironment"/>), get them from the connection.
+    /// </summary>
+    private static void FillFromLibpqTlsVariables(NpgsqlConnectionStringBuilder builder)
+    {
+        var given = builder.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("SSL Mode") && Variable("PGSSLMODE") is { } mode)
+            builder.SslMode = SslModeNamed(mode) ?? throw Errors.Parameter(ErrorCatalog.InvalidEnvironmentVariable,
+                $"environment variable PGSSLMODE must be one of {SslModeNames}");
+        if (!given.Contains("Root Certificate") && Variable("PGSSLROOTCERT") is { } root) builder.RootCertificate = root;
+        if (!given.Contains("SSL Certificate") && Variable("PGSSLCERT") is { } certificate) builder.SslCertificate = certificate;
+        if (!given.Contains("SSL Key") && Variable("PGSSLKEY") is { } key) builder.SslKey = key;
+
+        static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+    }
+
+    private const string SslModeNames = "disable, allow, prefer, require, verify-ca, verify-full";
+
+    /// <summary>libpq's name of an sslmode, in any case; null when it names none.</summary>
+    private static SslMode? SslModeNamed(string name) => name.ToLowerInvariant() switch
+    {
+        "disable" => SslMode.Disable,
+        "allow" => SslMode.Allow,
+        "prefer" => SslMode.Prefer,
+        "require" => SslMode.Require,
+        "verify-ca" => SslMode.VerifyCA,
+        "verify-full" => SslMode.VerifyFull,
+        _ => null,
+    };
 
     /// <summary>Said when <see cref="HoldsPassword"/>: the same words in the CLI and the cmdlets.</summary>
     public const string InlinePasswordWarning =
@@ -339,16 +374,7 @@ public sealed class ConnectionTarget
         switch (key.ToLowerInvariant())
         {
             case "sslmode":
-                builder.SslMode = value.ToLowerInvariant() switch
-                {
-                    "disable" => SslMode.Disable,
-                    "allow" => SslMode.Allow,
-                    "prefer" => SslMode.Prefer,
-                    "require" => SslMode.Require,
-                    "verify-ca" => SslMode.VerifyCA,
-                    "verify-full" => SslMode.VerifyFull,
-                    _ => throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
-                };
+                builder.SslMode = SslModeNamed(value) ?? throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl, $"sslmode '{value}' is not one of {SslModeNames}");
                 break;
             case "search_path":
             case "currentschema":
@@ -384,6 +410,9 @@ public sealed class ConnectionTarget
             case "sslkey":
                 builder.SslKey = value;
                 break;
+            case "sslpassword": // the client key's passphrase: a secret, kept as the password is
+                builder.SslPassword = value;
+                break;
             case "options":
                 builder.Options = value;
                 break;
@@ -405,7 +434,7 @@ public sealed class ConnectionTarget
                 break; // the settings' (ConfigResolver), not the connection's
             default:
                 throw Errors.Parameter(ErrorCatalog.InvalidConnectionUrl,
-                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, socket, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, options, target_session_attrs, load_balance_hosts, and golang-migrate's x-migrations-table, x-statement-timeout...)");
+                    $"unknown URL parameter '{key}' (known: sslmode, search_path, currentSchema, user, password, host, socket, port, application_name, connect_timeout, sslrootcert, sslcert, sslkey, sslpassword, options, target_session_attrs, load_balance_hosts, and golang-migrate's x-migrations-table, x-statement-timeout...)");
         }
     }
 

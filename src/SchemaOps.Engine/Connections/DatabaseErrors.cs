@@ -28,7 +28,7 @@ public static class DatabaseErrors
             return new SchemaOpsException(ErrorCatalog.OperationCanceled, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
         if (e is NpgsqlException or SocketException or TimeoutException or IOException)
             return new SchemaOpsException(ErrorCatalog.ConnectionFailed,
-                $"{doing} on {target.Display} failed: {RootMessage(e)}", inner: e, target: target.Display);
+                $"{doing} on {target.Display} failed: {TlsProblem(e) ?? RootMessage(e)}", inner: e, target: target.Display);
         return new SchemaOpsException(ErrorCatalog.UnexpectedError, $"{doing} on {target.Display} failed: {e.Message}", inner: e, target: target.Display);
     }
 
@@ -42,6 +42,29 @@ public static class DatabaseErrors
     public static string ReadOnlyHint(PostgresException e, string server) => e.SqlState != ReadOnlyState ? ""
         : $". {server} takes no changes: it is a standby (in recovery), or default_transaction_read_only is on. Nothing was changed. " +
           "Migrate the primary: name it, or with several hosts add target_session_attrs=read-write (a postgres:// URL) or targetServerType=primary (a JDBC URL)";
+
+    /// <summary>
+    /// What a failed TLS negotiation means and the way out, in libpq's terms (the URL parameters and PG variables every
+    /// PostgreSQL client reads), or null when the failure was not TLS. Npgsql says only that its certificate check
+    /// "rejected" the certificate, or that "no SSL enabled connection" is configured: managed servers require TLS, so
+    /// this is many teams' first error, and the usual cause is a CA certificate not given, or a pooler or proxy in front
+    /// of the server that does not speak TLS.
+    /// </summary>
+    private static string? TlsProblem(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+                return "the server's TLS certificate was not accepted. sslmode=verify-full accepts a certificate " +
+                       "signed by a CA trusted here and issued for the host name as written in the URL; verify-ca checks the CA only. " +
+                       "Give the CA's certificate with sslrootcert=FILE (or PGSSLROOTCERT, or ~/.postgresql/root.crt) and connect by the name " +
+                       "the certificate holds; sslmode=require encrypts without checking who answers";
+            if (inner is NpgsqlException && inner.Message.StartsWith("SSL connection requested.", StringComparison.Ordinal))
+                return "the server does not offer TLS, and the sslmode asked for (require, verify-ca or verify-full) accepts no " +
+                       "unencrypted connection. Check that this is the server meant: a pooler or proxy in front of it may not speak TLS";
+        }
+        return null;
+    }
 
     // Npgsql's connection messages name host and port, never the password.
     private static string RootMessage(Exception e)

@@ -64,9 +64,12 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     /// <summary>From the call to StartAsync to the server accepting connections.</summary>
     public TimeSpan StartDuration { get; private set; }
 
-    /// <summary>An Npgsql connection string for a database of this cluster: the password stays in the cluster's private passfile.</summary>
+    /// <summary>
+    /// An Npgsql connection string for a database of this cluster: the password stays in the cluster's private passfile,
+    /// and TLS is off as the server's is, whatever the caller's PGSSLMODE says for their own servers.
+    /// </summary>
     public string ConnectionString(string database = "postgres") =>
-        new NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = SuperUser, Passfile = PassfilePath, Database = database, ApplicationName = "schemaops" }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = SuperUser, Passfile = PassfilePath, Database = database, ApplicationName = "schemaops", SslMode = SslMode.Disable }.ConnectionString;
 
     /// <summary>The owner-only passfile (libpq format) holding the generated password; pg_dump and psql read it as PGPASSFILE.</summary>
     public string PassfilePath => Path.Combine(Directory, "pgpass");

@@ -99,9 +99,10 @@ public class ConnectionTargetTests
     [Fact]
     public void SplitSecret_takes_the_password_out_of_the_connection_string()
     {
-        var (connectionString, user, password) = ConnectionTarget.Parse("postgres://app:topsecret@h:5433/d?search_path=x").SplitSecret();
+        var (connectionString, user, password, sslPassword) = ConnectionTarget.Parse("postgres://app:topsecret@h:5433/d?search_path=x&sslpassword=keysecret").SplitSecret();
         Assert.DoesNotContain("topsecret", connectionString);
-        Assert.Equal(("app", "topsecret"), (user, password));
+        Assert.DoesNotContain("keysecret", connectionString);
+        Assert.Equal(("app", "topsecret", "keysecret"), (user, password, sslPassword));
         var back = new NpgsqlConnectionStringBuilder(connectionString);
         Assert.Equal(("h", 5433, "d", "x"), (back.Host, back.Port, back.Database, back.SearchPath));
     }
