@@ -47,7 +47,7 @@ public static class MigrationOptions
     [
         new("--lock-timeout", "lock_timeout for each transactional migration; on a timeout it is rolled back and retried (default 2s; 0 waits forever)", ValueName: "DURATION"),
         new("--lock-retries", "how many times a migration that timed out waiting for a lock is retried, with pauses from 0.5s doubling to 30s (default 9)", ValueName: "N"),
-        new("--statement-timeout", "statement_timeout for migration statements (default: the server's, usually none)", ValueName: "DURATION"),
+        new("--statement-timeout", "statement_timeout for migration statements (default: the server's, usually none; 0: none, lifting the server's)", ValueName: "DURATION"),
     ];
     public static readonly OptionSpec InstalledBy = new("--installed-by", "name recorded in installed_by (default: the database user)", ValueName: "NAME");
 

@@ -93,7 +93,7 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         {
             foreach (var callback in BeforeEach) Callback(callback, resetAfter: false);
             Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
-            if (safety.StatementTimeout is { } limit) Statement($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}");
+            if (safety.StatementTimeoutSetting(local: false) is { } statementTimeout) Statement(statementTimeout);
             foreach (var s in p.Statements) Statement(s);
             if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
             ResetAfter([.. BeforeEach, p], inTransaction: false);

@@ -21,8 +21,19 @@ public sealed record LockSafety(TimeSpan LockTimeout, int Attempts, TimeSpan? St
     public IEnumerable<string> TransactionSettings()
     {
         if (LimitsLocks) yield return $"SET LOCAL lock_timeout = {Milliseconds(LockTimeout)}";
-        if (StatementTimeout is { } st) yield return $"SET LOCAL statement_timeout = {Milliseconds(st)}";
+        if (StatementTimeoutSetting(local: true) is { } statementTimeout) yield return statementTimeout;
     }
+
+    /// <summary>
+    /// The SET of the statement timeout asked for, or null when none was (the server's own applies). Zero is PostgreSQL's
+    /// "no limit": it lifts a timeout the server sets for the role or the database, which a long backfill needs there.
+    /// </summary>
+    public string? StatementTimeoutSetting(bool local) => StatementTimeout is { } st
+        ? $"SET {(local ? "LOCAL " : "")}statement_timeout = {(long)Math.Ceiling(st.TotalMilliseconds)}"
+        : null;
+
+    /// <summary>Whether a statement timeout of this run's own can stop a statement (one of zero cannot).</summary>
+    public bool LimitsStatements => StatementTimeout > TimeSpan.Zero;
 
     private static long Milliseconds(TimeSpan t) => Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds));
 

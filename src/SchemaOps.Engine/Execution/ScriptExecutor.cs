@@ -320,8 +320,8 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private async Task<(int?, int)> ApplyAloneAsync(PreparedScript p, CancellationToken ct)
     {
         await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct).ConfigureAwait(false);
-        if (safety.StatementTimeout is { } limit)
-            await connection.ExecuteAsync($"SET statement_timeout = {Math.Max(1, (long)limit.TotalMilliseconds)}", ct).ConfigureAwait(false);
+        if (safety.StatementTimeoutSetting(local: false) is { } statementTimeout)
+            await connection.ExecuteAsync(statementTimeout, ct).ConfigureAwait(false);
         try
         {
             return await RunStatementsAsync(p, ct).ConfigureAwait(false);
@@ -386,7 +386,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             "55P03" => ErrorCatalog.MigrationLockTimeout,
             // Our own Ctrl+C surfaces as an OperationCanceledException; a 57014 here is the server's statement_timeout
             // (or a pg_cancel_backend from someone else): a failed migration, not a canceled run.
-            "57014" when safety.StatementTimeout is not null => ErrorCatalog.MigrationStatementTimeout,
+            "57014" when safety.LimitsStatements => ErrorCatalog.MigrationStatementTimeout,
             "57014" => ErrorCatalog.MigrationCanceledByServer,
             "42501" => ErrorCatalog.MigrationPermissionDenied,
             DatabaseErrors.ReadOnlyState => ErrorCatalog.ReadOnlyServer,
@@ -398,8 +398,16 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
         return new SchemaOpsException(kind,
             $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})" +
-            DatabaseErrors.ReadOnlyHint(e, $"{connection.Host}:{connection.Port}"), p.Script.DisplayPath, line, p.Script.Version?.Text, e);
+            DatabaseErrors.ReadOnlyHint(e, $"{connection.Host}:{connection.Port}") + (kind == ErrorCatalog.MigrationCanceledByServer ? CanceledByServerHint : ""),
+            p.Script.DisplayPath, line, p.Script.Version?.Text, e);
     }
+
+    // Managed platforms and careful DBAs set statement_timeout for the role or the database: the way past it is
+    // SchemaOps' own setting, which is set for the migration's statements only.
+    private const string CanceledByServerHint =
+        ". Stopped by the server: by its statement_timeout (set for this role or database: SHOW statement_timeout) or by an administrator " +
+        "(pg_cancel_backend). --statement-timeout 0 (-StatementTimeout 0s, statementTimeout = 0) lifts the server's timeout for migration statements, " +
+        "or give a longer duration";
 
     private async Task RollbackQuietlyAsync()
     {

@@ -252,4 +252,25 @@ public class ExactlyOnceTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Contains("V1__slow.sql:1", e.Message);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
     }
+
+    [Fact]
+    public async Task A_statement_timeout_of_zero_lifts_the_one_the_server_sets_for_the_database_in_and_out_of_transactions()
+    {
+        // What managed platforms and careful DBAs do (ALTER ROLE/DATABASE ... SET statement_timeout): a long backfill
+        // then fails there, and --statement-timeout 0 is the way past it. Before, 0 was sent as 1 ms.
+        Dir.Write("V1__backfill.sql", "CREATE TABLE t (id int); SELECT pg_sleep(0.6);");
+        Dir.Write("V2__index.sql", "SELECT pg_sleep(0.6);\nCREATE INDEX CONCURRENTLY t_id ON t (id);");
+        Dir.Write("V2__index.sql.conf", "executeInTransaction=false");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await ExecAsync($"ALTER DATABASE \"{database}\" SET statement_timeout = '300ms'");
+
+        var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+        Assert.Equal("MigrationCanceledByServer", refused.ErrorId);
+        Assert.Contains("--statement-timeout 0", refused.Message);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"));
+
+        var applied = await MigrateAsync(s => s with { StatementTimeout = TimeSpan.Zero });
+
+        Assert.Equal(["1", "2"], applied.Select(a => a.Version?.Text));
+    }
 }
