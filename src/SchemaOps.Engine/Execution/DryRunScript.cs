@@ -93,9 +93,10 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         {
             foreach (var callback in BeforeEach) Callback(callback, resetAfter: false);
             Commands(history.MarkRunningCommands(ScriptExecutor.RowFor(p, installedBy, 0, success: false)));
-            if (safety.StatementTimeoutSetting(local: false) is { } statementTimeout) Statement(statementTimeout);
+            var (set, reset) = safety.OutsideTransactionSettings();
+            foreach (var setting in set) Statement(setting);
             foreach (var s in p.Statements) Statement(s);
-            if (safety.StatementTimeout is not null) Statement("RESET statement_timeout");
+            foreach (var setting in reset) Statement(setting);
             ResetAfter([.. BeforeEach, p], inTransaction: false);
             Commands(history.RecordCommands(ScriptExecutor.RowFor(p, installedBy, null, success: true)));
             foreach (var callback in AfterEach) Callback(callback);

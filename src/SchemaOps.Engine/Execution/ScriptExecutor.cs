@@ -320,16 +320,16 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private async Task<(int?, int)> ApplyAloneAsync(PreparedScript p, CancellationToken ct)
     {
         await history.MarkRunningAsync(RowFor(p, installedBy, 0, success: false), ct).ConfigureAwait(false);
-        if (safety.StatementTimeoutSetting(local: false) is { } statementTimeout)
-            await connection.ExecuteAsync(statementTimeout, ct).ConfigureAwait(false);
+        var (set, reset) = safety.OutsideTransactionSettings();
+        await connection.ExecuteAsync(string.Join("; ", set), ct).ConfigureAwait(false);
         try
         {
             return await RunStatementsAsync(p, ct).ConfigureAwait(false);
         }
         finally
         {
-            if (safety.StatementTimeout is not null && connection.State == System.Data.ConnectionState.Open)
-                await connection.ExecuteAsync("RESET statement_timeout", CancellationToken.None).ConfigureAwait(false);
+            if (connection.State == System.Data.ConnectionState.Open)
+                await connection.ExecuteAsync(string.Join("; ", reset), CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -97,6 +97,38 @@ public class LockSafetyTests(PostgresFixture pg, ITestOutputHelper output) : Dat
     }
 
     [Fact]
+    public async Task A_lock_timeout_the_database_sets_neither_breaks_a_concurrent_index_build_nor_beats_a_lock_timeout_of_zero()
+    {
+        // Production often protects itself with ALTER ROLE/DATABASE ... SET lock_timeout. Before, it applied where
+        // SchemaOps promises none: CREATE INDEX CONCURRENTLY timed out waiting for an older transaction, leaving an
+        // INVALID index and a failed row, and --lock-timeout 0 ("wait as long as it takes") failed at 200 ms.
+        await CreateAccountsAsync();
+        File.Delete(Path.Combine(Dir.Path, "V2__add_currency.sql"));
+        Dir.Write("V2__balance_index.sql", "CREATE INDEX CONCURRENTLY accounts_balance ON accounts (balance);");
+        Dir.Write("V3__add_currency.sql", "ALTER TABLE accounts ADD COLUMN currency text;");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await ExecAsync($"ALTER DATABASE \"{database}\" SET lock_timeout = '200ms'");
+        SchemaOps.Engine.Connections.ConnectionTarget.ClearAllPools(); // new sessions take the setting
+
+        await using (var snapshot = new NpgsqlConnection(ConnectionString + ";Pooling=false"))
+        {
+            await snapshot.OpenAsync();
+            await using (var hold = new NpgsqlCommand("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM accounts;", snapshot)) await hold.ExecuteNonQueryAsync();
+            var migrate = MigrateAsync(s => s with { Target = "2", LockRetryCount = 0 });
+            await Task.Delay(1000); // the index build waits for this transaction to end
+            await snapshot.CloseAsync();
+            Assert.Equal("2", Assert.Single(await migrate).Version?.Text);
+        }
+        Assert.True(await ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'accounts_balance'::regclass"));
+
+        var reader = await OpenReaderAsync("reporting-job");
+        var alter = MigrateAsync(s => s with { LockTimeout = TimeSpan.Zero, LockRetryCount = 0 });
+        await Task.Delay(1000);
+        await reader.DisposeAsync();
+        Assert.Equal("3", Assert.Single(await alter).Version?.Text);
+    }
+
+    [Fact]
     public async Task Bad_lock_settings_are_refused_before_connecting()
     {
         Dir.Write("V1__a.sql", "SELECT 1;");
