@@ -32,11 +32,16 @@ public static class SnapshotOperation
     internal static Task<MigrationSession> OpenAsync(MigrationRequest request, IOperationSink sink, CancellationToken ct) =>
         MigrationSession.OpenAsync(request.Target, request.Settings, new ScannedMigrations(request.Settings.Layout, []), sink, ct);
 
-    /// <summary>The read-only REPEATABLE READ transaction a snapshot is read in (and a backup's pg_dump shares).</summary>
+    /// <summary>
+    /// The read-only REPEATABLE READ transaction a snapshot is read in (and a backup's pg_dump shares). It sits idle while
+    /// pg_dump works, so the idle-in-transaction (and, from PostgreSQL 17, transaction) timeout a production database
+    /// sets would end it, and the backup with it: they are off for this transaction, as pg_dump turns them off for its own.
+    /// </summary>
     internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", ct).ConfigureAwait(false);
+        await connection.ExecuteAsync("SET TRANSACTION READ ONLY; SET LOCAL idle_in_transaction_session_timeout = 0"
+                                      + (connection.PostgreSqlVersion.Major >= 17 ? "; SET LOCAL transaction_timeout = 0" : ""), ct).ConfigureAwait(false);
         return tx;
     }
 

@@ -51,6 +51,28 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_backup_longer_than_the_database_s_idle_in_transaction_timeout_completes()
+    {
+        // A production guard (ALTER DATABASE/ROLE ... SET idle_in_transaction_session_timeout): the transaction whose
+        // snapshot pg_dump dumps sits idle while pg_dump works, and was ended by it, failing every backup that took longer.
+        await ExecAsync("CREATE TABLE t (id int PRIMARY KEY); CREATE SCHEMA reports; CREATE TABLE reports.daily (day date);");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await ExecAsync($"ALTER DATABASE \"{database}\" SET idle_in_transaction_session_timeout = '200ms'");
+        SchemaOps.Engine.Connections.ConnectionTarget.ClearAllPools(); // new sessions take the setting
+        await using var holder = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await holder.OpenAsync();
+        await using (var lockTable = new NpgsqlCommand("SET idle_in_transaction_session_timeout = 0; BEGIN; LOCK TABLE reports.daily IN ACCESS EXCLUSIVE MODE;", holder))
+            await lockTable.ExecuteNonQueryAsync(); // the holder sits idle in its transaction too, on purpose
+
+        // The snapshot reads public and is done; pg_dump, which dumps every schema, waits for reports.daily meanwhile.
+        var backup = BackupOperation.BackupAsync(Request(s => s with { Schemas = ["public"] }), new BackupOptions(Path.Combine(Dir.Path, "t.dump")), new RecordingSink(), CancellationToken.None);
+        await Task.Delay(1000);
+        await holder.CloseAsync();
+
+        Assert.True(File.Exists((await backup).Path));
+    }
+
+    [Fact]
     public async Task A_test_restore_can_run_on_a_throwaway_server_of_its_own()
     {
         await ExecAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);");
