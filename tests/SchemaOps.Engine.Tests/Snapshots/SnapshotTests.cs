@@ -14,6 +14,26 @@ public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
         SnapshotOperation.TakeAsync(new MigrationRequest(ConnectionTarget.Parse(connectionString ?? ConnectionString), new MigrationSettings()), rows, new RecordingSink(), CancellationToken.None);
 
     [Fact]
+    public async Task The_timeouts_a_production_database_sets_do_not_stop_a_snapshot_as_they_do_not_stop_pg_dump()
+    {
+        // ALTER DATABASE ... SET statement_timeout / lock_timeout, the usual guards: exact row counts of a big table,
+        // or a table a maintenance job holds for a moment, outlasted them and the snapshot (and the backup) failed.
+        await ExecAsync("CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 25);");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await ExecAsync($"ALTER DATABASE \"{database}\" SET statement_timeout = '100ms'; ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'");
+        ConnectionTarget.ClearAllPools(); // new sessions take the settings
+        await using var holder = new NpgsqlConnection(ConnectionString + ";Pooling=false;Options=-c statement_timeout=0");
+        await holder.OpenAsync();
+        await using (var lockTable = new NpgsqlCommand("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE;", holder)) await lockTable.ExecuteNonQueryAsync();
+
+        var snapshot = SnapshotAsync();
+        await Task.Delay(1000); // the row count waits for the table, past both timeouts
+        await holder.CloseAsync();
+
+        Assert.Equal(25, (await snapshot).RowCounts.Single(c => c.Table == "t").Rows);
+    }
+
+    [Fact]
     public async Task Records_every_object_kind_with_row_counts_and_the_migrations_in_effect()
     {
         Dir.Write("V1__extra.sql", "CREATE TABLE extra (id int);");
