@@ -34,7 +34,10 @@ public sealed class PgBouncer : IAsyncDisposable
     /// <param name="roundRobin">Hand out server connections in turn (server_round_robin) instead of the last used first: a client's
     /// consecutive transactions then land in different server processes, as under load.</param>
     /// <param name="unixSocket">Listen on a Unix socket in <see cref="SocketDirectory"/> too, as a local pooler often does.</param>
-    public static async Task<PgBouncer> StartAsync(EphemeralPostgres server, string poolMode = "transaction", int poolSize = 1, bool roundRobin = false, bool unixSocket = false)
+    /// <param name="ignoredStartupParameters">What PgBouncer takes at connect and drops (it refuses any other it cannot track):
+    /// production's usual extra_float_digits (for JDBC), and search_path, the usual fix for refusing a URL's.</param>
+    public static async Task<PgBouncer> StartAsync(EphemeralPostgres server, string poolMode = "transaction", int poolSize = 1, bool roundRobin = false, bool unixSocket = false,
+        string ignoredStartupParameters = "extra_float_digits,search_path")
     {
         var folder = Directory.CreateTempSubdirectory("schemaops-pgbouncer-").FullName;
         var port = ServerProcess.FreeLoopbackPort();
@@ -55,7 +58,7 @@ public sealed class PgBouncer : IAsyncDisposable
             reserve_pool_size = 0
             max_client_conn = 200
             max_db_connections = {poolSize}
-            ignore_startup_parameters = extra_float_digits,search_path
+            ignore_startup_parameters = {ignoredStartupParameters}
             server_reset_query =
             logfile = {folder}/pgbouncer.log
             """);

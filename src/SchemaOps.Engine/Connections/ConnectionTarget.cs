@@ -36,7 +36,11 @@ public sealed class ConnectionTarget
         Database = builder.Database ?? builder.Username ?? "";
         Server = ServerText(endpoints);
         Display = $"{builder.Username ?? "(default user)"}@{Server}/{Database}";
+        SearchPath = builder.SearchPath is { Length: > 0 } searchPath ? searchPath : null;
     }
+
+    /// <summary>The search_path the connection text asks for (a URL's search_path or currentSchema), sent when connecting.</summary>
+    public string? SearchPath { get; }
 
     /// <summary>
     /// Each host with its port: a host list may give each its own ("h1:5432,h2:5433", as a URL's authority does), the

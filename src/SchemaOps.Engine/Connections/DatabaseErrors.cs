@@ -20,9 +20,11 @@ public static class DatabaseErrors
                 "57014" => ErrorCatalog.StatementCanceled,
                 "53300" => ErrorCatalog.TooManyConnections,
                 ReadOnlyState => ErrorCatalog.ReadOnlyServer,
+                ['0', '8', ..] => ErrorCatalog.ConnectionFailed, // connection exceptions: a pooler refusing a startup parameter, among others
                 _ => ErrorCatalog.DatabaseError,
             };
-            return new SchemaOpsException(kind, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}{ReadOnlyHint(pg, target.Display)}", inner: e, target: target.Display);
+            return new SchemaOpsException(kind, $"{doing} on {target.Display} failed: {pg.SqlState}: {pg.MessageText}{ReadOnlyHint(pg, target.Display)}{StartupParameterHint(pg)}",
+                inner: e, target: target.Display);
         }
         if (e is OperationCanceledException)
             return new SchemaOpsException(ErrorCatalog.OperationCanceled, $"{doing} on {target.Display} was canceled", inner: e, target: target.Display);
@@ -42,6 +44,18 @@ public static class DatabaseErrors
     public static string ReadOnlyHint(PostgresException e, string server) => e.SqlState != ReadOnlyState ? ""
         : $". {server} takes no changes: it is a standby (in recovery), or default_transaction_read_only is on. Nothing was changed. " +
           "Migrate the primary: name it, or with several hosts add target_session_attrs=read-write (a postgres:// URL) or targetServerType=primary (a JDBC URL)";
+
+    /// <summary>
+    /// PgBouncer (before 1.20, without track_extra_parameters) refuses any startup parameter it cannot keep per client,
+    /// and a URL's search_path (or a JDBC URL's currentSchema) is sent as one. Adding it to the pooler's
+    /// ignore_startup_parameters would drop it silently (the history would be looked for in the wrong schema), so the way
+    /// out named is -Schema, which SchemaOps sets inside each transaction behind a pooler.
+    /// </summary>
+    private static string StartupParameterHint(PostgresException e) =>
+        e.SqlState == "08P01" && e.MessageText.StartsWith("unsupported startup parameter", StringComparison.Ordinal)
+            ? ". A connection pooler (PgBouncer) refuses that setting at connect. For search_path or currentSchema, name the schema with " +
+              "--schema / -Schema instead (SchemaOps sets it in each transaction there) and remove it from the URL"
+            : "";
 
     /// <summary>
     /// What a failed TLS negotiation means and the way out, in libpq's terms (the URL parameters and PG variables every

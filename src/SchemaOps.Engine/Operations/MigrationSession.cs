@@ -102,6 +102,15 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
             var serverSearchPath = (string)(await connection.ScalarAsync("SHOW search_path", ct).ConfigureAwait(false))!;
             IReadOnlyList<string> schemas = settings.Schemas;
             string? searchPath = null;
+            // A URL's search_path travels as a startup parameter, which a pooler told to ignore it (PgBouncer's
+            // ignore_startup_parameters, the usual fix for its "unsupported startup parameter") drops without a word:
+            // the history would be looked for, and created, elsewhere. Then it is set in each transaction, as -Schema's is.
+            if (!direct && target.SearchPath is { } asked && FirstSchemaOf(asked) != FirstSchemaOf(serverSearchPath))
+            {
+                sink.WriteVerbose($"the connection pooler dropped the URL's search_path ({asked}; the session has {serverSearchPath}): it is set in each transaction");
+                serverSearchPath = asked;
+                if (schemas.Count == 0) searchPath = asked;
+            }
             if (schemas.Count > 0)
             {
                 searchPath = $"{HistoryTableName.Quote(schemas[0])}, {serverSearchPath}";

@@ -15,6 +15,38 @@ public class PoolerSessionStateTests(PostgresFixture pg) : DatabaseTestBase(pg)
     private readonly PostgresFixture _pg = pg;
 
     [Fact]
+    public async Task A_URL_s_search_path_that_the_pooler_drops_is_set_in_each_transaction_and_one_it_refuses_names_the_way_out()
+    {
+        // dbmate's URL names its schema with search_path, sent at connect. PgBouncer refuses it ("unsupported startup
+        // parameter"); told to ignore it, it drops it without a word, and the history and every table went to public.
+        Dir.Write("20240101000000_things.sql", "-- migrate:up\nCREATE TABLE things (id int);\n-- migrate:down\nDROP TABLE things;\n");
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await ExecAsync("CREATE SCHEMA app");
+        MigrationRequest Through(PgBouncer bouncer, string query, params string[] schemas) => new(
+            ConnectionTarget.Parse($"postgres://{SchemaOps.Engine.Ephemeral.EphemeralPostgres.SuperUser}:{Uri.EscapeDataString(_pg.Server.Password)}@127.0.0.1:{bouncer.Port}/{database}?sslmode=disable{query}"),
+            new MigrationSettings { Locations = [Dir.Path], Schemas = schemas });
+
+        await using (var strict = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2, ignoredStartupParameters: "extra_float_digits"))
+        {
+            var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(Through(strict, "&search_path=app"), new RecordingSink(), CancellationToken.None));
+            Assert.Equal("ConnectionFailed", refused.ErrorId);
+            Assert.Contains("unsupported startup parameter: search_path", refused.Message);
+            Assert.Contains("--schema / -Schema", refused.Message);
+        }
+        await using (var lenient = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2, roundRobin: true))
+        {
+            await lenient.WarmAsync(database, 2);
+            var sink = new RecordingSink();
+            await MigrateOperation.MigrateAsync(Through(lenient, "&search_path=app"), sink, CancellationToken.None);
+            Assert.Contains(sink.Verbose, v => v.Contains("dropped the URL's search_path"));
+        }
+
+        Assert.Equal("schema_migrations,schema_migrations_checksums,things",
+            await ScalarAsync<string>("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relkind = 'r'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"));
+    }
+
+    [Fact]
     public async Task The_default_schema_holds_in_every_migration_and_callback_and_no_setting_reaches_the_poolers_other_clients()
     {
         Dir.Write("V1__things.sql", "CREATE TABLE things (id int);");
