@@ -19,8 +19,8 @@ public sealed record HealthOptions
 /// <summary>
 /// Test-DatabaseHealth: one HealthCheck per question a maintenance window asks before and after a migration:
 /// can we connect (and to which version), are connections close to max, is a transaction open too long,
-/// did a CONCURRENTLY build leave an invalid index, does the history hold a failed migration, do replicas
-/// lag. A failed connection is one failed check, not an exception: a Pester suite asserts on it.
+/// did a CONCURRENTLY build leave an invalid index, does the history hold a failed migration, will commits wait
+/// for a synchronous standby that is not there, do replicas lag. A failed connection is one failed check, not an exception: a Pester suite asserts on it.
 /// </summary>
 public static class HealthOperation
 {
@@ -67,6 +67,9 @@ public static class HealthOperation
                     .Where(e => e.State is MigrationState.Failed or MigrationState.FailedMissing or MigrationState.FailedFuture).Select(e => e.Label).ToList()
                 : [];
             Add("FailedMigrations", failed.Count == 0, failed.Count == 0 ? $"no failed migration in {session.History.Name}" : $"failed in {session.History.Name}: {string.Join(", ", failed)}; fix by hand, then repair");
+
+            var synchronous = await SynchronousReplication.ReadAsync(c, ct).ConfigureAwait(false);
+            Add("SynchronousReplication", !synchronous.Stalls, synchronous.Detail);
 
             var lags = await ReplicationLagAsync(c, ct).ConfigureAwait(false);
             var worst = lags.Count == 0 ? (double?)null : lags.Max(l => l.Seconds);

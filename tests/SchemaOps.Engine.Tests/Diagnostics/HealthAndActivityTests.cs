@@ -14,6 +14,45 @@ public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
         (await HealthOperation.CheckAsync(request ?? Request(), options ?? new HealthOptions(), new RecordingSink(), CancellationToken.None)).ToDictionary(c => c.Name);
 
     [Fact]
+    public async Task Commits_that_would_wait_for_a_synchronous_standby_that_is_not_there_are_a_failed_check_and_a_warning_before_the_first()
+    {
+        // synchronous_standby_names naming a standby that is down: every COMMIT waits until it is back. A migration
+        // hung at its first commit with nothing said. A server of its own: the setting is the whole server's.
+        await using var server = await SchemaOps.Engine.Ephemeral.EphemeralPostgres.StartAsync();
+        var database = await server.CreateDatabaseAsync();
+        async Task AdminAsync(string sql)
+        {
+            await using var c = new NpgsqlConnection(server.ConnectionString());
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand(sql, c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await AdminAsync($"ALTER DATABASE \"{database}\" SET synchronous_commit = on"); // the throwaway server's default is off
+        await AdminAsync("ALTER SYSTEM SET synchronous_standby_names = 'ghost'; SELECT pg_reload_conf()");
+        Dir.Write("V1__t.sql", "CREATE TABLE t (id int);");
+        var request = new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)), new MigrationSettings { Locations = [Dir.Path] });
+
+        var before = await HealthAsync(request: request);
+        var sink = new RecordingSink();
+        var migrate = MigrateOperation.MigrateAsync(request, sink, CancellationToken.None);
+        await using (var watcher = new NpgsqlConnection(server.ConnectionString()))
+        {
+            await watcher.OpenAsync();
+            await using var waiting = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND wait_event = 'SyncRep'", watcher);
+            for (var i = 0; i < 600 && (long)(await waiting.ExecuteScalarAsync())! == 0; i++) await Task.Delay(50);
+        }
+        await AdminAsync("ALTER SYSTEM RESET synchronous_standby_names; SELECT pg_reload_conf()"); // the standby "comes back"
+        var applied = await migrate;
+        var after = await HealthAsync(request: request);
+
+        Assert.False(before["SynchronousReplication"].Passed);
+        Assert.Contains("synchronous_standby_names = 'ghost'", before["SynchronousReplication"].Detail);
+        Assert.Contains(sink.Warnings, w => w.Contains("none is streaming") && w.Contains("wait at its first commit"));
+        Assert.Single(applied);
+        Assert.True(after["SynchronousReplication"].Passed, after["SynchronousReplication"].Detail);
+    }
+
+    [Fact]
     public async Task A_caught_up_standby_of_a_quiet_primary_does_not_lag_and_a_primary_names_its_standby()
     {
         // Measured as now() minus the last replayed commit, a standby of a primary with nothing to commit (a maintenance
@@ -36,7 +75,7 @@ public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
     public async Task A_healthy_database_passes_every_check_and_each_problem_fails_its_own()
     {
         var healthy = await HealthAsync();
-        Assert.Equal(["Connectivity", "Connections", "LongTransactions", "InvalidIndexes", "FailedMigrations", "ReplicationLag"], healthy.Keys);
+        Assert.Equal(["Connectivity", "Connections", "LongTransactions", "InvalidIndexes", "FailedMigrations", "SynchronousReplication", "ReplicationLag"], healthy.Keys);
         Assert.All(healthy.Values, c => Assert.True(c.Passed, c.ToString()));
         Assert.StartsWith("PostgreSQL 15", healthy["Connectivity"].Detail);
         Assert.Equal("no replicas", healthy["ReplicationLag"].Detail);
