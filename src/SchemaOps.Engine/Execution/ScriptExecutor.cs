@@ -43,7 +43,11 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private bool? _eachCallbackChangesSession;
 
     /// <summary>Runs a callback script on its own: in a transaction when it can run in one (no history change, no retry).</summary>
-    public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct) => await RunCallbackAsync(callback, resetAfter: true, ct).ConfigureAwait(false);
+    public async Task RunCallbackAsync(PreparedScript callback, CancellationToken ct)
+    {
+        using var relay = ServerMessages.Relay(connection, callback.Script.Label, sink);
+        await RunCallbackAsync(callback, resetAfter: true, ct).ConfigureAwait(false);
+    }
 
     /// <param name="resetAfter">False for a beforeEachMigrate callback outside a transaction: what it sets (a role) is for the migration after it, which resets.</param>
     private async Task RunCallbackAsync(PreparedScript callback, bool resetAfter, CancellationToken ct)
@@ -79,15 +83,21 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     }
 
     /// <summary>Runs and records the script; returns its history rank (null where the table has none) and its time.</summary>
-    public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct) =>
-        p.InTransaction ? (await ApplyInTransactionAsync([p], ct).ConfigureAwait(false))[0] : await ApplyStatementByStatementAsync(p, ct).ConfigureAwait(false);
+    public async Task<(int? Rank, int ElapsedMs)> ApplyAsync(PreparedScript p, CancellationToken ct)
+    {
+        using var relay = ServerMessages.Relay(connection, p.Script.Label, sink);
+        return p.InTransaction ? (await ApplyInTransactionAsync([p], ct).ConfigureAwait(false))[0] : await ApplyStatementByStatementAsync(p, ct).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Runs the scripts and their history changes in ONE transaction: all of them or none. Every script must be
     /// able to run in a transaction (the caller checks, to name the offending file before anything runs).
     /// </summary>
-    public Task<List<(int? Rank, int ElapsedMs)>> ApplyGroupAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct) =>
-        ApplyInTransactionAsync(scripts, ct);
+    public async Task<List<(int? Rank, int ElapsedMs)>> ApplyGroupAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
+    {
+        using var relay = ServerMessages.Relay(connection, $"the group of {scripts.Count} migrations", sink);
+        return await ApplyInTransactionAsync(scripts, ct).ConfigureAwait(false);
+    }
 
     /// <summary>One transaction, retried whole after a lock timeout on the schedule of <see cref="LockSafety"/>.</summary>
     private async Task<List<(int? Rank, int ElapsedMs)>> ApplyInTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)

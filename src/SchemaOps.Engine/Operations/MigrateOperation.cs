@@ -63,8 +63,7 @@ public static class MigrateOperation
             var callbacksOnly = plan.Count == 0 && callbacks.Before.Count + callbacks.After.Count > 0 &&
                 sink.ShouldProcess(where, "Run the beforeMigrate / afterMigrate callbacks (no migration to apply)");
             if (!setupAccepted || accepted == 0 && !setupNeeded && !callbacksOnly) return [];
-            if ((await Diagnostics.SynchronousReplication.ReadAsync(session.Connection, ct).ConfigureAwait(false)) is { Stalls: true } stalled)
-                sink.WriteWarning($"{where}: {stalled.Detail}. This run will wait at its first commit");
+            await session.WarnIfCommitsWaitAsync(sink, ct).ConfigureAwait(false);
 
             var accept = plan.Take(accepted).ToList();
             if (setupNeeded)

@@ -254,5 +254,15 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
         return rows;
     }
 
+    /// <summary>
+    /// Said before a run's first commit: every commit here waits for a synchronous standby that is not streaming
+    /// (<see cref="Diagnostics.SynchronousReplication"/>), so the run would seem to hang with nothing said.
+    /// </summary>
+    public async Task WarnIfCommitsWaitAsync(IOperationSink sink, CancellationToken ct)
+    {
+        if (await Diagnostics.SynchronousReplication.ReadAsync(Connection, ct).ConfigureAwait(false) is { Stalls: true } stalled)
+            sink.WriteWarning($"{Target.Display}: {stalled.Detail}. This run will wait at its first commit");
+    }
+
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }

@@ -76,6 +76,7 @@ public static class UndoOperation
 
             if (accepted == 0) return [];
             ProductionGuard.DemandConfirmation(request, "undo");
+            await session.WarnIfCommitsWaitAsync(sink, ct).ConfigureAwait(false);
 
             var watch = await LockWatch.StartAsync(session, safety, ct).ConfigureAwait(false);
             await using var watchScope = LockWatch.Scope(watch);

@@ -6,6 +6,24 @@ namespace SchemaOps.Engine.Tests.Operations;
 public class MigrateTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
     [Fact]
+    public async Task What_the_server_says_while_a_migration_runs_is_relayed_warnings_as_warnings()
+    {
+        // A backfill's RAISE NOTICE progress, IF NOT EXISTS's "skipping", a RAISE WARNING: Flyway prints them; they were
+        // dropped (and so was PostgreSQL's warning that a COMMIT was not confirmed by a synchronous standby).
+        Dir.Write("V1__backfill.sql", "CREATE TABLE t (id int);\nCREATE TABLE IF NOT EXISTS t (id int);\nDO $$ BEGIN RAISE NOTICE 'backfilled % rows', 42; RAISE WARNING 'check the report'; END $$;");
+        Dir.Write("V2__index.sql", "DO $$ BEGIN RAISE NOTICE 'outside a transaction'; END $$;\nCREATE INDEX CONCURRENTLY t_id ON t (id);");
+        Dir.Write("V2__index.sql.conf", "executeInTransaction=false");
+        var sink = new RecordingSink();
+
+        await MigrateAsync(sink: sink);
+
+        Assert.Contains(sink.Verbose, v => v == "V1 backfill: server NOTICE: relation \"t\" already exists, skipping");
+        Assert.Contains(sink.Verbose, v => v == "V1 backfill: server NOTICE: backfilled 42 rows");
+        Assert.Contains(sink.Warnings, w => w == "V1 backfill: server WARNING: check the report");
+        Assert.Contains(sink.Verbose, v => v == "V2 index: server NOTICE: outside a transaction");
+    }
+
+    [Fact]
     public async Task Applies_pending_migrations_in_version_order_with_flyway_rows()
     {
         Dir.Write("V1__create_users.sql", "CREATE TABLE users (id int PRIMARY KEY);\n");
