@@ -20,7 +20,8 @@ public sealed record HealthOptions
 /// Test-DatabaseHealth: one HealthCheck per question a maintenance window asks before and after a migration:
 /// can we connect (and to which version), are connections close to max, is a transaction open too long,
 /// did a CONCURRENTLY build leave an invalid index, does the history hold a failed migration, will commits wait
-/// for a synchronous standby that is not there, do replicas lag. A failed connection is one failed check, not an exception: a Pester suite asserts on it.
+/// for a synchronous standby that is not there, do replicas lag. A failed connection is one failed check, not an
+/// exception: a Pester suite asserts on it.
 /// </summary>
 public static class HealthOperation
 {
