@@ -99,7 +99,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         return await ApplyInTransactionAsync(scripts, ct).ConfigureAwait(false);
     }
 
-    /// <summary>One transaction, retried whole after a lock timeout on the schedule of <see cref="LockSafety"/>.</summary>
+    /// <summary>One transaction, retried whole after a lock timeout, a deadlock or a serialization failure on the schedule of <see cref="LockSafety"/>.</summary>
     private async Task<List<(int? Rank, int ElapsedMs)>> ApplyInTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
     {
         var what = scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations";
@@ -125,6 +125,15 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 sink.WriteVerbose($"{e.File}: no lock within {LockSafety.Describe(safety.LockTimeout)} ({blockers}); rolled back {what}, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
                 sink.WriteProgress(new ProgressRecordInfo(LockProgressId, $"Waiting for a lock for {what}",
                     $"attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}", 100 * attempt / safety.Attempts));
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+            }
+            catch (SchemaOpsException e) when (e.InnerException is PostgresException { SqlState: "40P01" or "40001" } conflict && attempt < safety.Attempts)
+            {
+                // Chosen as the victim of a deadlock with the application's transactions (the migration waits for a lock
+                // longer than deadlock_timeout, so it is often the one the server aborts), or a serialization failure under
+                // a serializable default: rolled back whole, so run again on the lock-timeout schedule, as PostgreSQL advises.
+                var pause = LockSafety.PauseBefore(attempt + 1);
+                sink.WriteVerbose($"{e.File}: {conflict.SqlState} {conflict.MessageText}; rolled back {what}, attempt {attempt + 1} of {safety.Attempts} in {LockSafety.Describe(pause)}");
                 await Task.Delay(pause, ct).ConfigureAwait(false);
             }
         }

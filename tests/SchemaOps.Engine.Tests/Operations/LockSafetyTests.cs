@@ -129,6 +129,30 @@ public class LockSafetyTests(PostgresFixture pg, ITestOutputHelper output) : Dat
     }
 
     [Fact]
+    public async Task A_migration_chosen_as_a_deadlock_victim_is_rolled_back_and_run_again()
+    {
+        // The migration locks accounts, then waits for audit, which the application's transaction reads; the application
+        // then reads accounts: a deadlock, detected by the side waiting longest, the migration. It failed the deploy.
+        await CreateAccountsAsync();
+        await ExecAsync("CREATE TABLE audit (id int)");
+        File.Delete(Path.Combine(Dir.Path, "V2__add_currency.sql"));
+        Dir.Write("V2__currency_and_audit.sql", "ALTER TABLE accounts ADD COLUMN currency text;\nALTER TABLE audit ADD COLUMN note text;");
+        await using var app = new NpgsqlConnection(ConnectionString + ";Pooling=false;Application Name=checkout");
+        await app.OpenAsync();
+        await using (var begin = new NpgsqlCommand("BEGIN; SELECT count(*) FROM audit;", app)) await begin.ExecuteNonQueryAsync();
+
+        var sink = new RecordingSink();
+        var migrate = MigrateAsync(sink: sink);
+        for (var i = 0; i < 200 && await ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'audit'::regclass AND NOT granted") == 0; i++) await Task.Delay(25);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM accounts", app)) await read.ExecuteScalarAsync(); // waits, then the server breaks the cycle
+        await using (var commit = new NpgsqlCommand("COMMIT", app)) await commit.ExecuteNonQueryAsync();
+
+        Assert.Equal("2", Assert.Single(await migrate).Version?.Text);
+        Assert.Contains(sink.Verbose, v => v.Contains("40P01") && v.Contains("attempt 2 of"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'audit' AND column_name = 'note'"));
+    }
+
+    [Fact]
     public async Task Bad_lock_settings_are_refused_before_connecting()
     {
         Dir.Write("V1__a.sql", "SELECT 1;");
