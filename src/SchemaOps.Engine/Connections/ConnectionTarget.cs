@@ -276,7 +276,7 @@ public sealed class ConnectionTarget
         {
             return new NpgsqlConnectionStringBuilder(input);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException) // an unknown key with an empty value ("foo=") is the latter
         {
             // The message of the underlying exception may quote the input, password included: don't pass it on.
             throw Errors.Parameter(ErrorCatalog.InvalidConnectionString,
