@@ -35,11 +35,7 @@ internal sealed class PgTool : IDisposable
             ["PGDATABASE"] = database ?? b.Database ?? user ?? "",
             ["PGAPPNAME"] = "schemaops",
             ["PGCONNECT_TIMEOUT"] = b.Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["PGSSLMODE"] = b.SslMode switch
-            {
-                SslMode.Disable => "disable", SslMode.Allow => "allow", SslMode.Require => "require",
-                SslMode.VerifyCA => "verify-ca", SslMode.VerifyFull => "verify-full", _ => "prefer",
-            },
+            ["PGSSLMODE"] = ConnectionTarget.SslModeName(b.SslMode),
             ["LC_MESSAGES"] = "C", // errors are matched on their English text
         };
         // What the connection string leaves out, the driver took from the caller's environment (PGUSER,

@@ -238,19 +238,21 @@ public sealed class ConnectionTarget
         static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
     }
 
-    private const string SslModeNames = "disable, allow, prefer, require, verify-ca, verify-full";
+    /// <summary>libpq's sslmode names, each with Npgsql's mode: read from URLs and PGSSLMODE, written for pg_dump's PGSSLMODE.</summary>
+    private static readonly (string Name, SslMode Mode)[] SslModes =
+    [
+        ("disable", SslMode.Disable), ("allow", SslMode.Allow), ("prefer", SslMode.Prefer),
+        ("require", SslMode.Require), ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull),
+    ];
+
+    private static readonly string SslModeNames = string.Join(", ", SslModes.Select(m => m.Name));
 
     /// <summary>libpq's name of an sslmode, in any case; null when it names none.</summary>
-    private static SslMode? SslModeNamed(string name) => name.ToLowerInvariant() switch
-    {
-        "disable" => SslMode.Disable,
-        "allow" => SslMode.Allow,
-        "prefer" => SslMode.Prefer,
-        "require" => SslMode.Require,
-        "verify-ca" => SslMode.VerifyCA,
-        "verify-full" => SslMode.VerifyFull,
-        _ => null,
-    };
+    private static SslMode? SslModeNamed(string name) =>
+        SslModes.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found ? found.Mode : null;
+
+    /// <summary>libpq's name of Npgsql's sslmode (for the tools SchemaOps starts).</summary>
+    internal static string SslModeName(SslMode mode) => SslModes.First(m => m.Mode == mode).Name;
 
     /// <summary>Said when <see cref="HoldsPassword"/>: the same words in the CLI and the cmdlets.</summary>
     public const string InlinePasswordWarning =

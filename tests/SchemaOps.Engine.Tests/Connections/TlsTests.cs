@@ -54,7 +54,7 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
         // TLS only: a certificate login for the deployer, a password over TLS for the rest, nothing unencrypted over TCP.
         var hba = Path.Combine(data, "pg_hba.conf");
         File.WriteAllText(hba, $"hostssl all {CertificateUser} 127.0.0.1/32 cert\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n" + File.ReadAllText(hba));
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server.ConnectionString()) { SslMode = SslMode.Disable, Pooling = false }.ConnectionString);
+        await using var admin = AsSuperuser("postgres", SslMode.Disable);
         await admin.OpenAsync();
         foreach (var sql in new[]
                  {
@@ -81,11 +81,15 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite); // libpq refuses a key others can read
     }
 
+    /// <summary>The test's own look at the server, as its superuser (over TLS once the server takes only that).</summary>
+    private NpgsqlConnection AsSuperuser(string database, SslMode mode = SslMode.Require) =>
+        new(new NpgsqlConnectionStringBuilder(_server.ConnectionString(database)) { SslMode = mode, Pooling = false }.ConnectionString);
+
     private async Task<bool> TakesTlsAsync()
     {
         try
         {
-            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server.ConnectionString()) { SslMode = SslMode.Require, Pooling = false }.ConnectionString);
+            await using var c = AsSuperuser("postgres");
             await c.OpenAsync();
             return true;
         }
@@ -136,7 +140,7 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
 
         Assert.Single(applied);
         Assert.Equal("1", backup.MigrationVersion?.Text);
-        await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server.ConnectionString("shop")) { SslMode = SslMode.Require, Pooling = false }.ConnectionString);
+        await using var c = AsSuperuser("shop");
         await c.OpenAsync();
         await using var owner = new NpgsqlCommand("SELECT installed_by FROM flyway_schema_history WHERE version = '1'", c);
         Assert.Equal(CertificateUser, await owner.ExecuteScalarAsync());
@@ -229,7 +233,7 @@ public sealed class TlsTests : IAsyncLifetime, IDisposable
         Assert.Contains("TLS certificate was not accepted", e.Message);
         Assert.Contains("sslrootcert=FILE", e.Message);
         Assert.DoesNotContain(_server.Password, e.Message);
-        await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server.ConnectionString("shop")) { SslMode = SslMode.Require, Pooling = false }.ConnectionString);
+        await using var c = AsSuperuser("shop");
         await c.OpenAsync();
         await using var tables = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", c);
         Assert.Equal(0L, await tables.ExecuteScalarAsync());
