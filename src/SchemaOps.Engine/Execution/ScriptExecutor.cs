@@ -357,8 +357,10 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         var watch = Stopwatch.StartNew();
         foreach (var s in p.Statements)
         {
+            var index = InvalidIndexes.Read(s, p.Script.Text);
             try
             {
+                if (index is { IfNotExists: true }) await RefuseInvalidIndexAsync(p, s, index, ct).ConfigureAwait(false);
                 await RunOneAsync(p, s, ct).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is SchemaOpsException or OperationCanceledException or NpgsqlException)
@@ -366,13 +368,22 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
                 try
                 {
                     await history.RecordAsync(RowFor(p, installedBy, (int)watch.ElapsedMilliseconds, success: false), CancellationToken.None).ConfigureAwait(false);
+                    // A concurrent index build that failed or was stopped leaves its index behind, INVALID: say so, or the
+                    // next run's IF NOT EXISTS finds it in the way.
+                    var leftover = index is { Concurrently: true } && (failure as SchemaOpsException)?.Kind != ErrorCatalog.InvalidIndexInTheWay
+                        ? await InvalidIndexes.OnTableAsync(connection, index, CancellationToken.None).ConfigureAwait(false) : [];
+                    var left = leftover.Count == 0 ? ""
+                        : $" It left the INVALID index {string.Join(", ", leftover)} behind, which enforces nothing and that IF NOT EXISTS would pass over: " +
+                          $"{InvalidIndexes.DropAdvice(leftover)} before running it again.";
                     if (failure is OperationCanceledException)
                         // Not "rolled back": outside a transaction, what ran before this statement stays.
                         throw new SchemaOpsException(ErrorCatalog.MigrationInterrupted,
                             $"{p.Script.DisplayPath}:{s.Line}: canceled while this migration ran outside a transaction: the statements before line {s.Line} " +
                             $"stay applied, and {(history.RecordsFailures ? $"{history.Name} records it as failed" : $"{history.Name} cannot record the failure")}. " +
-                            "Inspect the database, finish or undo those statements by hand, then repair before migrating again.",
+                            "Inspect the database, finish or undo those statements by hand, then repair before migrating again." + left,
                             p.Script.DisplayPath, s.Line, p.Script.Version?.Text, failure);
+                    if (left.Length > 0 && failure is SchemaOpsException failed)
+                        throw new SchemaOpsException(failed.Kind, failed.Message + left, failed.File, failed.Line, failed.Version, failed.InnerException, failed.Target);
                 }
                 catch (Exception) when (connection.State != System.Data.ConnectionState.Open)
                 {
@@ -390,6 +401,28 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         if (p.ChangesSession || BeforeEach.Any(c => c.ChangesSession)) await ResetSessionAsync(ct).ConfigureAwait(false);
         return (await history.RecordAsync(RowFor(p, installedBy, elapsed, success: true), CancellationToken.None).ConfigureAwait(false), elapsed);
     }
+
+    /// <summary>
+    /// Stops before a CREATE INDEX ... IF NOT EXISTS whose index stands there INVALID (an earlier concurrent build failed):
+    /// the server would pass over it with a notice, and the migration would be recorded as applied without its index.
+    /// </summary>
+    private async Task RefuseInvalidIndexAsync(PreparedScript p, SqlStatement statement, InvalidIndexes.IndexCreation index, CancellationToken ct)
+    {
+        var invalid = await InvalidIndexes.OnTableAsync(connection, index, ct).ConfigureAwait(false);
+        if (invalid.Count == 0) return;
+        throw new SchemaOpsException(ErrorCatalog.InvalidIndexInTheWay,
+            $"{p.Script.DisplayPath}:{statement.Line}: the index {invalid[0]} exists but is INVALID (left by a CREATE INDEX CONCURRENTLY that failed or was " +
+            "canceled): it enforces nothing and no query uses it, and IF NOT EXISTS would pass over it, so this migration would be recorded as applied " +
+            $"without a working index. Stopped before this line ({WhatHappened(p)}): {InvalidIndexes.DropAdvice(invalid)}, " +
+            $"then {(history.RecordsFailures ? "repair and " : "")}migrate again",
+            p.Script.DisplayPath, statement.Line, p.Script.Version?.Text);
+    }
+
+    /// <summary>What became of a migration that failed part-way, as its error says it.</summary>
+    private string WhatHappened(PreparedScript p) =>
+        p.InTransaction ? "rolled back, nothing recorded"
+        : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
+        : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
 
     /// <summary>The history row of a run of <paramref name="p"/>; a null time is measured by the server.</summary>
     internal static HistoryRow RowFor(PreparedScript p, string? installedBy, int? elapsedMs, bool success) =>
@@ -412,9 +445,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
             _ => ErrorCatalog.MigrationFailed,
         };
         var detail = (e.Detail is { Length: > 0 } d ? $" DETAIL: {d}" : "") + (e.Hint is { Length: > 0 } h ? $" HINT: {h}" : "");
-        var undone = p.InTransaction ? "rolled back, nothing recorded"
-            : history.RecordsFailures ? "recorded as failed (not in a transaction: earlier statements stay applied)"
-            : $"not in a transaction: earlier statements stay applied, and {history.Name} has no way to record a failure";
+        var undone = WhatHappened(p);
         return new SchemaOpsException(kind,
             $"{p.Script.DisplayPath}:{line}: {e.SqlState}: {e.MessageText}.{detail} ({undone}{group})" +
             DatabaseErrors.ReadOnlyHint(e, $"{connection.Host}:{connection.Port}") + (kind == ErrorCatalog.MigrationCanceledByServer ? CanceledByServerHint : ""),
