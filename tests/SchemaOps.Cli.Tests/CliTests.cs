@@ -442,6 +442,39 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_during_a_concurrent_index_build_names_the_invalid_index_it_left()
+    {
+        _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write("V2__index.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS a_id ON a (id);\n");
+        Assert.Equal(0, (await Run("migrate", "--path", _dir.Path, "--target", "1")).ExitCode);
+        // An application's open write: the build makes its (INVALID) index, then waits for the writer to finish.
+        await using var writer = new Npgsql.NpgsqlConnection(pg.Server.ConnectionString(_db) + ";Pooling=false");
+        await writer.OpenAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("BEGIN; INSERT INTO a VALUES (1)", writer)) await insert.ExecuteNonQueryAsync();
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        var stderr = runner.StandardError.ReadToEndAsync();
+        await WaitForActiveQueryAsync("CREATE UNIQUE INDEX CONCURRENTLY");
+
+        Assert.Equal(0, kill(runner.Id, 2)); // SIGINT, as Ctrl+C sends
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await runner.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(130, runner.ExitCode);
+        var said = await stderr;
+        Assert.Contains("MigrationInterrupted", said);
+        Assert.Contains("It left the INVALID index public.a_id behind", said);
+        Assert.Contains("DROP INDEX CONCURRENTLY public.a_id", said);
+        Assert.Equal(false, await pg.ScalarAsync(_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('a_id')"));
+
+        // Repaired without dropping it, the next run stops at it rather than recording V2 over an index that enforces nothing.
+        Assert.Equal(0, (await Run("repair", "--path", _dir.Path)).ExitCode);
+        var rerun = await Run("migrate", "--path", _dir.Path);
+        Assert.Equal(3, rerun.ExitCode);
+        Assert.Contains("InvalidIndexInTheWay", rerun.Stderr);
+        Assert.Equal(false, await pg.ScalarAsync(_db, "SELECT success FROM flyway_schema_history WHERE version = '2'"));
+    }
+
+    [Fact]
     public async Task A_statement_longer_than_30_seconds_runs_to_its_end()
     {
         // Npgsql's default command timeout is 30 s: a backfill or an index on a big table must not die at it.
