@@ -42,6 +42,9 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         Assert.Equal(1, validate.ExitCode);
         var problem = JsonDocument.Parse(validate.Stdout).RootElement.EnumerateArray().Single(e => !e.GetProperty("passed").GetBoolean());
         Assert.Equal("ChecksumMismatch", problem.GetProperty("kind").GetString());
+        // As text: the problem names the migration once ("PROBLEM  V1 users: V1 users: checksum mismatch" before).
+        var text = await Run("validate", "--path", _dir.Path);
+        Assert.Contains("PROBLEM  V1 users: checksum mismatch (applied to database: ", text.Stdout);
 
         var refused = await Run("migrate", "--path", _dir.Path, "--json");
         Assert.Equal(1, refused.ExitCode);
