@@ -103,6 +103,7 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
     private async Task<List<(int? Rank, int ElapsedMs)>> ApplyInTransactionAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
     {
         var what = scripts.Count == 1 ? scripts[0].Script.Label : $"the group of {scripts.Count} migrations";
+        await RefuseInvalidIndexesAsync(scripts, ct).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -413,9 +414,24 @@ public sealed class ScriptExecutor(NpgsqlConnection connection, HistoryStore his
         throw new SchemaOpsException(ErrorCatalog.InvalidIndexInTheWay,
             $"{p.Script.DisplayPath}:{statement.Line}: the index {invalid[0]} exists but is INVALID (left by a CREATE INDEX CONCURRENTLY that failed or was " +
             "canceled): it enforces nothing and no query uses it, and IF NOT EXISTS would pass over it, so this migration would be recorded as applied " +
-            $"without a working index. Stopped before this line ({WhatHappened(p)}): {InvalidIndexes.DropAdvice(invalid)}, " +
-            $"then {(history.RecordsFailures ? "repair and " : "")}migrate again",
+            $"without a working index. Stopped before this line ({(p.InTransaction ? "nothing of it ran, nothing recorded" : WhatHappened(p))}): " +
+            $"{InvalidIndexes.DropAdvice(invalid)}, then {(!p.InTransaction && history.RecordsFailures ? "repair and " : "")}migrate again",
             p.Script.DisplayPath, statement.Line, p.Script.Version?.Text);
+    }
+
+    /// <summary>
+    /// The same stop for migrations run in a transaction, before it begins (the batch cannot be paused at a statement):
+    /// an index build changed from CONCURRENTLY to a plain one after the concurrent one failed meets its leftover too.
+    /// Once anything is dropped on the way there, the leftover may be gone by then: that statement decides for itself.
+    /// </summary>
+    private async Task RefuseInvalidIndexesAsync(IReadOnlyList<PreparedScript> scripts, CancellationToken ct)
+    {
+        foreach (var p in scripts)
+            foreach (var s in p.Statements)
+            {
+                if (s.StartsWith("DROP")) return;
+                if (InvalidIndexes.Read(s, p.Script.Text) is { IfNotExists: true } index) await RefuseInvalidIndexAsync(p, s, index, ct).ConfigureAwait(false);
+            }
     }
 
     /// <summary>What became of a migration that failed part-way, as its error says it.</summary>

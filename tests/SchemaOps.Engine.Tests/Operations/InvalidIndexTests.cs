@@ -73,6 +73,31 @@ public class InvalidIndexTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Contains("app.\"Orders_N\"", refused.Message);
     }
 
+    [Fact]
+    public async Task A_plain_build_in_a_transaction_stops_at_the_leftover_before_anything_runs()
+    {
+        // The concurrent build failed; the team rewrote the migration as a plain one, in a transaction.
+        Dir.Write("V1__t.sql", Table);
+        Assert.Single(await MigrateAsync());
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => ExecAsync("CREATE UNIQUE INDEX CONCURRENTLY t_email ON t (email)"));
+        await ExecAsync("DELETE FROM t WHERE id = 2");
+        Dir.Write("V2__idx.sql", "CREATE TABLE audit (id int);\nCREATE UNIQUE INDEX IF NOT EXISTS t_email ON t (email);\n");
+
+        var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
+
+        Assert.Equal("InvalidIndexInTheWay", refused.ErrorId);
+        Assert.Contains("V2__idx.sql:2: the index public.t_email exists but is INVALID", refused.Message);
+        Assert.Contains("nothing of it ran, nothing recorded", refused.Message);
+        Assert.DoesNotContain("repair", refused.Message);
+        Assert.False(await TableExistsAsync("audit"));
+        Assert.Single(await HistoryAsync());
+
+        // With the drop first in the same script, the leftover is replaced.
+        Dir.Write("V2__idx.sql", "DROP INDEX IF EXISTS t_email;\nCREATE UNIQUE INDEX IF NOT EXISTS t_email ON t (email);\n");
+        Assert.Single(await MigrateAsync());
+        Assert.True(await IndexValidAsync("t_email"));
+    }
+
     [Theory]
     [InlineData("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x)", "i", "t", true, true)]
     [InlineData("create unique index if not exists \"I x\" on only app.\"T\" using btree (x)", "I x", "app.\"T\"", true, false)]
