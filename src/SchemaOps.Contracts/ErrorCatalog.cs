@@ -200,6 +200,8 @@ public static class ErrorCatalog
     public static readonly ErrorKind RestoreFailed = Define(nameof(RestoreFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_restore failed");
     public static readonly ErrorKind SchemaDumpFailed = Define(nameof(SchemaDumpFailed), SchemaOpsErrorCategory.InvalidOperation, "pg_dump failed while dumping the schema: the schema file was left as it was");
     public static readonly ErrorKind SchemaFileNotWritten = Define(nameof(SchemaFileNotWritten), SchemaOpsErrorCategory.WriteError, "the schema file (or its folder) cannot be written");
+    public static readonly ErrorKind InitSqlFailed = Define(nameof(InitSqlFailed), SchemaOpsErrorCategory.InvalidOperation, "the initSql setting failed on the server (the server's error is shown, the SQL is not): nothing was changed");
+    public static readonly ErrorKind InitSqlBehindPooler = Define(nameof(InitSqlBehindPooler), SchemaOpsErrorCategory.InvalidOperation, "initSql through a transaction pooler, where a session setting cannot last the run");
     public static readonly ErrorKind DirectConnectionRequired = Define(nameof(DirectConnectionRequired), SchemaOpsErrorCategory.InvalidOperation, "a backup, restore or test restore through a connection pooler: pg_dump and pg_restore need a direct connection");
 
     // Throwaway servers

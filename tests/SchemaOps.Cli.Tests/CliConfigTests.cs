@@ -134,6 +134,30 @@ public class CliConfigTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_flyway_projects_initSql_runs_first_and_a_failing_one_exits_3_without_its_text()
+    {
+        // Refused as unsupported before: a project whose flyway.conf sets the role could not be taken over.
+        using var project = new TempDir();
+        project.Write("sql/V1__a.sql", "CREATE TABLE a (id int);");
+        var db = await pg.Server.CreateDatabaseAsync();
+        await pg.ScalarAsync(db, $"CREATE ROLE owner_{db} NOLOGIN");
+        project.Write("flyway.conf", $"flyway.url={pg.Server.Url(db)}\nflyway.locations=filesystem:sql\nflyway.initSql=SET ROLE no_such_{db}; SELECT set_config('app.key', 'hunter2', false)\n");
+
+        var failed = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.Equal(3, failed.ExitCode);
+        Assert.Contains("InitSqlFailed", failed.Stderr);
+        Assert.Contains($"role \"no_such_{db}\" does not exist", failed.Stderr); // the server's error, not the SQL
+        Assert.DoesNotContain("hunter2", failed.ToString());
+        Assert.Null(await pg.ScalarAsync(db, "SELECT to_regclass('flyway_schema_history')::text"));
+
+        project.Write("flyway.conf", $"flyway.url={pg.Server.Url(db)}\nflyway.locations=filesystem:sql\nflyway.initSql=SET ROLE owner_{db}\n");
+        await pg.ScalarAsync(db, $"GRANT CREATE ON SCHEMA public TO owner_{db}");
+        var applied = await CliProcess.RunAsync(["migrate"], workingDirectory: project.Path);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal($"owner_{db}", await pg.ScalarAsync(db, "SELECT tableowner FROM pg_tables WHERE tablename = 'a'"));
+    }
+
+    [Fact]
     public async Task A_script_mixing_CONCURRENTLY_with_other_changes_is_refused_unless_mixed_by_flag_variable_or_config()
     {
         using var project = new TempDir();

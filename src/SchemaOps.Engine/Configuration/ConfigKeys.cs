@@ -18,14 +18,14 @@ internal static class ConfigKeys
         "url", "user", "password", "locations", "table", "schemas", "defaultSchema", "layout", "placeholderReplacement", "lockTimeout",
         "lockRetryCount", "statementTimeout", "connectRetries", "connectRetriesInterval", "cleanEnabled", "cleanDisabled", "production",
         "group", "outOfOrder", "baselineOnMigrate", "baselineVersion", "validateOnMigrate", "installedBy", "environment", "lintLevel", "slowThreshold",
-        "driftIgnore", "target", "ignoreMigrationPatterns", "validateMigrationNaming", "createSchemas", "baselineDescription", "mixed",
+        "driftIgnore", "initSql", "target", "ignoreMigrationPatterns", "validateMigrationNaming", "createSchemas", "baselineDescription", "mixed",
     };
 
     /// <summary>
     /// Flyway settings that change which scripts run or what they run, which SchemaOps does not implement, with
     /// Flyway's default: a file or variable giving another value is refused, since skipping it would apply
     /// something else than the team's Flyway applies (files not found under another prefix, ${x} left unreplaced
-    /// under other placeholder marks, an initSql's role not taken). Flyway's default value itself is accepted.
+    /// under other placeholder marks). Flyway's default value itself is accepted.
     /// </summary>
     private static readonly Dictionary<string, string[]> Unsupported = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -34,7 +34,7 @@ internal static class ConfigKeys
         ["placeholderPrefix"] = ["${"], ["placeholderSuffix"] = ["}"], ["placeholderSeparator"] = [":"],
         ["scriptPlaceholderPrefix"] = ["FP__"], ["scriptPlaceholderSuffix"] = ["__"],
         ["encoding"] = ["UTF-8", "UTF8"], ["skipExecutingMigrations"] = ["false"], ["skipDefaultCallbacks"] = ["false"],
-        ["initSql"] = [], ["cherryPick"] = [], ["callbacks"] = [],
+        ["cherryPick"] = [], ["callbacks"] = [],
     };
 
     /// <summary>
@@ -45,7 +45,7 @@ internal static class ConfigKeys
     internal static readonly string[] FlywayVariableKeys =
     [
         "target", "outOfOrder", "baselineOnMigrate", "baselineVersion", "baselineDescription", "validateOnMigrate", "ignoreMigrationPatterns",
-        "validateMigrationNaming", "group", "mixed", "installedBy", "placeholderReplacement", "createSchemas", .. Unsupported.Keys,
+        "validateMigrationNaming", "group", "mixed", "installedBy", "placeholderReplacement", "createSchemas", "initSql", .. Unsupported.Keys,
     ];
 
     /// <summary>Flyway's environment variable for a setting: FLYWAY_ and the name in capitals, words split by '_'.</summary>
@@ -64,7 +64,7 @@ internal static class ConfigKeys
         if (IsKnown(key)) return true;
         if (Unsupported.TryGetValue(key, out var flywayDefault))
         {
-            // The value is not quoted: an initSql may hold a password.
+            // The value is not quoted: it may hold a password.
             if (raw.AsList(key) is [var only] && flywayDefault.Contains(only, StringComparer.OrdinalIgnoreCase)) return false;
             throw raw.Refused(ErrorCatalog.UnsupportedSetting,
                 $"'{key}' changes which scripts run or what they run, and SchemaOps does not support it: nothing was done. " +
@@ -122,6 +122,7 @@ internal static class ConfigKeys
             "validatemigrationnaming" => values with { LenientNaming = !raw.AsBool(key) },
             "createschemas" => values with { CreateSchemas = raw.AsBool(key) },
             "installedby" => values with { InstalledBy = raw.AsString(key) },
+            "initsql" => values with { InitSql = raw.AsString(key) },
             "environment" => values with { Environment = raw.AsString(key) },
             "slowthreshold" => values with { SlowThreshold = raw.AsDuration(key) },
             "driftignore" => values with { DriftIgnore = raw.AsList(key) },

@@ -231,6 +231,7 @@ public static class ConfigResolver
             LenientNaming = v.LenientNaming ?? s.LenientNaming,
             CreateSchemas = v.CreateSchemas ?? s.CreateSchemas,
             InstalledBy = v.InstalledBy ?? s.InstalledBy,
+            InitSql = v.InitSql ?? s.InitSql,
             LintLevel = v.LintLevel,
             SlowThreshold = v.SlowThreshold,
             DriftIgnore = v.DriftIgnore ?? s.DriftIgnore,

@@ -41,6 +41,8 @@ public sealed record ConfigValues
     public bool? LenientNaming { get; init; }
     public bool? CreateSchemas { get; init; }
     public string? InstalledBy { get; init; }
+    /// <summary>Flyway's initSql: run on each connection as it opens (SET ROLE). Never shown: it may hold a secret.</summary>
+    public string? InitSql { get; init; }
     /// <summary>Migrate refuses to start when the pending scripts have lint findings at this severity or above.</summary>
     public LintSeverity? LintLevel { get; init; }
     /// <summary>A rehearsed migration taking longer than this is slow (fails the rehearsal's check).</summary>
@@ -84,6 +86,7 @@ public sealed record ConfigValues
         LenientNaming = LenientNaming ?? lower.LenientNaming,
         CreateSchemas = CreateSchemas ?? lower.CreateSchemas,
         InstalledBy = InstalledBy ?? lower.InstalledBy,
+        InitSql = InitSql ?? lower.InitSql,
         LintLevel = LintLevel ?? lower.LintLevel,
         SlowThreshold = SlowThreshold ?? lower.SlowThreshold,
         DriftIgnore = DriftIgnore ?? lower.DriftIgnore,

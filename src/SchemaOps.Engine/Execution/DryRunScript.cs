@@ -40,12 +40,15 @@ internal sealed class DryRunScript(HistoryStore history, string? installedBy, Lo
         }
     }
 
-    public void Header(string target, int migrations, string? searchPath)
+    public void Header(string target, int migrations, string? searchPath, bool initSql = false)
     {
         _sql.AppendLine($"-- SchemaOps dry run of migrate for {target}: {migrations} migration{(migrations == 1 ? "" : "s")}, history in {history.Name} ({Sources.MigrationLayouts.Name(history.Layout)}).");
         _sql.AppendLine("-- Nothing was changed. Run with: psql -v ON_ERROR_STOP=1 -f <this file>");
         if (safety.LimitsLocks)
             _sql.AppendLine($"-- On a lock timeout ({LockSafety.Describe(safety.LockTimeout)}) SchemaOps rolls back and retries; psql stops instead.");
+        if (initSql)
+            _sql.AppendLine("-- The initSql setting runs first on SchemaOps' session, and again after each RESET below; it is not written here, as it " +
+                            "may hold a secret: run it in the same psql session before this script, and after each RESET ROLE.");
         _sql.AppendLine("\\set ON_ERROR_STOP on");
         if (searchPath is not null) _sql.AppendLine($"SET search_path TO {searchPath};");
         _searchPath = searchPath;

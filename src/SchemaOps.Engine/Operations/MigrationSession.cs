@@ -94,6 +94,27 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 await connection.ExecuteAsync(setting, ct).ConfigureAwait(false);
                 sessionSettings.Add(setting);
             }
+            if (settings.InitSql is { } initSql)
+                await InitAsync(initSql).ConfigureAwait(false);
+            async Task InitAsync(string initSql)
+            {
+                // Behind a transaction pooler a session's role would stay on a server process other clients share, and the
+                // next transaction may run on another one without it.
+                if (!direct)
+                    throw new SchemaOpsException(ErrorCatalog.InitSqlBehindPooler,
+                        $"initSql sets up the session, and {target.Display} is a connection pooler, where each transaction may run in another session: " +
+                        "connect to the server directly, or do it in each migration's transaction (SET LOCAL ROLE in a beforeEachMigrate callback)", target: target.Display);
+                try
+                {
+                    await SetAsync(initSql).ConfigureAwait(false);
+                }
+                catch (PostgresException e)
+                {
+                    // Its text is not repeated: it may hold a secret. No inner exception either, for the same reason.
+                    throw new SchemaOpsException(ErrorCatalog.InitSqlFailed,
+                        $"the initSql setting failed on {target.Display}: {e.SqlState}: {e.MessageText}. Nothing was changed", target: target.Display);
+                }
+            }
             if (versionNum >= 140000 && direct)
                 // Lets the server notice a dead client during a long statement, so a killed runner's
                 // transaction rolls back and its lock frees promptly.

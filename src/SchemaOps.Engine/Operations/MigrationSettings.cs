@@ -52,6 +52,14 @@ public sealed record MigrationSettings
     public IReadOnlyList<string> IgnoreMigrationPatterns { get; init; } = ["*:future"];
     /// <summary>Written to installed_by; null means the database's current_user.</summary>
     public string? InstalledBy { get; init; }
+
+    /// <summary>
+    /// Flyway's initSql: SQL run on the session as it opens, before anything else, and again whenever SchemaOps puts the
+    /// session back (a script that changed it), so its effect lasts the whole run as in Flyway: the usual one is
+    /// SET ROLE app_owner, for logins (Vault's dynamic users) whose objects must belong to the application's role.
+    /// Never shown or logged: it may hold a secret. Not run on throwaway servers (rehearse, drift), which lack the roles.
+    /// </summary>
+    public string? InitSql { get; init; }
     /// <summary>Skip malformed migration-like file names with a warning instead of failing (Flyway's habit).</summary>
     public bool LenientNaming { get; init; }
     public bool CreateSchemas { get; init; } = true;

@@ -46,7 +46,8 @@ public static class RehearsalOperation
         // The request's (a parameter) wins over the config's (file or environment variable), which wins over the default.
         var slowThreshold = request.SlowThreshold ?? request.Settings.SlowThreshold ?? DefaultSlowThreshold;
         var lintLevel = request.LintLevel ?? request.Settings.LintLevel ?? LintSeverity.Warning;
-        var settings = request.Settings with { LintLevel = null, Target = null };
+        // A throwaway server has none of the live roles an initSql would SET ROLE to: the set runs as its superuser.
+        var settings = request.Settings with { LintLevel = null, Target = null, InitSql = null };
         var checks = new List<RehearsalCheck>();
         void Check(RehearsalCheck check)
         {

@@ -42,7 +42,7 @@ public static class DriftOperation
                               $"definitions may be printed differently; point -PgBinPath / --pg-bin at PostgreSQL {liveMajor}'s binaries");
         var database = await server.CreateDatabaseAsync("drift", ct).ConfigureAwait(false);
         var replay = new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString(database)),
-            request.Settings with { Target = live.MigrationVersion?.Text, Production = false, OutOfOrder = true }) { Scanned = set };
+            request.Settings with { Target = live.MigrationVersion?.Text, Production = false, OutOfOrder = true, InitSql = null }) { Scanned = set };
         if (live.MigrationVersion is { } version)
         {
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, "Drift check", $"replaying the migrations up to {version.Text}", 40));

@@ -279,7 +279,7 @@ public class ConfigResolverTests : IDisposable
     [InlineData("flyway.conf", "flyway.url=x\nflyway.placeholderPrefix=#[\n", 2, "placeholderPrefix", "'${'")]
     [InlineData("flyway.conf", "flyway.sqlMigrationPrefix=M\n", 1, "sqlMigrationPrefix", "'V'")]
     [InlineData("flyway.toml", "[flyway]\nsqlMigrationSuffixes = [\".sql\", \".pgsql\"]\n", 2, "sqlMigrationSuffixes", "'.sql'")]
-    [InlineData("flyway.toml", "[flyway]\ninitSql = \"SET ROLE owner_hunter2\"\n", 2, "initSql", "Remove it")]
+    [InlineData("flyway.toml", "[flyway]\ncherryPick = \"2,hunter2\"\n", 2, "cherryPick", "Remove it")]
     [InlineData("schemaops.json", "{\n  \"encoding\": \"ISO-8859-1\"\n}", 2, "encoding", "'UTF-8'")]
     public void A_flyway_setting_that_changes_what_runs_and_is_not_supported_is_refused_naming_file_and_line(string name, string text, int line, string key, string hint)
     {
@@ -290,6 +290,17 @@ public class ConfigResolverTests : IDisposable
         Assert.Contains(hint, e.Message);
         Assert.DoesNotContain("hunter2", e.Message);
         Assert.DoesNotContain("#[", e.Message);
+    }
+
+    [Fact]
+    public void Flyway_s_initSql_is_read_from_its_files_and_variable()
+    {
+        _dir.Write("flyway.conf", "flyway.url=jdbc:postgresql://confhost/app\nflyway.initSql=SET ROLE app_owner\n");
+        Assert.Equal("SET ROLE app_owner", Resolve().Settings.InitSql);
+        Assert.Equal("SET ROLE other", Resolve(variables: new() { ["FLYWAY_INIT_SQL"] = "SET ROLE other" }).Settings.InitSql);
+        File.Delete(Path.Combine(_dir.Path, "flyway.conf"));
+        _dir.Write("flyway.toml", "[environments.default]\nurl = \"jdbc:postgresql://confhost/app\"\n[flyway]\ninitSql = \"SET ROLE app_owner\"\n");
+        Assert.Equal("SET ROLE app_owner", Resolve().Settings.InitSql);
     }
 
     [Fact]
@@ -311,9 +322,9 @@ public class ConfigResolverTests : IDisposable
     [Fact]
     public void A_FLYWAY_variable_for_an_unsupported_setting_is_refused_naming_the_variable_and_not_its_value()
     {
-        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_INIT_SQL"] = "SET ROLE x PASSWORD 'hunter2'" }));
+        var e = Assert.Throws<SchemaOpsException>(() => Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_PLACEHOLDER_PREFIX"] = "#hunter2[" }));
         Assert.Equal("UnsupportedSetting", e.ErrorId);
-        Assert.StartsWith("environment variable FLYWAY_INIT_SQL: 'initSql'", e.Message);
+        Assert.StartsWith("environment variable FLYWAY_PLACEHOLDER_PREFIX: 'placeholderPrefix'", e.Message);
         Assert.DoesNotContain("hunter2", e.Message);
         // Flyway's own default is what SchemaOps does: accepted.
         Assert.Null(Resolve(new ConfigValues { Url = "postgres://u@h/d" }, new() { ["FLYWAY_SQL_MIGRATION_PREFIX"] = "V" }).Settings.Target);
