@@ -60,7 +60,7 @@ public static class HealthOperation
                 ? $"no transaction open longer than {options.LongTransaction.TotalSeconds:0} s"
                 : string.Join("; ", longOnes.Take(5).Select(s => $"pid {s.Pid} ({s.User}/{s.Application}, {s.State}) open {s.TransactionSeconds:0} s")));
 
-            var invalid = await c.StringsAsync("SELECT format('%I.%I on %s', n.nspname, ic.relname, i.indrelid::regclass) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", ct).ConfigureAwait(false);
+            var invalid = (await Execution.InvalidIndexes.InDatabaseAsync(c, ct).ConfigureAwait(false)).Select(i => $"{i.Index} on {i.Table}").ToList();
             Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid" : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid)}; drop and rebuild them");
 
             var failed = await session.History.ExistsAsync(ct).ConfigureAwait(false)

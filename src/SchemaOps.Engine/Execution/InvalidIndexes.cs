@@ -73,6 +73,20 @@ internal static class InvalidIndexes
         }
     }
 
+    /// <summary>Every INVALID index in the database, schema-qualified, with its table: what health and repair report.</summary>
+    internal static async Task<List<(string Index, string Table)>> InDatabaseAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var cmd = new NpgsqlCommand(
+            "SELECT format('%I.%I', n.nspname, ic.relname), i.indrelid::regclass::text FROM pg_catalog.pg_index i " +
+            "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisvalid ORDER BY 1", connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        var found = new List<(string, string)>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) found.Add((r.GetString(0), r.GetString(1)));
+        return found;
+    }
+
     /// <summary>How to clear them, for an error message.</summary>
     internal static string DropAdvice(IReadOnlyList<string> invalid) =>
         $"drop {(invalid.Count == 1 ? "it" : "them")} ({string.Join("; ", invalid.Select(i => $"DROP INDEX CONCURRENTLY {i}"))})";

@@ -54,9 +54,22 @@ public static class RepairOperation
                 foreach (var change in accepted) await session.History.RepairAsync(change, rows, settings.InstalledBy, ct).ConfigureAwait(false);
                 await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var change in accepted) sink.WriteObject(change);
+                if (accepted.Any(c => c.Action == RepairAction.RemovedFailedRow)) await WarnOfInvalidIndexesAsync(session, sink, ct).ConfigureAwait(false);
                 return (IReadOnlyList<RepairChange>)accepted;
             }, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A failed migration that built an index concurrently left it INVALID: the re-run that repair is the step before
+    /// stops at it (InvalidIndexInTheWay), so say so now, with the way to clear it.
+    /// </summary>
+    private static async Task WarnOfInvalidIndexesAsync(MigrationSession session, IOperationSink sink, CancellationToken ct)
+    {
+        var invalid = await InvalidIndexes.InDatabaseAsync(session.Connection, ct).ConfigureAwait(false);
+        if (invalid.Count > 0)
+            sink.WriteWarning($"the database holds INVALID index{(invalid.Count == 1 ? "" : "es")} {string.Join(", ", invalid.Select(i => $"{i.Index} on {i.Table}"))}, " +
+                              $"as a failed CREATE INDEX CONCURRENTLY leaves: {InvalidIndexes.DropAdvice(invalid.Select(i => i.Index).ToList())} before migrating again");
     }
 
     private static List<RepairChange> Plan(List<MigrationEntry> entries, IReadOnlyList<IgnorePattern> ignore, string database)

@@ -15,7 +15,7 @@ public class InvalidIndexTests(PostgresFixture pg) : DatabaseTestBase(pg)
     private const string Table = "CREATE TABLE t (id int, email text);\nINSERT INTO t VALUES (1, 'a'), (2, 'a');\n";
     private const string UniqueIndex = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_email ON t (email);\n";
 
-    private Task<IReadOnlyList<RepairChange>> RepairAsync() => RepairOperation.RepairAsync(Request(), new RecordingSink(), CancellationToken.None);
+    private Task<IReadOnlyList<RepairChange>> RepairAsync(RecordingSink? sink = null) => RepairOperation.RepairAsync(Request(), sink ?? new RecordingSink(), CancellationToken.None);
 
     private Task<bool?> IndexValidAsync(string name) =>
         ScalarAsync<bool?>($"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{name}')");
@@ -34,7 +34,9 @@ public class InvalidIndexTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         // The runbook's next steps: fix the data, repair the failed row, migrate again.
         await ExecAsync("DELETE FROM t WHERE id = 2");
-        await RepairAsync();
+        var repairing = new RecordingSink();
+        await RepairAsync(repairing); // says what is in the way before the re-run meets it
+        Assert.Contains(repairing.Warnings, w => w.Contains("INVALID index public.t_email on t") && w.Contains("DROP INDEX CONCURRENTLY public.t_email"));
         var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync());
 
         Assert.Equal("InvalidIndexInTheWay", refused.ErrorId);
