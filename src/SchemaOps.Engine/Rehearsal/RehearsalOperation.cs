@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Ephemeral;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Reports;
@@ -71,7 +72,7 @@ public static class RehearsalOperation
         var place = await RehearsalPlace.OpenAsync(request, settings, sink, ct).ConfigureAwait(false);
         await using var placeScope = place.ConfigureAwait(false);
         var migration = new MigrationRequest(place.Target, settings) { Scanned = set };
-        var run = new Run(migration, sink, ct);
+        var run = new Run(migration, sink, ct) { MakesRoles = place.IsThrowaway };
         var (undoable, floor) = await UndoPlanAsync(migration, set, ct).ConfigureAwait(false);
 
         // Apply: what cannot be undone first (the floor), then one version at a time, so each undo can be
@@ -90,7 +91,7 @@ public static class RehearsalOperation
         }
         var versionedOnly = error is null && undoable.Count > 0 ? await run.SnapshotAsync(RowCountMode.None).ConfigureAwait(false) : null;
         error ??= await run.ApplyAsync(run.First, null, versionedOnly: false).ConfigureAwait(false);
-        Check(Step("apply", error, $"{run.First.Count} migration(s) applied", watch));
+        Check(Step("apply", error, $"{run.First.Count} migration(s) applied" + run.RolesMade, watch));
 
         SchemaSnapshot? applied = null;
         if (error is null)
@@ -231,6 +232,11 @@ public static class RehearsalOperation
         public List<MigrationResult> Undone { get; } = [];
         public List<ValidationResult> Validation { get; } = [];
 
+        /// <summary>Whether the roles the migrations name are made on the server when missing (a throwaway one).</summary>
+        public bool MakesRoles { get; init; }
+        private readonly SortedSet<string> _rolesMade = new(StringComparer.Ordinal);
+        public string RolesMade => _rolesMade.Count == 0 ? "" : $" (made on the throwaway server, as the migrations name them: role {string.Join(", ", _rolesMade)})";
+
         /// <summary>Migrates up to <paramref name="target"/> (null: everything).</summary>
         public Task<string?> ApplyAsync(List<MigrationResult> into, string? target, bool versionedOnly) => AttemptAsync(into, inner =>
             MigrateOperation.MigrateAsync(request with { Settings = request.Settings with { Target = target, VersionedOnly = versionedOnly } }, inner, ct));
@@ -243,7 +249,15 @@ public static class RehearsalOperation
             var inner = new ConfirmedSink(sink);
             try
             {
-                await operation(inner).ConfigureAwait(false);
+                if (!MakesRoles) await operation(inner).ConfigureAwait(false);
+                else
+                    await MissingRoles.RunAsync(request.Target, _rolesMade, async () =>
+                    {
+                        // The attempt before stopped at a missing role: what it applied stays; its failed migration runs again.
+                        into.AddRange(inner.Results.Where(r => r.Outcome != MigrationOutcome.Failed));
+                        inner = new ConfirmedSink(sink);
+                        await operation(inner).ConfigureAwait(false);
+                    }, retryable: () => inner.Results.All(r => r.Outcome != MigrationOutcome.Failed || r.InTransaction), sink, ct).ConfigureAwait(false);
                 return null;
             }
             catch (SchemaOpsException e) when (!ct.IsCancellationRequested) // Ctrl+C stops the rehearsal; it is not a failed step

@@ -25,6 +25,9 @@ internal sealed class RehearsalPlace : IAsyncDisposable
     public ConnectionTarget Target { get; }
     public string Display { get; }
 
+    /// <summary>A throwaway server of ours, where the roles the migrations name may be made (<see cref="MissingRoles"/>); never a staging server.</summary>
+    public bool IsThrowaway => _server is not null;
+
     public static async Task<RehearsalPlace> OpenAsync(RehearsalRequest request, MigrationSettings settings, IOperationSink sink, CancellationToken ct)
     {
         RehearsalPlace place;

@@ -46,9 +46,16 @@ public static class DriftOperation
         if (live.MigrationVersion is { } version)
         {
             sink.WriteProgress(new ProgressRecordInfo(ProgressId, "Drift check", $"replaying the migrations up to {version.Text}", 40));
+            var replayed = 0;
             var replaying = new ConfirmedSink(sink);
-            await MigrateOperation.MigrateAsync(replay, replaying, ct).ConfigureAwait(false);
-            sink.WriteVerbose($"replayed {replaying.Results.Count} migration(s) up to version {version.Text} on a throwaway PostgreSQL {server.MajorVersion}");
+            await MissingRoles.RunAsync(replay.Target, new HashSet<string>(StringComparer.Ordinal), async () =>
+            {
+                replayed += replaying.Results.Count(r => r.Outcome == MigrationOutcome.Applied); // before a stop at a missing role
+                replaying = new ConfirmedSink(sink);
+                await MigrateOperation.MigrateAsync(replay, replaying, ct).ConfigureAwait(false);
+            }, retryable: () => replaying.Results.All(r => r.Outcome != MigrationOutcome.Failed || r.InTransaction), sink, ct).ConfigureAwait(false);
+            replayed += replaying.Results.Count;
+            sink.WriteVerbose($"replayed {replayed} migration(s) up to version {version.Text} on a throwaway PostgreSQL {server.MajorVersion}");
         }
         sink.WriteProgress(new ProgressRecordInfo(ProgressId, "Drift check", "comparing", 80));
         var built = await SnapshotOperation.TakeAsync(replay, RowCountMode.None, NullSink.Instance, ct).ConfigureAwait(false);

@@ -145,6 +145,37 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.True(result.Checks.Single(c => c.Name == "undo").Skipped);
     }
 
+    [Fact]
+    public async Task A_set_that_grants_to_the_application_s_roles_rehearses_on_a_throwaway_server_that_has_none_of_them()
+    {
+        // Roles belong to the server: every such set failed with "role ... does not exist" on the throwaway server.
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint);\nGRANT SELECT ON orders TO app_readonly;\nALTER TABLE orders OWNER TO app_owner;");
+        Dir.Write("U1__orders.sql", "DROP TABLE orders;");
+        Dir.Write("V2__policy.sql", "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\nCREATE POLICY mine ON orders TO app_user USING (true);");
+        Dir.Write("U2__policy.sql", "DROP POLICY mine ON orders;\nALTER TABLE orders DISABLE ROW LEVEL SECURITY;");
+        Dir.Write("V3__own_role.sql", "CREATE ROLE app_auditor NOLOGIN;\nGRANT SELECT ON orders TO app_auditor;"); // a set making its own role still does
+        Dir.Write("U3__own_role.sql", "REVOKE SELECT ON orders FROM app_auditor;\nDROP ROLE app_auditor;");
+
+        var result = await RehearseAsync(Dir.Path, ephemeral: true);
+
+        Assert.True(result.Passed, string.Join("\n", result.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail} {string.Join(" ", c.Problems)}")));
+        Assert.Contains("role app_owner, app_readonly, app_user", result.Checks.Single(c => c.Name == "apply").Detail);
+        Assert.Equal(["1", "2", "3"], result.Migrations.Select(m => m.Version!.Text));
+    }
+
+    [Fact]
+    public async Task A_missing_role_is_not_made_on_a_server_that_is_not_a_throwaway_one()
+    {
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint);\nGRANT SELECT ON orders TO no_such_role_here;");
+        Dir.Write("U1__orders.sql", "DROP TABLE orders;");
+
+        var result = await RehearseAsync(Dir.Path); // on the staging database given
+
+        Assert.False(result.Passed);
+        Assert.Contains("role \"no_such_role_here\" does not exist", result.Checks.Single(c => c.Name == "apply").Detail);
+        Assert.Null(await ScalarAsync<string>("SELECT rolname FROM pg_roles WHERE rolname = 'no_such_role_here'"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

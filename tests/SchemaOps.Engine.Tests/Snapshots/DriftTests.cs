@@ -62,6 +62,17 @@ public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Migrations_that_grant_to_the_live_server_s_roles_replay_on_the_throwaway_server_without_them()
+    {
+        var role = $"reader_{new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database}";
+        await ExecAsync($"CREATE ROLE {role} NOLOGIN");
+        Dir.Write("V1__a.sql", $"CREATE TABLE a (id int);\nGRANT SELECT ON a TO {role};\nCREATE POLICY mine ON a TO {role} USING (true);");
+        await MigrateAsync();
+
+        Assert.Empty(await DriftAsync()); // failed: role ... does not exist, on the throwaway server
+    }
+
+    [Fact]
     public async Task Nothing_applied_and_nothing_made_is_no_drift_and_a_table_made_by_hand_is()
     {
         Migrations();
