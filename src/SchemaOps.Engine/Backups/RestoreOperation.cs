@@ -13,6 +13,11 @@ public sealed record RestoreOptions
     /// <summary>Replace what the database holds with what the backup holds (into a database that is not empty).</summary>
     public bool Clean { get; init; }
     public string? PgBinDirectory { get; init; }
+    /// <summary>
+    /// Objects owned by the restoring user and no GRANT/REVOKE (pg_restore's --no-owner --no-privileges): for a throwaway
+    /// server, which has none of the roles the backup names.
+    /// </summary>
+    public bool WithoutOwnersAndPrivileges { get; init; }
 }
 
 /// <summary>
@@ -64,7 +69,8 @@ public static class RestoreOperation
         // COMMIT; pg_restore's output has nowhere to go). With -Clean, pg_restore's --clean drops only what the backup
         // holds: the prelude removes the rest, in the same transaction.
         var prelude = options.Clean ? await request.GuardAsync("reading what the restore replaces", () => ReplacePreludeAsync(target, pg, tools, path, ct)).ConfigureAwait(false) : "BEGIN;\n";
-        string[] restore = [.. options.Clean ? ["--clean", "--if-exists"] : Array.Empty<string>(), "--file=-", path];
+        string[] restore = [.. options.Clean ? ["--clean", "--if-exists"] : Array.Empty<string>(),
+            .. options.WithoutOwnersAndPrivileges ? ["--no-owner", "--no-privileges"] : Array.Empty<string>(), "--file=-", path];
         var (producer, consumer, errors) = await pg.PipeAsync(tools.Tool("pg_restore"), restore,
             tools.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", $"--dbname={target.Database}", "--file=-"], prelude, "COMMIT;\n", ct).ConfigureAwait(false);
         var exit = producer != 0 ? producer : consumer;

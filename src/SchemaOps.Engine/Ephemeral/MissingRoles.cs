@@ -30,7 +30,7 @@ internal static partial class MissingRoles
             }
             catch (SchemaOpsException e) when (NameIn(e) is { } role && retryable() && made.Add(role))
             {
-                var connection = new NpgsqlConnection(server.ConnectionString);
+                var connection = new NpgsqlConnection(server.WithDatabase("postgres").ConnectionString); // roles are the server's: any database will do
                 await using var connectionScope = connection.ConfigureAwait(false);
                 await connection.OpenAsync(ct).ConfigureAwait(false);
                 await connection.ExecuteAsync($"CREATE ROLE {History.HistoryTableName.Quote(role)} NOLOGIN", ct).ConfigureAwait(false);
@@ -39,10 +39,15 @@ internal static partial class MissingRoles
         }
     }
 
-    /// <summary>The role a failed migration statement named and the server does not have; null for any other failure.</summary>
+    /// <summary>The role a failed migration statement (or restore, in psql's words) named and the server does not have; null for any other failure.</summary>
     internal static string? NameIn(SchemaOpsException e) =>
-        e.InnerException is PostgresException { SqlState: "42704" } pg && RoleDoesNotExist().Match(pg.MessageText) is { Success: true } m ? m.Groups[1].Value : null;
+        e.InnerException is PostgresException { SqlState: "42704" } pg && RoleDoesNotExist().Match(pg.MessageText) is { Success: true } m ? m.Groups[1].Value
+        : e.Kind == ErrorCatalog.RestoreFailed && RestoreStoppedAtRole().Match(e.Message) is { Success: true } r ? r.Groups[1].Value
+        : null;
 
     [GeneratedRegex("^role \"(.+)\" does not exist$")]
     private static partial Regex RoleDoesNotExist();
+
+    [GeneratedRegex("ERROR:  role \"(.+?)\" does not exist")]
+    private static partial Regex RestoreStoppedAtRole();
 }

@@ -51,9 +51,13 @@ internal sealed class RehearsalPlace : IAsyncDisposable
         try
         {
             // The throwaway server's database, and the scratch one, are created by the restore when there is one.
-            if (request.FromBackup is not null)
-                await RestoreOperation.RestoreAsync(new MigrationRequest(place.Target, settings with { Production = false }), request.FromBackup,
-                    new RestoreOptions { CreateDatabase = true, PgBinDirectory = request.PgBinDirectory }, new ConfirmedSink(sink), ct).ConfigureAwait(false);
+            // A throwaway server has none of the backup's roles: its objects are restored as the superuser's, without grants,
+            // and a role a policy names is made there.
+            Task RestoreAsync() => RestoreOperation.RestoreAsync(new MigrationRequest(place.Target, settings with { Production = false }), request.FromBackup!,
+                new RestoreOptions { CreateDatabase = true, PgBinDirectory = request.PgBinDirectory, WithoutOwnersAndPrivileges = place.IsThrowaway }, new ConfirmedSink(sink), ct);
+            if (request.FromBackup is not null && place.IsThrowaway)
+                await MissingRoles.RunAsync(place.Target, new HashSet<string>(StringComparer.Ordinal), RestoreAsync, retryable: () => true, sink, ct).ConfigureAwait(false);
+            else if (request.FromBackup is not null) await RestoreAsync().ConfigureAwait(false);
             else await place._server!.CreateDatabaseAsync(place.Target.Database, ct).ConfigureAwait(false);
             return place;
         }

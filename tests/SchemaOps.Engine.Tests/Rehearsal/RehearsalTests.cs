@@ -197,4 +197,25 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Equal(databases, await ScalarAsync<long>("SELECT count(*) FROM pg_database")); // the scratch database is gone again
         Assert.False(await ScalarAsync<bool>("SELECT EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'note')")); // the named database untouched
     }
+
+    [Fact]
+    public async Task A_production_backup_whose_objects_belong_to_its_roles_rehearses_on_a_throwaway_server()
+    {
+        // A real backup names the server's roles (owners, grants, policies): restoring it on a throwaway server stopped at the
+        // first one ("role app_owner does not exist"), so no production backup could be rehearsed there.
+        var suffix = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        await ExecAsync($"CREATE ROLE owner_{suffix} NOLOGIN; CREATE ROLE reader_{suffix} NOLOGIN");
+        Dir.Write("V1__a.sql", $"CREATE TABLE a (id bigint PRIMARY KEY);\nALTER TABLE a OWNER TO owner_{suffix};\nGRANT SELECT ON a TO reader_{suffix};\n" +
+                               $"ALTER TABLE a ENABLE ROW LEVEL SECURITY;\nCREATE POLICY readers ON a TO reader_{suffix} USING (true);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        await MigrateAsync();
+        var backup = await Engine.Backups.BackupOperation.BackupAsync(Request(), new Engine.Backups.BackupOptions(Path.Combine(Dir.Path, "prod.dump")), new RecordingSink(), CancellationToken.None);
+        Dir.Write("V2__b.sql", $"ALTER TABLE a ADD COLUMN note text;\nGRANT SELECT ON a TO reader_{suffix};");
+        Dir.Write("U2__b.sql", "ALTER TABLE a DROP COLUMN note;");
+
+        var result = await RehearseAsync(Dir.Path, ephemeral: true, fromBackup: backup.Path);
+
+        Assert.True(result.Passed, string.Join("\n", result.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail} {string.Join(" ", c.Problems)}")));
+        Assert.Equal(["2"], result.Migrations.Where(m => m.ApplySeconds is not null).Select(m => m.Version?.Text));
+    }
 }
