@@ -23,7 +23,13 @@ public static class BackupTestOperation
         var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(pgBinDirectory, ExpectedDataBytes: EphemeralStorage.SizeOf(backupPath)), ct).ConfigureAwait(false);
         await using var serverScope = server.ConfigureAwait(false);
         sink.WriteVerbose($"started a throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port} for the test restore");
-        return await TestAsync(new MigrationRequest(ConnectionTarget.Parse(server.ConnectionString("postgres")), settings), backupPath, snapshot, pgBinDirectory, sink, ct).ConfigureAwait(false);
+        var target = ConnectionTarget.Parse(server.ConnectionString("postgres"));
+        // Owners and grants are not restored; a role a policy (or user mapping) names is made on this server and the test run again.
+        BackupTestResult? result = null;
+        await MissingRoles.RunAsync(target, new HashSet<string>(StringComparer.Ordinal),
+            async () => result = await TestAsync(new MigrationRequest(target, settings), backupPath, snapshot, pgBinDirectory, sink, ct).ConfigureAwait(false),
+            retryable: () => true, sink, ct).ConfigureAwait(false);
+        return result!;
     }
 
     public static async Task<BackupTestResult> TestAsync(MigrationRequest request, string backupPath, SchemaSnapshot? snapshot, string? pgBinDirectory, IOperationSink sink, CancellationToken ct)

@@ -85,6 +85,21 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_backup_whose_policy_names_a_role_test_restores_on_a_throwaway_server_without_it()
+    {
+        // Owners and grants are left out there already; a policy's role stopped the restore ("role ... does not exist").
+        var role = $"reader_{new NpgsqlConnectionStringBuilder(ConnectionString).Database}";
+        await ExecAsync($"CREATE ROLE {role} NOLOGIN; CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10); " +
+                        $"ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY readers ON t TO {role} USING (true);");
+        var backup = await BackupAsync(new BackupOptions(Path.Combine(Dir.Path, "t.dump")));
+
+        var test = await BackupTestOperation.TestOnEphemeralAsync(new MigrationSettings(), backup.Path, null, null, new RecordingSink(), CancellationToken.None);
+
+        Assert.True(test.Passed, string.Join("\n", test.Differences));
+        Assert.Equal(10, test.RowsChecked);
+    }
+
+    [Fact]
     public async Task A_test_restore_says_which_database_the_backup_is_of_and_warns_when_the_url_names_another()
     {
         await ExecAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);");
