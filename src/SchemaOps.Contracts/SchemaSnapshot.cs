@@ -15,9 +15,15 @@ public enum SchemaObjectKind
     Procedure,
     Aggregate,
     Trigger,
+    /// <summary>A row-level security policy (table.policy): who it applies to, for which command, its expressions.</summary>
+    Policy,
+    /// <summary>A table's row-level security switch, when on: ENABLED and/or FORCED.</summary>
+    RowSecurity,
     Sequence,
     Enum,
     Domain,
+    /// <summary>A composite or range type (CREATE TYPE ... AS (...) / AS RANGE).</summary>
+    Type,
     /// <summary>A table's row count (differences only).</summary>
     RowCount,
     /// <summary>A migration in effect per the history table (differences only).</summary>
@@ -34,6 +40,17 @@ public sealed class SchemaSnapshot
     public string Database { get; init; } = "";
     public DateTime TakenAt { get; init; }
     public string ServerVersion { get; init; } = "";
+
+    /// <summary>
+    /// What the snapshot records: 0 for a file saved before policies, row-level security and composite and range types
+    /// were recorded (it has no such field), <see cref="CurrentFormat"/> now. Kinds one side could not record are not compared.
+    /// </summary>
+    public int Format { get; init; }
+    public const int CurrentFormat = 2;
+
+    /// <summary>The object kinds a snapshot of <paramref name="format"/> records.</summary>
+    public static bool Records(int format, SchemaObjectKind kind) =>
+        format >= 2 || kind is not (SchemaObjectKind.Policy or SchemaObjectKind.RowSecurity or SchemaObjectKind.Type);
     /// <summary>The schemas recorded.</summary>
     public List<string> Schemas { get; init; } = [];
     public List<SchemaObject> Objects { get; init; } = [];

@@ -10,7 +10,10 @@ public static class SnapshotComparer
     public static List<SchemaDifference> Compare(SchemaSnapshot reference, SchemaSnapshot difference)
     {
         var differences = new List<SchemaDifference>();
-        Diff(differences, reference.Objects, difference.Objects, o => (o.Kind, o.Schema, o.Name), o => o.Definition);
+        // A snapshot saved before a kind was recorded (beside an older backup) is not missing those objects.
+        var format = Math.Min(reference.Format, difference.Format);
+        Diff(differences, reference.Objects.Where(o => SchemaSnapshot.Records(format, o.Kind)), difference.Objects.Where(o => SchemaSnapshot.Records(format, o.Kind)),
+            o => (o.Kind, o.Schema, o.Name), o => o.Definition);
         Diff(differences, reference.RowCounts.Where(c => c.Exact), difference.RowCounts.Where(c => c.Exact),
             c => (SchemaObjectKind.RowCount, c.Schema, c.Table), c => c.Rows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             bothSidesOnly: true); // a table present on one side only is already a Table difference

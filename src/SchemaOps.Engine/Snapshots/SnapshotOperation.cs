@@ -66,6 +66,7 @@ public static class SnapshotOperation
         {
             Database = request.Target.Display,
             TakenAt = DateTime.UtcNow,
+            Format = SchemaSnapshot.CurrentFormat,
             ServerVersion = (string)(await connection.ScalarAsync("SHOW server_version", ct).ConfigureAwait(false))!,
             Schemas = schemas,
             Objects = objects,

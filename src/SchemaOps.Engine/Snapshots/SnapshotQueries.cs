@@ -19,7 +19,7 @@ internal static class SnapshotQueries
         WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)),
         ext AS (SELECT objid FROM pg_depend WHERE deptype = 'e'),
         rel AS (
-            SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, s.nspname
+            SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity, c.relforcerowsecurity, s.nspname
             FROM pg_class c JOIN s ON s.oid = c.relnamespace
             WHERE c.oid NOT IN (SELECT objid FROM ext) AND NOT (s.nspname || '.' || c.relname = ANY($2)))
         -- Every column text, not name: the first branch decides the union's types, and name would cut every
@@ -36,6 +36,11 @@ internal static class SnapshotQueries
                  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhrelid = r.oid AND r.relispartition))
         FROM rel r WHERE r.relkind IN ('r', 'p', 'f')
+        UNION ALL
+        -- Row-level security switched off by hand opens every row: drift. Its own kind, so a table's text is as before.
+        SELECT 'RowSecurity', r.nspname, r.relname, r.relname,
+               concat_ws(', ', CASE WHEN r.relrowsecurity THEN 'ENABLED' END, CASE WHEN r.relforcerowsecurity THEN 'FORCED' END)
+        FROM rel r WHERE r.relkind IN ('r', 'p') AND (r.relrowsecurity OR r.relforcerowsecurity)
         UNION ALL
         SELECT 'Column', r.nspname, quote_ident(r.relname) || '.' || quote_ident(a.attname), r.relname, concat_ws(' ',
                 '#' || row_number() OVER (PARTITION BY r.oid ORDER BY a.attnum),
@@ -67,6 +72,13 @@ internal static class SnapshotQueries
                pg_get_triggerdef(tg.oid, true) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' WHEN 'R' THEN ' ENABLE REPLICA' WHEN 'A' THEN ' ENABLE ALWAYS' ELSE '' END
         FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
         UNION ALL
+        SELECT 'Policy', r.nspname, quote_ident(r.relname) || '.' || quote_ident(pol.polname), r.relname, concat_ws(' ',
+                CASE WHEN NOT pol.polpermissive THEN 'AS RESTRICTIVE' END,
+                'FOR ' || CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                'TO ' || (SELECT string_agg(n, ', ' ORDER BY n) FROM (SELECT CASE WHEN o = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(o)) END AS n FROM unnest(pol.polroles) o) x),
+                'USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', 'WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')')
+        FROM pg_policy pol JOIN rel r ON r.oid = pol.polrelid
+        UNION ALL
         SELECT 'Sequence', r.nspname, r.relname, NULL, concat_ws(' ', format_type(q.seqtypid, NULL), 'START', q.seqstart, 'INCREMENT', q.seqincrement,
                'MINVALUE', q.seqmin, 'MAXVALUE', q.seqmax, 'CACHE', q.seqcache, CASE WHEN q.seqcycle THEN 'CYCLE' END)
         FROM pg_sequence q JOIN rel r ON r.oid = q.seqrelid
@@ -77,6 +89,14 @@ internal static class SnapshotQueries
         SELECT 'Domain', s.nspname, t.typname, NULL, concat_ws(' ', format_type(t.typbasetype, t.typtypmod), CASE WHEN t.typnotnull THEN 'NOT NULL' END,
                'DEFAULT ' || t.typdefault, (SELECT string_agg(pg_get_constraintdef(c.oid, true), ' ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid))
         FROM pg_type t JOIN s ON s.oid = t.typnamespace WHERE t.typtype = 'd' AND t.oid NOT IN (SELECT objid FROM ext)
+        UNION ALL
+        SELECT 'Type', s.nspname, t.typname, NULL, CASE t.typtype
+                WHEN 'r' THEN 'RANGE (' || (SELECT format_type(g.rngsubtype, NULL) FROM pg_range g WHERE g.rngtypid = t.oid) || ')'
+                ELSE '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                             FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')' END
+        FROM pg_type t JOIN s ON s.oid = t.typnamespace
+        WHERE t.oid NOT IN (SELECT objid FROM ext)
+          AND (t.typtype = 'r' OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
         """;
 
     /// <summary>The tables whose rows are counted (not foreign tables: counting them reads another server).</summary>

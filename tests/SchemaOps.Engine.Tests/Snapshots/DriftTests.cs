@@ -62,6 +62,32 @@ public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Row_level_security_switched_off_and_policies_changed_by_hand_are_drift()
+    {
+        // Invisible before: a snapshot recorded neither the switch nor the policies, so a hotfix that opened every row was "no drift".
+        Dir.Write("V1__tenants.sql", "CREATE TABLE accounts (id int, tenant text);\nALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n" +
+                                     "CREATE POLICY tenant_rows ON accounts USING (tenant = current_user);\nCREATE POLICY no_deletes ON accounts AS RESTRICTIVE FOR DELETE USING (false);\n" +
+                                     "CREATE TYPE money_range AS RANGE (subtype = numeric);\nCREATE TYPE address AS (street text, city text);");
+        await MigrateAsync();
+        Assert.Empty(await DriftAsync());
+        await ExecAsync("""
+            ALTER TABLE accounts DISABLE ROW LEVEL SECURITY;
+            ALTER POLICY tenant_rows ON accounts USING (true);
+            DROP POLICY no_deletes ON accounts;
+            ALTER TYPE address ADD ATTRIBUTE zip text;
+            """);
+
+        var drift = await DriftAsync();
+
+        Assert.Equal(
+            [(SchemaObjectKind.Policy, "accounts.no_deletes", SchemaChange.Removed), (SchemaObjectKind.Policy, "accounts.tenant_rows", SchemaChange.Changed),
+             (SchemaObjectKind.RowSecurity, "accounts", SchemaChange.Removed), (SchemaObjectKind.Type, "address", SchemaChange.Changed)],
+            drift.Select(d => (d.Kind, d.Name, d.Change)).OrderBy(d => d.Kind).ThenBy(d => d.Name, StringComparer.Ordinal));
+        Assert.Equal("ENABLED", drift.Single(d => d.Kind == SchemaObjectKind.RowSecurity).Reference);
+        Assert.Equal("FOR ALL TO PUBLIC USING ((tenant = CURRENT_USER))", drift.Single(d => d.Name == "accounts.tenant_rows").Reference);
+    }
+
+    [Fact]
     public async Task Migrations_that_grant_to_the_live_server_s_roles_replay_on_the_throwaway_server_without_them()
     {
         var role = $"reader_{new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database}";

@@ -7,6 +7,8 @@ public static class EveryObjectKind
         CREATE EXTENSION citext;
         CREATE SCHEMA billing;
         CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+        CREATE TYPE address AS (street text, city varchar(80));
+        CREATE TYPE price_range AS RANGE (subtype = numeric);
         CREATE DOMAIN positive_int AS integer NOT NULL CHECK (VALUE > 0);
         CREATE SEQUENCE invoice_no START 1000 INCREMENT 5;
         CREATE TABLE customers (
@@ -24,6 +26,8 @@ public static class EveryObjectKind
             amount numeric(12, 2) NOT NULL CHECK (amount >= 0),
             issued date NOT NULL DEFAULT current_date);
         CREATE INDEX invoices_customer ON billing.invoices (customer_id) WHERE amount > 0;
+        ALTER TABLE billing.invoices ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY positive_only ON billing.invoices AS RESTRICTIVE FOR SELECT TO PUBLIC USING (amount >= 0);
         CREATE UNLOGGED TABLE scratch (k text);
         CREATE TABLE events (at date NOT NULL, what text) PARTITION BY RANGE (at);
         CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
