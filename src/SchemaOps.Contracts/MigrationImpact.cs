@@ -25,7 +25,7 @@ public sealed class MigrationImpact
     public long? Rows { get; init; }
     /// <summary>Sessions holding a lock on those tables right now that the statement's lock would wait for, as the lock report names them.</summary>
     public List<string> Blockers { get; init; } = [];
-    /// <summary>The linter's rule ids for the statement.</summary>
+    /// <summary>The linter's rule ids for the statement, and invalid-index-in-the-way when an INVALID index stands where it creates one IF NOT EXISTS.</summary>
     public List<string> Findings { get; init; } = [];
     /// <summary>The safe way to do it, from the first finding that has one.</summary>
     public string? SafeRewrite { get; init; }

@@ -1,4 +1,5 @@
 using Npgsql;
+using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Operations;
 using SchemaOps.Engine.Planning;
@@ -50,6 +51,9 @@ public static class ImpactOperation
                 if (!blockersOf.TryGetValue(holding, out var blockers))
                     blockersOf[holding] = blockers = await BlockersAsync(session.Connection, tables, locks.Mode, ct).ConfigureAwait(false);
                 var own = findings.Where(f => f.File == script.DisplayPath && f.Line >= statement.Line && f.Line < next).ToList();
+                // What migrate would stop at (InvalidIndexInTheWay): said here, before the window.
+                var leftover = InvalidIndexes.Read(statement, script.Text) is { IfNotExists: true } index
+                    ? await InvalidIndexes.OnTableAsync(session.Connection, index, ct).ConfigureAwait(false) : [];
                 var impact = new MigrationImpact
                 {
                     Migration = script.Label, Script = script.DisplayPath, Line = statement.Line, Statement = statement.Text.Split('\n')[0].Trim(),
@@ -58,8 +62,9 @@ public static class ImpactOperation
                     Bytes = tables.Count == 0 ? null : tables.Sum(t => t.Bytes),
                     Rows = tables.Count == 0 || tables.All(t => t.Rows < 0) ? null : tables.Sum(t => Math.Max(0, t.Rows)),
                     Blockers = [.. blockers], // a list of its own: the objects go out to users
-                    Findings = own.Select(f => f.RuleId).Distinct().ToList(),
-                    SafeRewrite = own.Select(f => f.Suggestion).FirstOrDefault(s => s is not null),
+                    Findings = [.. own.Select(f => f.RuleId).Distinct(), .. leftover.Count > 0 ? [InvalidIndexInTheWay] : Array.Empty<string>()],
+                    SafeRewrite = leftover.Count > 0 ? $"{InvalidIndexes.DropAdvice(leftover)} first: an INVALID index stands in the way, which IF NOT EXISTS would pass over"
+                        : own.Select(f => f.Suggestion).FirstOrDefault(s => s is not null),
                 };
                 impacts.Add(impact);
                 sink.WriteObject(impact);
@@ -67,6 +72,9 @@ public static class ImpactOperation
         }
         return impacts;
     }
+
+    /// <summary>The finding for a CREATE INDEX ... IF NOT EXISTS whose index stands INVALID in the database (not a lint rule: the files alone cannot tell).</summary>
+    public const string InvalidIndexInTheWay = "invalid-index-in-the-way";
 
     private sealed record Table(uint Oid, string Name, long Bytes, long Rows);
 

@@ -127,6 +127,21 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Null(await ScalarAsync<string>("SELECT to_regclass('refunds')::text"));
     }
 
+    [Fact]
+    public async Task An_invalid_index_where_a_pending_migration_creates_it_if_not_exists_is_a_finding_with_the_drop()
+    {
+        Dir.Write("V1__users.sql", "CREATE TABLE users (id bigint, email text);\nINSERT INTO users VALUES (1, 'a'), (2, 'a');");
+        await MigrateAsync();
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => ExecAsync("CREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email)"));
+        Dir.Write("V2__email.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_id ON users (id);\n");
+
+        var impacts = await ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
+
+        Assert.Contains(ImpactOperation.InvalidIndexInTheWay, impacts[0].Findings);
+        Assert.StartsWith("drop it (DROP INDEX CONCURRENTLY public.users_email) first", impacts[0].SafeRewrite);
+        Assert.DoesNotContain(ImpactOperation.InvalidIndexInTheWay, impacts[1].Findings);
+    }
+
     [Theory]
     [InlineData("dbmate")]
     [InlineData("golang-migrate")]
