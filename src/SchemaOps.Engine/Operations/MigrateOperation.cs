@@ -217,7 +217,7 @@ public static class MigrateOperation
             var (missingSchemas, tableMissing, baselineFirst, plan) = await PlanAsync(session, request, ct).ConfigureAwait(false);
             var callbacks = OperationCallbacks.For(session, "Migrate");
             var script = new DryRunScript(session.History, settings.InstalledBy, safety) { BeforeEach = callbacks.BeforeEach, AfterEach = callbacks.AfterEach };
-            script.Header(request.Target.Display, plan.Count, session.SearchPath, request.Settings.InitSql is not null); // with -Schema, that schema first, as a migrate would
+            script.Header(request.Target.Display, plan.Count, session.SearchPath, !string.IsNullOrWhiteSpace(request.Settings.InitSql)); // with -Schema, that schema first, as a migrate would
             if (tableMissing || baselineFirst)
                 script.Setup(missingSchemas, tableMissing,
                     baselineFirst ? HistoryRow.Baseline(request.BaselineVersion.Text, settings.BaselineDescription, settings.InstalledBy) : null);

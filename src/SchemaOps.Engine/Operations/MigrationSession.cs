@@ -94,7 +94,7 @@ internal sealed class MigrationSession(NpgsqlConnection connection, ConnectionTa
                 await connection.ExecuteAsync(setting, ct).ConfigureAwait(false);
                 sessionSettings.Add(setting);
             }
-            if (settings.InitSql is { } initSql)
+            if (settings.InitSql is { } initSql && !string.IsNullOrWhiteSpace(initSql)) // flyway.initSql= says nothing
                 await InitAsync(initSql).ConfigureAwait(false);
             async Task InitAsync(string initSql)
             {

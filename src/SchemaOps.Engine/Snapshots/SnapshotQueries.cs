@@ -92,8 +92,8 @@ internal static class SnapshotQueries
         UNION ALL
         SELECT 'Type', s.nspname, t.typname, NULL, CASE t.typtype
                 WHEN 'r' THEN 'RANGE (' || (SELECT format_type(g.rngsubtype, NULL) FROM pg_range g WHERE g.rngtypid = t.oid) || ')'
-                ELSE '(' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
-                             FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')' END
+                ELSE '(' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                             FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')' END
         FROM pg_type t JOIN s ON s.oid = t.typnamespace
         WHERE t.oid NOT IN (SELECT objid FROM ext)
           AND (t.typtype = 'r' OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')

@@ -61,6 +61,13 @@ public class InitSqlTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task An_empty_initSql_as_flyway_conf_may_hold_it_runs_nothing()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
+        Assert.Single(await MigrateAsync(s => s with { InitSql = "  " }));
+    }
+
+    [Fact]
     public async Task The_dry_run_plan_says_it_runs_first_without_writing_it()
     {
         Dir.Write("V1__a.sql", "CREATE TABLE a (id int);");

@@ -8,6 +8,7 @@ public static class EveryObjectKind
         CREATE SCHEMA billing;
         CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
         CREATE TYPE address AS (street text, city varchar(80));
+        CREATE TYPE nothing_yet AS ();
         CREATE TYPE price_range AS RANGE (subtype = numeric);
         CREATE DOMAIN positive_int AS integer NOT NULL CHECK (VALUE > 0);
         CREATE SEQUENCE invoice_no START 1000 INCREMENT 5;
