@@ -60,8 +60,10 @@ public static class HealthOperation
                 ? $"no transaction open longer than {options.LongTransaction.TotalSeconds:0} s"
                 : string.Join("; ", longOnes.Take(5).Select(s => $"pid {s.Pid} ({s.User}/{s.Application}, {s.State}) open {s.TransactionSeconds:0} s")));
 
-            var invalid = (await Execution.InvalidIndexes.InDatabaseAsync(c, ct).ConfigureAwait(false)).Select(i => $"{i.Index} on {i.Table}").ToList();
-            Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid" : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid)}; drop and rebuild them");
+            var invalid = await Execution.InvalidIndexes.InDatabaseAsync(c, ct).ConfigureAwait(false);
+            Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid"
+                : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid.Select(i => $"{i.Index} on {i.Table}"))}; " +
+                  $"{Execution.InvalidIndexes.DropAdvice(invalid.Select(i => i.Index).ToList())} and build {(invalid.Count == 1 ? "it" : "them")} again");
 
             var failed = await session.History.ExistsAsync(ct).ConfigureAwait(false)
                 ? StateResolver.Resolve([], await session.ReadHistoryAsync(ct).ConfigureAwait(false), null, outOfOrder: true)
