@@ -118,7 +118,7 @@ public static class ErrorCatalog
     public static readonly ErrorKind InvalidConfigFile = Define(nameof(InvalidConfigFile), SchemaOpsErrorCategory.InvalidData, "a config file that is not valid JSON, TOML or properties");
     public static readonly ErrorKind InvalidConfigValue = Define(nameof(InvalidConfigValue), SchemaOpsErrorCategory.InvalidData, "a config value of the wrong kind");
     public static readonly ErrorKind UnknownConfigKey = Define(nameof(UnknownConfigKey), SchemaOpsErrorCategory.InvalidData, "a config key SchemaOps does not know");
-    public static readonly ErrorKind UnsupportedSetting = Define(nameof(UnsupportedSetting), SchemaOpsErrorCategory.InvalidData, "a Flyway setting that changes which scripts run or what they run, which SchemaOps does not support (another prefix, placeholder marks, initSql)");
+    public static readonly ErrorKind UnsupportedSetting = Define(nameof(UnsupportedSetting), SchemaOpsErrorCategory.InvalidData, "a Flyway setting that changes which scripts run or what they run, which SchemaOps does not support (another prefix, placeholder marks, cherry-picking)");
     public static readonly ErrorKind UnsupportedLocation = Define(nameof(UnsupportedLocation), SchemaOpsErrorCategory.InvalidData, "a location SchemaOps cannot read (a Java classpath, a cloud bucket)");
     public static readonly ErrorKind ConfigVariableNotSet = Define(nameof(ConfigVariableNotSet), SchemaOpsErrorCategory.InvalidData, "a config file refers to an environment variable that is not set");
     public static readonly ErrorKind ProductionSwitchedOff = Define(nameof(ProductionSwitchedOff), SchemaOpsErrorCategory.InvalidData, "a config key that would quietly make a production environment not production");
