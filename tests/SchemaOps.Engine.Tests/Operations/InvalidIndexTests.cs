@@ -12,6 +12,8 @@ namespace SchemaOps.Engine.Tests.Operations;
 /// </summary>
 public class InvalidIndexTests(PostgresFixture pg) : DatabaseTestBase(pg)
 {
+    private readonly PostgresFixture _pg = pg;
+
     private const string Table = "CREATE TABLE t (id int, email text);\nINSERT INTO t VALUES (1, 'a'), (2, 'a');\n";
     private const string UniqueIndex = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_email ON t (email);\n";
 
@@ -98,6 +100,26 @@ public class InvalidIndexTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Dir.Write("V2__idx.sql", "DROP INDEX IF EXISTS t_email;\nCREATE UNIQUE INDEX IF NOT EXISTS t_email ON t (email);\n");
         Assert.Single(await MigrateAsync());
         Assert.True(await IndexValidAsync("t_email"));
+    }
+
+    [Fact]
+    public async Task Through_a_transaction_pooler_the_plain_build_stops_at_the_leftover_too()
+    {
+        Dir.Write("V1__t.sql", Table);
+        Assert.Single(await MigrateAsync());
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => ExecAsync("CREATE UNIQUE INDEX CONCURRENTLY t_email ON t (email)"));
+        await ExecAsync("DELETE FROM t WHERE id = 2");
+        Dir.Write("V2__idx.sql", "CREATE UNIQUE INDEX IF NOT EXISTS t_email ON t (email);\n");
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+        await using var bouncer = await PgBouncer.StartAsync(_pg.Server, "transaction", poolSize: 2, roundRobin: true);
+        await bouncer.WarmAsync(database, 2);
+        var pooled = new MigrationRequest(SchemaOps.Engine.Connections.ConnectionTarget.Parse(bouncer.ConnectionString(database)), new MigrationSettings { Locations = [Dir.Path] });
+
+        var refused = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateOperation.MigrateAsync(pooled, new RecordingSink(), CancellationToken.None));
+
+        Assert.Equal("InvalidIndexInTheWay", refused.ErrorId);
+        Assert.Single(await HistoryAsync());
+        Assert.False(await IndexValidAsync("t_email"));
     }
 
     [Theory]
