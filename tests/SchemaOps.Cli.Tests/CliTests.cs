@@ -402,21 +402,27 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
+    /// <summary>Runs migrate, sends SIGINT (as Ctrl+C does) once <paramref name="activeQuery"/> runs, and waits (20 s at most) for it to end.</summary>
+    private async Task<(int ExitCode, string Stderr)> MigrateInterruptedAsync(string activeQuery, params string[] extra)
+    {
+        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path, .. extra], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
+        var stderr = runner.StandardError.ReadToEndAsync();
+        await WaitForActiveQueryAsync(activeQuery);
+        Assert.Equal(0, kill(runner.Id, 2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await runner.WaitForExitAsync(timeout.Token); // well before any 30 s sleep would end
+        return (runner.ExitCode, await stderr);
+    }
+
     [Fact]
     public async Task Ctrl_C_mid_migration_rolls_back_and_exits_130()
     {
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
         _dir.Write("V2__slow.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n");
-        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
-        var stderr = runner.StandardError.ReadToEndAsync();
-        await WaitForActiveQueryAsync("pg_sleep(30)");
+        var (exitCode, stderr) = await MigrateInterruptedAsync("pg_sleep(30)");
 
-        Assert.Equal(0, kill(runner.Id, 2)); // SIGINT, as Ctrl+C sends
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await runner.WaitForExitAsync(timeout.Token); // well before the 30 s sleep would end
-
-        Assert.Equal(130, runner.ExitCode);
-        Assert.Contains("V2__slow.sql: canceled; its transaction was rolled back", await stderr);
+        Assert.Equal(130, exitCode);
+        Assert.Contains("V2__slow.sql: canceled; its transaction was rolled back", stderr);
         Assert.Equal(1L, await pg.ScalarAsync(_db, "SELECT count(*) FROM flyway_schema_history"));
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('b')::text"));
     }
@@ -427,16 +433,9 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");
         _dir.Write("V2__index.sql", "CREATE INDEX CONCURRENTLY a_id ON a (id);\nSELECT pg_sleep(30);\n");
         // --mixed: the index and the sleep after it run outside a transaction on purpose (Flyway's mixed=true).
-        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path, "--mixed"], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
-        var stderr = runner.StandardError.ReadToEndAsync();
-        await WaitForActiveQueryAsync("pg_sleep(30)");
+        var (exitCode, said) = await MigrateInterruptedAsync("pg_sleep(30)", "--mixed");
 
-        Assert.Equal(0, kill(runner.Id, 2));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await runner.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(130, runner.ExitCode);
-        var said = await stderr;
+        Assert.Equal(130, exitCode);
         Assert.Contains("MigrationInterrupted", said);
         Assert.Contains("stay applied", said);
         Assert.DoesNotContain("rolled back", said);
@@ -454,16 +453,9 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
         await using var writer = new Npgsql.NpgsqlConnection(pg.Server.ConnectionString(_db) + ";Pooling=false");
         await writer.OpenAsync();
         await using (var insert = new Npgsql.NpgsqlCommand("BEGIN; INSERT INTO a VALUES (1)", writer)) await insert.ExecuteNonQueryAsync();
-        using var runner = CliProcess.Start(["migrate", "--path", _dir.Path], new Dictionary<string, string?> { ["DATABASE_URL"] = pg.Server.Url(_db) });
-        var stderr = runner.StandardError.ReadToEndAsync();
-        await WaitForActiveQueryAsync("CREATE UNIQUE INDEX CONCURRENTLY");
+        var (exitCode, said) = await MigrateInterruptedAsync("CREATE UNIQUE INDEX CONCURRENTLY");
 
-        Assert.Equal(0, kill(runner.Id, 2)); // SIGINT, as Ctrl+C sends
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await runner.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(130, runner.ExitCode);
-        var said = await stderr;
+        Assert.Equal(130, exitCode);
         Assert.Contains("MigrationInterrupted", said);
         Assert.Contains("It left the INVALID index public.a_id behind", said);
         Assert.Contains("DROP INDEX CONCURRENTLY public.a_id", said);

@@ -1,5 +1,6 @@
 using Npgsql;
 using SchemaOps.Engine.Connections;
+using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Sql;
 
 namespace SchemaOps.Engine.Execution;
@@ -16,40 +17,24 @@ internal static class InvalidIndexes
     /// <summary>A CREATE [UNIQUE] INDEX: the index's name (null when PostgreSQL makes one up), its table as written, and its options.</summary>
     internal sealed record IndexCreation(string? Name, string Table, bool IfNotExists, bool Concurrently);
 
-    /// <summary>The statement as an index creation, or null for any other statement.</summary>
+    /// <summary>The statement as an index creation, or null for any other statement (read as the lint rules read it).</summary>
     internal static IndexCreation? Read(SqlStatement statement, string script)
     {
         if (!statement.StartsWith("CREATE", "INDEX") && !statement.StartsWith("CREATE", "UNIQUE", "INDEX")) return null;
-        var tokens = statement.Tokens.Where(t => !t.IsComment).ToList();
-        bool Is(int i, string word) => i < tokens.Count && tokens[i].Kind == SqlTokenKind.Word && tokens[i].TextIn(script).Equals(word, StringComparison.OrdinalIgnoreCase);
-        bool IsName(int i) => i < tokens.Count && tokens[i].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier;
-        var at = Is(1, "UNIQUE") ? 3 : 2;
-        var concurrently = Is(at, "CONCURRENTLY");
+        var s = new LintStatement(statement, script);
+        string Upper(int i) => i < s.Tokens.Count ? s.Tokens[i].Upper : "";
+        var at = s.Find(0, "INDEX") + 1;
+        var concurrently = Upper(at) == "CONCURRENTLY";
         if (concurrently) at++;
-        var ifNotExists = Is(at, "IF") && Is(at + 1, "NOT") && Is(at + 2, "EXISTS");
+        var ifNotExists = s.Find(at, "IF", "NOT", "EXISTS") == at;
         if (ifNotExists) at += 3;
-        string? name = null;
-        if (!Is(at, "ON") && IsName(at))
-        {
-            var token = tokens[at].TextIn(script);
-            name = tokens[at].Kind == SqlTokenKind.QuotedIdentifier ? token[1..^1].Replace("\"\"", "\"") : token.ToLowerInvariant();
-            at++;
-        }
-        if (!Is(at, "ON")) return null;
-        at++;
-        if (Is(at, "ONLY")) at++;
-        // The table as written (app."Orders"): the server resolves it as the statement will, on the same search path.
-        var table = "";
-        while (IsName(at))
-        {
-            table += tokens[at].TextIn(script);
-            if (at + 2 < tokens.Count && tokens[at + 1].TextIn(script) == "." && IsName(at + 2))
-            {
-                table += ".";
-                at += 2;
-            }
-            else break;
-        }
+        var name = at < s.Tokens.Count && Upper(at) != "ON" ? s.NameAt(at++) : null;
+        if (Upper(at) != "ON") return null;
+        at += Upper(at + 1) == "ONLY" ? 2 : 1;
+        // The table as written (app."Orders"), name and '.' in turn: the server resolves it as the statement will, on the same search path.
+        var table = string.Concat(s.Tokens.Skip(at)
+            .TakeWhile((t, k) => k % 2 == 0 ? t.Token.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier : t.Upper == ".")
+            .Select(t => t.Text));
         return table.Length == 0 ? null : new IndexCreation(name, table, ifNotExists, concurrently);
     }
 
