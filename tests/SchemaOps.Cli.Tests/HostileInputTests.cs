@@ -74,6 +74,30 @@ public class HostileInputTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_Kubernetes_ConfigMap_mount_applies_each_script_once_and_hidden_folders_are_passed_over_as_Flyway_does()
+    {
+        // What the kubelet writes for a ConfigMap volume: the files in a timestamped folder, "..data" linked to it,
+        // and a link per file beside them (the way Flyway's documented Kubernetes Job mounts its migrations).
+        var stamp = "..2026_11_27_06_00_00.123456789";
+        _dir.Write($"{stamp}/V1__a.sql", "CREATE TABLE a (id int);");
+        _dir.Write($"{stamp}/V2__b.sql", "CREATE TABLE b (id int);");
+        Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "..data"), stamp);
+        foreach (var name in new[] { "V1__a.sql", "V2__b.sql" })
+            File.CreateSymbolicLink(Path.Combine(_dir.Path, name), Path.Combine("..data", name));
+        _dir.Write(".archive/V3__old.sql", "CREATE TABLE old (id int);"); // Flyway never applies a hidden folder's scripts
+
+        var r = await Run("migrate", "--path", _dir.Path, "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var applied = JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().Select(m => m.GetProperty("script").GetString()).ToList();
+        Assert.Equal(["V1__a.sql", "V2__b.sql"], applied);
+        Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('old')::text"));
+        var info = await Run("info", "--path", _dir.Path, "--json");
+        Assert.True(info.ExitCode == 0, info.ToString());
+        Assert.Equal(2, JsonDocument.Parse(info.Stdout).RootElement.GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_dangling_symbolic_link_named_like_a_script_is_an_error_naming_it()
     {
         _dir.Write("V1__a.sql", "CREATE TABLE a (id int);");

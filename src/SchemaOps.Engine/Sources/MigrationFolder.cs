@@ -36,7 +36,10 @@ internal static partial class MigrationFolder
 
     /// <summary>
     /// Each real folder once (a folder reached again through another link is passed over); a link back to a
-    /// folder it sits in would never end, so it is an error naming it.
+    /// folder it sits in would never end, so it is an error naming it. Hidden folders (a dot name; the attribute on
+    /// Windows) are passed over as Flyway passes them over (flyway#1807): a Kubernetes ConfigMap mounted as the
+    /// migration folder holds each script twice, as a link beside the real file in "..2026_11_27_06_00_00.1234/"
+    /// and through "..data/", and a .git or .archive folder's scripts were never Flyway's to apply.
     /// </summary>
     private static void Walk(string folder, bool recurse, List<string> files, HashSet<string> onPath, HashSet<string> visited)
     {
@@ -51,7 +54,7 @@ internal static partial class MigrationFolder
         {
             files.AddRange(Directory.EnumerateFiles(folder));
             if (recurse)
-                foreach (var sub in Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
+                foreach (var sub in Directory.EnumerateDirectories(folder, "*", VisibleFolders).Order(StringComparer.Ordinal))
                     Walk(sub, recurse, files, onPath, visited);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
@@ -60,6 +63,8 @@ internal static partial class MigrationFolder
         }
         onPath.Remove(real);
     }
+
+    private static readonly EnumerationOptions VisibleFolders = new() { AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = false };
 
     /// <summary>
     /// A newline in a script name would become lines of SQL in a dry-run plan and text of the history row:
