@@ -103,7 +103,7 @@ public static class RehearsalOperation
 
         List<SchemaDifference> undoDifferences = [], reapplyDifferences = [];
         if (error is not null) Check(Skipped("undo", "the apply failed"));
-        else if (undoable.Count == 0) Check(Skipped("undo", floor is null ? "nothing was applied" : $"no undo scripts above {floor}: the way back is untested"));
+        else if (undoable.Count == 0) Check(Skipped("undo", floor is null ? "nothing was applied" : $"the latest migration, {floor}, has no undo script, so none can be undone in order: the way back is untested"));
         else
         {
             // Objects the repeatables made (views...): compared only at the end, once every undo has run.

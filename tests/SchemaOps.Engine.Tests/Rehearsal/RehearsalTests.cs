@@ -132,6 +132,18 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Undo_is_skipped_naming_the_latest_migration_when_it_has_no_undo_script()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        Dir.Write("V2__b.sql", "CREATE TABLE b (id bigint);"); // no U2: undo cannot start from the top
+        var result = await RehearseAsync(Dir.Path);
+        var undo = result.Checks.Single(c => c.Name == "undo");
+        Assert.True(undo.Skipped);
+        Assert.Equal("the latest migration, 2, has no undo script, so none can be undone in order: the way back is untested", undo.Detail);
+    }
+
+    [Fact]
     public async Task A_failing_migration_fails_the_apply_and_skips_the_rest()
     {
         Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");
