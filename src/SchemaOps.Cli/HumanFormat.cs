@@ -38,7 +38,7 @@ public static class HumanFormat
         LintFinding l => l.ToString(),
         EphemeralDatabase e => $"throwaway PostgreSQL {e.ServerVersion} on {e.Host}:{e.Port}, database {e.Database}, user {e.User}, ready in {e.StartSeconds:0.000} s (id {e.Id}, data in {e.DataDirectory})",
         ReportFile f => $"wrote the {f.Format} report {f.Path}: {f.Migrations} migration(s), {f.Problems} problem(s){(f.Succeeded ? "" : ": the run FAILED")}",
-        SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {(d.Schema.Length > 0 ? d.Schema + "." : "")}{d.Name}{Definitions(d)}",
+        SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {d.QualifiedName}{Definitions(d)}",
         _ => item.ToString() ?? "",
     };
 

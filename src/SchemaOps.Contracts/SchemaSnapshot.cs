@@ -24,6 +24,11 @@ public enum SchemaObjectKind
     Domain,
     /// <summary>A composite or range type (CREATE TYPE ... AS (...) / AS RANGE).</summary>
     Type,
+    /// <summary>
+    /// What a schema, table, view, sequence or function grants beyond its owner and PostgreSQL's defaults (GRANT SELECT TO
+    /// app_readonly; GRANT EXECUTE TO PUBLIC...), grantors and the owner's own rights left out; a schema's own is named "".
+    /// </summary>
+    Privileges,
     /// <summary>A table's row count (differences only).</summary>
     RowCount,
     /// <summary>A migration in effect per the history table (differences only).</summary>
@@ -43,14 +48,19 @@ public sealed class SchemaSnapshot
 
     /// <summary>
     /// What the snapshot records: 0 for a file saved before policies, row-level security and composite and range types
-    /// were recorded (it has no such field), <see cref="CurrentFormat"/> now. Kinds one side could not record are not compared.
+    /// were recorded (it has no such field), 2 before privileges were, <see cref="CurrentFormat"/> now. Kinds one side could
+    /// not record are not compared.
     /// </summary>
     public int Format { get; init; }
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
 
     /// <summary>The object kinds a snapshot of <paramref name="format"/> records.</summary>
-    public static bool Records(int format, SchemaObjectKind kind) =>
-        format >= 2 || kind is not (SchemaObjectKind.Policy or SchemaObjectKind.RowSecurity or SchemaObjectKind.Type);
+    public static bool Records(int format, SchemaObjectKind kind) => kind switch
+    {
+        SchemaObjectKind.Policy or SchemaObjectKind.RowSecurity or SchemaObjectKind.Type => format >= 2,
+        SchemaObjectKind.Privileges => format >= 3,
+        _ => true,
+    };
     /// <summary>The schemas recorded.</summary>
     public List<string> Schemas { get; init; } = [];
     public List<SchemaObject> Objects { get; init; } = [];
@@ -127,5 +137,8 @@ public sealed class SchemaDifference
     /// <summary>The definition in the compared (later) snapshot; null when removed.</summary>
     public string? Difference { get; init; }
 
-    public override string ToString() => $"{Change} {Kind} {Schema}.{Name}";
+    /// <summary>schema.name as shown; a schema itself, and a schema's own privileges (named ""), by the schema's name alone.</summary>
+    public string QualifiedName => Schema.Length == 0 ? Name : Name.Length == 0 || Kind == SchemaObjectKind.Schema ? Schema : $"{Schema}.{Name}";
+
+    public override string ToString() => $"{Change} {Kind} {QualifiedName}";
 }

@@ -72,7 +72,7 @@ public static class RehearsalOperation
         var place = await RehearsalPlace.OpenAsync(request, settings, sink, ct).ConfigureAwait(false);
         await using var placeScope = place.ConfigureAwait(false);
         var migration = new MigrationRequest(place.Target, settings) { Scanned = set };
-        var run = new Run(migration, sink, ct) { MakesRoles = place.IsThrowaway };
+        var run = new Run(migration, sink, ct) { MakesRoles = place.IsThrowaway, ComparesPrivileges = !place.LacksBackupPrivileges };
         var (undoable, floor) = await UndoPlanAsync(migration, set, ct).ConfigureAwait(false);
 
         // Apply: what cannot be undone first (the floor), then one version at a time, so each undo can be
@@ -282,7 +282,14 @@ public static class RehearsalOperation
             };
         }
 
-        public Task<SchemaSnapshot> SnapshotAsync(RowCountMode rows) => SnapshotOperation.TakeAsync(request, rows, NullSink.Instance, ct);
+        public bool ComparesPrivileges { get; init; } = true;
+
+        public async Task<SchemaSnapshot> SnapshotAsync(RowCountMode rows)
+        {
+            var snapshot = await SnapshotOperation.TakeAsync(request, rows, NullSink.Instance, ct).ConfigureAwait(false);
+            if (!ComparesPrivileges) snapshot.Objects.RemoveAll(o => o.Kind == SchemaObjectKind.Privileges);
+            return snapshot;
+        }
 
         /// <summary>Objects and exact row counts (the history table is the migrations' record, not part of the schema compared).</summary>
         public async Task<List<SchemaDifference>> CompareAsync(string name, SchemaSnapshot expected, Action<RehearsalCheck> check)

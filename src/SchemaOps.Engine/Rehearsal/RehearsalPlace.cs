@@ -28,6 +28,12 @@ internal sealed class RehearsalPlace : IAsyncDisposable
     /// <summary>A throwaway server of ours, where the roles the migrations name may be made (<see cref="MissingRoles"/>); never a staging server.</summary>
     public bool IsThrowaway => _server is not null;
 
+    /// <summary>
+    /// A backup restored without its GRANTs (on a throwaway server): what the migrations grant may already be granted on
+    /// production, so privileges say nothing about their undo here and are not compared.
+    /// </summary>
+    public bool LacksBackupPrivileges { get; private init; }
+
     public static async Task<RehearsalPlace> OpenAsync(RehearsalRequest request, MigrationSettings settings, IOperationSink sink, CancellationToken ct)
     {
         RehearsalPlace place;
@@ -36,7 +42,7 @@ internal sealed class RehearsalPlace : IAsyncDisposable
             var server = await EphemeralPostgres.StartAsync(new EphemeralOptions(request.PgBinDirectory,
                 ExpectedDataBytes: request.FromBackup is null ? 0 : EphemeralStorage.SizeOf(request.FromBackup)), ct).ConfigureAwait(false);
             place = new RehearsalPlace(ConnectionTarget.Parse(server.ConnectionString("rehearsal")),
-                $"throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port}", server);
+                $"throwaway PostgreSQL {server.MajorVersion} on 127.0.0.1:{server.Port}", server) { LacksBackupPrivileges = request.FromBackup is not null };
             sink.WriteVerbose($"rehearsing on a {place.Display} (removed afterwards)");
         }
         else

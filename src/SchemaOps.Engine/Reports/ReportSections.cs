@@ -75,7 +75,7 @@ internal static class ReportSections
         Add(r.Snapshots, "Schema snapshots", ["Database", "Taken at", "Objects", "Tables", "Migration version"],
             s => [s.Database, s.TakenAt.ToString("yyyy-MM-dd HH:mm:ss", Inv), Count(s.ObjectCount), Count(s.TableCount), s.MigrationVersion?.Text ?? ""]);
         Add(r.Differences, "Schema changes", ["Change", "Kind", "Object", "Before", "After"],
-            d => [d.Change.ToString(), d.Kind.ToString(), d.Schema.Length > 0 ? $"{d.Schema}.{d.Name}" : d.Name, new(d.Reference ?? "", CellStyle.Pre), new(d.Difference ?? "", CellStyle.Pre)]);
+            d => [d.Change.ToString(), d.Kind.ToString(), d.QualifiedName, new(d.Reference ?? "", CellStyle.Pre), new(d.Difference ?? "", CellStyle.Pre)]);
         Add(r.Other, "Other records", ["Type", "What"], n => [n.Type, n.Text]);
         return sections;
     }

@@ -40,13 +40,13 @@ internal static class ReportText
             Suite("health", r.HealthChecks.Select(h => Case($"health.{h.Database}", h.Name, 0, h.Passed ? null : h.Detail, h.Detail)).ToList()),
             Suite("validation", r.Validation.Select(v => Case("validation", v.Name, 0, v.Passed ? null : $"{v.Kind}: {v.Detail}")).ToList()),
             Suite("backups", r.BackupTests.Select(t => Case("backups", t.Backup, t.RestoreMilliseconds / 1000.0,
-                t.Passed ? null : $"{t.DifferenceCount} difference(s): " + string.Join("\n", t.Differences.Select(d => $"{d.Change} {d.Kind} {Name(d)}")))).ToList()),
+                t.Passed ? null : $"{t.DifferenceCount} difference(s): " + string.Join("\n", t.Differences.Select(d => $"{d.Change} {d.Kind} {d.QualifiedName}")))).ToList()),
             Suite("rehearsals", r.Rehearsals.SelectMany(x => x.Checks.Where(c => !c.Skipped).Select(c => Case($"rehearsals.{x.Target}", c.Name, c.Seconds,
                 c.Passed ? null : c.Detail + string.Concat(c.Problems.Select(p => "\n" + p))))).ToList()),
             // Lint errors fail the run; warnings and notes are the linter's advice, listed in the other forms.
             LintSuite(r.LintFindings.Where(f => f.Severity == LintSeverity.Error), LintSeverity.Error),
             // Schema changes are what a migration is for: listed, not failed.
-            Suite("schema", r.Differences.Count == 0 ? [] : [Case("schema", "schema changes", 0, null, string.Join("\n", r.Differences.Select(d => $"{d.Change} {d.Kind} {Name(d)}")))]),
+            Suite("schema", r.Differences.Count == 0 ? [] : [Case("schema", "schema changes", 0, null, string.Join("\n", r.Differences.Select(d => $"{d.Change} {d.Kind} {d.QualifiedName}")))]),
         };
         return Document(r.Title, suites);
     }
@@ -120,7 +120,6 @@ internal static class ReportText
     }
 
     private static string Label(MigrationResult m) => ReportSections.Label(m);
-    private static string Name(SchemaDifference d) => d.Schema.Length > 0 ? $"{d.Schema}.{d.Name}" : d.Name;
 
     private static string Short(string? text, int max = 80)
     {

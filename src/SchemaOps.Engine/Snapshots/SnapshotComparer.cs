@@ -14,6 +14,11 @@ public static class SnapshotComparer
         var format = Math.Min(reference.Format, difference.Format);
         Diff(differences, reference.Objects.Where(o => SchemaSnapshot.Records(format, o.Kind)), difference.Objects.Where(o => SchemaSnapshot.Records(format, o.Kind)),
             o => (o.Kind, o.Schema, o.Name), o => o.Definition);
+        // An object added or removed took its grants with it: one difference, not two. (A schema's own privileges are named "".)
+        var appeared = differences.Where(d => d.Change != SchemaChange.Changed && d.Kind is SchemaObjectKind.Schema or SchemaObjectKind.Table or SchemaObjectKind.View
+                or SchemaObjectKind.MaterializedView or SchemaObjectKind.Sequence or SchemaObjectKind.Function or SchemaObjectKind.Procedure or SchemaObjectKind.Aggregate)
+            .Select(d => (d.Schema, d.Kind == SchemaObjectKind.Schema ? "" : d.Name)).ToHashSet();
+        differences.RemoveAll(d => d.Kind == SchemaObjectKind.Privileges && d.Change != SchemaChange.Changed && appeared.Contains((d.Schema, d.Name)));
         Diff(differences, reference.RowCounts.Where(c => c.Exact), difference.RowCounts.Where(c => c.Exact),
             c => (SchemaObjectKind.RowCount, c.Schema, c.Table), c => c.Rows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             bothSidesOnly: true); // a table present on one side only is already a Table difference

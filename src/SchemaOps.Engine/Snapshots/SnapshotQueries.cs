@@ -16,12 +16,34 @@ internal static class SnapshotQueries
         """;
 
     public const string Objects = """
-        WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)),
+        WITH s AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace WHERE nspname = ANY($1)),
         ext AS (SELECT objid FROM pg_depend WHERE deptype = 'e'),
         rel AS (
-            SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity, c.relforcerowsecurity, s.nspname
+            SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity, c.relforcerowsecurity, c.relowner, c.relacl, s.nspname
             FROM pg_class c JOIN s ON s.oid = c.relnamespace
-            WHERE c.oid NOT IN (SELECT objid FROM ext) AND NOT (s.nspname || '.' || c.relname = ANY($2)))
+            WHERE c.oid NOT IN (SELECT objid FROM ext) AND NOT (s.nspname || '.' || c.relname = ANY($2))),
+        -- Privileges: each object's access list (NULL while nothing was ever granted or revoked) beside PostgreSQL's default for it.
+        acl AS (
+            SELECT s.nspname, ''::text AS name, NULL::text AS tbl, s.nspowner AS owner, s.nspacl AS acl, acldefault('n'::"char", s.nspowner) AS dflt FROM s
+            UNION ALL
+            SELECT r.nspname, r.relname, r.relname, r.relowner, r.relacl, acldefault((CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", r.relowner)
+            FROM rel r WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+            UNION ALL
+            SELECT s.nspname, quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL, p.proowner, p.proacl, acldefault('f'::"char", p.proowner)
+            FROM pg_proc p JOIN s ON s.oid = p.pronamespace WHERE p.oid NOT IN (SELECT objid FROM ext)),
+        -- One GRANT line per object, grantee and grant option, for its access list now and for its default. The grantor is
+        -- left out, and so are the owner's own rights: migrations replayed on a throwaway server (drift) run as another owner.
+        grants AS (
+            SELECT a.nspname, a.name, a.tbl, w.now,
+                   'GRANT ' || string_agg(DISTINCT x.privilege_type, ', ' ORDER BY x.privilege_type) || ' TO '
+                   || CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END
+                   || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+            FROM acl a CROSS JOIN LATERAL (VALUES (true, a.acl), (false, a.dflt)) w(now, list) CROSS JOIN LATERAL aclexplode(w.list) x
+            WHERE a.acl IS NOT NULL AND x.grantee <> a.owner -- a NULL list is the default: nothing granted or revoked
+            GROUP BY a.nspname, a.name, a.tbl, w.now, x.grantee, x.is_grantable),
+        granted AS (
+            SELECT nspname, name, tbl, string_agg(line, '; ' ORDER BY line) FILTER (WHERE now) AS now, string_agg(line, '; ' ORDER BY line) FILTER (WHERE NOT now) AS dflt
+            FROM grants GROUP BY nspname, name, tbl)
         -- Every column text, not name: the first branch decides the union's types, and name would cut every
         -- key to 63 bytes (two long constraint names of one table would share one). Parts of a composite key
         -- are quoted as needed, so table "a.b" column c and table a column "b.c" differ.
@@ -78,6 +100,9 @@ internal static class SnapshotQueries
                 'TO ' || (SELECT string_agg(n, ', ' ORDER BY n) FROM (SELECT CASE WHEN o = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(o)) END AS n FROM unnest(pol.polroles) o) x),
                 'USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')', 'WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')')
         FROM pg_policy pol JOIN rel r ON r.oid = pol.polrelid
+        UNION ALL
+        -- Only what differs from PostgreSQL's defaults: every function's EXECUTE for PUBLIC is not news, its REVOKE is.
+        SELECT 'Privileges', nspname, name, tbl, coalesce(now, 'no grants beyond the owner''s') FROM granted WHERE now IS DISTINCT FROM dflt
         UNION ALL
         SELECT 'Sequence', r.nspname, r.relname, NULL, concat_ws(' ', format_type(q.seqtypid, NULL), 'START', q.seqstart, 'INCREMENT', q.seqincrement,
                'MINVALUE', q.seqmin, 'MAXVALUE', q.seqmax, 'CACHE', q.seqcache, CASE WHEN q.seqcycle THEN 'CYCLE' END)

@@ -132,6 +132,19 @@ public class RehearsalTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task An_undo_that_leaves_a_grant_behind_fails_the_undo_check_naming_it()
+    {
+        Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");
+        Dir.Write("U1__a.sql", "DROP TABLE a;");
+        Dir.Write("V2__open.sql", "GRANT SELECT ON a TO PUBLIC;");
+        Dir.Write("U2__open.sql", "SELECT 1; -- forgets REVOKE SELECT ON a FROM PUBLIC");
+        var result = await RehearseAsync(Dir.Path);
+        var undo = result.Checks.Single(c => c.Name == "undo");
+        Assert.False(undo.Passed);
+        Assert.Contains(undo.Problems, p => p.Contains("Privileges") && p.Contains("GRANT SELECT TO PUBLIC"));
+    }
+
+    [Fact]
     public async Task Undo_is_skipped_naming_the_latest_migration_when_it_has_no_undo_script()
     {
         Dir.Write("V1__a.sql", "CREATE TABLE a (id bigint);");

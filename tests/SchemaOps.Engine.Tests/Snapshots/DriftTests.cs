@@ -88,6 +88,34 @@ public class DriftTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Grants_made_and_revoked_by_hand_are_drift_and_the_migrations_own_are_not_though_another_role_owns_them_live()
+    {
+        // Invisible before: a snapshot recorded no privileges, so GRANT ALL ... TO PUBLIC during an incident, or a REVOKE that
+        // locked the reporting role out, was "no drift". Live, the objects belong to the role initSql sets (the grantor of every
+        // grant); replayed on the throwaway server, to its superuser: not drift.
+        var suffix = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        await ExecAsync($"CREATE ROLE owner_{suffix} NOLOGIN; CREATE ROLE reader_{suffix} NOLOGIN; GRANT CREATE ON DATABASE \"{suffix}\" TO owner_{suffix}; GRANT owner_{suffix} TO CURRENT_USER");
+        MigrationSettings InApp(MigrationSettings s) => s with { Schemas = ["app"] }; // made by the owner role, history and all
+        Dir.Write("V1__a.sql", $"GRANT USAGE ON SCHEMA app TO reader_{suffix};\nCREATE TABLE app.accounts (id int);\nGRANT SELECT ON app.accounts TO reader_{suffix};\n" +
+                               "CREATE TABLE app.audit (id int);\nCREATE FUNCTION app.purge() RETURNS void LANGUAGE sql AS 'DELETE FROM app.audit';\nREVOKE EXECUTE ON FUNCTION app.purge() FROM PUBLIC;");
+        await MigrateAsync(s => InApp(s) with { InitSql = $"SET ROLE owner_{suffix}" });
+        Assert.Equal($"owner_{suffix}", await ScalarAsync<string>("SELECT tableowner::text FROM pg_tables WHERE tablename = 'accounts'"));
+        var none = await DriftAsync(tweak: InApp);
+        Assert.True(none.Count == 0, string.Join("\n", none.Select(d => $"{d.Change} {d.Kind} {d.Schema}.{d.Name}: {d.Reference} -> {d.Difference}")));
+
+        await ExecAsync($"GRANT ALL ON app.audit TO PUBLIC; REVOKE SELECT ON app.accounts FROM reader_{suffix}; GRANT EXECUTE ON FUNCTION app.purge() TO PUBLIC; GRANT CREATE ON SCHEMA app TO reader_{suffix}");
+
+        var drift = await DriftAsync(tweak: InApp);
+
+        Assert.Equal(
+            [(SchemaObjectKind.Privileges, "", SchemaChange.Changed, $"GRANT USAGE TO reader_{suffix}", $"GRANT CREATE, USAGE TO reader_{suffix}"),
+             (SchemaObjectKind.Privileges, "accounts", SchemaChange.Removed, $"GRANT SELECT TO reader_{suffix}", null), // back to the owner's only: PostgreSQL's default
+             (SchemaObjectKind.Privileges, "audit", SchemaChange.Added, null, "GRANT DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE TO PUBLIC"),
+             (SchemaObjectKind.Privileges, "purge()", SchemaChange.Removed, "no grants beyond the owner's", null)],
+            drift.Select(d => (d.Kind, d.Name, d.Change, d.Reference, d.Difference)).OrderBy(d => d.Name, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Migrations_that_grant_to_the_live_server_s_roles_replay_on_the_throwaway_server_without_them()
     {
         var role = $"reader_{new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database}";

@@ -38,6 +38,9 @@ public static class EveryObjectKind
         CREATE TRIGGER invoices_touch BEFORE UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION touch();
         CREATE PROCEDURE billing.close_month(p date) LANGUAGE sql AS $$ DELETE FROM billing.invoices WHERE issued < p $$;
         CREATE AGGREGATE text_concat(text) (SFUNC = textcat, STYPE = text, INITCOND = '');
+        GRANT USAGE ON SCHEMA billing TO PUBLIC;
+        GRANT SELECT ON customer_totals TO PUBLIC;
+        REVOKE EXECUTE ON PROCEDURE billing.close_month(date) FROM PUBLIC;
         INSERT INTO customers (email, name, mood, score) SELECT 'c' || g || '@x.org', 'n' || g, 'ok', g FROM generate_series(1, 50) g;
         INSERT INTO billing.invoices (customer_id, amount) SELECT id, id * 1.5 FROM customers;
         INSERT INTO events VALUES ('2024-03-01', 'launch');

@@ -48,6 +48,10 @@ public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Column, Name: "customers.name_length" } && o.Definition == "#6 integer GENERATED ALWAYS AS (length(name)) STORED");
         Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Column, Name: "customers.name" } && o.Definition == "#3 text COLLATE \"C\" NOT NULL DEFAULT 'anonymous'::text");
         Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Enum, Name: "mood" } && o.Definition == "'sad', 'ok', 'happy'");
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Privileges, Schema: "billing", Name: "" } && o.Definition == "GRANT USAGE TO PUBLIC");
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Privileges, Name: "customer_totals" } && o.Definition == "GRANT SELECT TO PUBLIC");
+        Assert.Contains(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Privileges, Name: "close_month(IN p date)" } && o.Definition == "no grants beyond the owner's");
+        Assert.DoesNotContain(snapshot.Objects, o => o is { Kind: SchemaObjectKind.Privileges, Name: "touch()" }); // PUBLIC's EXECUTE, the default: not news
         Assert.DoesNotContain(snapshot.Objects, o => o.Name.Contains("flyway_schema_history")); // history is recorded as migrations
         Assert.DoesNotContain(snapshot.Objects, o => o.Kind == SchemaObjectKind.Function && o.Name.StartsWith("citext")); // the extension's own
         Assert.Equal(50, snapshot.RowCounts.Single(c => c.Table == "customers").Rows);
@@ -122,6 +126,29 @@ public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
         Assert.Contains(now.Objects, o => o is { Kind: SchemaObjectKind.Type, Name: "address" } && o.Definition == "(street text, city character varying(80))");
         Assert.Contains(now.Objects, o => o is { Kind: SchemaObjectKind.Type, Name: "nothing_yet" } && o.Definition == "()");
         Assert.Equal(5, SnapshotComparer.Compare(Without(SchemaSnapshot.CurrentFormat), now).Count); // what the format spares: the policy, the row security, 3 types
+
+        // Format 2 recorded those, not privileges: the snapshot beside a backup taken then is not missing the grants.
+        var two = new SchemaSnapshot
+        {
+            Database = now.Database, TakenAt = now.TakenAt, ServerVersion = now.ServerVersion, Schemas = now.Schemas, RowCounts = now.RowCounts, Migrations = now.Migrations,
+            Objects = now.Objects.Where(o => o.Kind != SchemaObjectKind.Privileges).ToList(), Format = 2,
+        };
+        Assert.Empty(SnapshotComparer.Compare(two, now));
+        Assert.Equal(4, SnapshotComparer.Compare(new SchemaSnapshot { Objects = two.Objects, RowCounts = two.RowCounts, Migrations = two.Migrations, Format = SchemaSnapshot.CurrentFormat }, now).Count); // the 3 grants and the public schema's own
+    }
+
+    [Fact]
+    public void Grants_go_with_an_object_added_or_removed_and_stand_alone_beside_any_other_change_to_it()
+    {
+        static SchemaObject O(SchemaObjectKind kind, string name, string definition) => new() { Kind = kind, Schema = "app", Name = name, Definition = definition };
+        var before = new SchemaSnapshot { Format = SchemaSnapshot.CurrentFormat, Objects = [O(SchemaObjectKind.Table, "gone", ""), O(SchemaObjectKind.Privileges, "gone", "GRANT SELECT TO PUBLIC"),
+            O(SchemaObjectKind.Table, "t", ""), O(SchemaObjectKind.RowSecurity, "t", "ENABLED")] };
+        var after = new SchemaSnapshot { Format = SchemaSnapshot.CurrentFormat, Objects = [O(SchemaObjectKind.Table, "t", ""), O(SchemaObjectKind.Privileges, "t", "GRANT ALL TO PUBLIC"),
+            O(SchemaObjectKind.Schema, "app", ""), O(SchemaObjectKind.Privileges, "", "GRANT USAGE TO PUBLIC")] };
+
+        Assert.Equal([(SchemaObjectKind.Schema, "app", SchemaChange.Added), (SchemaObjectKind.Table, "gone", SchemaChange.Removed),
+                      (SchemaObjectKind.RowSecurity, "t", SchemaChange.Removed), (SchemaObjectKind.Privileges, "t", SchemaChange.Added)],
+            SnapshotComparer.Compare(before, after).Select(d => (d.Kind, d.Name, d.Change)));
     }
 
     [Fact]
