@@ -19,11 +19,17 @@ public sealed class MigrationImpact
     public string Work { get; init; } = "";
     /// <summary>The existing tables it locks, schema-qualified.</summary>
     public List<string> Tables { get; init; } = [];
-    /// <summary>Their size on disk now, indexes and TOAST included; null: none exists yet.</summary>
+    /// <summary>
+    /// Their size on disk now, indexes and TOAST included; null: none exists yet. A table whose lock queue is busy (its size
+    /// cannot be read without queueing) is sized from the catalog instead, as of its last VACUUM or ANALYZE.
+    /// </summary>
     public long? Bytes { get; init; }
     /// <summary>Their rows by the planner's estimate (reltuples); null: never analyzed or none exists.</summary>
     public long? Rows { get; init; }
-    /// <summary>Sessions holding a lock on those tables right now that the statement's lock would wait for, as the lock report names them.</summary>
+    /// <summary>
+    /// What the statement's lock would wait for right now, as the lock report names them: sessions holding a conflicting lock on
+    /// those tables or already queued for one, and prepared transactions (two-phase commit left behind, no session) holding one.
+    /// </summary>
     public List<string> Blockers { get; init; } = [];
     /// <summary>The linter's rule ids for the statement, and invalid-index-in-the-way when an INVALID index stands where it creates one IF NOT EXISTS.</summary>
     public List<string> Findings { get; init; } = [];

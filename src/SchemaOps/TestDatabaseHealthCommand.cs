@@ -3,7 +3,7 @@ using SchemaOps.Engine.Diagnostics;
 
 namespace SchemaOps.Commands;
 
-/// <summary>One HealthCheck per check (connectivity, connections, long transactions, invalid indexes, failed migrations, replication lag).</summary>
+/// <summary>One HealthCheck per check (connectivity, connections, long transactions, prepared transactions left behind, invalid indexes, failed migrations, synchronous replication, replication lag).</summary>
 [Cmdlet(VerbsDiagnostic.Test, "DatabaseHealth", HelpUri = HelpLinks.Module)]
 [OutputType(typeof(HealthCheck))]
 public sealed class TestDatabaseHealthCommand : DatabaseCmdlet

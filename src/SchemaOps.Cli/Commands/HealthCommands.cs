@@ -5,14 +5,14 @@ namespace SchemaOps.Cli.Commands;
 public sealed class HealthCommand : ICommand
 {
     public string Name => "health";
-    public string Summary => "connectivity, connections, long transactions, invalid indexes, failed migrations, replication lag; exit 1 if a check fails";
+    public string Summary => "connectivity, connections, long transactions, prepared transactions left behind, invalid indexes, failed migrations, synchronous replication, replication lag; exit 1 if a check fails";
     public string Usage => "schemaops health [--url URL | --environment NAME] [--max-connection-use 80] [--long-transaction 5m] [--max-lag 30s] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         .. MigrationOptions.Common,
         new("--max-connection-use", "connections in use, percent of max_connections, above which the check fails (default 80)", ValueName: "PERCENT"),
-        new("--long-transaction", "a transaction open longer than this fails the check (default 5m)", ValueName: "DURATION"),
+        new("--long-transaction", "a transaction open (or prepared) longer than this fails the check (default 5m)", ValueName: "DURATION"),
         new("--max-lag", "replication lag above which the check fails (default 30s)", ValueName: "DURATION"),
     ];
 

@@ -60,6 +60,11 @@ public static class HealthOperation
                 ? $"no transaction open longer than {options.LongTransaction.TotalSeconds:0} s"
                 : string.Join("; ", longOnes.Take(5).Select(s => $"pid {s.Pid} ({s.User}/{s.Application}, {s.State}) open {s.TransactionSeconds:0} s")));
 
+            var prepared = await PreparedTransactions.InDatabaseAsync(c, ct).ConfigureAwait(false);
+            var stale = prepared.Where(p => p.Seconds > options.LongTransaction.TotalSeconds).ToList();
+            Add("PreparedTransactions", stale.Count == 0, stale.Count > 0 ? string.Join("; ", stale.Take(5).Select(PreparedTransactions.Describe))
+                : prepared.Count == 0 ? "no prepared transaction" : $"{prepared.Count} prepared transaction(s), none older than {options.LongTransaction.TotalSeconds:0} s");
+
             var invalid = await Execution.InvalidIndexes.InDatabaseAsync(c, ct).ConfigureAwait(false);
             Add("InvalidIndexes", invalid.Count == 0, invalid.Count == 0 ? "every index is valid"
                 : $"invalid (a failed CREATE INDEX CONCURRENTLY?): {string.Join(", ", invalid.Select(i => $"{i.Index} on {i.Table}"))}; " +

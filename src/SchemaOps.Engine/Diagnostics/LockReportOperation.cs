@@ -24,18 +24,20 @@ public sealed record LockReportOptions
 /// </summary>
 public static class LockReportOperation
 {
-    private const string Query = """
+    private const string Query = $$"""
         WITH waiting AS (
             SELECT l.*, pg_blocking_pids(l.pid) AS blockers FROM pg_locks l WHERE NOT l.granted AND l.pid <> pg_backend_pid()),
+        -- A prepared transaction (two-phase commit) holds locks with no session: pg_blocking_pids names it 0.
         holding AS (
             SELECT DISTINCT h.*, '{}'::int[] AS blockers
-            FROM waiting w JOIN pg_locks h ON h.granted AND h.pid = ANY (w.blockers)
+            FROM waiting w JOIN pg_locks h ON h.granted AND (h.pid = ANY (w.blockers) OR h.pid IS NULL AND 0 = ANY (w.blockers))
              AND h.locktype = w.locktype AND h.database IS NOT DISTINCT FROM w.database AND h.relation IS NOT DISTINCT FROM w.relation
              AND h.page IS NOT DISTINCT FROM w.page AND h.tuple IS NOT DISTINCT FROM w.tuple AND h.virtualxid IS NOT DISTINCT FROM w.virtualxid
              AND h.transactionid IS NOT DISTINCT FROM w.transactionid AND h.classid IS NOT DISTINCT FROM w.classid
              AND h.objid IS NOT DISTINCT FROM w.objid AND h.objsubid IS NOT DISTINCT FROM w.objsubid),
-        locks AS (SELECT * FROM waiting UNION ALL SELECT * FROM holding)
-        SELECT l.pid, l.granted, l.blockers, l.mode, l.locktype,
+        locks AS (SELECT * FROM waiting UNION ALL SELECT * FROM holding),
+        prepared AS ({{PreparedTransactions.ByVirtualTransaction}})
+        SELECT coalesce(l.pid, 0), l.granted, l.blockers, l.mode, l.locktype,
                CASE WHEN l.relation IS NOT NULL THEN format('%I.%I', n.nspname, c.relname)
                     WHEN l.locktype = 'transactionid' THEN 'transaction ' || l.transactionid
                     WHEN l.locktype = 'virtualxid' THEN 'virtual transaction ' || l.virtualxid
@@ -43,10 +45,12 @@ public static class LockReportOperation
                     ELSE l.locktype END,
                n.nspname, c.relname,
                CASE WHEN NOT l.granted THEN extract(epoch FROM now() - coalesce(l.waitstart, a.state_change)) END,
-               extract(epoch FROM now() - a.xact_start),
-               a.usename, a.application_name, host(a.client_addr), a.state, a.query_start, a.query
+               extract(epoch FROM now() - coalesce(a.xact_start, x.prepared)),
+               coalesce(a.usename, x.owner), coalesce(a.application_name, 'prepared transaction ' || quote_literal(x.gid)), host(a.client_addr),
+               coalesce(a.state, CASE WHEN x.gid IS NOT NULL THEN 'prepared: no session runs it, COMMIT PREPARED or ROLLBACK PREPARED ends it' END), a.query_start, a.query
         FROM locks l
         LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+        LEFT JOIN prepared x ON l.pid IS NULL AND x.virtualtransaction = l.virtualtransaction
         LEFT JOIN pg_class c ON c.oid = l.relation
         LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
         """;

@@ -22,6 +22,9 @@ public sealed class EphemeralPostgres : IAsyncDisposable
     public const string Host = "127.0.0.1";
     // Room for a test suite's parallel databases and for realistic session counts (the lock-report benchmark opens 200).
     private const int MaxConnections = 300;
+    // Two-phase commit on (production's default of 0 refuses PREPARE TRANSACTION): an application's test suite that uses
+    // XA can run against a throwaway server, and an orphaned prepared transaction, a migration-day blocker, can be shown.
+    private const int MaxPreparedTransactions = 20;
     private static readonly ConcurrentDictionary<string, EphemeralPostgres> Live = new();
 
     private readonly Process _server;
@@ -114,7 +117,8 @@ public sealed class EphemeralPostgres : IAsyncDisposable
         {
             var port = ServerProcess.FreeLoopbackPort();
             var log = new BoundedLog();
-            var server = ServerProcess.Start(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}", .. ServerProcess.SocketArguments(directory)],
+            var server = ServerProcess.Start(installation.Tool("postgres"), ["-D", data, "-p", port.ToString(), "-c", $"max_connections={MaxConnections}",
+                    "-c", $"max_prepared_transactions={MaxPreparedTransactions}", .. ServerProcess.SocketArguments(directory)],
                 directory, runAs is not null, log);
             var cluster = new EphemeralPostgres(installation, directory, port, password, server, log);
             Live.TryAdd(cluster.Id, cluster);

@@ -61,18 +61,31 @@ internal sealed class LockWatch : IAsyncDisposable
     private async Task PollAsync(int pid, TimeSpan interval, CancellationToken ct)
     {
         var cmd = new NpgsqlCommand(
-            // No query text: another session's SQL may hold anything, secrets included.
-            "SELECT string_agg(format('pid %s (user %s, application ''%s'', %s, query started %s)', a.pid, a.usename, a.application_name, a.state, " +
-            "to_char(a.query_start, 'YYYY-MM-DD HH24:MI:SS')), '; ') " +
-            "FROM unnest(pg_blocking_pids(coalesce((SELECT pid FROM pg_stat_activity WHERE application_name = $2 LIMIT 1), $1))) b(pid) " +
-            "JOIN pg_stat_activity a ON a.pid = b.pid", _connection)
+            // No query text: another session's SQL may hold anything, secrets included. Pid 0: a prepared transaction.
+            "SELECT (SELECT string_agg(format('pid %s (user %s, application ''%s'', %s, query started %s)', a.pid, a.usename, a.application_name, a.state, " +
+            "to_char(a.query_start, 'YYYY-MM-DD HH24:MI:SS')), '; ') FROM unnest(w.blockers) b(pid) JOIN pg_stat_activity a ON a.pid = b.pid), 0 = ANY (w.blockers) " +
+            "FROM (SELECT pg_blocking_pids(coalesce((SELECT pid FROM pg_stat_activity WHERE application_name = $2 LIMIT 1), $1)) AS blockers) w", _connection)
         { Parameters = { new() { Value = pid }, new() { Value = (object?)TransactionName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } } };
         await using var cmdScope = cmd.ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string blockers) _lastBlockers = blockers;
+                string? sessions;
+                bool prepared;
+                var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (r.ConfigureAwait(false))
+                {
+                    await r.ReadAsync(ct).ConfigureAwait(false);
+                    (sessions, prepared) = (r.IsDBNull(0) ? null : r.GetString(0), !r.IsDBNull(1) && r.GetBoolean(1));
+                }
+                var blockers = sessions;
+                if (prepared)
+                {
+                    var orphans = (await Diagnostics.PreparedTransactions.InDatabaseAsync(_connection, ct).ConfigureAwait(false)).Select(Diagnostics.PreparedTransactions.Describe);
+                    blockers = string.Join("; ", sessions is null ? orphans : orphans.Prepend(sessions));
+                }
+                if (!string.IsNullOrEmpty(blockers)) _lastBlockers = blockers;
                 await Task.Delay(interval, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

@@ -1,4 +1,5 @@
 using Npgsql;
+using SchemaOps.Engine.Connections;
 using SchemaOps.Engine.Execution;
 using SchemaOps.Engine.Lint;
 using SchemaOps.Engine.Operations;
@@ -78,38 +79,69 @@ public static class ImpactOperation
 
     private sealed record Table(uint Oid, string Name, long Bytes, long Rows);
 
-    /// <summary>The existing tables behind the names, as the migration's search path resolves them (an index: its table).</summary>
+    /// <summary>
+    /// The existing tables behind the names, as the migration's search path resolves them (an index: its table). Sizes
+    /// are read with a short lock_timeout: pg_total_relation_size takes a lock, and would queue behind the very ALTER a
+    /// preview is run to explain; a table busy that way gets its size from the catalog (as of its last VACUUM or ANALYZE).
+    /// </summary>
     private static async Task<List<Table>> TablesAsync(NpgsqlConnection connection, IReadOnlyList<LockedName> names, CancellationToken ct)
     {
         var tables = new List<Table>();
         foreach (var name in names.Where(n => n.Name.Length > 0))
         {
-            var cmd = new NpgsqlCommand("""
-                SELECT c.oid, n.nspname || '.' || c.relname, pg_total_relation_size(c.oid), c.reltuples::bigint
-                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.oid = CASE WHEN $2 THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass($1))
-                                   ELSE to_regclass($1) END
-                """, connection) { Parameters = { new() { Value = name.Name }, new() { Value = name.IsIndex } } };
-            await using var cmdScope = cmd.ConfigureAwait(false);
-            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (r.ConfigureAwait(false))
-                if (await r.ReadAsync(ct).ConfigureAwait(false) && tables.All(t => t.Oid != r.GetFieldValue<uint>(0)))
-                    tables.Add(new Table(r.GetFieldValue<uint>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+            var table = await TableAsync(connection, name, exactSize: true, ct).ConfigureAwait(false)
+                        ?? await TableAsync(connection, name, exactSize: false, ct).ConfigureAwait(false);
+            if (table is not null && tables.All(t => t.Oid != table.Oid)) tables.Add(table);
         }
         return tables;
     }
 
-    /// <summary>Sessions holding a granted lock on the tables that the statement's lock would wait for, named as the lock report names them.</summary>
+    /// <summary>The table, or null when it does not exist (or, for the exact size, when its lock is not to be had at once).</summary>
+    private static async Task<Table?> TableAsync(NpgsqlConnection connection, LockedName name, bool exactSize, CancellationToken ct)
+    {
+        var size = exactSize ? "pg_total_relation_size(c.oid)"
+            : "(SELECT sum(r.relpages)::bigint FROM pg_catalog.pg_class r WHERE r.oid IN (c.oid, c.reltoastrelid) OR r.oid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid))" +
+              " * current_setting('block_size')::bigint";
+        // In a transaction of its own: SET LOCAL ends with it (a session setting would outlive it behind a pooler).
+        var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        if (exactSize) await connection.ExecuteAsync("SET LOCAL lock_timeout = '100ms'", ct).ConfigureAwait(false);
+        var cmd = new NpgsqlCommand($"""
+            SELECT c.oid, n.nspname || '.' || c.relname, {size}, c.reltuples::bigint
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.oid = CASE WHEN $2 THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass($1))
+                               ELSE to_regclass($1) END
+            """, connection) { Parameters = { new() { Value = name.Name }, new() { Value = name.IsIndex } } };
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        try
+        {
+            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+                return await r.ReadAsync(ct).ConfigureAwait(false) ? new Table(r.GetFieldValue<uint>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)) : null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && exactSize)
+        {
+            return null; // rolled back with the transaction; the catalog's size instead
+        }
+    }
+
+    /// <summary>
+    /// What the statement's lock would wait for right now, named as the lock report names them: sessions holding a
+    /// conflicting lock on its tables, sessions already waiting in the lock queue for one (a request queues behind them),
+    /// and prepared transactions holding one (two-phase commit left behind: no session, pg_blocking_pids' pid 0).
+    /// </summary>
     private static async Task<List<string>> BlockersAsync(NpgsqlConnection connection, List<Table> tables, LockMode wanted, CancellationToken ct)
     {
         var blockers = new List<string>();
         if (tables.Count == 0 || wanted == LockMode.None) return blockers;
-        var cmd = new NpgsqlCommand("""
-            SELECT l.mode, a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
-                   coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start))::bigint, 0), l.relation::regclass::text
-            FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'relation' AND l.granted AND l.relation = ANY($1) AND a.pid <> pg_backend_pid()
-            ORDER BY a.xact_start NULLS LAST, a.pid
+        var cmd = new NpgsqlCommand($"""
+            WITH prepared AS ({Diagnostics.PreparedTransactions.ByVirtualTransaction})
+            SELECT l.mode, l.granted, a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
+                   coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start, x.prepared))::bigint, 0), l.relation::regclass::text, x.gid, x.owner
+            FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+                 LEFT JOIN prepared x ON l.pid IS NULL AND x.virtualtransaction = l.virtualtransaction
+            WHERE l.locktype = 'relation' AND l.relation = ANY($1) AND (a.pid <> pg_backend_pid() OR x.gid IS NOT NULL)
+            ORDER BY l.granted DESC, coalesce(a.xact_start, x.prepared) NULLS LAST, a.pid
             """, connection) { Parameters = { new() { Value = tables.Select(t => t.Oid).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid } } };
         await using var cmdScope = cmd.ConfigureAwait(false);
         var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -117,8 +149,10 @@ public static class ImpactOperation
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             if (!StatementLocks.Conflicts(wanted, StatementLocks.FromPgLocks(r.GetString(0)))) continue;
-            var who = string.Join(", ", new[] { r.GetString(2), r.GetString(3), $"{r.GetString(4)} for {r.GetInt64(5)} s" }.Where(p => p.Length > 0));
-            var line = $"pid {r.GetInt32(1)} ({who}) holds {r.GetString(0)} on {r.GetString(6)}";
+            var what = $"{(r.GetBoolean(1) ? "holds" : "waits for")} {r.GetString(0)} on {r.GetString(7)}";
+            var line = r.IsDBNull(8)
+                ? $"pid {r.GetInt32(2)} ({string.Join(", ", new[] { r.GetString(3), r.GetString(4), $"{r.GetString(5)} for {r.GetInt64(6)} s" }.Where(p => p.Length > 0))}) {what}"
+                : $"prepared transaction '{r.GetString(8).Replace("'", "''")}' (owner {r.GetString(9)}, prepared {r.GetInt64(6)} s ago; no session runs it: COMMIT PREPARED or ROLLBACK PREPARED ends it) {what}";
             if (!blockers.Contains(line)) blockers.Add(line);
         }
         return blockers;

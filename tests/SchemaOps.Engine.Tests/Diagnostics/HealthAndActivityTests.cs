@@ -14,6 +14,31 @@ public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
         (await HealthOperation.CheckAsync(request ?? Request(), options ?? new HealthOptions(), new RecordingSink(), CancellationToken.None)).ToDictionary(c => c.Name);
 
     [Fact]
+    public async Task A_prepared_transaction_older_than_the_threshold_fails_its_check_naming_it_and_what_ends_it()
+    {
+        await ExecAsync("CREATE TABLE t (id int)");
+        Assert.Equal("no prepared transaction", (await HealthAsync())["PreparedTransactions"].Detail);
+        var gid = $"xa-{Guid.NewGuid():N}";
+        await ExecAsync($"BEGIN; INSERT INTO t VALUES (1); PREPARE TRANSACTION '{gid}'");
+        try
+        {
+            var young = (await HealthAsync())["PreparedTransactions"];
+            Assert.True(young.Passed, young.Detail); // two-phase commit at work: prepared a moment ago
+            Assert.Equal("1 prepared transaction(s), none older than 300 s", young.Detail);
+
+            await Task.Delay(50);
+            var stale = (await HealthAsync(new HealthOptions { LongTransaction = TimeSpan.FromMilliseconds(10) }))["PreparedTransactions"];
+            Assert.False(stale.Passed);
+            Assert.StartsWith($"prepared transaction '{gid}' (owner postgres, prepared ", stale.Detail);
+            Assert.EndsWith($"until COMMIT PREPARED '{gid}' or ROLLBACK PREPARED '{gid}' ends it (its transaction manager knows which)", stale.Detail);
+        }
+        finally
+        {
+            await ExecAsync($"ROLLBACK PREPARED '{gid}'");
+        }
+    }
+
+    [Fact]
     public async Task Commits_that_would_wait_for_a_synchronous_standby_that_is_not_there_are_a_failed_check_and_a_warning_before_the_first()
     {
         // synchronous_standby_names naming a standby that is down: every COMMIT waits until it is back. A migration

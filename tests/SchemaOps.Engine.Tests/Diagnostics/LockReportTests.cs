@@ -75,6 +75,37 @@ public class LockReportTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_prepared_transaction_left_behind_is_the_root_of_its_tree_named_by_what_ends_it()
+    {
+        // Two-phase commit (XA) half done: no session holds its locks, pg_blocking_pids names it 0. The report showed the
+        // waiting ALTER blocked by "0" under no root at all.
+        await ExecAsync("CREATE TABLE accounts (id int primary key, balance int); INSERT INTO accounts VALUES (1, 10);");
+        var gid = $"xa-{Guid.NewGuid():N}";
+        await ExecAsync($"BEGIN; UPDATE accounts SET balance = 11 WHERE id = 1; PREPARE TRANSACTION '{gid}'");
+        await using var migration = await SessionAsync("schemaops-test-migration");
+        var alter = new NpgsqlCommand("ALTER TABLE accounts ADD COLUMN note text", migration).ExecuteNonQueryAsync();
+        try
+        {
+            await WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE NOT granted") >= 1);
+            var report = await LockReportOperation.ReportAsync(ConnectionTarget.Parse(ConnectionString), new LockReportOptions(), new RecordingSink(), CancellationToken.None);
+
+            Assert.Equal([0, migration.ProcessID], report.Select(e => e.Pid));
+            var root = report[0];
+            Assert.Equal((0, true, "RowExclusiveLock", "public.accounts", 1, "postgres"), (root.Depth, root.Granted, root.Mode, root.Target, root.Blocking, root.User));
+            Assert.Equal($"prepared transaction '{gid}'", root.Application);
+            Assert.StartsWith("prepared: no session runs it", root.State);
+            Assert.True(root.TransactionSeconds >= 0);
+            Assert.Equal(1, report[1].Depth);
+            Assert.Equal([0], report[1].BlockedBy);
+        }
+        finally
+        {
+            await ExecAsync($"ROLLBACK PREPARED '{gid}'");
+            await alter;
+        }
+    }
+
+    [Fact]
     public async Task Watch_mode_reports_every_interval_until_its_count()
     {
         var sink = new RecordingSink();

@@ -128,6 +128,41 @@ public class ImpactTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task While_an_ALTER_waits_in_the_lock_queue_the_preview_answers_naming_it_and_an_orphaned_prepared_transaction()
+    {
+        // The moment a preview is for: someone's ALTER TABLE waits for a lock, and everything behind it queues. The
+        // preview queued too (reading a table's size takes a lock) and never answered; and a prepared transaction left
+        // behind by an application server, which holds its locks with no session, was not named as in the way.
+        Dir.Write("V1__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric NOT NULL);");
+        await MigrateAsync();
+        await ExecAsync("INSERT INTO orders SELECT g, g FROM generate_series(1, 5000) g; ANALYZE orders;");
+        Dir.Write("V2__note.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+        var gid = $"xa-{Guid.NewGuid():N}";
+        await ExecAsync($"BEGIN; UPDATE orders SET total = 0 WHERE id = 1; PREPARE TRANSACTION '{gid}'");
+        await using var alter = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = "hand-alter", Pooling = false }.ConnectionString);
+        await alter.OpenAsync();
+        var waiting = new NpgsqlCommand("ALTER TABLE orders ADD COLUMN flag boolean", alter).ExecuteNonQueryAsync();
+        try
+        {
+            for (var i = 0; i < 200 && await ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {alter.ProcessID} AND NOT granted") == 0; i++) await Task.Delay(25);
+
+            var preview = ImpactOperation.PreviewAsync(Request(), new RecordingSink(), CancellationToken.None);
+            var answered = await Task.WhenAny(preview, Task.Delay(TimeSpan.FromSeconds(20))) == preview;
+
+            Assert.True(answered, "the preview queued behind the waiting ALTER");
+            var impact = Assert.Single(await preview);
+            Assert.True(impact.Bytes > 100_000, $"{impact.Bytes} bytes");
+            Assert.Contains(impact.Blockers, b => b.StartsWith($"prepared transaction '{gid}' (owner postgres, prepared ") && b.EndsWith("holds RowExclusiveLock on orders"));
+            Assert.Contains(impact.Blockers, b => b.StartsWith($"pid {alter.ProcessID} (postgres, hand-alter, active for ") && b.EndsWith("waits for AccessExclusiveLock on orders"));
+        }
+        finally
+        {
+            await ExecAsync($"ROLLBACK PREPARED '{gid}'");
+            await waiting;
+        }
+    }
+
+    [Fact]
     public async Task An_invalid_index_where_a_pending_migration_creates_it_if_not_exists_is_a_finding_with_the_drop()
     {
         Dir.Write("V1__users.sql", "CREATE TABLE users (id bigint, email text);\nINSERT INTO users VALUES (1, 'a'), (2, 'a');");

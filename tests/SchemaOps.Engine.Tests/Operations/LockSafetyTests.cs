@@ -97,6 +97,30 @@ public class LockSafetyTests(PostgresFixture pg, ITestOutputHelper output) : Dat
     }
 
     [Fact]
+    public async Task A_prepared_transaction_an_application_server_left_behind_is_named_as_the_blocker_with_what_ends_it()
+    {
+        // Two-phase commit (XA) left half done: no session runs it (pg_blocking_pids says pid 0), yet it keeps its locks.
+        // The migration said "the blocking session was not seen" and "retry when it is done": it never is.
+        await CreateAccountsAsync();
+        var gid = $"xa-{Guid.NewGuid():N}";
+        await ExecAsync($"BEGIN; UPDATE accounts SET balance = 0 WHERE id = 1; PREPARE TRANSACTION '{gid}'");
+        try
+        {
+            var e = await Assert.ThrowsAsync<SchemaOpsException>(() => MigrateAsync(s => s with { LockTimeout = TimeSpan.FromMilliseconds(100), LockRetryCount = 1 }));
+
+            Assert.Equal("MigrationLockTimeout", e.ErrorId);
+            Assert.Contains($"blocked by prepared transaction '{gid}' (owner postgres, prepared ", e.Message);
+            Assert.Contains($"COMMIT PREPARED '{gid}' or ROLLBACK PREPARED '{gid}' ends it", e.Message);
+            Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM flyway_schema_history WHERE version = '2'"));
+        }
+        finally
+        {
+            await ExecAsync($"ROLLBACK PREPARED '{gid}'");
+        }
+        Assert.Single(await MigrateAsync()); // ended: the migration goes through
+    }
+
+    [Fact]
     public async Task A_lock_timeout_the_database_sets_neither_breaks_a_concurrent_index_build_nor_beats_a_lock_timeout_of_zero()
     {
         // Production often protects itself with ALTER ROLE/DATABASE ... SET lock_timeout. Before, it applied where
