@@ -666,7 +666,7 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
     {
         var healthy = await Run("health", "--json");
         Assert.True(healthy.ExitCode == 0, healthy.ToString());
-        Assert.Equal(7, JsonDocument.Parse(healthy.Stdout).RootElement.GetArrayLength());
+        Assert.Equal(8, JsonDocument.Parse(healthy.Stdout).RootElement.GetArrayLength());
         var strict = await Run("health", "--max-connection-use", "0.1");
         Assert.Equal(1, strict.ExitCode);
         Assert.Contains("FAILED   Connections", strict.Stdout);

@@ -41,17 +41,19 @@ public sealed class Standby : IAsyncDisposable
         await backup.WaitForExitAsync();
         if (backup.ExitCode != 0) throw new InvalidOperationException($"pg_basebackup failed: {await backup.StandardError.ReadToEndAsync()}");
 
-        // A standby must allow at least the primary's connections.
-        string maxConnections;
+        // A standby must allow at least the primary's connections and prepared transactions.
+        string maxConnections, maxPrepared;
         await using (var c = new NpgsqlConnection(primary.ConnectionString()))
         {
             await c.OpenAsync();
             await using var show = new NpgsqlCommand("SHOW max_connections", c);
             maxConnections = (string)(await show.ExecuteScalarAsync())!;
+            await using var prepared = new NpgsqlCommand("SHOW max_prepared_transactions", c);
+            maxPrepared = (string)(await prepared.ExecuteScalarAsync())!;
         }
         var port = ServerProcess.FreeLoopbackPort();
         var server = Start(primary.Installation.Tool("postgres"), asPostgres,
-            ["-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"max_connections={maxConnections}", "-k", folder, "-c", "unix_socket_permissions=0700"], null);
+            ["-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"max_connections={maxConnections}", "-c", $"max_prepared_transactions={maxPrepared}", "-k", folder, "-c", "unix_socket_permissions=0700"], null);
         var standby = new Standby(server, folder, port, primary.ConnectionString());
         var connection = standby.ConnectionString();
         for (var i = 0; i < 400; i++)

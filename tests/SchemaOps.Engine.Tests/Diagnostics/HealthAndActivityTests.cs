@@ -100,7 +100,7 @@ public class HealthAndActivityTests(PostgresFixture pg) : DatabaseTestBase(pg)
     public async Task A_healthy_database_passes_every_check_and_each_problem_fails_its_own()
     {
         var healthy = await HealthAsync();
-        Assert.Equal(["Connectivity", "Connections", "LongTransactions", "InvalidIndexes", "FailedMigrations", "SynchronousReplication", "ReplicationLag"], healthy.Keys);
+        Assert.Equal(["Connectivity", "Connections", "LongTransactions", "PreparedTransactions", "InvalidIndexes", "FailedMigrations", "SynchronousReplication", "ReplicationLag"], healthy.Keys);
         Assert.All(healthy.Values, c => Assert.True(c.Passed, c.ToString()));
         Assert.StartsWith("PostgreSQL 15", healthy["Connectivity"].Detail);
         Assert.Equal("no replicas", healthy["ReplicationLag"].Detail);
