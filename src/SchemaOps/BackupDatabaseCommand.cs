@@ -29,10 +29,16 @@ public sealed class BackupDatabaseCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? PgBinPath { get; set; }
 
+    /// <summary>How long a table's lock may be waited for before the backup fails, nothing kept; default 1 minute, 0 waits for ever.</summary>
+    [Parameter]
+    [Duration]
+    public TimeSpan? LockWaitTimeout { get; set; }
+
     protected override void ProcessInput()
     {
         var request = RequestBuilder.Build(this);
         var options = new BackupOptions(ResolvePath(Path)) { Format = Format, Jobs = Jobs, RowCounts = RowCount, PgBinDirectory = PgBinPath is null ? null : ResolvePath(PgBinPath) };
+        if (LockWaitTimeout is { } wait) options = options with { LockWaitTimeout = wait };
         Run((sink, ct) => BackupOperation.BackupAsync(request, options, sink, ct));
     }
 }

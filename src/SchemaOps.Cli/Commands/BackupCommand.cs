@@ -6,7 +6,7 @@ public sealed class BackupCommand : ICommand
 {
     public string Name => "backup";
     public string Summary => "back up with pg_dump (owner-only file, checked with pg_restore --list, SHA-256, schema snapshot beside it)";
-    public string Usage => "schemaops backup [--url URL | --environment NAME] --out FILE [--format custom|directory] [--jobs N] [--json]";
+    public string Usage => "schemaops backup [--url URL | --environment NAME] --out FILE [--format custom|directory] [--jobs N] [--lock-wait-timeout 1m] [--json]";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -16,13 +16,16 @@ public sealed class BackupCommand : ICommand
         new("--jobs", "parallel pg_dump jobs (directory format)", ValueName: "N"),
         new("--row-counts", "for the snapshot: exact (default), estimated or none", ValueName: "MODE"),
         new("--pg-bin", "the folder holding pg_dump and pg_restore (default: found like the server binaries)", ValueName: "DIR"),
+        new("--lock-wait-timeout", "how long to wait for a table's lock before failing, nothing kept (default 1m; 0 waits for ever): an ALTER TABLE waiting for its lock makes reads queue", ValueName: "DURATION"),
         new("--what-if", "say what would be done and do nothing", TakesValue: false),
     ];
 
     public async Task<int> RunAsync(ParsedArguments args, CliContext context, CancellationToken ct)
     {
+        var defaults = new BackupOptions("");
         var options = new BackupOptions(args.Value("--out") ?? throw new UsageException("backup needs --out FILE"))
         {
+            LockWaitTimeout = args.Duration("--lock-wait-timeout") ?? defaults.LockWaitTimeout,
             Format = args.Choice<BackupFormat>("--format") ?? BackupFormat.Custom,
             Jobs = args.Count("--jobs", minimum: 1) ?? 1,
             RowCounts = args.Choice<RowCountMode>("--row-counts") ?? RowCountMode.Exact,

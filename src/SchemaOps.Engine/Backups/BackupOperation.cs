@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using SchemaOps.Engine.Connections;
@@ -15,6 +16,12 @@ public sealed record BackupOptions(string Path)
     public RowCountMode RowCounts { get; init; } = RowCountMode.Exact;
     /// <summary>Where pg_dump and pg_restore are; null: found like the server binaries are.</summary>
     public string? PgBinDirectory { get; init; }
+    /// <summary>
+    /// How long a table's lock may be waited for (pg_dump's --lock-wait-timeout, and the snapshot's row counts); zero waits
+    /// for ever. Reading takes ACCESS SHARE, which queues behind an ALTER TABLE waiting for its own lock: waiting for ever
+    /// there was a backup hanging without a word at the start of the window.
+    /// </summary>
+    public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -55,11 +62,12 @@ public static class BackupOperation
             using var pg = new PgTool(request.Target);
             var (snapshot, toc) = await request.GuardAsync("backing up", async () =>
             {
-                var tx = await SnapshotOperation.BeginAsync(session.Connection, ct).ConfigureAwait(false);
+                var tx = await SnapshotOperation.BeginAsync(session.Connection, ct, options.LockWaitTimeout).ConfigureAwait(false);
                 await using var txScope = tx.ConfigureAwait(false);
                 var exported = (string)(await session.Connection.ScalarAsync("SELECT pg_export_snapshot()", ct).ConfigureAwait(false))!;
                 string[] args = [$"--format={(options.Format == BackupFormat.Custom ? "custom" : "directory")}", $"--file={partial}", $"--snapshot={exported}", "--no-password",
-                    .. options.Jobs > 1 ? [$"--jobs={options.Jobs}"] : Array.Empty<string>()];
+                    .. options.Jobs > 1 ? [$"--jobs={options.Jobs}"] : Array.Empty<string>(),
+                    .. options.LockWaitTimeout > TimeSpan.Zero ? [$"--lock-wait-timeout={(long)options.LockWaitTimeout.TotalMilliseconds}"] : Array.Empty<string>()];
                 using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var dump = pg.RunAsync(tools.Tool("pg_dump"), args, dumpCancel.Token,
                     tick: () => sink.WriteProgress(new ProgressRecordInfo(ProgressId, $"Backing up {request.Target.Database}", $"{Size(partial, options.Format) / 1048576.0:0.0} MB written, {watch.Elapsed.TotalSeconds:0} s", -1)));
@@ -69,6 +77,12 @@ public static class BackupOperation
                     // Read while pg_dump runs: the same exported snapshot, on the other core.
                     snapshot = await SnapshotOperation.ReadAsync(session, request, options.RowCounts, NullSink.Instance, ct).ConfigureAwait(false);
                 }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    await dumpCancel.CancelAsync().ConfigureAwait(false);
+                    try { await dump.ConfigureAwait(false); } catch (OperationCanceledException) { }
+                    throw await LockWaitExceededAsync(request, options.LockWaitTimeout, path, CancellationToken.None).ConfigureAwait(false);
+                }
                 catch
                 {
                     await dumpCancel.CancelAsync().ConfigureAwait(false);
@@ -77,7 +91,8 @@ public static class BackupOperation
                 }
                 var (exit, errors, _) = await dump.ConfigureAwait(false);
                 await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                if (exit != 0) throw DumpFailed(path, errors);
+                if (exit != 0)
+                    throw errors.Contains("lock timeout", StringComparison.Ordinal) ? await LockWaitExceededAsync(request, options.LockWaitTimeout, path, ct).ConfigureAwait(false) : DumpFailed(path, errors);
                 var (listExit, listErrors, list) = await pg.RunAsync(tools.Tool("pg_restore"), ["--list", partial], ct).ConfigureAwait(false);
                 if (listExit != 0)
                     throw DiskFull(path) ? NoSpace(path, listErrors)
@@ -151,6 +166,32 @@ public static class BackupOperation
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The lock wait ran out (pg_dump's LOCK TABLE, or a read of the snapshot): the tables someone holds or waits for an ACCESS
+    /// EXCLUSIVE lock on are named, asked on a connection of its own (the backup's transaction is over).
+    /// </summary>
+    private static async Task<SchemaOpsException> LockWaitExceededAsync(MigrationRequest request, TimeSpan wait, string path, CancellationToken ct)
+    {
+        string? tables = null;
+        try
+        {
+            var connection = request.Target.CreateConnection();
+            await using var scope = connection.ConfigureAwait(false);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            var names = await connection.StringsAsync(
+                "SELECT DISTINCT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_locks l " +
+                "JOIN pg_catalog.pg_class c ON c.oid = l.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+                "WHERE l.mode = 'AccessExclusiveLock' AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) ORDER BY 1",
+                ct).ConfigureAwait(false);
+            if (names.Count > 0) tables = string.Join(", ", names);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException) { } // naming them is a nicety
+        return new SchemaOpsException(ErrorCatalog.LockTimeout,
+            $"{tables ?? "a table"} could not be locked for reading within {Execution.LockSafety.Describe(wait)}: a session holds or is queued for an ACCESS EXCLUSIVE " +
+            "lock on it (ALTER TABLE, VACUUM FULL, TRUNCATE...), and a backup would queue behind it; `schemaops locks` / Get-LockReport shows who. Nothing was " +
+            "kept: back up when it is done, or wait longer with -LockWaitTimeout / --lock-wait-timeout (0 waits for ever)", path);
     }
 
     private static SchemaOpsException DumpFailed(string path, string errors) =>

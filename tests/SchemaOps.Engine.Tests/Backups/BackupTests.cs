@@ -51,6 +51,37 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_backup_behind_an_ALTER_waiting_for_its_lock_fails_at_its_lock_wait_naming_the_table_and_keeps_nothing()
+    {
+        // The runbooks' first step, at the worst moment: a transaction left open, an ALTER TABLE queued behind it, and every
+        // read of the table queued behind the ALTER. pg_dump's ACCESS SHARE queued too: the backup hung without a word.
+        await ExecAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1); CREATE TABLE other (id int);");
+        await using var holder = await OpenReaderAsync("orders", "billing-job");
+        await using var alterSession = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await alterSession.OpenAsync();
+        var alter = new NpgsqlCommand("ALTER TABLE orders ADD COLUMN note text", alterSession).ExecuteNonQueryAsync();
+        try
+        {
+            for (var i = 0; i < 200 && await ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {alterSession.ProcessID} AND NOT granted") == 0; i++) await Task.Delay(25);
+            var path = Path.Combine(Dir.Path, "shop.dump");
+
+            var backup = BackupAsync(new BackupOptions(path) { LockWaitTimeout = TimeSpan.FromMilliseconds(500) });
+            Assert.True(await Task.WhenAny(backup, Task.Delay(TimeSpan.FromSeconds(30))) == backup, "the backup queued behind the ALTER");
+            var e = await Assert.ThrowsAsync<SchemaOpsException>(() => backup);
+
+            Assert.Equal(ErrorCatalog.LockTimeout.Id, e.ErrorId);
+            Assert.StartsWith("public.orders could not be locked for reading within 500 ms", e.Message);
+            Assert.Contains("-LockWaitTimeout / --lock-wait-timeout", e.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(Dir.Path, "shop.dump*")); // nothing kept, no partial file, no snapshot
+        }
+        finally
+        {
+            await holder.CloseAsync();
+            await alter;
+        }
+    }
+
+    [Fact]
     public async Task A_backup_longer_than_the_database_s_idle_in_transaction_timeout_completes()
     {
         // A production guard (ALTER DATABASE/ROLE ... SET idle_in_transaction_session_timeout): the transaction whose
