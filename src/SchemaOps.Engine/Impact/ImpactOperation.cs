@@ -89,14 +89,21 @@ public static class ImpactOperation
         var tables = new List<Table>();
         foreach (var name in names.Where(n => n.Name.Length > 0))
         {
-            var table = await TableAsync(connection, name, exactSize: true, ct).ConfigureAwait(false)
-                        ?? await TableAsync(connection, name, exactSize: false, ct).ConfigureAwait(false);
+            Table? table;
+            try
+            {
+                table = await TableAsync(connection, name, exactSize: true, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                table = await TableAsync(connection, name, exactSize: false, ct).ConfigureAwait(false); // rolled back: the catalog's size instead
+            }
             if (table is not null && tables.All(t => t.Oid != table.Oid)) tables.Add(table);
         }
         return tables;
     }
 
-    /// <summary>The table, or null when it does not exist (or, for the exact size, when its lock is not to be had at once).</summary>
+    /// <summary>The table, or null when it does not exist; the exact size throws 55P03 when the table's lock is not to be had at once.</summary>
     private static async Task<Table?> TableAsync(NpgsqlConnection connection, LockedName name, bool exactSize, CancellationToken ct)
     {
         var size = exactSize ? "pg_total_relation_size(c.oid)"
@@ -113,16 +120,9 @@ public static class ImpactOperation
                                ELSE to_regclass($1) END
             """, connection) { Parameters = { new() { Value = name.Name }, new() { Value = name.IsIndex } } };
         await using var cmdScope = cmd.ConfigureAwait(false);
-        try
-        {
-            var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (r.ConfigureAwait(false))
-                return await r.ReadAsync(ct).ConfigureAwait(false) ? new Table(r.GetFieldValue<uint>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)) : null;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && exactSize)
-        {
-            return null; // rolled back with the transaction; the catalog's size instead
-        }
+        var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (r.ConfigureAwait(false))
+            return await r.ReadAsync(ct).ConfigureAwait(false) ? new Table(r.GetFieldValue<uint>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)) : null;
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ public static class ImpactOperation
             var what = $"{(r.GetBoolean(1) ? "holds" : "waits for")} {r.GetString(0)} on {r.GetString(7)}";
             var line = r.IsDBNull(8)
                 ? $"pid {r.GetInt32(2)} ({string.Join(", ", new[] { r.GetString(3), r.GetString(4), $"{r.GetString(5)} for {r.GetInt64(6)} s" }.Where(p => p.Length > 0))}) {what}"
-                : $"prepared transaction '{r.GetString(8).Replace("'", "''")}' (owner {r.GetString(9)}, prepared {r.GetInt64(6)} s ago; no session runs it: COMMIT PREPARED or ROLLBACK PREPARED ends it) {what}";
+                : $"{Diagnostics.PreparedTransactions.Describe(new(r.GetString(8), r.GetString(9), r.GetInt64(6)))}; it {what}";
             if (!blockers.Contains(line)) blockers.Add(line);
         }
         return blockers;
