@@ -168,31 +168,8 @@ public static class BackupOperation
         }
     }
 
-    /// <summary>
-    /// The lock wait ran out (pg_dump's LOCK TABLE, or a read of the snapshot): the tables someone holds or waits for an ACCESS
-    /// EXCLUSIVE lock on are named, asked on a connection of its own (the backup's transaction is over).
-    /// </summary>
-    private static async Task<SchemaOpsException> LockWaitExceededAsync(MigrationRequest request, TimeSpan wait, string path, CancellationToken ct)
-    {
-        string? tables = null;
-        try
-        {
-            var connection = request.Target.CreateConnection();
-            await using var scope = connection.ConfigureAwait(false);
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-            var names = await connection.StringsAsync(
-                "SELECT DISTINCT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_locks l " +
-                "JOIN pg_catalog.pg_class c ON c.oid = l.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
-                "WHERE l.mode = 'AccessExclusiveLock' AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) ORDER BY 1",
-                ct).ConfigureAwait(false);
-            if (names.Count > 0) tables = string.Join(", ", names);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException) { } // naming them is a nicety
-        return new SchemaOpsException(ErrorCatalog.LockTimeout,
-            $"{tables ?? "a table"} could not be locked for reading within {Execution.LockSafety.Describe(wait)}: a session holds or is queued for an ACCESS EXCLUSIVE " +
-            "lock on it (ALTER TABLE, VACUUM FULL, TRUNCATE...), and a backup would queue behind it; `schemaops locks` / Get-LockReport shows who. Nothing was " +
-            "kept: back up when it is done, or wait longer with -LockWaitTimeout / --lock-wait-timeout (0 waits for ever)", path);
-    }
+    private static Task<SchemaOpsException> LockWaitExceededAsync(MigrationRequest request, TimeSpan wait, string path, CancellationToken ct) =>
+        SnapshotOperation.LockWaitExceededAsync(request, wait, "a backup", "back up when it is done, or wait longer with -LockWaitTimeout / --lock-wait-timeout (0 waits for ever)", path, ct);
 
     private static SchemaOpsException DumpFailed(string path, string errors) =>
         errors.Contains("No space left on device", StringComparison.Ordinal) ? NoSpace(path, errors)

@@ -13,19 +13,56 @@ namespace SchemaOps.Engine.Snapshots;
 /// </summary>
 public static class SnapshotOperation
 {
-    public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct)
+    /// <summary>How long a snapshot waits for a table's lock (reading takes ACCESS SHARE, which queues behind a waiting ALTER TABLE).</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(1);
+
+    public static async Task<SchemaSnapshot> TakeAsync(MigrationRequest request, RowCountMode rowCounts, IOperationSink sink, CancellationToken ct, TimeSpan? lockWait = null)
     {
         var session = await OpenAsync(request, sink, ct).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
-        return await request.GuardAsync("taking a snapshot", async () =>
+        var wait = lockWait ?? LockWait;
+        try
         {
-            var tx = await BeginAsync(session.Connection, ct).ConfigureAwait(false);
-            await using var txScope = tx.ConfigureAwait(false);
-            var snapshot = await ReadAsync(session, request, rowCounts, sink, ct).ConfigureAwait(false);
-            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            sink.WriteObject(snapshot);
-            return snapshot;
-        }).ConfigureAwait(false);
+            return await request.GuardAsync("taking a snapshot", async () =>
+            {
+                var tx = await BeginAsync(session.Connection, ct, wait).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
+                var snapshot = await ReadAsync(session, request, rowCounts, sink, ct).ConfigureAwait(false);
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                sink.WriteObject(snapshot);
+                return snapshot;
+            }).ConfigureAwait(false);
+        }
+        catch (SchemaOpsException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
+        {
+            throw await LockWaitExceededAsync(request, wait, "a snapshot", "take it when it is done", null, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A read's lock wait ran out (a snapshot's, or a backup's pg_dump): the tables someone holds or waits for an ACCESS EXCLUSIVE
+    /// lock on are named, asked on a connection of its own (the reading transaction is over).
+    /// </summary>
+    internal static async Task<SchemaOpsException> LockWaitExceededAsync(MigrationRequest request, TimeSpan wait, string reader, string advice, string? file, CancellationToken ct)
+    {
+        string? tables = null;
+        try
+        {
+            var connection = request.Target.CreateConnection();
+            await using var scope = connection.ConfigureAwait(false);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            var names = await connection.StringsAsync(
+                "SELECT DISTINCT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_locks l " +
+                "JOIN pg_catalog.pg_class c ON c.oid = l.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+                "WHERE l.mode = 'AccessExclusiveLock' AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) ORDER BY 1",
+                ct).ConfigureAwait(false);
+            if (names.Count > 0) tables = string.Join(", ", names);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException) { } // naming them is a nicety
+        return new SchemaOpsException(ErrorCatalog.LockTimeout,
+            $"{tables ?? "a table"} could not be locked for reading within {Execution.LockSafety.Describe(wait)}: a session holds or is queued for an ACCESS EXCLUSIVE " +
+            $"lock on it (ALTER TABLE, VACUUM FULL, TRUNCATE...), and {reader} would queue behind it; `schemaops locks` / Get-LockReport shows who. Nothing was " +
+            $"kept: {advice}", file);
     }
 
     /// <summary>A session that reads no migration folder (a snapshot needs only the database and its history table).</summary>
