@@ -16,7 +16,8 @@ public static class HumanFormat
             MigrationOutcome.Skipped => $"skipped  {Label(r.Version?.Text, r.Description),-50}",
             _ => $"FAILED   {Label(r.Version?.Text, r.Description),-50}",
         },
-        ValidationResult v => v.Passed ? $"ok       {v.Name}" : $"PROBLEM  {v.Detail}", // the detail starts with the name: it stands alone in errors too
+        ValidationResult v => v.Passed ? $"ok       {v.Name}{(v.Detail == Engine.Planning.Validator.Valid ? "" : $": {v.Detail}")}"
+            : $"PROBLEM  {v.Detail}", // the detail starts with the name: it stands alone in errors too
         BaselineResult b => b.Created ? $"baselined {b.Database} at version {b.Version} (rank {b.InstalledRank})" : $"{b.Database} already has baseline {b.Version}: nothing to do",
         ScriptChecksum c => $"{c.Checksum,12}  {c.Path}",
         RepairChange r => $"repaired {r}",

@@ -18,10 +18,24 @@ public static class Validator
                 or MigrationState.BelowBaseline or MigrationState.IgnoredBaseline) continue;
             if (e.Kind is MigrationKind.SchemaCreation or MigrationKind.Baseline or MigrationKind.Undo) continue;
             var problems = Check(e, ignore, pendingAllowed, baseline).ToList();
-            results.AddRange(problems.Count > 0 ? problems : [Result(e, ValidationKind.Ok, null, null, "valid")]);
+            results.AddRange(problems.Count > 0 ? problems : [Result(e, ValidationKind.Ok, null, null, PassedOver(e.State) ?? Valid)]);
         }
         return results;
     }
+
+    /// <summary>The detail of a migration that passes with nothing to say.</summary>
+    public const string Valid = "valid";
+
+    /// <summary>
+    /// Why a migration that would be a problem passes: only ignoreMigrationPatterns lets an applied migration without its
+    /// script (missing) or newer than every script (future) through, and a validate report should not call it plain "valid".
+    /// </summary>
+    private static string? PassedOver(MigrationState state) => state switch
+    {
+        MigrationState.Missing => "applied, but its script is not in the migration locations: passed over, as ignoreMigrationPatterns asks",
+        MigrationState.Future => "applied, and newer than every local script: passed over, as ignoreMigrationPatterns asks",
+        _ => null,
+    };
 
     private static IEnumerable<ValidationResult> Check(MigrationEntry e, IReadOnlyList<IgnorePattern> ignore, bool pendingAllowed, MigrationVersion? baseline)
     {

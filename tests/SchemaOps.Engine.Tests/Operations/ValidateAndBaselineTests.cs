@@ -65,7 +65,9 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         File.Delete(Path.Combine(Dir.Path, "V2__b.sql"));
 
         Assert.Equal(MigrationState.Future, (await InfoAsync()).Single(i => i.Version?.Text == "2").State);
-        Assert.All(await ValidateAsync(), r => Assert.True(r.Passed));
+        var tolerated = await ValidateAsync();
+        Assert.All(tolerated, r => Assert.True(r.Passed));
+        Assert.Equal("applied, and newer than every local script: passed over, as ignoreMigrationPatterns asks", tolerated.Single(r => r.Version?.Text == "2").Detail);
         var strict = await ValidateAsync(s => s with { IgnoreMigrationPatterns = [] });
         Assert.Equal(ValidationKind.FutureMigration, Assert.Single(strict, r => !r.Passed).Kind);
         Assert.Empty(await MigrateAsync()); // a newer deployment's migration does not block an older one
@@ -98,7 +100,11 @@ public class ValidateAndBaselineTests(PostgresFixture pg) : DatabaseTestBase(pg)
         await MigrateAsync();
         File.Delete(Path.Combine(Dir.Path, "V1__a.sql"));
         Assert.Contains(await ValidateAsync(), r => r.Kind == ValidationKind.MissingLocally);
-        Assert.All(await ValidateAsync(s => s with { IgnoreMigrationPatterns = ["versioned:missing"] }), r => Assert.True(r.Passed));
+        var ignored = await ValidateAsync(s => s with { IgnoreMigrationPatterns = ["versioned:missing"] });
+        Assert.All(ignored, r => Assert.True(r.Passed));
+        // Passed, but not "valid": a report says the script is gone and why that passes (it read "ok V1 a" like any other).
+        Assert.Equal("applied, but its script is not in the migration locations: passed over, as ignoreMigrationPatterns asks", ignored.Single(r => r.Version?.Text == "1").Detail);
+        Assert.Equal(Engine.Planning.Validator.Valid, ignored.Single(r => r.Version?.Text == "2").Detail);
         var e = await Assert.ThrowsAsync<SchemaOpsException>(() => ValidateAsync(s => s with { IgnoreMigrationPatterns = ["versioned:gone"] }));
         Assert.Equal("InvalidIgnorePattern", e.ErrorId);
     }
