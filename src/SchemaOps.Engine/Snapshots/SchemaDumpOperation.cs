@@ -48,7 +48,7 @@ public static class SchemaDumpOperation
             var (dumped, versions, inEffect) = await request.GuardAsync("dumping the schema", async () =>
             {
                 // The versions and the schema of one moment: pg_dump dumps the snapshot this transaction reads in.
-                var tx = await SnapshotOperation.BeginAsync(session.Connection, ct).ConfigureAwait(false);
+                var tx = await SnapshotOperation.BeginAsync(session.Connection, ct, TimeSpan.Zero).ConfigureAwait(false);
                 await using var txScope = tx.ConfigureAwait(false);
                 var exported = (string)(await session.Connection.ScalarAsync("SELECT pg_export_snapshot()", ct).ConfigureAwait(false))!;
                 var historyExists = await session.History.ExistsAsync(ct).ConfigureAwait(false);

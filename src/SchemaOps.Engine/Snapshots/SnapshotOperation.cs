@@ -74,9 +74,9 @@ public static class SnapshotOperation
     /// production role or database sets are off in it, as pg_dump turns them off for its own sessions: exact row counts
     /// of big tables outlast a statement_timeout, and the transaction sits idle while pg_dump works, which an
     /// idle-in-transaction (and, from PostgreSQL 17, transaction) timeout would end, and the backup with it. The lock
-    /// wait is the caller's (a backup's -LockWaitTimeout; zero, for ever, for a snapshot alone).
+    /// wait is the caller's (a backup's -LockWaitTimeout, a snapshot's <see cref="LockWait"/>; zero waits for ever).
     /// </summary>
-    internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct, TimeSpan lockWait = default)
+    internal static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken ct, TimeSpan lockWait)
     {
         var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
         await connection.ExecuteAsync($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = {(long)lockWait.TotalMilliseconds}; SET LOCAL idle_in_transaction_session_timeout = 0"
