@@ -40,6 +40,11 @@ public static class HumanFormat
         EphemeralDatabase e => $"throwaway PostgreSQL {e.ServerVersion} on {e.Host}:{e.Port}, database {e.Database}, user {e.User}, ready in {e.StartSeconds:0.000} s (id {e.Id}, data in {e.DataDirectory})",
         ReportFile f => $"wrote the {f.Format} report {f.Path}: {f.Migrations} migration(s), {f.Problems} problem(s){(f.Succeeded ? "" : ": the run FAILED")}",
         SchemaDifference d => $"{d.Change,-8} {d.Kind,-16} {d.QualifiedName}{Definitions(d)}",
+        // What the summary promises a reader in bash (the object's ToString gives only the lock): size, who is in the way, lint.
+        MigrationImpact m => m.ToString()
+            + (m.Bytes is { } bytes ? $", {bytes / 1048576.0:0.0} MB" + (m.Rows is { } rows ? $", ~{rows} rows" : "") : "")
+            + string.Concat(m.Blockers.Select(b => $"\n           in the way: {b}"))
+            + (m.Findings.Count > 0 ? $"\n           lint: {string.Join(", ", m.Findings)}" + (m.SafeRewrite is { } safe ? $"; instead: {safe}" : "") : ""),
         _ => item.ToString() ?? "",
     };
 

@@ -642,6 +642,17 @@ public class CliTests(PostgresFixture pg) : IAsyncLifetime, IDisposable
             rows.Select(r => (r.GetProperty("lockMode").GetString(), r.GetProperty("work").GetString(), r.GetProperty("tables")[0].GetString())));
         Assert.Contains("require-concurrent-index-creation", rows[0].GetProperty("findings").EnumerateArray().Select(f => f.GetString()));
         Assert.Null(await pg.ScalarAsync(_db, "SELECT to_regclass('orders_total')::text"));
+
+        // The text a reader in bash gets says the same: it showed the lock alone, never the size, who is in the way or the lint.
+        await using var reader = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(pg.Server.ConnectionString(_db)) { ApplicationName = "report-job", Pooling = false }.ConnectionString);
+        await reader.OpenAsync();
+        await new Npgsql.NpgsqlCommand("BEGIN; SELECT count(*) FROM orders", reader).ExecuteNonQueryAsync();
+        var text = await Run("impact", "--path", _dir.Path);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        var lines = text.Stdout.TrimEnd().Split('\n');
+        Assert.Matches(@"V2__index\.sql:2: ACCESS EXCLUSIVE \(table rewrite\) public\.orders, [0-9.]+ MB", lines.Single(l => l.Contains("V2__index.sql:2:")));
+        Assert.Contains(lines, l => l.StartsWith("           in the way: pid ") && l.Contains("report-job") && l.EndsWith("holds AccessShareLock on orders"));
+        Assert.Contains(lines, l => l.StartsWith("           lint: require-concurrent-index-creation") && l.Contains("; instead: "));
     }
 
     [Fact]
