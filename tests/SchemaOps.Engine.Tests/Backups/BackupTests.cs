@@ -56,13 +56,8 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
         // The runbooks' first step, at the worst moment: a transaction left open, an ALTER TABLE queued behind it, and every
         // read of the table queued behind the ALTER. pg_dump's ACCESS SHARE queued too: the backup hung without a word.
         await ExecAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1); CREATE TABLE other (id int);");
-        await using var holder = await OpenReaderAsync("orders", "billing-job");
-        await using var alterSession = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await alterSession.OpenAsync();
-        var alter = new NpgsqlCommand("ALTER TABLE orders ADD COLUMN note text", alterSession).ExecuteNonQueryAsync();
-        try
+        await using (await AlterWaitingBehindReaderAsync("orders"))
         {
-            for (var i = 0; i < 200 && await ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {alterSession.ProcessID} AND NOT granted") == 0; i++) await Task.Delay(25);
             var path = Path.Combine(Dir.Path, "shop.dump");
 
             var backup = BackupAsync(new BackupOptions(path) { LockWaitTimeout = TimeSpan.FromMilliseconds(500) });
@@ -73,11 +68,6 @@ public class BackupTests(PostgresFixture pg) : DatabaseTestBase(pg)
             Assert.StartsWith("public.orders could not be locked for reading within 500 ms", e.Message);
             Assert.Contains("-LockWaitTimeout / --lock-wait-timeout", e.Message);
             Assert.Empty(Directory.GetFileSystemEntries(Dir.Path, "shop.dump*")); // nothing kept, no partial file, no snapshot
-        }
-        finally
-        {
-            await holder.CloseAsync();
-            await alter;
         }
     }
 

@@ -80,4 +80,28 @@ public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime, IDi
         await cmd.ExecuteNonQueryAsync();
         return reader;
     }
+
+    /// <summary>
+    /// The classic lock queue: a reader's open transaction on the table, and an ALTER TABLE queued behind it, so every later
+    /// read of the table queues too. Returned once the ALTER waits; disposing ends the reader and lets the ALTER finish.
+    /// </summary>
+    protected async Task<IAsyncDisposable> AlterWaitingBehindReaderAsync(string table)
+    {
+        var reader = await OpenReaderAsync(table, "billing-job");
+        var session = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await session.OpenAsync();
+        var alter = new NpgsqlCommand($"ALTER TABLE {table} ADD COLUMN queued_note text", session).ExecuteNonQueryAsync();
+        for (var i = 0; i < 200 && await ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {session.ProcessID} AND NOT granted") == 0; i++) await Task.Delay(25);
+        return new QueuedAlter(reader, session, alter);
+    }
+
+    private sealed class QueuedAlter(NpgsqlConnection reader, NpgsqlConnection session, Task alter) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync();
+            await alter;
+            await session.DisposeAsync();
+        }
+    }
 }

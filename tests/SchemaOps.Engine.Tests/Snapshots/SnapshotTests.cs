@@ -157,14 +157,8 @@ public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
         // Reading a table's definitions and rows takes ACCESS SHARE, which queues behind a waiting ALTER TABLE: the snapshot
         // (and drift's read of the live database) waited for ever, without a word.
         await ExecAsync("CREATE TABLE orders (id int PRIMARY KEY, placed date DEFAULT current_date)");
-        await using var holder = await OpenReaderAsync("orders", "billing-job");
-        await using var alterSession = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await alterSession.OpenAsync();
-        var alter = new NpgsqlCommand("ALTER TABLE orders ADD COLUMN note text", alterSession).ExecuteNonQueryAsync();
-        try
+        await using (await AlterWaitingBehindReaderAsync("orders"))
         {
-            for (var i = 0; i < 200 && await ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {alterSession.ProcessID} AND NOT granted") == 0; i++) await Task.Delay(25);
-
             var snapshot = SnapshotOperation.TakeAsync(Request(), RowCountMode.Exact, new RecordingSink(), CancellationToken.None, TimeSpan.FromMilliseconds(300));
             Assert.True(await Task.WhenAny(snapshot, Task.Delay(TimeSpan.FromSeconds(30))) == snapshot, "the snapshot queued behind the ALTER");
             var e = await Assert.ThrowsAsync<SchemaOpsException>(() => snapshot);
@@ -172,11 +166,6 @@ public class SnapshotTests(PostgresFixture pg) : DatabaseTestBase(pg)
             Assert.Equal(ErrorCatalog.LockTimeout.Id, e.ErrorId);
             Assert.StartsWith("public.orders could not be locked for reading within 300 ms", e.Message);
             Assert.Contains("a snapshot would queue behind it", e.Message);
-        }
-        finally
-        {
-            await holder.CloseAsync();
-            await alter;
         }
     }
 
